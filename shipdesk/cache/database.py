@@ -1,0 +1,92 @@
+"""Opening the cache file: WAL mode, schema version and forward migrations.
+
+A file written by a newer shipdesk is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from shipdesk.cache import schema
+
+
+class CacheError(Exception):
+    """A problem with the cache file that the user can act on."""
+
+
+class Cache:
+    """One open cache file. Writes go through `transaction()` so each is all or nothing."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
+
+    def close(self) -> None:
+        self.db.close()
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def open_cache(path: Path | str | None, *, upto: int | None = None) -> Cache:
+    """Open (creating if needed) the cache at `path`, or an in-memory one for None.
+
+    `upto` stops the migrations at that version; only tests use it, to build an old file.
+    """
+    file_path = Path(path) if path is not None else None
+    if file_path is not None:
+        file_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what we say.
+        conn = sqlite3.connect(
+            str(file_path) if file_path else ":memory:", isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.DatabaseError as error:
+        raise CacheError(f"{file_path} is not a shipdesk cache file ({error})") from error
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=5000")
+    cache = Cache(sqlite_utils.Database(conn), file_path)
+    _migrate(cache, schema.MIGRATIONS if upto is None else schema.MIGRATIONS[:upto])
+    return cache
+
+
+def _migrate(cache: Cache, migrations: list[Migration]) -> None:
+    current = cache.schema_version
+    if current > len(schema.MIGRATIONS):
+        raise CacheError(
+            f"{cache.path} was written by a newer shipdesk (schema {current}); "
+            f"this version understands up to schema {len(schema.MIGRATIONS)}. Update shipdesk."
+        )
+    for version, migration in enumerate(migrations, start=1):
+        if version <= current:
+            continue
+        with cache.transaction():
+            migration(cache.db)
+            cache.conn.execute(f"PRAGMA user_version={version}")

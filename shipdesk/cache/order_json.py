@@ -1,0 +1,139 @@
+"""Orders to JSON and back, for the `data` column of the cache.
+
+The JSON is the whole order; the scalar columns beside it exist only to sort, filter and search.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from shipdesk.domain import (
+    Address,
+    Item,
+    ItemOption,
+    Order,
+    OrderStatus,
+    Weight,
+    WeightUnit,
+)
+
+
+def _weight_to_json(weight: Weight | None) -> list[str] | None:
+    return None if weight is None else [str(weight.value), weight.unit.value]
+
+
+def _weight_from_json(data: list[str] | None) -> Weight | None:
+    return None if data is None else Weight(Decimal(data[0]), WeightUnit(data[1]))
+
+
+def _date_to_json(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date_from_json(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _address_to_json(address: Address) -> dict[str, Any]:
+    return {name: getattr(address, name) for name in Address.__dataclass_fields__ if getattr(address, name)}
+
+
+def _item_to_json(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"sku": item.sku, "name": item.name, "quantity": item.quantity, "unit_price": str(item.unit_price)}
+    if item.line_item_id:
+        data["line_item_id"] = item.line_item_id
+    if item.image_url:
+        data["image_url"] = item.image_url
+    if item.weight is not None:
+        data["weight"] = _weight_to_json(item.weight)
+    if item.options:
+        data["options"] = [[option.name, option.value] for option in item.options]
+    if item.warehouse_location:
+        data["warehouse_location"] = item.warehouse_location
+    if not item.needs_shipping:
+        data["needs_shipping"] = False
+    if item.adjustment:
+        data["adjustment"] = True
+    return data
+
+
+def _item_from_json(data: dict[str, Any]) -> Item:
+    return Item(
+        sku=data["sku"],
+        name=data["name"],
+        quantity=data["quantity"],
+        unit_price=Decimal(data["unit_price"]),
+        line_item_id=data.get("line_item_id", ""),
+        image_url=data.get("image_url", ""),
+        weight=_weight_from_json(data.get("weight")),
+        options=tuple(ItemOption(name, value) for name, value in data.get("options", ())),
+        warehouse_location=data.get("warehouse_location", ""),
+        needs_shipping=data.get("needs_shipping", True),
+        adjustment=data.get("adjustment", False),
+    )
+
+
+_PLAIN_TEXT_FIELDS = (
+    "customer_email",
+    "customer_phone",
+    "currency",
+    "requested_service",
+    "payment_method",
+    "gift_message",
+    "customer_notes",
+    "internal_notes",
+    "custom_field1",
+    "custom_field2",
+    "custom_field3",
+    "hold_reason",
+)
+_MONEY_FIELDS = ("order_total", "tax_amount", "shipping_paid", "discount_total")
+
+
+def order_to_json(order: Order) -> str:
+    data: dict[str, Any] = {
+        "store": order.store,
+        "upstream_id": order.upstream_id,
+        "order_number": order.order_number,
+        "order_date": _date_to_json(order.order_date),
+        "modify_date": _date_to_json(order.modify_date),
+        "ship_by_date": _date_to_json(order.ship_by_date),
+        "status": order.status.value,
+        "bill_to": _address_to_json(order.bill_to),
+        "ship_to": _address_to_json(order.ship_to),
+        "items": [_item_to_json(item) for item in order.items],
+        "coupons": list(order.coupons),
+        "gift": order.gift,
+        "declared_weight": _weight_to_json(order.declared_weight),
+    }
+    for name in _PLAIN_TEXT_FIELDS:
+        data[name] = getattr(order, name)
+    for name in _MONEY_FIELDS:
+        data[name] = str(getattr(order, name))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def order_from_json(text: str) -> Order:
+    data = json.loads(text)
+    order_date = _date_from_json(data["order_date"])
+    assert order_date is not None
+    return Order(
+        store=data["store"],
+        upstream_id=data["upstream_id"],
+        order_number=data["order_number"],
+        order_date=order_date,
+        modify_date=_date_from_json(data["modify_date"]),
+        ship_by_date=_date_from_json(data["ship_by_date"]),
+        status=OrderStatus(data["status"]),
+        bill_to=Address(**data["bill_to"]),
+        ship_to=Address(**data["ship_to"]),
+        items=tuple(_item_from_json(item) for item in data["items"]),
+        coupons=tuple(data["coupons"]),
+        gift=data["gift"],
+        declared_weight=_weight_from_json(data["declared_weight"]),
+        **{name: data[name] for name in _PLAIN_TEXT_FIELDS},
+        **{name: Decimal(data[name]) for name in _MONEY_FIELDS},
+    )

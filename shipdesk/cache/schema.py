@@ -1,0 +1,83 @@
+"""The cache's tables, one forward migration per schema version.
+
+Append a migration to change the schema; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+# Columns the full-text search covers: order number, names, e-mail, SKUs and item names.
+SEARCH_COLUMNS = ["order_number", "ship_name", "bill_name", "customer_email", "item_skus", "item_names"]
+
+
+def _v1_tables(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE orders (
+            id INTEGER PRIMARY KEY,
+            store TEXT NOT NULL,
+            upstream_id TEXT NOT NULL,
+            order_number TEXT NOT NULL,
+            order_date TEXT NOT NULL,
+            status TEXT NOT NULL,
+            hold_reason TEXT NOT NULL DEFAULT '',
+            ship_name TEXT NOT NULL DEFAULT '',
+            ship_country TEXT NOT NULL DEFAULT '',
+            bill_name TEXT NOT NULL DEFAULT '',
+            customer_email TEXT NOT NULL DEFAULT '',
+            item_count INTEGER NOT NULL DEFAULT 0,
+            weight_grams REAL,
+            item_skus TEXT NOT NULL DEFAULT '',
+            item_names TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (store, upstream_id)
+        );
+        CREATE INDEX orders_order_number ON orders (order_number);
+        CREATE INDEX orders_order_date ON orders (order_date);
+        CREATE INDEX orders_status_date ON orders (status, order_date);
+
+        CREATE TABLE shipments (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            carrier TEXT NOT NULL,
+            service TEXT NOT NULL,
+            package TEXT NOT NULL DEFAULT '',
+            tracking_number TEXT NOT NULL,
+            cost TEXT,
+            label_size TEXT NOT NULL,
+            shipped_at TEXT NOT NULL
+        );
+        CREATE INDEX shipments_order ON shipments (order_id);
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            store TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT ''
+        );
+
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+def _v2_search(db: sqlite_utils.Database) -> None:
+    # remove_diacritics 2: "Zoe" finds "Zoë", "Nunez" finds "Núñez".
+    db["orders"].enable_fts(  # type: ignore[union-attr]
+        SEARCH_COLUMNS, create_triggers=True, tokenize="unicode61 remove_diacritics 2", replace=True
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_tables, _v2_search]

@@ -1,0 +1,41 @@
+"""Settings kept in the cache as JSON values: origin address, label folder and the like.
+
+Secrets never come here; they live in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shipdesk.cache.database import Cache
+from shipdesk.domain import Address
+
+ORIGIN_ADDRESS = "origin_address"
+LABEL_FOLDER = "label_folder"
+
+
+def get_setting(cache: Cache, key: str, default: Any = None) -> Any:
+    row = cache.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return default if row is None else json.loads(row[0])
+
+
+def set_setting(cache: Cache, key: str, value: Any) -> None:
+    with cache.transaction() as conn:
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+
+def origin_address(cache: Cache) -> Address:
+    """The sender printed on labels; empty until the warehouse sets it."""
+    return Address(**get_setting(cache, ORIGIN_ADDRESS, {}))
+
+
+def set_origin_address(cache: Cache, address: Address) -> None:
+    set_setting(cache, ORIGIN_ADDRESS, {k: v for k, v in vars_of(address).items() if v})
+
+
+def vars_of(address: Address) -> dict[str, Any]:
+    return {name: getattr(address, name) for name in Address.__dataclass_fields__}

@@ -1,0 +1,136 @@
+"""Shipments and the outbox: recording that an order went out, and queueing that news for its store.
+
+A shipment and its outbox row are written in one transaction; an outbox row is deleted only
+once the store has confirmed the update.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from shipdesk.cache.database import Cache
+from shipdesk.domain import LabelSize, OrderStatus, Shipment, utc_now
+
+MARK_SHIPPED = "mark_shipped"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    id: int
+    order_id: int
+    store: str
+    kind: str
+    payload: dict[str, object]
+    created_at: datetime
+    attempts: int
+    last_error: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentRecord:
+    order_id: int
+    order_number: str
+    store: str
+    shipment: Shipment
+
+
+def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
+    """Mark the order shipped, keep the shipment, and queue the shipped status for the store."""
+    with cache.transaction() as conn:
+        row = conn.execute("SELECT store, order_number, upstream_id FROM orders WHERE id = ?", (order_id,)).fetchone()
+        if row is None:
+            raise KeyError(order_id)
+        store, order_number, upstream_id = row
+        conn.execute(
+            "INSERT INTO shipments (order_id, carrier, service, package, tracking_number, cost, label_size,"
+            " shipped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                order_id,
+                shipment.carrier,
+                shipment.service,
+                shipment.package,
+                shipment.tracking_number,
+                None if shipment.cost is None else str(shipment.cost),
+                shipment.label_size.value,
+                shipment.shipped_at.isoformat(),
+            ),
+        )
+        conn.execute(
+            "UPDATE orders SET status = ?, hold_reason = '', data = json_set(data, '$.status', ?), updated_at = ?"
+            " WHERE id = ?",
+            (OrderStatus.SHIPPED.value, OrderStatus.SHIPPED.value, utc_now().isoformat(), order_id),
+        )
+        payload = {
+            "upstream_id": upstream_id,
+            "order_number": order_number,
+            "carrier": shipment.carrier,
+            "service": shipment.service,
+            "tracking_number": shipment.tracking_number,
+            "ship_date": shipment.shipped_at.date().isoformat(),
+            "cost": None if shipment.cost is None else str(shipment.cost),
+        }
+        conn.execute(
+            "INSERT INTO outbox (order_id, store, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+            (order_id, store, MARK_SHIPPED, json.dumps(payload, ensure_ascii=False), utc_now().isoformat()),
+        )
+
+
+def _shipment_from_row(row: tuple[str, str, str, str, str | None, str, str]) -> Shipment:
+    carrier, service, package, tracking, cost, label_size, shipped_at = row
+    return Shipment(
+        carrier=carrier,
+        service=service,
+        package=package,
+        tracking_number=tracking,
+        cost=None if cost is None else Decimal(cost),
+        label_size=LabelSize(label_size),
+        shipped_at=datetime.fromisoformat(shipped_at),
+    )
+
+
+_SHIPMENT_COLUMNS = "carrier, service, package, tracking_number, cost, label_size, shipped_at"
+
+
+def latest_shipment(cache: Cache, order_id: int) -> Shipment | None:
+    row = cache.conn.execute(
+        f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
+    ).fetchone()
+    return None if row is None else _shipment_from_row(row)
+
+
+def all_shipments(cache: Cache) -> list[ShipmentRecord]:
+    rows = cache.conn.execute(
+        "SELECT s.order_id, o.order_number, o.store, "
+        + ", ".join(f"s.{column.strip()}" for column in _SHIPMENT_COLUMNS.split(","))
+        + " FROM shipments s JOIN orders o ON o.id = s.order_id ORDER BY s.shipped_at, s.id"
+    )
+    return [ShipmentRecord(row[0], row[1], row[2], _shipment_from_row(row[3:])) for row in rows]
+
+
+def pending_outbox(cache: Cache) -> list[OutboxEntry]:
+    rows = cache.conn.execute(
+        "SELECT id, order_id, store, kind, payload, created_at, attempts, last_error FROM outbox ORDER BY id"
+    )
+    return [
+        OutboxEntry(row[0], row[1], row[2], row[3], json.loads(row[4]), datetime.fromisoformat(row[5]), row[6], row[7])
+        for row in rows
+    ]
+
+
+def outbox_count(cache: Cache) -> int:
+    count: int = cache.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    return count
+
+
+def confirm_outbox(cache: Cache, entry_id: int) -> None:
+    """The store confirmed the update: only now does the row leave the outbox."""
+    with cache.transaction() as conn:
+        conn.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
+
+
+def note_outbox_failure(cache: Cache, entry_id: int, error: str) -> None:
+    with cache.transaction() as conn:
+        conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?", (error, entry_id))

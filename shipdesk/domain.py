@@ -1,0 +1,327 @@
+"""The plain data of shipdesk: orders, items, addresses, units, money and shipments.
+
+Pure dataclasses and rules with no I/O and no Qt, so every other layer can build on them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+# ----------------------------------------------------------------------------- units
+
+
+class WeightUnit(enum.StrEnum):
+    OUNCE = "oz"
+    POUND = "lb"
+    GRAM = "g"
+    KILOGRAM = "kg"
+
+
+class LengthUnit(enum.StrEnum):
+    INCH = "in"
+    CENTIMETRE = "cm"
+
+
+# Exact by definition (international yard and pound agreement, 1959).
+_GRAMS_PER: dict[WeightUnit, Fraction] = {
+    WeightUnit.GRAM: Fraction(1),
+    WeightUnit.KILOGRAM: Fraction(1000),
+    WeightUnit.POUND: Fraction("453.59237"),
+    WeightUnit.OUNCE: Fraction("453.59237") / 16,
+}
+_CENTIMETRES_PER: dict[LengthUnit, Fraction] = {
+    LengthUnit.CENTIMETRE: Fraction(1),
+    LengthUnit.INCH: Fraction("2.54"),
+}
+
+_WEIGHT_UNIT_NAMES: dict[str, WeightUnit] = {
+    "oz": WeightUnit.OUNCE,
+    "ounce": WeightUnit.OUNCE,
+    "ounces": WeightUnit.OUNCE,
+    "lb": WeightUnit.POUND,
+    "lbs": WeightUnit.POUND,
+    "pound": WeightUnit.POUND,
+    "pounds": WeightUnit.POUND,
+    "g": WeightUnit.GRAM,
+    "gm": WeightUnit.GRAM,
+    "gram": WeightUnit.GRAM,
+    "grams": WeightUnit.GRAM,
+    "kg": WeightUnit.KILOGRAM,
+    "kgs": WeightUnit.KILOGRAM,
+    "kilogram": WeightUnit.KILOGRAM,
+    "kilograms": WeightUnit.KILOGRAM,
+}
+_LENGTH_UNIT_NAMES: dict[str, LengthUnit] = {
+    "in": LengthUnit.INCH,
+    "inch": LengthUnit.INCH,
+    "inches": LengthUnit.INCH,
+    "cm": LengthUnit.CENTIMETRE,
+    "centimeter": LengthUnit.CENTIMETRE,
+    "centimeters": LengthUnit.CENTIMETRE,
+    "centimetre": LengthUnit.CENTIMETRE,
+    "centimetres": LengthUnit.CENTIMETRE,
+}
+
+
+def parse_weight_unit(text: str) -> WeightUnit:
+    """Read a weight unit the way stores write it: 'oz', 'Ounces', 'lbs', 'Grams', 'kg'."""
+    try:
+        return _WEIGHT_UNIT_NAMES[text.strip().lower()]
+    except KeyError:
+        raise ValueError(f"unknown weight unit {text!r} (use oz, lb, g or kg)") from None
+
+
+def parse_length_unit(text: str) -> LengthUnit:
+    try:
+        return _LENGTH_UNIT_NAMES[text.strip().lower()]
+    except KeyError:
+        raise ValueError(f"unknown length unit {text!r} (use in or cm)") from None
+
+
+def _to_decimal(value: Fraction, places: int) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN).normalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Weight:
+    """A weight in the unit it was given in; compare and add exactly whatever the units."""
+
+    value: Decimal
+    unit: WeightUnit
+
+    @property
+    def grams(self) -> Fraction:
+        return Fraction(self.value) * _GRAMS_PER[self.unit]
+
+    def to(self, unit: WeightUnit, places: int = 6) -> Weight:
+        """The same weight in another unit, rounded to `places` decimals (exact when it terminates)."""
+        return Weight(_to_decimal(self.grams / _GRAMS_PER[unit], places), unit)
+
+    def __add__(self, other: Weight) -> Weight:
+        return Weight(_to_decimal((self.grams + other.grams) / _GRAMS_PER[self.unit], 6), self.unit)
+
+    def __mul__(self, factor: int) -> Weight:
+        return Weight(self.value * factor, self.unit)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Weight) and self.grams == other.grams
+
+    def __lt__(self, other: Weight) -> bool:
+        return self.grams < other.grams
+
+    def __hash__(self) -> int:
+        return hash(self.grams)
+
+    def __str__(self) -> str:
+        return f"{self.value.normalize():f} {self.unit.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Dimensions:
+    length: Decimal
+    width: Decimal
+    height: Decimal
+    unit: LengthUnit
+
+    def to(self, unit: LengthUnit, places: int = 6) -> Dimensions:
+        factor = _CENTIMETRES_PER[self.unit] / _CENTIMETRES_PER[unit]
+        return Dimensions(
+            *(_to_decimal(Fraction(side) * factor, places) for side in (self.length, self.width, self.height)),
+            unit=unit,
+        )
+
+    def __str__(self) -> str:
+        sides = " × ".join(f"{side.normalize():f}" for side in (self.length, self.width, self.height))
+        return f"{sides} {self.unit.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str = "USD"
+
+    def __str__(self) -> str:
+        return f"{self.amount:.2f} {self.currency}"
+
+
+# ----------------------------------------------------------------------------- orders
+
+
+class OrderStatus(enum.StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    AWAITING_SHIPMENT = "awaiting_shipment"
+    ON_HOLD = "on_hold"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    name: str = ""
+    company: str = ""
+    street1: str = ""
+    street2: str = ""
+    street3: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""  # ISO 3166-1 alpha-2
+    phone: str = ""
+    email: str = ""
+    residential: bool | None = None
+
+    def is_complete_for_shipping(self) -> bool:
+        return bool(self.name.strip() and self.street1.strip() and self.city.strip() and self.country.strip())
+
+    def lines(self) -> list[str]:
+        """The address as it is written on a parcel, blank parts left out."""
+        city_line = " ".join(part for part in (self.city, self.state, self.postal_code) if part)
+        return [
+            line
+            for line in (self.name, self.company, self.street1, self.street2, self.street3, city_line, self.country)
+            if line
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOption:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal = Decimal(0)
+    line_item_id: str = ""
+    image_url: str = ""
+    weight: Weight | None = None  # per unit
+    options: tuple[ItemOption, ...] = ()
+    warehouse_location: str = ""
+    needs_shipping: bool = True
+    adjustment: bool = False  # a discount or fee line, nothing to pack
+
+    @property
+    def is_physical(self) -> bool:
+        return self.needs_shipping and not self.adjustment and self.quantity > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    store: str
+    upstream_id: str
+    order_number: str
+    order_date: datetime  # UTC, timezone-aware
+    status: OrderStatus = OrderStatus.AWAITING_SHIPMENT
+    modify_date: datetime | None = None
+    ship_by_date: datetime | None = None
+    customer_email: str = ""
+    customer_phone: str = ""
+    bill_to: Address = field(default_factory=Address)
+    ship_to: Address = field(default_factory=Address)
+    items: tuple[Item, ...] = ()
+    currency: str = "USD"
+    order_total: Decimal = Decimal(0)
+    tax_amount: Decimal = Decimal(0)
+    shipping_paid: Decimal = Decimal(0)
+    requested_service: str = ""
+    payment_method: str = ""
+    coupons: tuple[str, ...] = ()
+    discount_total: Decimal = Decimal(0)
+    gift: bool = False
+    gift_message: str = ""
+    customer_notes: str = ""
+    internal_notes: str = ""
+    custom_field1: str = ""
+    custom_field2: str = ""
+    custom_field3: str = ""
+    declared_weight: Weight | None = None  # the store's total weight, when it sends one
+    hold_reason: str = ""  # why an order is kept but not queued for packing
+
+    @property
+    def physical_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.is_physical)
+
+    @property
+    def total_weight(self) -> Weight | None:
+        """The store's declared weight, else the sum of the physical items' weights."""
+        if self.declared_weight is not None:
+            return self.declared_weight
+        weights = [item.weight * item.quantity for item in self.physical_items if item.weight is not None]
+        if not weights:
+            return None
+        total = weights[0]
+        for weight in weights[1:]:
+            total = total + weight
+        return total
+
+    @property
+    def item_count(self) -> int:
+        return sum(item.quantity for item in self.physical_items)
+
+
+def packing_block_reason(order: Order) -> str:
+    """Why an order cannot go to the packing queue, or '' when it can."""
+    if not order.ship_to.is_complete_for_shipping():
+        return "no ship-to address"
+    if not order.physical_items:
+        return "no item that needs shipping"
+    return ""
+
+
+def with_packing_rules(order: Order) -> Order:
+    """An imported order as the packing queue should see it: blocked orders go on hold with the reason."""
+    if order.status is not OrderStatus.AWAITING_SHIPMENT:
+        return order
+    reason = packing_block_reason(order)
+    if not reason:
+        return order
+    return replace(order, status=OrderStatus.ON_HOLD, hold_reason=reason)
+
+
+# ----------------------------------------------------------------------------- shipping
+
+
+class LabelSize(enum.StrEnum):
+    FOUR_BY_SIX = "4x6"
+    FOUR_BY_FOUR = "4x4"
+    A6 = "a6"
+    LETTER_TWO_UP = "letter-2up"
+    A4_TWO_UP = "a4-2up"
+
+    @property
+    def label_mm(self) -> tuple[float, float]:
+        """Width and height of one label in millimetres."""
+        return {
+            LabelSize.FOUR_BY_SIX: (101.6, 152.4),
+            LabelSize.FOUR_BY_FOUR: (101.6, 101.6),
+            LabelSize.A6: (105.0, 148.0),
+            LabelSize.LETTER_TWO_UP: (101.6, 152.4),
+            LabelSize.A4_TWO_UP: (101.6, 152.4),
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    carrier: str
+    service: str
+    tracking_number: str
+    shipped_at: datetime  # UTC
+    package: str = ""
+    cost: Decimal | None = None
+    label_size: LabelSize = LabelSize.FOUR_BY_SIX
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

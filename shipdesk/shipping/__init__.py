@@ -1,0 +1,1 @@
+"""Shipping: carriers, services, packages and the label providers that give a label its tracking number."""

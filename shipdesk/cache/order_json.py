@@ -21,12 +21,12 @@ from shipdesk.domain import (
 )
 
 
-def _weight_to_json(weight: Weight | None) -> list[str] | None:
-    return None if weight is None else [str(weight.value), weight.unit.value]
+def _weight_to_json(weight: Weight | None) -> list[object] | None:
+    return None if weight is None else [weight.value, weight.unit.value]
 
 
 def _weight_from_json(data: list[str] | None) -> Weight | None:
-    return None if data is None else Weight(Decimal(data[0]), WeightUnit(data[1]))
+    return None if data is None else Weight(Decimal(str(data[0])), WeightUnit(data[1]))
 
 
 def _date_to_json(value: datetime | None) -> str | None:
@@ -37,12 +37,17 @@ def _date_from_json(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def _address_to_json(address: Address) -> dict[str, Any]:
-    return {name: getattr(address, name) for name in Address.__dataclass_fields__ if getattr(address, name)}
+def address_to_dict(address: Address) -> dict[str, Any]:
+    return {name: getattr(address, name) for name in Address.__dataclass_fields__}
 
 
 def _item_to_json(item: Item) -> dict[str, Any]:
-    data: dict[str, Any] = {"sku": item.sku, "name": item.name, "quantity": item.quantity, "unit_price": str(item.unit_price)}
+    data: dict[str, Any] = {
+        "sku": item.sku,
+        "name": item.name,
+        "quantity": item.quantity,
+        "unit_price": item.unit_price,
+    }
     if item.line_item_id:
         data["line_item_id"] = item.line_item_id
     if item.image_url:
@@ -65,7 +70,7 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         sku=data["sku"],
         name=data["name"],
         quantity=data["quantity"],
-        unit_price=Decimal(data["unit_price"]),
+        unit_price=Decimal(str(data["unit_price"])),
         line_item_id=data.get("line_item_id", ""),
         image_url=data.get("image_url", ""),
         weight=_weight_from_json(data.get("weight")),
@@ -93,7 +98,8 @@ _PLAIN_TEXT_FIELDS = (
 _MONEY_FIELDS = ("order_total", "tax_amount", "shipping_paid", "discount_total")
 
 
-def order_to_json(order: Order) -> str:
+def order_to_dict(order: Order) -> dict[str, Any]:
+    """The whole order as plain data; money and weights stay Decimal for the caller to encode."""
     data: dict[str, Any] = {
         "store": order.store,
         "upstream_id": order.upstream_id,
@@ -102,8 +108,8 @@ def order_to_json(order: Order) -> str:
         "modify_date": _date_to_json(order.modify_date),
         "ship_by_date": _date_to_json(order.ship_by_date),
         "status": order.status.value,
-        "bill_to": _address_to_json(order.bill_to),
-        "ship_to": _address_to_json(order.ship_to),
+        "bill_to": address_to_dict(order.bill_to),
+        "ship_to": address_to_dict(order.ship_to),
         "items": [_item_to_json(item) for item in order.items],
         "coupons": list(order.coupons),
         "gift": order.gift,
@@ -112,8 +118,13 @@ def order_to_json(order: Order) -> str:
     for name in _PLAIN_TEXT_FIELDS:
         data[name] = getattr(order, name)
     for name in _MONEY_FIELDS:
-        data[name] = str(getattr(order, name))
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        data[name] = getattr(order, name)
+    return data
+
+
+def order_to_json(order: Order) -> str:
+    # Decimals as strings: money and weights come back exactly as they went in.
+    return json.dumps(order_to_dict(order), ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def order_from_json(text: str) -> Order:
@@ -135,5 +146,5 @@ def order_from_json(text: str) -> Order:
         gift=data["gift"],
         declared_weight=_weight_from_json(data["declared_weight"]),
         **{name: data[name] for name in _PLAIN_TEXT_FIELDS},
-        **{name: Decimal(data[name]) for name in _MONEY_FIELDS},
+        **{name: Decimal(str(data[name])) for name in _MONEY_FIELDS},
     )

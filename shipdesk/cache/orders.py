@@ -14,6 +14,7 @@ from datetime import datetime
 
 from shipdesk.cache.database import Cache
 from shipdesk.cache.order_json import order_from_json, order_to_json
+from shipdesk.cache.search_text import fold, folded_extra
 from shipdesk.domain import Order, OrderStatus, utc_now
 
 
@@ -70,23 +71,24 @@ class OrderQuery:
 
 _UPSERT_SQL = """
 INSERT INTO orders (store, upstream_id, order_number, order_date, status, hold_reason, ship_name,
-    ship_country, bill_name, customer_email, item_count, weight_grams, item_skus, item_names, data,
-    imported_at, updated_at)
+    ship_country, bill_name, customer_email, item_count, weight_grams, item_skus, item_names, search_folded,
+    data, imported_at, updated_at)
 VALUES (:store, :upstream_id, :order_number, :order_date, :status, :hold_reason, :ship_name,
-    :ship_country, :bill_name, :customer_email, :item_count, :weight_grams, :item_skus, :item_names, :data,
-    :now, :now)
+    :ship_country, :bill_name, :customer_email, :item_count, :weight_grams, :item_skus, :item_names, :search_folded,
+    :data, :now, :now)
 ON CONFLICT (store, upstream_id) DO UPDATE SET
     order_number = excluded.order_number, order_date = excluded.order_date, status = excluded.status,
     hold_reason = excluded.hold_reason, ship_name = excluded.ship_name, ship_country = excluded.ship_country,
     bill_name = excluded.bill_name, customer_email = excluded.customer_email,
     item_count = excluded.item_count, weight_grams = excluded.weight_grams, item_skus = excluded.item_skus,
-    item_names = excluded.item_names, data = excluded.data, updated_at = excluded.updated_at
+    item_names = excluded.item_names, search_folded = excluded.search_folded, data = excluded.data, updated_at = excluded.updated_at
 WHERE orders.status NOT IN ('cancelled', 'shipped')
 """
 
 
 def _columns(order: Order, now: str) -> dict[str, object]:
     weight = order.total_weight
+    item_names = " ".join(item.name for item in order.items)
     return {
         "store": order.store,
         "upstream_id": order.upstream_id,
@@ -101,7 +103,8 @@ def _columns(order: Order, now: str) -> dict[str, object]:
         "item_count": order.item_count,
         "weight_grams": float(weight.grams) if weight is not None else None,
         "item_skus": " ".join(item.sku for item in order.items if item.sku),
-        "item_names": " ".join(item.name for item in order.items),
+        "item_names": item_names,
+        "search_folded": folded_extra(order.ship_to.name, order.bill_to.name, item_names),
         "data": order_to_json(order),
         "now": now,
     }
@@ -136,7 +139,7 @@ def upsert_orders(conn: sqlite3.Connection, orders: Iterable[Order]) -> UpsertCo
 
 def fts_query(text: str) -> str:
     """A user's search text as an FTS5 query: every word must match, each as a prefix."""
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    words = re.findall(r"\w+", fold(text), flags=re.UNICODE)
     return " ".join(f'"{word}"*' for word in words)
 
 

@@ -10,7 +10,16 @@ from collections.abc import Callable
 import sqlite_utils
 
 # Columns the full-text search covers: order number, names, e-mail, SKUs and item names.
-SEARCH_COLUMNS = ["order_number", "ship_name", "bill_name", "customer_email", "item_skus", "item_names"]
+# search_folded holds those words again with special letters spelled out (cache/search_text.py).
+SEARCH_COLUMNS = [
+    "order_number",
+    "ship_name",
+    "bill_name",
+    "customer_email",
+    "item_skus",
+    "item_names",
+    "search_folded",
+]
 
 
 def _v1_tables(db: sqlite_utils.Database) -> None:
@@ -32,6 +41,7 @@ def _v1_tables(db: sqlite_utils.Database) -> None:
             weight_grams REAL,
             item_skus TEXT NOT NULL DEFAULT '',
             item_names TEXT NOT NULL DEFAULT '',
+            search_folded TEXT NOT NULL DEFAULT '',
             data TEXT NOT NULL,
             imported_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,

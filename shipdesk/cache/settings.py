@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from shipdesk.cache.database import Cache
+from shipdesk.cache.order_json import address_to_dict
 from shipdesk.domain import Address
 
 ORIGIN_ADDRESS = "origin_address"
@@ -34,8 +35,4 @@ def origin_address(cache: Cache) -> Address:
 
 
 def set_origin_address(cache: Cache, address: Address) -> None:
-    set_setting(cache, ORIGIN_ADDRESS, {k: v for k, v in vars_of(address).items() if v})
-
-
-def vars_of(address: Address) -> dict[str, Any]:
-    return {name: getattr(address, name) for name in Address.__dataclass_fields__}
+    set_setting(cache, ORIGIN_ADDRESS, address_to_dict(address))

@@ -1,0 +1,234 @@
+"""The cache keeps orders in a real SQLite file: upserts, migrations, search and the outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from shipdesk.cache import Cache, CacheError, open_cache
+from shipdesk.cache.orders import (
+    OrderQuery,
+    find_by_number,
+    get_order,
+    list_order_ids,
+    load_orders,
+    upsert_orders,
+)
+from shipdesk.cache.shipments import (
+    confirm_outbox,
+    latest_shipment,
+    note_outbox_failure,
+    outbox_count,
+    pending_outbox,
+    record_shipment,
+)
+from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Shipment, Weight, WeightUnit
+
+START = datetime(2026, 11, 1, 9, tzinfo=UTC)
+
+
+def make_order(number: str, name: str = "Ada Lovelace", *, store: str = "shop", **changes: object) -> Order:
+    fields: dict[str, object] = {
+        "store": store,
+        "upstream_id": number,
+        "order_number": number,
+        "order_date": START + timedelta(hours=int(number) % 1000),
+        "customer_email": f"{name.split()[0].lower()}@example.com",
+        "ship_to": Address(name=name, street1="1 Main St", city="Springfield", postal_code="12345", country="US"),
+        "items": (
+            Item(
+                sku="MUG-BLU",
+                name="Blue enamel mug",
+                quantity=2,
+                unit_price=Decimal("12.50"),
+                weight=Weight(Decimal(10), WeightUnit.OUNCE),
+                options=(ItemOption("Colour", "Blue"),),
+                warehouse_location="A-03-2",
+            ),
+        ),
+        "order_total": Decimal("25.00"),
+    }
+    fields.update(changes)
+    return Order(**fields)  # type: ignore[arg-type]
+
+
+def upsert(cache: Cache, *orders: Order) -> None:
+    with cache.transaction() as conn:
+        upsert_orders(conn, orders)
+
+
+def test_an_order_comes_back_exactly_as_it_was_stored(cache: Cache) -> None:
+    original = make_order(
+        "1001", "Zoë Ørsted", gift=True, gift_message="Happy birthday!", customer_notes="Leave at door"
+    )
+    upsert(cache, original)
+    (stored,) = find_by_number(cache, "1001")
+    assert stored.order == original
+
+
+def test_importing_the_same_order_again_updates_it_instead_of_duplicating(cache: Cache) -> None:
+    upsert(cache, make_order("1001"))
+    upsert(cache, make_order("1001", customer_notes="Call before delivery"))
+    (stored,) = find_by_number(cache, "1001")
+    assert stored.order.customer_notes == "Call before delivery"
+
+
+def test_two_stores_may_share_an_order_number(cache: Cache) -> None:
+    upsert(cache, make_order("1001", store="shop"), make_order("1001", store="market"))
+    assert sorted(entry.order.store for entry in find_by_number(cache, "1001")) == ["market", "shop"]
+
+
+def test_a_cancelled_order_is_never_updated_again(cache: Cache) -> None:
+    upsert(cache, make_order("1001", status=OrderStatus.CANCELLED))
+    with cache.transaction() as conn:
+        counts = upsert_orders(conn, [make_order("1001", status=OrderStatus.AWAITING_SHIPMENT)])
+    assert counts.kept_final == 1
+    assert find_by_number(cache, "1001")[0].order.status is OrderStatus.CANCELLED
+
+
+def test_the_cache_file_is_sqlite_in_wal_mode(tmp_path: Path) -> None:
+    cache = open_cache(tmp_path / "c.sqlite")
+    cache.close()
+    conn = sqlite3.connect(tmp_path / "c.sqlite")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_older_cache_file_is_migrated_and_keeps_its_orders(tmp_path: Path) -> None:
+    old = open_cache(tmp_path / "c.sqlite", upto=1)
+    assert old.schema_version == 1
+    upsert(old, make_order("1001", "José Núñez"))
+    old.close()
+
+    migrated = open_cache(tmp_path / "c.sqlite")
+    assert migrated.schema_version == 2
+    # search arrived with schema 2, and it covers the order stored before it existed
+    assert [
+        get_order(migrated, i).order.order_number for i in list_order_ids(migrated, OrderQuery(search="nunez"))
+    ] == [  # type: ignore[union-attr]
+        "1001"
+    ]
+
+
+def test_a_cache_from_a_newer_shipdesk_is_refused(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "c.sqlite")
+    conn.execute("PRAGMA user_version=99")
+    conn.close()
+    with pytest.raises(CacheError, match="newer shipdesk"):
+        open_cache(tmp_path / "c.sqlite")
+
+
+def test_a_file_that_is_not_a_database_is_refused_in_plain_words(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("shopping list: milk, eggs, bread and more text " * 50)
+    with pytest.raises(CacheError, match="is not a shipdesk cache file"):
+        open_cache(tmp_path / "notes.txt")
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("1002", ["1002"]),
+        ("zoe", ["1001"]),  # without the diaeresis
+        ("Ørsted", ["1001"]),
+        ("lukasz zolw", ["1003"]),  # two words, both must match
+        ("łuk", ["1003"]),  # a prefix
+        ("jose@example", ["1002"]),
+        ("MUG-RED", ["1003"]),
+        ("teapot", ["1002"]),
+        ("nobody", []),
+        ("---", []),
+    ],
+)
+def test_search_covers_number_names_email_sku_and_item_names(cache: Cache, search: str, expected: list[str]) -> None:
+    upsert(
+        cache,
+        make_order("1001", "Zoë Ørsted"),
+        make_order("1002", "José Núñez", items=(Item(sku="TEA-1", name="Cast iron teapot", quantity=1),)),
+        make_order("1003", "Łukasz Żółw", items=(Item(sku="MUG-RED", name="Red mug", quantity=1),)),
+    )
+    found = [entry.order.order_number for entry in load_orders(cache, OrderQuery(search=search))]
+    assert sorted(found) == expected
+
+
+def test_search_follows_an_updated_order(cache: Cache) -> None:
+    upsert(cache, make_order("1001", "Zoë Ørsted"))
+    upsert(cache, make_order("1001", "Grace Hopper"))
+    assert load_orders(cache, OrderQuery(search="zoe")) == []
+    assert len(load_orders(cache, OrderQuery(search="hopper"))) == 1
+
+
+def test_lists_filter_by_status_and_store_and_sort_in_sql(cache: Cache) -> None:
+    upsert(
+        cache,
+        make_order("1003", "Carol"),
+        make_order("1001", "Alice"),
+        make_order("1002", "Bob", status=OrderStatus.ON_HOLD, hold_reason="no ship-to address"),
+        make_order("1004", "Dan", store="market"),
+    )
+    numbers = lambda query: [entry.order.order_number for entry in load_orders(cache, query)]  # noqa: E731
+    assert numbers(OrderQuery(sort="order_number", descending=False)) == ["1001", "1002", "1003", "1004"]
+    assert numbers(OrderQuery(sort="ship_name", descending=True)) == ["1004", "1003", "1002", "1001"]
+    assert numbers(OrderQuery(status=OrderStatus.ON_HOLD)) == ["1002"]
+    assert numbers(OrderQuery(store="market")) == ["1004"]
+
+
+def test_recording_a_shipment_marks_the_order_shipped_and_queues_one_outbox_row(cache: Cache) -> None:
+    upsert(cache, make_order("1001"))
+    (stored,) = find_by_number(cache, "1001")
+    shipment = Shipment(
+        carrier="USPS",
+        service="Priority Mail",
+        tracking_number="9400111899223344556677",
+        cost=Decimal("8.15"),
+        shipped_at=START,
+    )
+    record_shipment(cache, stored.id, shipment)
+
+    assert find_by_number(cache, "1001")[0].order.status is OrderStatus.SHIPPED
+    assert latest_shipment(cache, stored.id) == shipment
+    (entry,) = pending_outbox(cache)
+    assert entry.payload["tracking_number"] == "9400111899223344556677"
+    assert entry.payload["order_number"] == "1001"
+    assert entry.payload["ship_date"] == "2026-11-01"
+
+
+def test_an_outbox_row_stays_until_the_store_confirms_it(cache: Cache) -> None:
+    upsert(cache, make_order("1001"))
+    (stored,) = find_by_number(cache, "1001")
+    record_shipment(
+        cache, stored.id, Shipment(carrier="UPS", service="Ground", tracking_number="1Z1", shipped_at=START)
+    )
+    (entry,) = pending_outbox(cache)
+
+    note_outbox_failure(cache, entry.id, "the store did not answer")
+    (retried,) = pending_outbox(cache)
+    assert (retried.attempts, retried.last_error) == (1, "the store did not answer")
+
+    confirm_outbox(cache, entry.id)
+    assert outbox_count(cache) == 0
+
+
+def test_a_shipped_order_does_not_fall_back_into_the_queue_when_the_store_lags(cache: Cache) -> None:
+    upsert(cache, make_order("1001"))
+    (stored,) = find_by_number(cache, "1001")
+    record_shipment(
+        cache, stored.id, Shipment(carrier="UPS", service="Ground", tracking_number="1Z1", shipped_at=START)
+    )
+    upsert(cache, replace(make_order("1001"), status=OrderStatus.AWAITING_SHIPMENT))
+    assert find_by_number(cache, "1001")[0].order.status is OrderStatus.SHIPPED
+
+
+def test_a_failed_transaction_leaves_the_cache_as_it_was(cache: Cache) -> None:
+    upsert(cache, make_order("1001"))
+
+    def orders_then_crash() -> object:
+        yield make_order("1002")
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError), cache.transaction() as conn:
+        upsert_orders(conn, orders_then_crash())  # type: ignore[arg-type]
+    assert [entry.order.order_number for entry in load_orders(cache, OrderQuery())] == ["1001"]

@@ -1,0 +1,112 @@
+"""Units, weights and the packing rules behave as a warehouse expects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from shipdesk.domain import (
+    Address,
+    Dimensions,
+    Item,
+    LengthUnit,
+    Order,
+    OrderStatus,
+    Weight,
+    WeightUnit,
+    packing_block_reason,
+    parse_weight_unit,
+    with_packing_rules,
+)
+
+FULL_ADDRESS = Address(name="José Núñez", street1="Calle Mayor 5", city="Madrid", postal_code="28013", country="ES")
+
+
+def order(**changes: object) -> Order:
+    fields: dict[str, object] = {
+        "store": "test",
+        "upstream_id": "1",
+        "order_number": "1001",
+        "order_date": datetime(2026, 11, 1, 12, tzinfo=UTC),
+        "ship_to": FULL_ADDRESS,
+        "items": (Item(sku="MUG", name="Mug", quantity=1),),
+    }
+    fields.update(changes)
+    return Order(**fields)  # type: ignore[arg-type]
+
+
+def test_a_pound_is_exactly_sixteen_ounces_and_453_59237_grams() -> None:
+    pound = Weight(Decimal(1), WeightUnit.POUND)
+    assert pound == Weight(Decimal(16), WeightUnit.OUNCE)
+    assert pound.to(WeightUnit.GRAM).value == Decimal("453.59237")
+    assert pound.to(WeightUnit.KILOGRAM).value == Decimal("0.45359237").quantize(Decimal("0.000001")).normalize()
+
+
+def test_converting_there_and_back_keeps_the_weight() -> None:
+    weight = Weight(Decimal("2.5"), WeightUnit.KILOGRAM)
+    assert weight.to(WeightUnit.GRAM).to(WeightUnit.KILOGRAM) == weight
+    assert Weight(Decimal(12), WeightUnit.OUNCE).to(WeightUnit.POUND).value == Decimal("0.75")
+
+
+def test_weights_in_different_units_add_exactly() -> None:
+    total = Weight(Decimal(1), WeightUnit.POUND) + Weight(Decimal(8), WeightUnit.OUNCE)
+    assert total == Weight(Decimal("1.5"), WeightUnit.POUND)
+    assert total.unit is WeightUnit.POUND
+
+
+def test_an_inch_is_exactly_2_54_centimetres() -> None:
+    box = Dimensions(Decimal(10), Decimal(5), Decimal("0.5"), LengthUnit.INCH)
+    assert box.to(LengthUnit.CENTIMETRE) == Dimensions(
+        Decimal("25.4"), Decimal("12.7"), Decimal("1.27"), LengthUnit.CENTIMETRE
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"), [("Ounces", WeightUnit.OUNCE), ("lbs", WeightUnit.POUND), (" G ", WeightUnit.GRAM)]
+)
+def test_weight_units_are_read_the_way_stores_write_them(text: str, unit: WeightUnit) -> None:
+    assert parse_weight_unit(text) is unit
+
+
+def test_an_unknown_weight_unit_is_refused_in_plain_words() -> None:
+    with pytest.raises(ValueError, match="unknown weight unit 'stone'"):
+        parse_weight_unit("stone")
+
+
+def test_total_weight_sums_physical_items_and_skips_discount_lines() -> None:
+    items = (
+        Item(sku="MUG", name="Mug", quantity=2, weight=Weight(Decimal(12), WeightUnit.OUNCE)),
+        Item(sku="TEE", name="T-shirt", quantity=1, weight=Weight(Decimal("0.5"), WeightUnit.POUND)),
+        Item(
+            sku="",
+            name="Discount",
+            quantity=1,
+            unit_price=Decimal(-5),
+            adjustment=True,
+            weight=Weight(Decimal(9), WeightUnit.POUND),
+        ),
+    )
+    assert order(items=items).total_weight == Weight(Decimal(2), WeightUnit.POUND)
+    assert order(items=items).item_count == 3
+
+
+def test_an_order_without_a_ship_to_address_goes_on_hold_with_the_reason() -> None:
+    held = with_packing_rules(order(ship_to=Address(name="Nobody")))
+    assert held.status is OrderStatus.ON_HOLD
+    assert held.hold_reason == "no ship-to address"
+
+
+def test_an_order_of_only_digital_items_goes_on_hold_with_the_reason() -> None:
+    ebook = Item(sku="EBOOK", name="E-book", quantity=1, needs_shipping=False)
+    assert packing_block_reason(order(items=(ebook,))) == "no item that needs shipping"
+    assert with_packing_rules(order(items=(ebook,))).status is OrderStatus.ON_HOLD
+
+
+def test_a_shippable_order_stays_in_the_queue() -> None:
+    assert with_packing_rules(order()).status is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_address_lines_leave_out_blank_parts() -> None:
+    assert FULL_ADDRESS.lines() == ["José Núñez", "Calle Mayor 5", "Madrid 28013", "ES"]

@@ -130,10 +130,11 @@ class Dimensions:
 
     def to(self, unit: LengthUnit, places: int = 6) -> Dimensions:
         factor = _CENTIMETRES_PER[self.unit] / _CENTIMETRES_PER[unit]
-        return Dimensions(
-            *(_to_decimal(Fraction(side) * factor, places) for side in (self.length, self.width, self.height)),
-            unit=unit,
-        )
+
+        def convert(side: Decimal) -> Decimal:
+            return _to_decimal(Fraction(side) * factor, places)
+
+        return Dimensions(convert(self.length), convert(self.width), convert(self.height), unit)
 
     def __str__(self) -> str:
         sides = " × ".join(f"{side.normalize():f}" for side in (self.length, self.width, self.height))

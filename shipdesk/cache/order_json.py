@@ -146,5 +146,5 @@ def order_from_json(text: str) -> Order:
         gift=data["gift"],
         declared_weight=_weight_from_json(data["declared_weight"]),
         **{name: data[name] for name in _PLAIN_TEXT_FIELDS},
-        **{name: Decimal(str(data[name])) for name in _MONEY_FIELDS},
+        **{name: Decimal(str(data[name])) for name in _MONEY_FIELDS},  # type: ignore[arg-type]
     )

@@ -81,7 +81,8 @@ ON CONFLICT (store, upstream_id) DO UPDATE SET
     hold_reason = excluded.hold_reason, ship_name = excluded.ship_name, ship_country = excluded.ship_country,
     bill_name = excluded.bill_name, customer_email = excluded.customer_email,
     item_count = excluded.item_count, weight_grams = excluded.weight_grams, item_skus = excluded.item_skus,
-    item_names = excluded.item_names, search_folded = excluded.search_folded, data = excluded.data, updated_at = excluded.updated_at
+    item_names = excluded.item_names, search_folded = excluded.search_folded, data = excluded.data,
+    updated_at = excluded.updated_at
 WHERE orders.status NOT IN ('cancelled', 'shipped')
 """
 

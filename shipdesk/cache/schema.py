@@ -90,4 +90,38 @@ def _v2_search(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_tables, _v2_search]
+def _v3_stores(db: sqlite_utils.Database) -> None:
+    # config holds no secret: those live in the OS keyring (upstream/credentials.py).
+    db.executescript(
+        """
+        CREATE TABLE stores (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            config TEXT NOT NULL DEFAULT '{}',
+            time_zone TEXT NOT NULL DEFAULT 'UTC',
+            status_map TEXT NOT NULL DEFAULT '{}',
+            high_water TEXT,
+            last_sync_at TEXT,
+            last_sync_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE carrier_catalog (
+            store TEXT NOT NULL,
+            carrier_code TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            domestic INTEGER NOT NULL DEFAULT 1,
+            international INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (store, carrier_code, kind, code)
+        );
+
+        ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+        ALTER TABLE shipments ADD COLUMN label_pdf BLOB;
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_tables, _v2_search, _v3_stores]

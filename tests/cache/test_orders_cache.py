@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import Cache, CacheError, open_cache
+from shipdesk.cache.schema import MIGRATIONS
 from shipdesk.cache.orders import (
     OrderQuery,
     find_by_number,
@@ -105,7 +106,7 @@ def test_an_older_cache_file_is_migrated_and_keeps_its_orders(tmp_path: Path) ->
     old.close()
 
     migrated = open_cache(tmp_path / "c.sqlite")
-    assert migrated.schema_version == 2
+    assert migrated.schema_version == len(MIGRATIONS)
     # search arrived with schema 2, and it covers the order stored before it existed
     assert [
         get_order(migrated, i).order.order_number for i in list_order_ids(migrated, OrderQuery(search="nunez"))

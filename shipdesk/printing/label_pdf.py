@@ -1,0 +1,380 @@
+"""Shipping labels as one PDF: a page per label at 4×6, 4×4 or A6, or two labels a Letter/A4 sheet.
+
+Drawn with the reportlab canvas in DejaVu Sans; Code 128 bars sit on whole printer dots so scanners read them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from shipdesk.domain import Address, LabelSize
+from shipdesk.printing.fonts import LabelFonts, label_fonts
+from shipdesk.printing.label_content import ShippingLabel
+
+MM = 72 / 25.4
+MARGIN = 3 * MM  # thermal media drifts about 1 mm sideways; keep ink well away from the edge
+GAP = 5.0
+LEADING = 1.18
+ASCENT = 0.93  # DejaVu Sans glyphs reach this far above the baseline, in ems
+MIN_TEXT = 6.0  # smaller text does not survive a 203 dpi print head
+ELLIPSIS = "…"
+LABEL_COLUMN = 34.0  # the "FROM" / "SHIP TO" captions sit left of their address
+MAX_SHIP_TO_GROWTH = 1.3
+
+BARCODE_MAX_WIDTH_MM = 90.0
+BARCODE_MAX_MODULE_MM = 0.5  # wider bars only waste media: 4 dots at 203 dpi, 6 at 300
+QUIET_MODULES = 10  # the Code 128 quiet zone on each side
+BAR_TRIM_DOTS = 0.1
+
+_SHEETS = {LabelSize.LETTER_TWO_UP: LETTER, LabelSize.A4_TWO_UP: A4}
+
+
+def render_labels_pdf(
+    labels: Sequence[ShippingLabel], size: LabelSize = LabelSize.FOUR_BY_SIX, dpi: int = 203
+) -> bytes:
+    """One PDF with every label, in order: a page each, or two a sheet for Letter/A4 two-up.
+
+    Raises ValueError when there is no label, or a tracking number cannot be a Code 128 barcode.
+    """
+    if not labels:
+        raise ValueError("There are no labels to render.")
+    if dpi <= 0:
+        raise ValueError(f"The printer resolution must be a positive number of dots per inch, not {dpi}.")
+    fonts = label_fonts()
+    width, height = (side * MM for side in size.label_mm)
+    sheet = _SHEETS.get(size)
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer, pagesize=sheet or (width, height), pageCompression=1, initialFontName=fonts.regular, initialFontSize=8
+    )
+    canvas.setTitle(f"{len(labels)} shipping label{'s' if len(labels) != 1 else ''}")
+    canvas.setCreator("shipdesk")
+    painter = _LabelPainter(canvas, fonts, width, height, dpi)
+    if sheet is None:
+        for label in labels:
+            painter.paint(label)
+            canvas.showPage()
+    else:
+        for first in range(0, len(labels), 2):
+            for slot, label in enumerate(labels[first : first + 2]):
+                _paint_on_half_sheet(canvas, painter, label, sheet, slot)
+            canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _paint_on_half_sheet(
+    canvas: Canvas, painter: _LabelPainter, label: ShippingLabel, sheet: tuple[float, float], slot: int
+) -> None:
+    """Two-up stock is two peel-off halves: each takes one label turned a quarter, top half first."""
+    sheet_width, sheet_height = sheet
+    half = sheet_height / 2
+    turned_width, turned_height = painter.height, painter.width
+    x = (sheet_width - turned_width) / 2
+    y = (half if slot == 0 else 0.0) + (half - turned_height) / 2
+    canvas.saveState()
+    canvas.translate(x + turned_width, y)
+    canvas.rotate(90)
+    painter.paint(label)
+    canvas.restoreState()
+
+
+# ----------------------------------------------------------------------------- text that fits
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> tuple[str, float]:
+    """The text and a font size at most `size` that fit `width`: shrink first, cut with … last."""
+    natural = stringWidth(text, font, size)
+    if natural <= width:
+        return text, size
+    smallest = min(size, MIN_TEXT)
+    shrunk = size * width / natural * 0.999  # the margin absorbs float rounding in stringWidth
+    if shrunk >= smallest:
+        return text, shrunk
+    fits, cut = 0, len(text)
+    while fits < cut:  # the longest prefix that still fits with the ellipsis
+        middle = (fits + cut + 1) // 2
+        if stringWidth(text[:middle].rstrip() + ELLIPSIS, font, smallest) <= width:
+            fits = middle
+        else:
+            cut = middle - 1
+    return text[:fits].rstrip() + ELLIPSIS, smallest
+
+
+def wrap_text(
+    text: str, font: str, size: float, width: float, max_lines: int, readable: float
+) -> list[tuple[str, float]]:
+    """The text as lines that fit `width`, each with its size: shrunk on one line while it stays
+    `readable`, else wrapped at spaces onto up to `max_lines` lines, shrunk together only as needed."""
+    natural = stringWidth(text, font, size)
+    if max_lines == 1 or natural <= width or size * width / natural >= readable:
+        return [fit_text(text, font, size, width)]
+    words = text.split()
+    lines = _wrap_words(words, font, size, width)
+    while len(lines) > max_lines and size > readable:
+        size = max(readable, size * 0.92)
+        lines = _wrap_words(words, font, size, width)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]  # fit_text cuts it
+    return [fit_text(line, font, size, width) for line in lines]
+
+
+def _wrap_words(words: list[str], font: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and stringWidth(candidate, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current] if current else lines
+
+
+# ----------------------------------------------------------------------------- Code 128 on printer dots
+
+
+@dataclass(frozen=True, slots=True)
+class Code128Bars:
+    """A Code 128 symbol as bars: (first module, width in modules) each, and its width in modules."""
+
+    bars: tuple[tuple[int, int], ...]
+    modules: int
+
+
+def code128_bars(value: str) -> Code128Bars:
+    """The bars that encode exactly `value`; reportlab picks code set C for runs of digits."""
+    if not value or any(not 32 <= ord(char) <= 126 for char in value):
+        raise ValueError(
+            f"The tracking number {value!r} cannot be printed as a Code 128 barcode: "
+            "use ASCII letters, digits and punctuation only."
+        )
+    symbol = Code128(value, quiet=0)
+    symbol.validate()
+    symbol.encode()
+    # reportlab writes a bar as an upper-case and a space as a lower-case letter: A = 1 module, D = 4.
+    bars: list[tuple[int, int]] = []
+    position = 0
+    for element in symbol.decompose():
+        modules = ord(element.lower()) - ord("a") + 1
+        if element.isupper():
+            bars.append((position, modules))
+        position += modules
+    return Code128Bars(tuple(bars), position)
+
+
+def module_dots(modules: int, dpi: int, media_width: float) -> int:
+    """The widest whole-dot module that keeps the bars within 90 mm and bars plus quiet zones on the media."""
+    max_bar_dots = math.floor(BARCODE_MAX_WIDTH_MM / 25.4 * dpi)
+    media_dots = math.floor(media_width / 72 * dpi)
+    widest = max(2, round(BARCODE_MAX_MODULE_MM / 25.4 * dpi))
+    for dots in range(widest, 0, -1):
+        if modules * dots <= max_bar_dots and (modules + 2 * QUIET_MODULES) * dots <= media_dots:
+            return dots
+    raise ValueError(f"A barcode of {modules} modules does not fit on the label even with one-dot bars.")
+
+
+# ----------------------------------------------------------------------------- one label
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    font: str
+    size: float
+
+
+def _lay_out_block(fields: list[_Line], width: float, room: float) -> list[_Line]:
+    """The lines of an address block sized to fill `room`: a short address grows a little, a long one
+    shrinks; the lines shrink together while that keeps them readable, then a long line wraps."""
+    needed = sum(field.size * LEADING for field in fields)
+    widest = max(stringWidth(field.text, field.font, field.size) for field in fields)
+    scale = min(MAX_SHIP_TO_GROWTH, room / needed, max(width / widest, 0.75))
+    lines: list[_Line] = []
+    for _ in range(8):
+        lines = [
+            _Line(text, field.font, size)
+            for field in fields
+            for text, size in wrap_text(
+                field.text, field.font, field.size * scale, width, 2, _readable(field.size * scale)
+            )
+        ]
+        height = sum(line.size * LEADING for line in lines)
+        if height <= room:
+            break
+        scale *= room / height
+    return lines
+
+
+def _readable(size: float) -> float:
+    """How far a line of this size may shrink on one line before it had better wrap."""
+    return min(size, max(MIN_TEXT, size * 0.6))
+
+
+class _LabelPainter:
+    """Draws one label with its lower-left corner at the canvas origin, in points."""
+
+    def __init__(self, canvas: Canvas, fonts: LabelFonts, width: float, height: float, dpi: int) -> None:
+        self.canvas = canvas
+        self.fonts = fonts
+        self.width = width
+        self.height = height
+        self.dpi = dpi
+        self.dot = 72 / dpi
+        # A 4×4 label has two thirds of the height of a 4×6: barcode and blocks shrink with it.
+        self.bar_height = min(58.0, max(34.0, height * 0.135))
+        self.content_width = width - 2 * MARGIN
+
+    def paint(self, label: ShippingLabel) -> None:
+        bottom = self._footer(label, MARGIN)
+        bottom = self._barcode(label, bottom + GAP)
+        bottom = self._banner(label, bottom + GAP)
+        top = self._sender(label.sender, self.height - MARGIN)
+        self._ship_to(label.recipient, top, bottom + GAP)
+
+    def _text(self, x: float, baseline: float, line: _Line, width: float, align: str = "left") -> float:
+        """Draws the line shrunk to `width`; returns the size it got."""
+        text, size = fit_text(line.text, line.font, line.size, width)
+        self.canvas.setFont(line.font, size)
+        if align == "center":
+            self.canvas.drawCentredString(x + width / 2, baseline, text)
+        else:
+            self.canvas.drawString(x, baseline, text)
+        return size
+
+    def _draw(self, x: float, baseline: float, line: _Line) -> None:
+        self.canvas.setFont(line.font, line.size)
+        self.canvas.drawString(x, baseline, line.text)
+
+    def _rule(self, y: float, thickness: float = 1.2) -> None:
+        self.canvas.setLineWidth(thickness)
+        self.canvas.line(MARGIN, y, self.width - MARGIN, y)
+
+    def _caption(self, x: float, baseline: float, text: str) -> None:
+        self.canvas.setFont(self.fonts.bold, 6.5)
+        self.canvas.drawString(x, baseline, text)
+
+    # --- blocks, each returns the edge it leaves for the next
+
+    def _sender(self, sender: Address, top: float) -> float:
+        lines = sender.lines()
+        if not lines:
+            return top
+        x = MARGIN + LABEL_COLUMN
+        size = 8.0
+        baseline = top - size
+        self._caption(MARGIN, baseline, "FROM")
+        for index, text in enumerate(lines):
+            font = self.fonts.bold if index == 0 else self.fonts.regular
+            used = self._text(x, baseline, _Line(text, font, size), self.content_width - LABEL_COLUMN)
+            baseline -= used * LEADING
+        rule_y = baseline + size * LEADING - size * 0.3 - GAP
+        self._rule(rule_y)
+        return rule_y - GAP
+
+    def _ship_to(self, recipient: Address, top: float, bottom: float) -> None:
+        fields = self._ship_to_fields(recipient)
+        if not fields:
+            return
+        x = MARGIN + LABEL_COLUMN
+        width = self.content_width - LABEL_COLUMN
+        room = top - bottom
+        lines = _lay_out_block(fields, width, room)
+        cursor = top - (room - sum(line.size * LEADING for line in lines)) / 3
+        self._caption(MARGIN, cursor - lines[0].size * ASCENT, "SHIP TO")
+        for line in lines:
+            self._draw(x, cursor - line.size * ASCENT, line)
+            cursor -= line.size * LEADING
+
+    def _ship_to_fields(self, recipient: Address) -> list[_Line]:
+        regular, bold = self.fonts.regular, self.fonts.bold
+        city_line = " ".join(part for part in (recipient.city, recipient.state, recipient.postal_code) if part)
+        candidates = [
+            _Line(recipient.name, bold, 17.0),
+            _Line(recipient.company, regular, 12.0),
+            _Line(recipient.street1, regular, 13.0),
+            _Line(recipient.street2, regular, 13.0),
+            _Line(recipient.street3, regular, 13.0),
+            _Line(city_line, bold, 14.0),
+            _Line(recipient.country.upper(), bold, 13.0),
+        ]
+        return [line for line in candidates if line.text.strip()]
+
+    def _banner(self, label: ShippingLabel, bottom: float) -> float:
+        height = 24.0
+        self.canvas.rect(MARGIN, bottom, self.content_width, height, stroke=0, fill=1)
+        text = " · ".join(part for part in (label.carrier.strip(), label.service.strip()) if part).upper()
+        width = self.content_width - 12
+        lines = wrap_text(text, self.fonts.bold, 13.0, width, max_lines=2, readable=9.0)
+        block = sum(size for _, size in lines) * 1.1
+        baseline = bottom + (height + block) / 2
+        self.canvas.setFillGray(1)
+        for line, size in lines:
+            baseline -= size * 1.1
+            self.canvas.setFont(self.fonts.bold, size)
+            self.canvas.drawCentredString(MARGIN + self.content_width / 2, baseline + size * 0.22, line)
+        self.canvas.setFillGray(0)
+        return bottom + height
+
+    def _barcode(self, label: ShippingLabel, bottom: float) -> float:
+        try:
+            symbol = code128_bars(label.tracking_number)
+        except ValueError as error:
+            raise ValueError(f"Order {label.order_number}: {error}") from None
+        dots = module_dots(symbol.modules, self.dpi, self.width)
+        module = dots * self.dot
+        # Whole dots from the label's left edge, so every bar edge falls between two print-head dots.
+        left = round((self.width - symbol.modules * module) / 2 / self.dot) * self.dot
+        human_size = 10.0
+        human_baseline = bottom + 2
+        bars_bottom = human_baseline + human_size + 3
+        # Each bar stops a tenth of a dot short of its dot edges: a rasteriser that inks every pixel a
+        # shape touches (PostScript's rule) would otherwise widen every bar by a dot.
+        trim = BAR_TRIM_DOTS * self.dot
+        path = self.canvas.beginPath()
+        for start, modules in symbol.bars:
+            path.rect(left + start * module + trim, bars_bottom, modules * module - 2 * trim, self.bar_height)
+        self.canvas.drawPath(path, stroke=0, fill=1)
+        number = _Line(label.tracking_number, self.fonts.regular, human_size)
+        self._text(MARGIN, human_baseline, number, self.content_width, "center")
+        caption_baseline = bars_bottom + self.bar_height + 4
+        self._caption(MARGIN, caption_baseline, "TRACKING #")
+        return caption_baseline + 6.5
+
+    def _footer(self, label: ShippingLabel, bottom: float) -> float:
+        """The order number large on the left; ship date, weight and package as small rows on the right."""
+        height = 30.0
+        facts = [("SHIP DATE", label.ship_date.isoformat())]
+        if label.weight is not None:
+            facts.append(("WEIGHT", str(label.weight)))
+        if label.package.strip():
+            facts.append(("PACKAGE", label.package.strip()))
+        order_number = label.order_number.strip()
+        order_width = 0.0
+        if order_number:
+            order_size = 16.0
+            natural = stringWidth(order_number, self.fonts.bold, order_size) + 8
+            order_width = min(max(natural, 0.3 * self.content_width), 0.65 * self.content_width)
+            self._caption(MARGIN, bottom + height - 6.5, "ORDER #")
+            self._text(MARGIN, bottom + 2, _Line(order_number, self.fonts.bold, order_size), order_width - 8)
+            self.canvas.setLineWidth(0.8)
+            self.canvas.line(MARGIN + order_width, bottom, MARGIN + order_width, bottom + height)
+        caption_x = MARGIN + order_width + (6 if order_width else 0)
+        value_x = caption_x + 44
+        value_width = self.width - MARGIN - value_x
+        row_height = height / 3
+        for row, (caption, value) in enumerate(facts):
+            baseline = bottom + height - (row + 1) * row_height + 2.5
+            self._caption(caption_x, baseline, caption)
+            self._text(value_x, baseline, _Line(value, self.fonts.regular, 8.5), value_width)
+        self._rule(bottom + height + GAP / 2)
+        return bottom + height + GAP / 2

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shipdesk.cache import open_cache  # noqa: E402
-from shipdesk.cache.orders import OrderQuery, list_order_ids, upsert_orders  # noqa: E402
-from shipdesk.domain import Address, Item, Order, OrderStatus  # noqa: E402
+from shipdesk.cache import open_cache
+from shipdesk.cache.orders import OrderQuery, list_order_ids, upsert_orders
+from shipdesk.domain import Address, Item, Order, OrderStatus
 
 ORDERS = 100_000
 FIRST = ["Ada", "Zoë", "José", "Łukasz", "Grace", "Mei", "Olu", "Sven", "Priya", "Noor", "Kai", "Ana"]

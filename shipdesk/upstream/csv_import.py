@@ -1,0 +1,121 @@
+"""Importing a CSV file: the import rules applied to the orders a file holds, and the one write to the cache.
+
+A whole import is one cache transaction, so a failure halfway leaves the cache as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import tzinfo
+from pathlib import Path
+
+from shipdesk.cache import Cache, CacheError
+from shipdesk.cache.orders import upsert_orders
+from shipdesk.domain import Order, OrderStatus, with_packing_rules
+from shipdesk.upstream.csvfile import CsvOrders, RowProblem, read_orders_csv
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOrder:
+    order_number: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What one import did, for the CLI to print and the UI to show."""
+
+    file_name: str
+    lines_read: int  # data rows, one per line item
+    orders_read: int
+    inserted: int
+    updated: int
+    kept_unchanged: int  # already shipped or cancelled in the cache, so left as they were
+    on_hold: tuple[HeldOrder, ...]
+    skipped: tuple[RowProblem, ...]
+    ship_to_differences: tuple[RowProblem, ...] = ()
+    unused_headings: tuple[str, ...] = ()
+
+    def summary_lines(self) -> list[str]:
+        if self.orders_read:
+            parts = [f"{self.inserted} new"] if self.inserted or not (self.updated or self.kept_unchanged) else []
+            if self.updated:
+                parts.append(f"{self.updated} updated")
+            if self.kept_unchanged:
+                parts.append(f"{self.kept_unchanged} left as they were (already shipped or cancelled)")
+            lines = [f"Imported {_count(self.orders_read, 'order')} from {self.file_name}: {', '.join(parts)}."]
+        else:
+            lines = [f"No orders imported from {self.file_name}."]
+        read = f"Read {_count(self.lines_read, 'line')}"
+        lines.append(f"{read}; {len(self.skipped)} skipped." if self.skipped else f"{read}.")
+        lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.on_hold)
+        lines.extend(f"Line {problem.line_number} skipped: {problem.reason}." for problem in self.skipped)
+        lines.extend(f"Line {note.line_number}: {note.reason}." for note in self.ship_to_differences)
+        if self.unused_headings:
+            lines.append(f"Columns not used: {', '.join(self.unused_headings)}.")
+        return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+def import_csv(
+    cache: Cache, path: Path | str, *, store: str = "CSV import", zone: tzinfo | None = None
+) -> ImportReport:
+    """Import the orders of a CSV file into the cache; `zone` is the store's zone for dates without one (None: local).
+
+    Raises CsvFileError when the file as a whole cannot be read; then the cache is not touched.
+    """
+    parsed = read_orders_csv(Path(path), store=store, zone=zone)
+    orders, on_hold = _apply_import_rules(parsed)
+    try:
+        with cache.transaction() as conn:
+            counts = upsert_orders(conn, orders)
+    except sqlite3.OperationalError as error:
+        # Locked or full: nothing was written, and the user can try again.
+        raise CacheError(
+            f"nothing was imported from {parsed.file_name}: the cache could not be written ({error})"
+        ) from error
+    return ImportReport(
+        file_name=parsed.file_name,
+        lines_read=parsed.lines_read,
+        orders_read=len(orders),
+        inserted=counts.inserted,
+        updated=counts.updated,
+        kept_unchanged=counts.kept_final,
+        on_hold=tuple(on_hold),
+        skipped=tuple(parsed.skipped),
+        ship_to_differences=tuple(parsed.ship_to_differences),
+        unused_headings=tuple(parsed.unused_headings),
+    )
+
+
+def _apply_import_rules(parsed: CsvOrders) -> tuple[list[Order], list[HeldOrder]]:
+    """Orders as the packing queue should see them, and those kept on hold with the reason.
+
+    An order that lost a row to a problem is held too: packing it would ship it short.
+    """
+    skipped_lines: dict[str, list[int]] = {}
+    for problem in parsed.skipped:
+        if problem.order_number:
+            skipped_lines.setdefault(problem.order_number, []).append(problem.line_number)
+    orders: list[Order] = []
+    on_hold: list[HeldOrder] = []
+    for order in parsed.orders:
+        ruled = with_packing_rules(order)
+        lines = skipped_lines.get(order.order_number)
+        if lines and ruled.status is OrderStatus.AWAITING_SHIPMENT:
+            ruled = replace(ruled, status=OrderStatus.ON_HOLD, hold_reason=_skipped_reason(lines))
+        if ruled.status is OrderStatus.ON_HOLD:
+            on_hold.append(HeldOrder(ruled.order_number, ruled.hold_reason))
+        orders.append(ruled)
+    return orders, on_hold
+
+
+def _skipped_reason(lines: list[int]) -> str:
+    if len(lines) == 1:
+        return f"line {lines[0]} of the file was skipped, so an item may be missing"
+    listed = ", ".join(str(line) for line in lines[:-1]) + f" and {lines[-1]}"
+    return f"lines {listed} of the file were skipped, so items may be missing"

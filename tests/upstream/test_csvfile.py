@@ -1,0 +1,178 @@
+"""Reading an order CSV as stores and people export it: headings, encodings, separators, dates, bad rows."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shipdesk.domain import Weight, WeightUnit
+from shipdesk.upstream.csvfile import CsvFileError, CsvOrders, parse_orders_csv, read_orders_csv
+
+SHIPSTATION_STYLE = """\
+Order #,Order Date,Recipient,Company,Address 1,Address 2,City,State,Postal Code,Country,Phone,Email,SKU,Item Name,Quantity,Unit Price,Weight,Weight Unit,Image URL,Customer Notes,Gift,Gift Message,Custom Field 1,Custom Field 2,Custom Field 3
+1001,2026-11-20 09:15:00,Zoë Ørsted,,Nørregade 7,,København,,1165,DK,+45 33 12 34 56,zoe@example.dk,MUG-BLU,Blue enamel mug,2,12.50,12,oz,https://img.example.com/mug.jpg,"Leave with
+the neighbour",no,,wholesale,,rush
+1001,2026-11-20 09:15:00,Zoë Ørsted,,Nørregade 7,,København,,1165,DK,+45 33 12 34 56,zoe@example.dk,TEA-1,Cast iron teapot,1,39.00,1.2,kg,,"Leave with
+the neighbour",no,,wholesale,,rush
+1002,11/20/2026 10:00,José Núñez,Café Núñez,Calle Mayor 5,2º B,Madrid,,28013,Spain,,jose@example.es,APR-LIN,Linen apron,1,24.00,300,g,,,yes,Feliz cumpleaños,,,
+1003,2026-11-21T16:45:00Z,Łukasz Żółw,,ul. Długa 12,,Gdańsk,,80-827,PL,,lukasz@example.pl,SOCK-W,Wool socks,3,9.90,0.2,lb,,,no,,,,
+"""
+
+
+def parse(text: str | bytes, zone: ZoneInfo | None = None) -> CsvOrders:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_orders_csv(data, file_name="orders.csv", store="Web shop", zone=zone or ZoneInfo("UTC"))
+
+
+def test_rows_with_the_same_order_number_make_one_order_with_all_its_items() -> None:
+    parsed = parse(SHIPSTATION_STYLE)
+    assert [order.order_number for order in parsed.orders] == ["1001", "1002", "1003"]
+    zoe = parsed.orders[0]
+    assert [(item.sku, item.name, item.quantity, item.unit_price) for item in zoe.items] == [
+        ("MUG-BLU", "Blue enamel mug", 2, Decimal("12.50")),
+        ("TEA-1", "Cast iron teapot", 1, Decimal("39.00")),
+    ]
+    assert parsed.lines_read == 4
+    assert parsed.skipped == []
+
+
+def test_every_recognised_column_lands_in_the_order() -> None:
+    zoe, jose, lukasz = parse(SHIPSTATION_STYLE).orders
+    assert zoe.ship_to.name == "Zoë Ørsted"
+    assert (zoe.ship_to.street1, zoe.ship_to.city, zoe.ship_to.postal_code, zoe.ship_to.country) == (
+        "Nørregade 7",
+        "København",
+        "1165",
+        "DK",
+    )
+    assert zoe.ship_to.phone == "+45 33 12 34 56"
+    assert zoe.customer_email == "zoe@example.dk"
+    assert zoe.customer_notes == "Leave with\nthe neighbour"
+    assert (zoe.custom_field1, zoe.custom_field2, zoe.custom_field3) == ("wholesale", "", "rush")
+    assert zoe.items[0].image_url == "https://img.example.com/mug.jpg"
+    assert zoe.items[0].weight == Weight(Decimal("12"), WeightUnit.OUNCE)
+    assert jose.ship_to.company == "Café Núñez"
+    assert jose.ship_to.street2 == "2º B"
+    assert jose.ship_to.country == "ES"  # "Spain" as its ISO code
+    assert jose.gift is True
+    assert jose.gift_message == "Feliz cumpleaños"
+    assert lukasz.gift is False
+    assert lukasz.items[0].quantity == 3
+
+
+def test_the_order_weight_sums_items_across_units() -> None:
+    zoe = parse(SHIPSTATION_STYLE).orders[0]
+    assert zoe.total_weight is not None
+    # 2 × 12 oz + 1.2 kg = 680.388555 g + 1200 g
+    assert zoe.total_weight.grams == pytest.approx(1880.388555)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026-11-20 09:15:00", datetime(2026, 11, 20, 9, 15, tzinfo=UTC)),
+        ("11/20/2026 09:15", datetime(2026, 11, 20, 9, 15, tzinfo=UTC)),
+        ("11/20/2026 9:15 PM", datetime(2026, 11, 20, 21, 15, tzinfo=UTC)),
+        ("2026-11-20T09:15:00Z", datetime(2026, 11, 20, 9, 15, tzinfo=UTC)),
+        ("2026-11-20T10:15:00+01:00", datetime(2026, 11, 20, 9, 15, tzinfo=UTC)),
+        ("2026-11-20", datetime(2026, 11, 20, tzinfo=UTC)),
+    ],
+)
+def test_dates_are_read_in_the_forms_stores_export(written: str, expected: datetime) -> None:
+    parsed = parse(f"Order #,Order Date,SKU,Quantity\n7,{written},A,1\n")
+    assert parsed.orders[0].order_date == expected
+
+
+def test_dates_without_a_zone_are_in_the_stores_zone_and_kept_in_utc() -> None:
+    text = "Order #,Order Date,SKU,Quantity\n1,2026-07-01 12:00:00,A,1\n2,2026-12-01 12:00:00,A,1\n"
+    summer, winter = parse(text, zone=ZoneInfo("America/Chicago")).orders
+    assert summer.order_date == datetime(2026, 7, 1, 17, 0, tzinfo=UTC)  # CDT is UTC-5
+    assert winter.order_date == datetime(2026, 12, 1, 18, 0, tzinfo=UTC)  # CST is UTC-6
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "order number,ship to name,address 1,city,postal code,country,sku,item name,qty",
+        "ORDER #;RECIPIENT;ADDRESS LINE 1;CITY;ZIP;COUNTRY CODE;SKU;PRODUCT NAME;QUANTITY",
+        "Order Number\tShip To Name\tStreet1\tTown\tPostcode\tCountry\tItem SKU\tItem Name\tQuantity",
+    ],
+)
+def test_headings_are_recognised_whatever_their_case_spelling_and_separator(heading: str) -> None:
+    separator = "\t" if "\t" in heading else (";" if ";" in heading else ",")
+    row = separator.join(["55", "Ana Lima", "Rua 1", "Lisboa", "1100-001", "PT", "CUP", "Cup", "4"])
+    order = parse(f"{heading}\n{row}\n").orders[0]
+    assert (order.order_number, order.ship_to.name, order.ship_to.city, order.ship_to.country) == (
+        "55",
+        "Ana Lima",
+        "Lisboa",
+        "PT",
+    )
+    assert (order.items[0].sku, order.items[0].quantity) == ("CUP", 4)
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_no_trouble() -> None:
+    data = codecs.BOM_UTF8 + SHIPSTATION_STYLE.replace("\n", "\r\n").encode("utf-8")
+    parsed = parse(data)
+    assert [order.ship_to.name for order in parsed.orders] == ["Zoë Ørsted", "José Núñez", "Łukasz Żółw"]
+    assert parsed.orders[0].customer_notes == "Leave with\nthe neighbour"
+
+
+def test_a_file_saved_by_excel_in_windows_1252_keeps_its_accents() -> None:
+    data = "Order #;Recipient;SKU;Quantity;Unit Price\n9;Renée Müller;A;1;12,50\n".encode("cp1252")
+    order = parse(data).orders[0]
+    assert order.ship_to.name == "Renée Müller"
+    assert order.items[0].unit_price == Decimal("12.50")  # a semicolon file writes decimals with a comma
+
+
+def test_a_bad_row_is_skipped_with_its_line_number_and_reason_and_the_rest_is_read() -> None:
+    text = (
+        "Order #,Order Date,SKU,Item Name,Quantity,Unit Price\n"
+        "1,2026-11-20 09:00,A,Apple,1,1.00\n"
+        "2,2026-11-20 09:00,B,Banana,two,1.00\n"
+        "3,yesterday,C,Cherry,1,1.00\n"
+        "4,2026-11-20 09:00,D,Date,1,1.00\n"
+    )
+    parsed = parse(text)
+    assert [order.order_number for order in parsed.orders] == ["1", "4"]
+    assert [(problem.line_number, problem.order_number) for problem in parsed.skipped] == [(3, "2"), (4, "3")]
+    assert "quantity 'two' is not a whole number" in parsed.skipped[0].reason
+    assert "order date 'yesterday' is not a date" in parsed.skipped[1].reason
+
+
+def test_line_numbers_count_physical_lines_when_a_value_spans_several() -> None:
+    text = 'Order #,SKU,Quantity,Customer Notes\n1,A,1,"two\nlines"\n2,B,x,\n'
+    problem = parse(text).skipped[0]
+    assert problem.line_number == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "is empty"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "is not a CSV file: it is a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a CSV file"),
+        (b"<html><body>Sign in</body></html>", "looks like a web page, XML or JSON file"),
+        (b"name,colour\nZo\xc3\xab,blue\n", "has no Order # or Item Name or SKU or Quantity column"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "is not a CSV file"),
+    ],
+)
+def test_a_file_that_is_not_an_order_csv_gets_one_line_saying_why(data: bytes, reason: str) -> None:
+    with pytest.raises(CsvFileError) as raised:
+        parse(data)
+    message = str(raised.value)
+    assert reason in message
+    assert message.startswith("orders.csv ")
+    assert "\n" not in message
+
+
+def test_a_missing_or_unreadable_path_says_so(tmp_path: Path) -> None:
+    with pytest.raises(CsvFileError, match="was not found"):
+        read_orders_csv(tmp_path / "nope.csv", store="s", zone=UTC)
+    with pytest.raises(CsvFileError, match="is a folder"):
+        read_orders_csv(tmp_path, store="s", zone=UTC)

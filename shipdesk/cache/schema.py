@@ -124,4 +124,23 @@ def _v3_stores(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_tables, _v2_search, _v3_stores]
+def _printer_profiles(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE printers (
+            name TEXT PRIMARY KEY,
+            language TEXT NOT NULL,
+            uri TEXT NOT NULL,
+            dpi INTEGER NOT NULL,
+            media TEXT NOT NULL,
+            darkness INTEGER,
+            speed INTEGER,
+            cut INTEGER NOT NULL DEFAULT 0,
+            is_default INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_tables, _v2_search, _v3_stores, _printer_profiles]

@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from shipdesk.cache import Cache, open_cache  # noqa: E402
+from shipdesk.cache import Cache, open_cache
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import Cache, CacheError, open_cache
-from shipdesk.cache.schema import MIGRATIONS
 from shipdesk.cache.orders import (
     OrderQuery,
     find_by_number,
@@ -20,6 +19,7 @@ from shipdesk.cache.orders import (
     load_orders,
     upsert_orders,
 )
+from shipdesk.cache.schema import MIGRATIONS
 from shipdesk.cache.shipments import (
     confirm_outbox,
     latest_shipment,

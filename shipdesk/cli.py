@@ -1,0 +1,326 @@
+"""The `shipdesk` command: the window by default, and sub-commands that operators script.
+
+Every command prints what it did in plain words; errors go to stderr as one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
+from shipdesk.cache import Cache, CacheError, open_cache
+from shipdesk.cache.order_json import order_to_dict
+from shipdesk.cache.orders import OrderQuery, StoredOrder, find_by_number, load_orders
+from shipdesk.cache.settings import origin_address, set_origin_address
+from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
+from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, utc_now
+from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, print_labels
+from shipdesk.printing.errors import PrinterError
+from shipdesk.printing.file_printer import FilePrinter
+from shipdesk.printing.pick_list import pick_lines
+from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_list_pdf
+from shipdesk.printing.slip_receipt import render_packing_slips_escpos
+from shipdesk.upstream.csv_import import import_csv
+from shipdesk.upstream.csvfile import CsvFileError
+
+
+class UsageError(Exception):
+    """A command line that names something that is not there; shown as one line, exit 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shipdesk", description="Packing station: orders, labels, shipped status.")
+    parser.add_argument("--db", type=Path, help="cache file to use (default: the platform data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the window on a throwaway cache of demo orders")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    importer = commands.add_parser("import-csv", help="import orders from a CSV file")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--store", default="CSV import", help="store name the orders belong to")
+    importer.add_argument("--timezone", help="time zone of dates without one, e.g. America/Chicago (default: local)")
+
+    orders = commands.add_parser("orders", help="list cached orders")
+    orders.add_argument("--status", choices=[status.value for status in OrderStatus])
+    orders.add_argument("--search", default="")
+    orders.add_argument("--store")
+    orders.add_argument("--json", action="store_true", help="print a JSON array")
+
+    label = commands.add_parser("label", help="print labels for orders into one PDF file and record the shipments")
+    label.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
+    label.add_argument("--out", type=Path, required=True)
+    label.add_argument("--size", default=LabelSize.FOUR_BY_SIX.value, choices=[size.value for size in LabelSize])
+    label.add_argument("--carrier", default=OWN_COURIER)
+    label.add_argument("--service", default=STANDARD_SERVICE)
+    label.add_argument("--tracking", default="", help="the carrier's tracking number (one order only)")
+    label.add_argument("--store", help="the store, when two stores share an order number")
+    label.add_argument("--preview", action="store_true", help="only write the PDF; record no shipment")
+
+    slips = commands.add_parser("slips", help="write packing slips for orders (PDF for sheets, ESC/POS for receipts)")
+    slips.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
+    slips.add_argument("--out", type=Path, required=True)
+    slips.add_argument("--format", choices=["pdf", "escpos"], default="pdf")
+    slips.add_argument("--sheet", choices=["letter", "a4"], default="letter", help="paper for PDF slips")
+    slips.add_argument("--media", choices=["80mm", "58mm"], default="80mm", help="receipt paper for ESC/POS slips")
+    slips.add_argument("--store", help="the store, when two stores share an order number")
+
+    picks = commands.add_parser("pick-list", help="write the pick list of a batch of orders as PDF")
+    picks.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
+    picks.add_argument("--out", type=Path, required=True)
+    picks.add_argument("--sheet", choices=["letter", "a4"], default="letter")
+    picks.add_argument("--store", help="the store, when two stores share an order number")
+
+    ship = commands.add_parser("ship", help="record an order shipped with a label from elsewhere")
+    ship.add_argument("order_number", metavar="ORDER_NUMBER")
+    ship.add_argument("--carrier", required=True)
+    ship.add_argument("--service", required=True)
+    ship.add_argument("--tracking", required=True)
+    ship.add_argument("--cost")
+    ship.add_argument("--package", default="")
+    ship.add_argument("--store", help="the store, when two stores share an order number")
+
+    outbox = commands.add_parser("outbox", help="shipped-status updates waiting for their store")
+    outbox.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export-shipments", help="write shipments as CSV for stores without an API")
+    export.add_argument("file", type=Path)
+
+    origin = commands.add_parser("set-origin", help="set the sender address printed on labels")
+    for name in ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone"):
+        origin.add_argument(f"--{name}", default="")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_window(args)
+        cache = open_cache(args.db or default_db_path())
+        try:
+            return _run_command(cache, args)
+        finally:
+            cache.close()
+    except (CacheError, CsvFileError, PrinterError, UsageError, OSError) as error:
+        print(f"shipdesk: {error}", file=sys.stderr)
+        return 1
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    from shipdesk.ui.run_window import run_window  # Qt loads only when a window is wanted
+
+    if args.demo:
+        cache = open_demo_cache()
+        return run_window(cache, title_suffix=f"demo — {DEMO_STORE}")
+    return run_window(open_cache(args.db or default_db_path()))
+
+
+def _run_command(cache: Cache, args: argparse.Namespace) -> int:
+    command: str = args.command
+    if command == "import-csv":
+        return _import_csv(cache, args)
+    if command == "orders":
+        return _list_orders(cache, args)
+    if command == "label":
+        return _print_label(cache, args)
+    if command == "slips":
+        return _slips(cache, args)
+    if command == "pick-list":
+        return _pick_list(cache, args)
+    if command == "ship":
+        return _ship(cache, args)
+    if command == "outbox":
+        return _outbox(cache, args)
+    if command == "export-shipments":
+        return _export_shipments(cache, args.file)
+    if command == "set-origin":
+        return _set_origin(cache, args)
+    raise AssertionError(command)
+
+
+def _import_csv(cache: Cache, args: argparse.Namespace) -> int:
+    zone = None
+    if args.timezone:
+        try:
+            zone = ZoneInfo(args.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)") from None
+    report = import_csv(cache, args.file, store=args.store, zone=zone)
+    print("\n".join(report.summary_lines()))
+    return 0
+
+
+def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
+    query = OrderQuery(status=OrderStatus(args.status) if args.status else None, store=args.store, search=args.search)
+    stored = load_orders(cache, query)
+    if args.json:
+        orders_json = [order_to_dict(entry.order) for entry in stored]
+        print(json.dumps(orders_json, ensure_ascii=False, indent=1, default=_json_number))
+        return 0
+    for entry in stored:
+        order = entry.order
+        status = order.status.label + (f" ({order.hold_reason})" if order.hold_reason else "")
+        print(
+            f"{order.order_number:<14} {order.order_date:%Y-%m-%d %H:%M}  {order.ship_to.name[:28]:<28} "
+            f"{order.ship_to.country:<3} {order.item_count:>3} items  {status}"
+        )
+    print(f"{len(stored)} orders")
+    return 0
+
+
+def _one_order(cache: Cache, order_number: str, store: str | None) -> StoredOrder:
+    matches = [entry for entry in find_by_number(cache, order_number) if store is None or entry.order.store == store]
+    if not matches:
+        raise UsageError(f"no order {order_number} in the cache" + (f" for store {store}" if store else ""))
+    if len(matches) > 1:
+        names = ", ".join(entry.order.store for entry in matches)
+        raise UsageError(f"order {order_number} is in several stores ({names}); say which with --store")
+    return matches[0]
+
+
+def _print_label(cache: Cache, args: argparse.Namespace) -> int:
+    if args.tracking and len(args.order_numbers) > 1:
+        raise UsageError("--tracking is one order's tracking number; give one order number with it")
+    order_ids = [_one_order(cache, number, args.store).id for number in args.order_numbers]
+    result = print_labels(
+        cache,
+        order_ids,
+        carrier=args.carrier,
+        service=args.service,
+        label_size=LabelSize(args.size),
+        tracking_number=args.tracking,
+        printer=FilePrinter(args.out),
+        record=not args.preview,
+    )
+    for _order_id, reason in result.failed:
+        print(f"Not printed: {reason}.", file=sys.stderr)
+    if result.pdf_path is None:
+        return 1
+    new = len(result.printed) - len(result.reprinted)
+    print(f"Wrote {len(result.printed)} labels to {result.pdf_path}.")
+    if not args.preview:
+        print(f"{new} orders marked shipped" + (f", {len(result.reprinted)} reprinted." if result.reprinted else "."))
+    return 1 if result.failed else 0
+
+
+def _slips(cache: Cache, args: argparse.Namespace) -> int:
+    orders = [_one_order(cache, number, args.store).order for number in args.order_numbers]
+    if args.format == "pdf":
+        data = render_packing_slips_pdf(orders, sheet=args.sheet)
+    else:
+        data = render_packing_slips_escpos(orders, media=args.media)
+    FilePrinter(args.out).print_bytes(data)
+    print(f"Wrote {len(orders)} packing slips to {args.out}.")
+    return 0
+
+
+def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
+    orders = [_one_order(cache, number, args.store).order for number in args.order_numbers]
+    lines = pick_lines(orders)
+    title = f"Pick list — {len(orders)} orders, {utc_now().astimezone():%Y-%m-%d %H:%M}"
+    FilePrinter(args.out).print_bytes(render_pick_list_pdf(lines, title=title, sheet=args.sheet))
+    print(f"Wrote the pick list of {len(orders)} orders ({len(lines)} lines) to {args.out}.")
+    return 0
+
+
+def _ship(cache: Cache, args: argparse.Namespace) -> int:
+    stored = _one_order(cache, args.order_number, args.store)
+    if stored.order.status is OrderStatus.SHIPPED:
+        raise UsageError(f"order {args.order_number} is already shipped")
+    if stored.order.status is OrderStatus.CANCELLED:
+        raise UsageError(f"order {args.order_number} was cancelled")
+    try:
+        cost = Decimal(args.cost) if args.cost is not None else None
+    except InvalidOperation:
+        raise UsageError(f"cost {args.cost!r} is not a number") from None
+    shipment = Shipment(
+        carrier=args.carrier,
+        service=args.service,
+        package=args.package,
+        tracking_number=args.tracking,
+        cost=cost,
+        shipped_at=utc_now(),
+    )
+    record_shipment(cache, stored.id, shipment)
+    print(f"Order {args.order_number} marked shipped ({args.carrier} {args.service}, {args.tracking}).")
+    return 0
+
+
+def _outbox(cache: Cache, args: argparse.Namespace) -> int:
+    entries = pending_outbox(cache)
+    if args.json:
+        rows = [
+            {
+                "id": entry.id,
+                "store": entry.store,
+                "kind": entry.kind,
+                "created_at": entry.created_at.isoformat(),
+                "attempts": entry.attempts,
+                "last_error": entry.last_error,
+                **entry.payload,
+            }
+            for entry in entries
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for entry in entries:
+        payload = entry.payload
+        print(
+            f"{entry.store}: order {payload['order_number']} shipped {payload['carrier']} {payload['service']} "
+            f"{payload['tracking_number']}" + (f" — last try failed: {entry.last_error}" if entry.last_error else "")
+        )
+    print(f"{len(entries)} updates waiting for their store")
+    return 0
+
+
+SHIPMENT_CSV_HEADINGS = ["Order Number", "Carrier", "Service", "Tracking Number", "Ship Date", "Cost"]
+
+
+def _export_shipments(cache: Cache, path: Path) -> int:
+    records = all_shipments(cache)
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(SHIPMENT_CSV_HEADINGS)
+        for record in records:
+            shipment = record.shipment
+            writer.writerow(
+                [
+                    record.order_number,
+                    shipment.carrier,
+                    shipment.service,
+                    shipment.tracking_number,
+                    shipment.shipped_at.date().isoformat(),
+                    "" if shipment.cost is None else f"{shipment.cost:.2f}",
+                ]
+            )
+    print(f"Wrote {len(records)} shipments to {path}.")
+    return 0
+
+
+def _set_origin(cache: Cache, args: argparse.Namespace) -> int:
+    address = Address(
+        name=args.name,
+        company=args.company,
+        street1=args.street1,
+        street2=args.street2,
+        city=args.city,
+        state=args.state,
+        postal_code=args.postal_code,
+        country=args.country.upper(),
+        phone=args.phone,
+    )
+    set_origin_address(cache, address)
+    print("Labels now show the sender:\n  " + "\n  ".join(origin_address(cache).lines()))
+    return 0
+
+
+def _json_number(value: object) -> float:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

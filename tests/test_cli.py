@@ -1,0 +1,256 @@
+"""The `shipdesk` command as operators script it: import, list, label, ship, outbox, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from shipdesk.cli import main
+
+ORDERS_CSV = """\
+Order #,Order Date,Recipient,Company,Address 1,Address 2,City,State,Postal Code,Country,Phone,Email,SKU,Item Name,Quantity,Unit Price,Gift,Gift Message,Customer Notes
+1001,2026-11-20 09:15:00,Zoë Ørsted,,Nørregade 7,,København,,1165,DK,+45 33 12 34 56,zoe@example.dk,MUG-BLU,Blue enamel mug,2,12.50,no,,Leave with the neighbour
+1001,2026-11-20 09:15:00,Zoë Ørsted,,Nørregade 7,,København,,1165,DK,+45 33 12 34 56,zoe@example.dk,TEA-1,Cast iron teapot,1,39.00,no,,Leave with the neighbour
+1002,2026-11-20 10:00:00,José Núñez,Café Núñez,Calle Mayor 5,2º B,Madrid,,28013,ES,,jose@example.es,APR-LIN,Linen apron,1,24.00,yes,Feliz cumpleaños,
+1003,2026-11-21 16:45:00,Łukasz Żółw,,ul. Długa 12,,Gdańsk,,80-827,PL,,lukasz@example.pl,SOCK-W,Wool socks,3,9.90,no,,
+1004,2026-11-21 17:00:00,No Address,,,,,,,,,,MUG-BLU,Blue enamel mug,1,12.50,no,,
+"""
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cache.sqlite"
+
+
+@pytest.fixture
+def imported(db: Path, tmp_path: Path) -> Path:
+    orders = tmp_path / "orders.csv"
+    orders.write_text(ORDERS_CSV, encoding="utf-8")
+    assert main(["--db", str(db), "import-csv", str(orders), "--timezone", "Europe/Copenhagen"]) == 0
+    return db
+
+
+SHIP_TO_KEYS = ("name", "company", "street1", "street2", "city", "state", "postal_code", "country", "phone")
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def orders_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
+    capsys.readouterr()
+    assert run(db, "orders", "--json", *args) == 0
+    result: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return result
+
+
+def decode_barcodes(pdf: Path, tmp_path: Path) -> list[str]:
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)")
+    subprocess.run(["pdftoppm", "-r", "203", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    found = subprocess.run(["zbarimg", "--raw", "-q", *map(str, pages)], capture_output=True, text=True)
+    return found.stdout.split()
+
+
+def test_import_says_what_was_imported_and_what_was_held(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text(ORDERS_CSV, encoding="utf-8")
+    assert run(db, "import-csv", str(orders)) == 0
+    out = capsys.readouterr().out
+    assert "4 new" in out
+    assert "Order 1004 kept on hold: no ship-to address." in out
+
+
+def test_orders_json_has_what_scripts_rely_on(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    by_number = {order["order_number"]: order for order in orders_json(imported, capsys)}
+    assert sorted(by_number) == ["1001", "1002", "1003", "1004"]
+    zoe = by_number["1001"]
+    assert zoe["status"] == "awaiting_shipment"
+    assert zoe["order_date"] == "2026-11-20T08:15:00+00:00"  # 09:15 in Copenhagen, kept in UTC
+    ship_to = zoe["ship_to"]
+    assert isinstance(ship_to, dict)
+    assert {key: ship_to[key] for key in SHIP_TO_KEYS} == {
+        "name": "Zoë Ørsted",
+        "company": "",
+        "street1": "Nørregade 7",
+        "street2": "",
+        "city": "København",
+        "state": "",
+        "postal_code": "1165",
+        "country": "DK",
+        "phone": "+45 33 12 34 56",
+    }
+    assert [(item["sku"], item["quantity"], item["unit_price"]) for item in zoe["items"]] == [  # type: ignore[attr-defined]
+        ("MUG-BLU", 2, 12.5),
+        ("TEA-1", 1, 39.0),
+    ]
+    assert zoe["customer_notes"] == "Leave with the neighbour"
+    assert (by_number["1002"]["gift"], by_number["1002"]["gift_message"]) == (True, "Feliz cumpleaños")
+    assert by_number["1004"]["status"] == "on_hold"
+
+
+def test_orders_filter_by_status_and_search(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert [o["order_number"] for o in orders_json(imported, capsys, "--search", "nunez")] == ["1002"]
+    assert [o["order_number"] for o in orders_json(imported, capsys, "--status", "on_hold")] == ["1004"]
+
+
+def test_a_label_with_a_tracking_number_encodes_exactly_it_and_ships_the_order(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "label.pdf"
+    tracking = "9400111899223344556677"
+    assert (
+        run(
+            imported,
+            "label",
+            "1001",
+            "--out",
+            str(out),
+            "--carrier",
+            "USPS",
+            "--service",
+            "Priority Mail",
+            "--tracking",
+            tracking,
+        )
+        == 0
+    )
+    assert len(pypdfium2.PdfDocument(out)) == 1
+    assert decode_barcodes(out, tmp_path) == [tracking]
+    assert orders_json(imported, capsys, "--search", "1001")[0]["status"] == "shipped"
+    assert run(imported, "outbox", "--json") == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert (entry["order_number"], entry["carrier"], entry["tracking_number"]) == ("1001", "USPS", tracking)
+
+
+def test_labels_for_several_orders_make_one_pdf_with_a_page_each(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "labels.pdf"
+    assert run(imported, "label", "1001", "1002", "1003", "--out", str(out)) == 0
+    assert len(pypdfium2.PdfDocument(out)) == 3
+    codes = decode_barcodes(out, tmp_path)
+    assert len(set(codes)) == 3
+    capsys.readouterr()
+    assert run(imported, "outbox", "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
+
+
+def test_a_held_order_is_not_labelled_and_the_reason_is_said(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert run(imported, "label", "1004", "--out", str(tmp_path / "l.pdf")) == 1
+    assert "no ship-to address" in capsys.readouterr().err
+    assert not (tmp_path / "l.pdf").exists()
+
+
+def test_reprinting_a_shipped_order_repeats_its_label_and_queues_nothing_new(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, again = tmp_path / "first", tmp_path / "again"
+    first.mkdir()
+    again.mkdir()
+    assert run(imported, "label", "1003", "--out", str(first / "label.pdf")) == 0
+    assert run(imported, "label", "1003", "--out", str(again / "label.pdf")) == 0
+    assert decode_barcodes(first / "label.pdf", first) == decode_barcodes(again / "label.pdf", again)
+    capsys.readouterr()
+    assert run(imported, "outbox", "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
+
+
+def test_a_preview_records_nothing(imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(imported, "label", "1002", "--out", str(tmp_path / "p.pdf"), "--preview") == 0
+    assert (tmp_path / "p.pdf").exists()
+    assert orders_json(imported, capsys, "--search", "1002")[0]["status"] == "awaiting_shipment"
+
+
+def test_unknown_orders_and_a_tracking_number_for_two_orders_are_refused(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert run(imported, "label", "9999", "--out", str(tmp_path / "x.pdf")) == 1
+    assert capsys.readouterr().err.strip() == "shipdesk: no order 9999 in the cache"
+    assert run(imported, "label", "1001", "1002", "--tracking", "1Z1", "--out", str(tmp_path / "x.pdf")) == 1
+    assert "one order" in capsys.readouterr().err
+
+
+def test_ship_queues_the_update_and_export_writes_the_shipments_csv(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(
+            imported,
+            "ship",
+            "1002",
+            "--carrier",
+            "UPS",
+            "--service",
+            "Ground",
+            "--tracking",
+            "1Z999AA10123456784",
+            "--cost",
+            "9.8",
+        )
+        == 0
+    )
+    assert run(imported, "ship", "1002", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z2") == 1
+    assert "already shipped" in capsys.readouterr().err
+
+    exported = tmp_path / "shipped.csv"
+    assert run(imported, "export-shipments", str(exported)) == 0
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    assert len(rows) == 1
+    assert rows[0]["Order Number"] == "1002"
+    assert (rows[0]["Carrier"], rows[0]["Service"], rows[0]["Tracking Number"], rows[0]["Cost"]) == (
+        "UPS",
+        "Ground",
+        "1Z999AA10123456784",
+        "9.80",
+    )
+    assert len(rows[0]["Ship Date"]) == 10
+
+
+def test_a_file_that_is_not_csv_fails_in_one_line_and_leaves_the_cache_untouched(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sqlite3.connect(imported).execute("SELECT count(*), max(updated_at) FROM orders").fetchone()
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    capsys.readouterr()
+    assert run(imported, "import-csv", str(picture)) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("shipdesk: ") and "\n" not in err
+    assert sqlite3.connect(imported).execute("SELECT count(*), max(updated_at) FROM orders").fetchone() == before
+
+
+def test_the_command_runs_as_python_dash_m(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "c.sqlite"), "orders"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "0 orders"
+
+
+def test_packing_slips_and_a_pick_list_for_a_batch(imported: Path, tmp_path: Path) -> None:
+    slips, receipt, picks = tmp_path / "slips.pdf", tmp_path / "slips.bin", tmp_path / "picks.pdf"
+    assert run(imported, "slips", "1001", "1002", "--out", str(slips), "--sheet", "a4") == 0
+    assert len(pypdfium2.PdfDocument(slips)) == 2
+    assert run(imported, "slips", "1001", "--out", str(receipt), "--format", "escpos", "--media", "58mm") == 0
+    assert b"1 x TEA-1" in receipt.read_bytes()
+    assert run(imported, "pick-list", "1001", "1002", "1003", "--out", str(picks)) == 0
+    text = subprocess.run(["pdftotext", str(picks), "-"], capture_output=True, text=True, check=True).stdout
+    assert "MUG-BLU" in text and "SOCK-W" in text

@@ -1,0 +1,110 @@
+"""API secrets of the stores, kept in the operating system's keyring and nowhere else.
+
+Service "shipdesk", user "<store kind>:<store name>"; with no usable keyring the secret is refused, never filed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+SERVICE = "shipdesk"
+DEFAULT_STORE_KIND = "shipstation"
+_log = logging.getLogger(__name__)
+
+NO_KEYRING_MESSAGE = "No system keyring is available to keep the API secret; install gnome-keyring or KWallet"
+
+# Backends that do not keep a secret safely: the "fail" and "null" stand-ins, and keyrings.alt's plain-text file.
+_REFUSED_BACKENDS = frozenset(
+    (
+        "keyring.backends.fail.Keyring",
+        "keyring.backends.null.Keyring",
+        "keyrings.alt.file.PlaintextKeyring",
+    )
+)
+
+
+class CredentialsError(Exception):
+    """A secret could not be saved, read or removed; the message says what to do."""
+
+
+class NoKeyringError(CredentialsError):
+    """There is no system keyring to keep secrets in."""
+
+
+class SecretNotFoundError(CredentialsError):
+    """The keyring holds no secret for this store."""
+
+
+def _account(store_name: str, store_kind: str) -> str:
+    return f"{store_kind}:{store_name}"
+
+
+def _usable_keyring() -> KeyringBackend:
+    backend = keyring.get_keyring()
+    members = getattr(backend, "backends", None)
+    candidates = list(members) if isinstance(members, list | tuple) else [backend]
+    if not any(_backend_name(member) not in _REFUSED_BACKENDS for member in candidates):
+        raise NoKeyringError(NO_KEYRING_MESSAGE)
+    return backend
+
+
+def _backend_name(backend: object) -> str:
+    kind = type(backend)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def save_secret(store_name: str, secret: str, *, store_kind: str = DEFAULT_STORE_KIND) -> None:
+    """Keep the store's API secret in the system keyring, replacing any earlier one."""
+    if not secret:
+        raise CredentialsError(f"The API secret of store {store_name} is empty; nothing was saved.")
+    backend = _usable_keyring()
+    try:
+        backend.set_password(SERVICE, _account(store_name, store_kind), secret)
+    except keyring.errors.NoKeyringError:
+        raise NoKeyringError(NO_KEYRING_MESSAGE) from None
+    except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
+        _log.warning("keyring %s refused to save the secret of %s: %s", _backend_name(backend), store_name, error)
+        raise CredentialsError(
+            f"The system keyring did not keep the API secret of store {store_name} ({type(error).__name__}); "
+            "unlock the keyring and try again."
+        ) from None
+
+
+def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND) -> str:
+    """The store's API secret from the system keyring; SecretNotFoundError when none is saved."""
+    backend = _usable_keyring()
+    try:
+        secret = backend.get_password(SERVICE, _account(store_name, store_kind))
+    except keyring.errors.NoKeyringError:
+        raise NoKeyringError(NO_KEYRING_MESSAGE) from None
+    except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
+        _log.warning("keyring %s refused to read the secret of %s: %s", _backend_name(backend), store_name, error)
+        raise CredentialsError(
+            f"The system keyring did not give the API secret of store {store_name} ({type(error).__name__}); "
+            "unlock the keyring and try again."
+        ) from None
+    if not secret:
+        raise SecretNotFoundError(
+            f"No API secret is saved for store {store_name}; enter it again in the store's settings."
+        )
+    return str(secret)
+
+
+def delete_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND) -> None:
+    """Forget the store's API secret; nothing happens when none was saved."""
+    backend = _usable_keyring()
+    try:
+        backend.delete_password(SERVICE, _account(store_name, store_kind))
+    except keyring.errors.PasswordDeleteError:
+        return
+    except keyring.errors.NoKeyringError:
+        raise NoKeyringError(NO_KEYRING_MESSAGE) from None
+    except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
+        _log.warning("keyring %s refused to delete the secret of %s: %s", _backend_name(backend), store_name, error)
+        raise CredentialsError(
+            f"The system keyring did not remove the API secret of store {store_name} ({type(error).__name__})."
+        ) from None

@@ -1,0 +1,726 @@
+"""The ShipStation API v1 client: orders, stores, carriers, label purchase and mark-as-shipped over HTTPS.
+
+Requests are paced by the shared rate limiter of the key and secret; retries and errors are in the user's words.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from shipdesk.domain import Dimensions, LengthUnit, Order, Weight, WeightUnit
+from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
+from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
+
+DEFAULT_BASE_URL = "https://ssapi.shipstation.com"
+MAX_PAGE_SIZE = 500
+MAX_BACKOFF_SECONDS = 30.0
+_LOOPBACK_HOSTS = frozenset(("127.0.0.1", "localhost", "::1"))
+
+_log = logging.getLogger(__name__)
+
+_WEIGHT_UNITS = {WeightUnit.OUNCE: "ounces", WeightUnit.POUND: "pounds", WeightUnit.GRAM: "grams"}
+_LENGTH_UNITS = {LengthUnit.INCH: "inches", LengthUnit.CENTIMETRE: "centimeters"}
+
+
+class ShipStationError(Exception):
+    """ShipStation could not do what was asked; the message says why in words a person can act on.
+
+    `temporary` is True when trying again later may work (no connection, server errors, rate limit);
+    `outcome_unknown` is True when the request may have reached ShipStation and been carried out (a label bought).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        temporary: bool = False,
+        outcome_unknown: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.temporary = temporary
+        self.outcome_unknown = outcome_unknown
+
+
+class ShipStationAuthError(ShipStationError):
+    """ShipStation refused the API key and secret (401) or their rights (403)."""
+
+
+class OrderAlreadyShippedError(ShipStationError):
+    """Mark-as-shipped was refused because ShipStation already has the order as shipped."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersPage:
+    """One page of GET /orders, read into domain orders; `problems` names each order that could not be read.
+
+    From iter_orders_modified_since, `page` counts the pages fetched so far, `pages` is that count plus the pages
+    still ahead, `total` is ShipStation's count when the pull began, and `repeats` counts orders of the page that
+    an earlier page of the same pull already gave (they are left out of `orders` and `problems`).
+    """
+
+    orders: list[Order]
+    page: int
+    pages: int
+    total: int
+    raw_count: int  # order objects in ShipStation's answer
+    problems: list[str] = field(default_factory=list)
+    repeats: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShipStationStore:
+    store_id: int
+    name: str
+    marketplace_id: int | None
+    marketplace_name: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    """One carrier account connected to ShipStation; one carrier code can have several accounts."""
+
+    code: str
+    name: str
+    account_number: str
+    nickname: str
+    shipping_provider_id: int | None
+    primary: bool
+    requires_funded_account: bool
+    balance: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierService:
+    carrier_code: str
+    code: str
+    name: str
+    domestic: bool
+    international: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierPackage:
+    carrier_code: str
+    code: str
+    name: str
+    domestic: bool
+    international: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PurchasedLabel:
+    tracking_number: str
+    shipment_id: int
+    shipment_cost: Decimal
+    insurance_cost: Decimal
+    label_pdf: bytes
+
+
+def pacific_lower_bound(moment: datetime) -> str:
+    """A moment written the way ShipStation reads a "from" date: "yyyy-mm-dd hh:mm:ss", US Pacific time.
+
+    Seconds are cut, never rounded up. When DST ends, 01:00–01:59 happens twice and ShipStation cannot tell which
+    is meant; a moment in the first of the two is written an hour earlier, so neither reading skips anything.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("a ShipStation date needs a moment with a time zone (UTC), not a naive datetime")
+    local = moment.astimezone(PACIFIC)
+    if local.fold == 0 and local.replace(fold=1).utcoffset() != local.utcoffset():
+        local = (moment - timedelta(hours=1)).astimezone(PACIFIC)
+    return local.strftime("%Y-%m-%d %H:%M:%S")
+
+
+class ShipStationClient:
+    """The HTTP Basic client of one ShipStation account as one shipdesk store. Close it, or use it as a context."""
+
+    def __init__(
+        self,
+        api_key: str,
+        api_secret: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        store_name: str,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30,
+        rate_limiter: RateLimiter | None = None,
+        max_attempts: int = 5,
+        backoff_seconds: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        currency: str = "USD",
+    ) -> None:
+        if not api_key.strip() or not api_secret.strip():
+            raise ValueError(f"The ShipStation API key and secret of store {store_name} must not be empty.")
+        url = httpx.URL(base_url)
+        if url.scheme != "https" and not (url.scheme == "http" and url.host in _LOOPBACK_HOSTS):
+            raise ValueError(f"ShipStation's address must start with https:// (got {base_url}).")
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.store_name = store_name
+        self.currency = currency  # ShipStation v1 orders carry no currency; the store's own is given here
+        self.base_url = str(url).rstrip("/")
+        self._timeout = timeout
+        self._max_attempts = max_attempts
+        self._backoff = backoff_seconds
+        self._sleep = sleep
+        self._limiter = rate_limiter if rate_limiter is not None else shared_limiter(api_key, api_secret)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            auth=httpx.BasicAuth(api_key, api_secret),
+            transport=transport,
+            timeout=timeout,
+            verify=True,
+            headers={"Accept": "application/json", "User-Agent": "shipdesk"},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"ShipStationClient(store={self.store_name!r}, base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        return self._limiter
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ShipStationClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------- orders
+
+    def list_orders(
+        self,
+        modify_date_start: datetime | None,
+        page: int,
+        page_size: int = MAX_PAGE_SIZE,
+        order_status: str | None = None,
+        store_id: int | None = None,
+    ) -> OrdersPage:
+        """One page of orders modified since `modify_date_start` (UTC), oldest change first.
+
+        Raises ShipStationError when the page cannot be fetched or is not a page of orders at all.
+        """
+        if page < 1:
+            raise ValueError("pages are numbered from 1")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"ShipStation sends 1 to {MAX_PAGE_SIZE} orders a page, not {page_size}")
+        params: dict[str, str | int] = {"page": page, "pageSize": page_size, "sortBy": "ModifyDate", "sortDir": "ASC"}
+        if modify_date_start is not None:
+            params["modifyDateStart"] = pacific_lower_bound(modify_date_start)
+        if order_status:
+            params["orderStatus"] = order_status
+        if store_id is not None:
+            params["storeId"] = store_id
+        action = f"list orders (page {page})"
+        payload = self._call("GET", "/orders", action, params=params)
+        raw_orders = payload.get("orders") if isinstance(payload, dict) else None
+        if not isinstance(raw_orders, list):
+            raise self._error(f"ShipStation's answer to {action} was not a page of orders")
+        orders, problems = parse_orders(raw_orders, self.store_name, currency=self.currency)
+        return OrdersPage(
+            orders=orders,
+            page=_int(payload.get("page"), page),
+            pages=_int(payload.get("pages"), page),
+            total=_int(payload.get("total"), len(raw_orders)),
+            raw_count=len(raw_orders),
+            problems=problems,
+        )
+
+    def iter_orders_modified_since(
+        self,
+        since: datetime | None,
+        *,
+        order_status: str | None = None,
+        store_id: int | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> Iterator[OrdersPage]:
+        """Every order modified since `since` (None: all), a page at a time, oldest change first.
+
+        After a full page the next request starts again from the last modify date seen rather than asking for page
+        2: an order modified during the pull moves to the end of the list, and plain page numbers would then skip
+        the order that slid back across the page boundary.
+        """
+        start = since
+        page = 1
+        fetched = 0
+        total: int | None = None
+        seen: dict[str, datetime | None] = {}  # orders already given whose modify date is within the current start
+        reported: set[str] = set()
+        while True:
+            result = self.list_orders(start, page, page_size, order_status, store_id)
+            fetched += 1
+            total = result.total if total is None else total
+            fresh = [
+                order
+                for order in result.orders
+                if order.upstream_id not in seen or seen[order.upstream_id] != order.modify_date
+            ]
+            new_problems = [problem for problem in result.problems if problem not in reported]
+            reported.update(new_problems)
+            seen.update((order.upstream_id, order.modify_date) for order in fresh)
+            last_page = result.page >= result.pages or result.raw_count < page_size
+            yield OrdersPage(
+                orders=fresh,
+                page=fetched,
+                pages=fetched + (0 if last_page else max(result.pages - result.page, 1)),
+                total=total,
+                raw_count=result.raw_count,
+                problems=new_problems,
+                repeats=len(result.orders) - len(fresh) + len(result.problems) - len(new_problems),
+            )
+            if last_page:
+                return
+            latest = max((order.modify_date for order in result.orders if order.modify_date), default=None)
+            next_start = latest.replace(microsecond=0) if latest is not None else None
+            if next_start is not None and (start is None or next_start > start):
+                start, page = next_start, 1
+                seen = {key: moment for key, moment in seen.items() if moment is None or moment >= start}
+            else:
+                page += 1  # a whole page changed within one second: only page numbers can move on
+
+    def get_order(self, order_id: int) -> Order:
+        """One order by ShipStation's orderId."""
+        payload = self._call("GET", f"/orders/{order_id}", f"read order {order_id}")
+        try:
+            return parse_order(payload, self.store_name, currency=self.currency)
+        except OrderDataError as error:
+            raise self._error(f"ShipStation sent order {order_id} in a form shipdesk cannot read: {error}") from error
+
+    # ------------------------------------------------------------------------- stores and carriers
+
+    def list_stores(self, *, show_inactive: bool = False) -> list[ShipStationStore]:
+        params = {"showInactive": "true"} if show_inactive else None
+        return [
+            ShipStationStore(
+                store_id=_int(raw.get("storeId"), 0),
+                name=_str(raw.get("storeName")),
+                marketplace_id=_optional_int(raw.get("marketplaceId")),
+                marketplace_name=_str(raw.get("marketplaceName")),
+                active=raw.get("active") is not False,
+            )
+            for raw in self._call_list("GET", "/stores", "list stores", params=params)
+            if _optional_int(raw.get("storeId")) is not None
+        ]
+
+    def list_carriers(self) -> list[Carrier]:
+        return [
+            Carrier(
+                code=_str(raw.get("code")),
+                name=_str(raw.get("name")),
+                account_number=_str(raw.get("accountNumber")),
+                nickname=_str(raw.get("nickname")),
+                shipping_provider_id=_optional_int(raw.get("shippingProviderId")),
+                primary=raw.get("primary") is True,
+                requires_funded_account=raw.get("requiresFundedAccount") is True,
+                balance=_money(raw.get("balance")),
+            )
+            for raw in self._call_list("GET", "/carriers", "list carriers")
+            if _str(raw.get("code"))
+        ]
+
+    def list_services(self, carrier_code: str) -> list[CarrierService]:
+        action = f"list the services of carrier {carrier_code}"
+        return [
+            CarrierService(
+                carrier_code=_str(raw.get("carrierCode")) or carrier_code,
+                code=_str(raw.get("code")),
+                name=_str(raw.get("name")),
+                domestic=raw.get("domestic") is True,
+                international=raw.get("international") is True,
+            )
+            for raw in self._call_list("GET", "/carriers/listservices", action, params={"carrierCode": carrier_code})
+            if _str(raw.get("code"))
+        ]
+
+    def list_packages(self, carrier_code: str) -> list[CarrierPackage]:
+        action = f"list the packages of carrier {carrier_code}"
+        return [
+            CarrierPackage(
+                carrier_code=_str(raw.get("carrierCode")) or carrier_code,
+                code=_str(raw.get("code")),
+                name=_str(raw.get("name")),
+                domestic=raw.get("domestic") is True,
+                international=raw.get("international") is True,
+            )
+            for raw in self._call_list("GET", "/carriers/listpackages", action, params={"carrierCode": carrier_code})
+            if _str(raw.get("code"))
+        ]
+
+    # ------------------------------------------------------------------------- labels and shipped status
+
+    def create_label_for_order(
+        self,
+        order_id: int,
+        carrier_code: str,
+        service_code: str,
+        package_code: str | None,
+        confirmation: str | None,
+        ship_date: date,
+        weight: Weight | None,
+        dimensions: Dimensions | None,
+        insured_value: Decimal | None = None,
+        insurance_provider: str = "carrier",
+        *,
+        test_label: bool,
+    ) -> PurchasedLabel:
+        """Buy a label for a ShipStation order; ShipStation then has the order as shipped.
+
+        Not repeated once the request may have reached ShipStation (that could buy a second label): such a failure
+        raises ShipStationError with outcome_unknown=True.
+        """
+        body: dict[str, Any] = {
+            "orderId": order_id,
+            "carrierCode": carrier_code,
+            "serviceCode": service_code,
+            "packageCode": package_code,
+            "confirmation": confirmation,
+            "shipDate": ship_date.isoformat(),
+            "weight": _weight_json(weight),
+            "dimensions": _dimensions_json(dimensions),
+            "insuranceOptions": None,
+            "internationalOptions": None,
+            "advancedOptions": None,
+            "testLabel": bool(test_label),
+        }
+        if insured_value is not None and insured_value > 0:
+            body["insuranceOptions"] = {
+                "provider": insurance_provider,
+                "insureShipment": True,
+                "insuredValue": _json_number(insured_value),
+            }
+        action = f"buy a label for order {order_id}"
+        payload = self._call("POST", "/orders/createlabelfororder", action, body=body, repeatable=False)
+        if not isinstance(payload, dict):
+            raise self._error(f"ShipStation's answer to {action} was not a label", outcome_unknown=True)
+        shipment_id = _optional_int(payload.get("shipmentId"))
+        tracking = _str(payload.get("trackingNumber"))
+        bought = f"ShipStation bought the label for order {order_id} (shipment {shipment_id}, tracking {tracking})"
+        try:
+            label_pdf = base64.b64decode(_str(payload.get("labelData")), validate=True)
+        except (binascii.Error, ValueError):
+            label_pdf = b""
+        if not label_pdf.startswith(b"%PDF-"):
+            raise self._error(f"{bought} but sent no readable PDF; print it from ShipStation instead")
+        if shipment_id is None:
+            raise self._error(f"{bought} but did not say which shipment it is")
+        return PurchasedLabel(
+            tracking_number=tracking,
+            shipment_id=shipment_id,
+            shipment_cost=_money(payload.get("shipmentCost")),
+            insurance_cost=_money(payload.get("insuranceCost")),
+            label_pdf=label_pdf,
+        )
+
+    def mark_as_shipped(
+        self,
+        order_id: int,
+        carrier_code: str,
+        ship_date: date,
+        tracking_number: str,
+        notify_customer: bool,
+        notify_sales_channel: bool,
+    ) -> None:
+        """Tell ShipStation the order has shipped (without buying a label there).
+
+        Raises OrderAlreadyShippedError when ShipStation refuses because it already has the order as shipped,
+        which a caller pushing shipped status can count as done.
+        """
+        body = {
+            "orderId": order_id,
+            "carrierCode": carrier_code,
+            "shipDate": ship_date.isoformat(),
+            "trackingNumber": tracking_number,
+            "notifyCustomer": bool(notify_customer),
+            "notifySalesChannel": bool(notify_sales_channel),
+        }
+        try:
+            self._call("POST", "/orders/markasshipped", f"mark order {order_id} as shipped", body=body)
+        except ShipStationError as error:
+            refused = error.status_code is not None and 400 <= error.status_code < 500
+            if not refused or isinstance(error, ShipStationAuthError) or error.status_code == 429:
+                raise
+            if self._order_status(order_id) != "shipped":
+                raise
+            raise OrderAlreadyShippedError(
+                f"ShipStation already has order {order_id} of store {self.store_name} as shipped.",
+                status_code=error.status_code,
+            ) from error
+
+    def _order_status(self, order_id: int) -> str | None:
+        try:
+            payload = self._call("GET", f"/orders/{order_id}", f"read order {order_id}")
+        except ShipStationError:
+            return None
+        status = payload.get("orderStatus") if isinstance(payload, dict) else None
+        return status.lower() if isinstance(status, str) else None
+
+    # ------------------------------------------------------------------------- HTTP
+
+    def _call_list(
+        self, method: str, path: str, action: str, *, params: Mapping[str, str] | None = None
+    ) -> list[Mapping[str, Any]]:
+        payload = self._call(method, path, action, params=params)
+        if not isinstance(payload, list):
+            raise self._error(f"ShipStation's answer to {action} was not a list")
+        return [entry for entry in payload if isinstance(entry, Mapping)]
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        action: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: Any = None,
+        repeatable: bool = True,
+    ) -> Any:
+        """Send one request, paced and retried; the decoded JSON answer. `repeatable=False` for label purchases."""
+        content = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        failures = 0
+        refusals = 0
+        while True:
+            ticket = self._limiter.acquire()
+            try:
+                response = self._http.request(method, path, params=params, content=content, headers=headers)
+            except httpx.RequestError as error:
+                self._limiter.record_no_response(ticket)
+                failures += 1
+                never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+                reason = self._transport_reason(error)
+                if (repeatable or never_sent) and failures < self._max_attempts:
+                    self._wait_before_retry(failures, f"{reason} (trying to {action})")
+                    continue
+                unknown = not repeatable and not never_sent
+                raise self._give_up(reason, action, failures, outcome_unknown=unknown) from error
+            except BaseException:
+                self._limiter.record_no_response(ticket)
+                raise
+            self._limiter.record_response(response.status_code, response.headers, ticket)
+            status = response.status_code
+            _log.debug("ShipStation %s %s → %s for store %s", method, path, status, self.store_name)
+            if status == 429:
+                refusals += 1
+                if refusals < self._max_attempts:
+                    _log.info("ShipStation's rate limit reached while trying to %s; waiting for it to reset", action)
+                    continue  # the limiter now holds every request of this key until the window resets
+                raise ShipStationError(
+                    f"ShipStation kept answering that too many requests were sent while trying to {action} for store "
+                    f"{self.store_name}; another program may be using the same API key. Try again in a minute.",
+                    status_code=429,
+                    temporary=True,
+                )
+            if status >= 500:
+                failures += 1
+                reason = f"ShipStation had a server error ({status}: {_error_detail(response)})"
+                if repeatable and failures < self._max_attempts:
+                    self._wait_before_retry(failures, f"{reason} (trying to {action})")
+                    continue
+                raise self._give_up(reason, action, failures, outcome_unknown=not repeatable, status_code=status)
+            if status >= 400:
+                raise self._refusal(response, action)
+            if 300 <= status < 400:
+                raise self._error(
+                    f"ShipStation answered {action} with a redirect to {response.headers.get('Location', '?')}; "
+                    "check the API address",
+                    status_code=status,
+                )
+            return self._decode(response, action)
+
+    def _decode(self, response: httpx.Response, action: str) -> Any:
+        if not response.content.strip():
+            return None
+        try:
+            return json.loads(response.content, parse_float=Decimal)
+        except (ValueError, UnicodeDecodeError):
+            raise self._error(
+                f"ShipStation's answer to {action} for store {self.store_name} was not JSON "
+                f"({response.headers.get('Content-Type', 'no content type')}: {_snippet(response.text)!r})",
+                status_code=response.status_code,
+                temporary=True,
+            ) from None
+
+    def _wait_before_retry(self, failures: int, what: str) -> None:
+        delay = min(self._backoff * 2 ** (failures - 1), MAX_BACKOFF_SECONDS)
+        _log.warning(
+            "%s for store %s; trying again in %.1f s (attempt %d of %d)",
+            what,
+            self.store_name,
+            delay,
+            failures + 1,
+            self._max_attempts,
+        )
+        self._sleep(delay)
+
+    def _transport_reason(self, error: httpx.RequestError) -> str:
+        if isinstance(error, httpx.ConnectTimeout):
+            return f"ShipStation could not be reached within {self._timeout:g} s"
+        if isinstance(error, httpx.TimeoutException):
+            return f"ShipStation did not answer within {self._timeout:g} s"
+        if isinstance(error, httpx.ConnectError):
+            return f"shipdesk could not connect to ShipStation ({error})"
+        if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+            return "ShipStation closed the connection without answering"
+        return f"the connection to ShipStation failed ({error})"
+
+    def _give_up(
+        self,
+        reason: str,
+        action: str,
+        attempts: int,
+        *,
+        outcome_unknown: bool,
+        status_code: int | None = None,
+    ) -> ShipStationError:
+        tries = f" (tried {attempts} times)" if attempts > 1 else ""
+        message = f"Could not {action} for store {self.store_name}: {reason}{tries}."
+        if outcome_unknown:
+            message += " ShipStation may have done it anyway: check the order in ShipStation before trying again."
+        return ShipStationError(message, status_code=status_code, temporary=True, outcome_unknown=outcome_unknown)
+
+    def _refusal(self, response: httpx.Response, action: str) -> ShipStationError:
+        status = response.status_code
+        detail = _error_detail(response)
+        if status == 401:
+            return ShipStationAuthError(
+                f"ShipStation refused the API key and secret for store {self.store_name}. "
+                "Check them in ShipStation under Settings → API.",
+                status_code=status,
+            )
+        if status == 403:
+            return ShipStationAuthError(
+                f"ShipStation does not let this API key {action} for store {self.store_name}: {detail}",
+                status_code=status,
+            )
+        if status == 404:
+            return ShipStationError(
+                f"ShipStation found nothing to {action} for store {self.store_name}: {detail}", status_code=status
+            )
+        return ShipStationError(
+            f"ShipStation refused to {action} for store {self.store_name}: {detail}", status_code=status
+        )
+
+    def _error(
+        self, message: str, *, status_code: int | None = None, temporary: bool = False, outcome_unknown: bool = False
+    ) -> ShipStationError:
+        if self.store_name not in message:
+            message = f"{message} (store {self.store_name})"
+        return ShipStationError(
+            message + ".", status_code=status_code, temporary=temporary, outcome_unknown=outcome_unknown
+        )
+
+
+# ----------------------------------------------------------------------------- small readers and writers
+
+
+def _error_detail(response: httpx.Response) -> str:
+    """ASP.NET Web API error bodies ({Message, ModelState, ExceptionMessage}) in one line."""
+    try:
+        payload = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        text = _snippet(re.sub(r"<[^>]*>", " ", response.text))
+        return text or response.reason_phrase or f"HTTP {response.status_code}"
+    if not isinstance(payload, dict):
+        return _snippet(str(payload))
+    parts: list[str] = []
+    exception = payload.get("ExceptionMessage")
+    message = payload.get("Message") or payload.get("message")
+    if isinstance(exception, str) and exception.strip():
+        parts.append(exception.strip())
+    elif isinstance(message, str) and message.strip():
+        parts.append(message.strip())
+    model_state = payload.get("ModelState")
+    if isinstance(model_state, dict):
+        for key, messages in model_state.items():
+            name = str(key).rsplit(".", 1)[-1]
+            for text in messages if isinstance(messages, list) else [messages]:
+                parts.append(f"{name}: {text}" if name else str(text))
+    return " ".join(part if part.endswith((".", "!", "?")) else part + "." for part in parts) or (
+        response.reason_phrase or f"HTTP {response.status_code}"
+    )
+
+
+def _snippet(text: str, limit: int = 160) -> str:
+    squeezed = " ".join(text.split())
+    return squeezed if len(squeezed) <= limit else squeezed[: limit - 1] + "…"
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _weight_json(weight: Weight | None) -> dict[str, Any] | None:
+    if weight is None:
+        return None
+    if weight.unit not in _WEIGHT_UNITS:
+        weight = weight.to(WeightUnit.GRAM, places=3)
+    return {"value": _json_number(weight.value), "units": _WEIGHT_UNITS[weight.unit]}
+
+
+def _dimensions_json(dimensions: Dimensions | None) -> dict[str, Any] | None:
+    if dimensions is None:
+        return None
+    return {
+        "length": _json_number(dimensions.length),
+        "width": _json_number(dimensions.width),
+        "height": _json_number(dimensions.height),
+        "units": _LENGTH_UNITS[dimensions.unit],
+    }
+
+
+def _str(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return ""
+    return str(value).strip()
+
+
+def _optional_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal | str):
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return None
+        return int(number) if number.is_finite() and number == number.to_integral_value() else None
+    return None
+
+
+def _int(value: Any, default: int) -> int:
+    number = _optional_int(value)
+    return default if number is None else number
+
+
+def _money(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        return Decimal(0)
+    try:
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
+        return Decimal(0)
+    return number if number.is_finite() else Decimal(0)

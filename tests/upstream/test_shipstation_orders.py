@@ -1,0 +1,277 @@
+"""ShipStation order JSON read into domain orders: the documentation's own example payload, statuses, weights,
+Pacific timestamps, and malformed orders that become problem lines without losing the rest of the page."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shipdesk.domain import OrderStatus, Weight, WeightUnit
+from shipdesk.upstream.shipstation_orders import OrderDataError, parse_order, parse_orders, parse_pacific_datetime
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "research" / "samples" / "shipstation-v1-api"
+
+
+def sample_orders() -> list[dict[str, Any]]:
+    # Read as the client reads it: numbers with a fraction become exact decimals.
+    text = (SAMPLES / "list_orders_response.json").read_text(encoding="utf-8")
+    orders: list[dict[str, Any]] = json.loads(text, parse_float=Decimal)["orders"]
+    return orders
+
+
+@pytest.fixture
+def international() -> dict[str, Any]:
+    return sample_orders()[0]
+
+
+@pytest.fixture
+def domestic() -> dict[str, Any]:
+    return sample_orders()[1]
+
+
+# ----------------------------------------------------------------------------- the documentation's example
+
+
+def test_the_international_order_reads_with_address_items_and_weights(international: dict[str, Any]) -> None:
+    order = parse_order(international, "Baker Street")
+
+    assert (order.store, order.upstream_id, order.order_number) == (
+        "Baker Street",
+        "987654321",
+        "Test-International-API-DOCS",
+    )
+    assert order.status is OrderStatus.AWAITING_SHIPMENT
+    assert order.ship_to.lines() == ["Sherlock Holmes", "221 B Baker St", "London NW1 6XE", "GB"]
+    assert order.ship_to.residential is True
+    assert order.ship_to.email == "sholmes1854@methodsofdetection.com"
+    assert order.bill_to.name == "Sherlock Holmes" and order.bill_to.street1 == ""
+    assert [(item.sku, item.quantity, item.unit_price, item.warehouse_location) for item in order.items] == [
+        ("Ele-1234", 2, Decimal("49.99"), "Aisle 1, Bin 7"),
+        ("CN-9876", 1, Decimal("225"), "Aisle 7, Bin 34"),
+    ]
+    assert order.items[0].weight == Weight(Decimal(12), WeightUnit.OUNCE)
+    assert order.items[0].line_item_id == "136282568"
+    assert order.declared_weight == Weight(Decimal(104), WeightUnit.OUNCE)
+    assert order.item_count == 3
+
+
+def test_the_international_order_keeps_totals_notes_and_custom_fields(international: dict[str, Any]) -> None:
+    order = parse_order(international, "Baker Street")
+
+    assert (order.order_total, order.tax_amount, order.shipping_paid) == (
+        Decimal("387.97"),
+        Decimal("27.99"),
+        Decimal(35),
+    )
+    assert order.currency == "USD"
+    assert order.requested_service == "Priority Mail Int"
+    assert order.payment_method == ""
+    assert order.customer_notes == "Please be careful when packing the disguise kits in with the cane."
+    assert order.internal_notes == "Mr. Holmes called to upgrade his shipping to expedited"
+    assert (order.custom_field1, order.custom_field2, order.custom_field3) == (
+        "SKU: CN-9876 x 1",
+        "SKU: Ele-123 x 2",
+        "",
+    )
+    assert order.gift is False and order.gift_message == ""
+
+
+def test_the_example_timestamps_are_pacific_daylight_time(international: dict[str, Any]) -> None:
+    order = parse_order(international, "Baker Street")
+
+    # "2015-06-28T17:46:27.0000000" and "2015-08-17T09:24:16.4800000", both PDT (UTC-7).
+    assert order.order_date == datetime(2015, 6, 29, 0, 46, 27, tzinfo=UTC)
+    assert order.modify_date == datetime(2015, 8, 17, 16, 24, 16, 480000, tzinfo=UTC)
+    assert order.ship_by_date == datetime(2015, 7, 5, 7, 0, tzinfo=UTC)
+
+
+def test_the_domestic_order_keeps_its_discount_line_options_and_gift(domestic: dict[str, Any]) -> None:
+    order = parse_order(domestic, "White House")
+
+    product, discount = order.items
+    assert (product.sku, product.options[0].name, product.options[0].value) == ("ABC123", "Size", "Large")
+    assert product.line_item_id == "128836912"
+    assert (discount.name, discount.unit_price, discount.adjustment) == ("10% OFF", Decimal("-20.55"), True)
+    assert discount.weight is None  # ShipStation writes "no weight" as 0 ounces
+    assert order.physical_items == (product,)
+    assert order.discount_total == Decimal("20.55")
+    assert order.gift is True and order.gift_message == "Thank you!"
+    assert order.payment_method == "Credit Card"
+    assert order.requested_service == "Priority Mail"
+    assert order.custom_field3 == "https://help.shipstation.com/hc/en-us/articles/206639957"
+    assert order.ship_to.residential is False
+    assert order.customer_phone == "555-555-5555"
+    assert order.total_weight == Weight(Decimal(48), WeightUnit.OUNCE)
+
+
+def test_plain_floats_read_as_the_same_exact_amounts(domestic: dict[str, Any]) -> None:
+    as_floats = json.loads(json.dumps(domestic, default=float))
+
+    order = parse_order(as_floats, "White House")
+
+    assert order.order_total == Decimal("194.43")
+    assert order.items[1].unit_price == Decimal("-20.55")
+
+
+def test_a_known_store_currency_replaces_the_usd_default(domestic: dict[str, Any]) -> None:
+    assert parse_order(domestic, "Montreal", currency="cad").currency == "CAD"
+
+
+# ----------------------------------------------------------------------------- statuses
+
+
+@pytest.mark.parametrize(
+    ("shipstation_status", "status", "reason_part"),
+    [
+        ("awaiting_payment", OrderStatus.AWAITING_PAYMENT, ""),
+        ("awaiting_shipment", OrderStatus.AWAITING_SHIPMENT, ""),
+        ("shipped", OrderStatus.SHIPPED, ""),
+        ("cancelled", OrderStatus.CANCELLED, ""),
+        ("on_hold", OrderStatus.ON_HOLD, "on hold in ShipStation"),
+        ("pending_fulfillment", OrderStatus.ON_HOLD, "fulfillment provider"),
+        ("rejected_fulfillment", OrderStatus.ON_HOLD, "rejected"),
+        ("teleported", OrderStatus.ON_HOLD, "unknown ShipStation status 'teleported'"),
+    ],
+)
+def test_shipstation_statuses_map_onto_shipdesk_statuses(
+    domestic: dict[str, Any], shipstation_status: str, status: OrderStatus, reason_part: str
+) -> None:
+    domestic["orderStatus"] = shipstation_status
+
+    order = parse_order(domestic, "White House")
+
+    assert order.status is status
+    assert reason_part in order.hold_reason
+    assert bool(order.hold_reason) == bool(reason_part)
+
+
+def test_an_order_held_until_a_date_says_until_when(domestic: dict[str, Any]) -> None:
+    domestic.update(orderStatus="on_hold", holdUntilDate="2026-12-01")
+
+    assert parse_order(domestic, "White House").hold_reason == "on hold in ShipStation until 2026-12-01"
+
+
+def test_an_externally_fulfilled_order_is_not_queued_for_packing(domestic: dict[str, Any]) -> None:
+    domestic["externallyFulfilled"] = True
+
+    order = parse_order(domestic, "White House")
+
+    assert order.status is OrderStatus.ON_HOLD
+    assert order.hold_reason == "fulfilled outside this warehouse by Example Fulfillment Provider Name"
+
+
+# ----------------------------------------------------------------------------- weights
+
+
+@pytest.mark.parametrize(
+    ("units", "unit"), [("pounds", WeightUnit.POUND), ("ounces", WeightUnit.OUNCE), ("grams", WeightUnit.GRAM)]
+)
+def test_weights_come_in_pounds_ounces_or_grams(domestic: dict[str, Any], units: str, unit: WeightUnit) -> None:
+    domestic["items"][0]["weight"] = {"value": Decimal("1.5"), "units": units, "WeightUnits": 1}
+
+    assert parse_order(domestic, "White House").items[0].weight == Weight(Decimal("1.5"), unit)
+
+
+def test_a_weight_in_an_unknown_unit_is_a_problem(domestic: dict[str, Any]) -> None:
+    domestic["weight"] = {"value": 3, "units": "stones"}
+
+    with pytest.raises(OrderDataError, match="the order's weight is in 'stones'"):
+        parse_order(domestic, "White House")
+
+
+def test_an_order_without_a_weight_has_none(domestic: dict[str, Any]) -> None:
+    domestic["weight"] = None
+    domestic["items"][0]["weight"] = {"value": 0, "units": "ounces"}
+
+    order = parse_order(domestic, "White House")
+
+    assert order.declared_weight is None and order.total_weight is None
+
+
+# ----------------------------------------------------------------------------- malformed orders
+
+
+def test_a_malformed_order_is_a_problem_line_and_the_rest_of_the_page_is_read(domestic: dict[str, Any]) -> None:
+    broken = copy.deepcopy(domestic)
+    broken.update(orderId=1234, orderNumber=None)
+    no_quantity = copy.deepcopy(domestic)
+    no_quantity.update(orderId=1235, orderNumber="B-1235")
+    del no_quantity["items"][0]["quantity"]
+    bad_date = copy.deepcopy(domestic)
+    bad_date.update(orderId=1236, orderNumber="B-1236", orderDate="last Tuesday")
+
+    orders, problems = parse_orders([broken, domestic, no_quantity, "not an order", bad_date], "White House")
+
+    assert [order.order_number for order in orders] == ["TEST-ORDER-API-DOCS"]
+    assert problems == [
+        "order 1234: missing orderNumber",
+        "order B-1235: item 1 (Test item #1) has no quantity",
+        "order #4 of the page: is not a JSON object",
+        "order B-1236: orderDate 'last Tuesday' is not a date and time",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"orderId": None}, "missing orderId"),
+        ({"orderId": "abc"}, "orderId 'abc' is not a number"),
+        ({"orderStatus": None}, "missing orderStatus"),
+        ({"orderDate": None}, "missing orderDate"),
+        ({"items": {"sku": "ABC123"}}, "items is not a list"),
+        ({"shipTo": "1600 Pennsylvania Ave"}, "shipTo is not a JSON object"),
+        ({"orderTotal": "lots"}, "orderTotal 'lots' is not a number"),
+    ],
+)
+def test_each_kind_of_malformed_order_names_what_is_wrong(
+    domestic: dict[str, Any], change: dict[str, Any], message: str
+) -> None:
+    domestic.update(change)
+
+    with pytest.raises(OrderDataError) as raised:
+        parse_order(domestic, "White House")
+
+    assert str(raised.value) == message
+
+
+def test_an_item_without_a_name_takes_its_sku(domestic: dict[str, Any]) -> None:
+    domestic["items"][0]["name"] = None
+
+    assert parse_order(domestic, "White House").items[0].name == "ABC123"
+
+
+# ----------------------------------------------------------------------------- Pacific timestamps
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2015-06-28T17:46:27.0000000", datetime(2015, 6, 29, 0, 46, 27, tzinfo=UTC)),  # PDT
+        ("2015-08-17T09:24:14.78", datetime(2015, 8, 17, 16, 24, 14, 780000, tzinfo=UTC)),
+        ("2026-01-15T12:00:00", datetime(2026, 1, 15, 20, 0, tzinfo=UTC)),  # PST
+        ("2026-03-08T01:59:59.9999999", datetime(2026, 3, 8, 9, 59, 59, 999999, tzinfo=UTC)),  # last PST second
+        ("2026-03-08T03:00:00.0000000", datetime(2026, 3, 8, 10, 0, tzinfo=UTC)),  # first PDT second
+        ("2026-11-01T00:59:59", datetime(2026, 11, 1, 7, 59, 59, tzinfo=UTC)),
+        ("2026-11-01T02:00:00", datetime(2026, 11, 1, 10, 0, tzinfo=UTC)),  # PST again
+        ("2026-11-01T01:30:00", datetime(2026, 11, 1, 8, 30, tzinfo=UTC)),  # twice that night: the first (PDT)
+        ("2026-11-01 01:30:00", datetime(2026, 11, 1, 8, 30, tzinfo=UTC)),
+        ("2026-07-04T12:00:00Z", datetime(2026, 7, 4, 12, 0, tzinfo=UTC)),  # an explicit zone wins
+        ("2026-07-04T12:00:00+02:00", datetime(2026, 7, 4, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_shipstation_timestamps_are_pacific_time_read_as_utc(text: str, utc: datetime) -> None:
+    parsed = parse_pacific_datetime(text)
+
+    assert parsed == utc
+    assert parsed.utcoffset() is not None and parsed.utcoffset() == utc.utcoffset()
+
+
+def test_a_timestamp_that_is_not_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a date and time"):
+        parse_pacific_datetime("2015-06-28")

@@ -1,0 +1,75 @@
+"""Printing through the OS queue: a real, private CUPS server receives the jobs."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from shipdesk.printing.cups_queue import CupsQueue
+from shipdesk.printing.errors import PrinterError
+from tests.printing.cups_server import CupsServer
+
+# cups-pdf writes each job to the submitting user's ~/PDF, named after the job title.
+CUPS_PDF_OUT = Path.home() / "PDF"
+
+
+def wait_for(pattern: str, timeout: float = 30) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = sorted(CUPS_PDF_OUT.glob(pattern))
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {pattern} arrived in {CUPS_PDF_OUT}")
+
+
+def test_a_label_pdf_sent_to_a_cups_queue_arrives_as_a_pdf(cups_server: CupsServer, tmp_path: Path) -> None:
+    from shipdesk.domain import Address, LabelSize
+    from shipdesk.printing.label_content import ShippingLabel
+    from shipdesk.printing.label_pdf import render_labels_pdf
+
+    label = ShippingLabel(
+        sender=Address(name="Shipdesk Warehouse", street1="1 Dock Rd", city="Oakland", country="US"),
+        recipient=Address(name="Zoë Ørsted", street1="Nørregade 7", city="København", country="DK"),
+        carrier="DHL Express",
+        service="Worldwide",
+        tracking_number="JD014600006281234567",
+        order_number="1001",
+        ship_date=date(2026, 11, 22),
+    )
+    title = f"shipdesk-test-{secrets.token_hex(4)}"
+    queue = CupsQueue(cups_server.pdf_queue, server=str(cups_server.socket_path))
+    job = queue.send(render_labels_pdf([label], LabelSize.FOUR_BY_SIX), title=title)
+    assert job.startswith(cups_server.pdf_queue)
+    cups_server.wait_until_idle()
+    arrived = wait_for(f"{title}*.pdf")
+    try:
+        assert len(pypdfium2.PdfDocument(arrived)) == 1
+        pages = tmp_path / "page"
+        subprocess.run(["pdftoppm", "-r", "300", "-png", str(arrived), str(pages)], check=True)
+        decoded = subprocess.run(
+            ["zbarimg", "--raw", "-q", *map(str, tmp_path.glob("page*.png"))], capture_output=True, text=True
+        )
+        assert decoded.stdout.split() == ["JD014600006281234567"]
+    finally:
+        arrived.unlink()
+
+
+def test_raw_printer_language_passes_through_a_raw_queue_byte_for_byte(cups_server: CupsServer) -> None:
+    zpl = "^XA^CI28^FO50,50^A0N,40,40^FDZoë Ørsted^FS^XZ".encode()
+    before = len(cups_server.raw_sink.received)
+    CupsQueue(cups_server.raw_queue, server=str(cups_server.socket_path)).send(zpl, title="zpl", raw=True)
+    cups_server.wait_until_idle()
+    assert bytes(cups_server.raw_sink.received[before:]) == zpl
+
+
+def test_an_unknown_queue_is_named_in_plain_words(cups_server: CupsServer) -> None:
+    queue = CupsQueue("Front_Desk", server=str(cups_server.socket_path))
+    with pytest.raises(PrinterError, match="print queue 'Front_Desk': there is no such queue"):
+        queue.send(b"%PDF-1.4", title="x")

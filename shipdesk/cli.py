@@ -20,6 +20,7 @@ from shipdesk.cache.order_json import order_to_dict
 from shipdesk.cache.orders import OrderQuery, StoredOrder, find_by_number, load_orders
 from shipdesk.cache.settings import origin_address, set_origin_address
 from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
+from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, print_labels
 from shipdesk.printing.errors import PrinterError
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     origin = commands.add_parser("set-origin", help="set the sender address printed on labels")
     for name in ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone"):
         origin.add_argument(f"--{name}", default="")
+    add_store_commands(commands)
     return parser
 
 
@@ -117,11 +119,20 @@ def _open_window(args: argparse.Namespace) -> int:
 
     if args.demo:
         cache = open_demo_cache()
-        return run_window(cache, title_suffix=f"demo — {DEMO_STORE}")
-    return run_window(open_cache(args.db or default_db_path()))
+        title_suffix = f"demo — {DEMO_STORE}"
+    else:
+        cache = open_cache(args.db or default_db_path())
+        title_suffix = ""
+    try:
+        return run_window(cache, title_suffix=title_suffix)
+    finally:
+        cache.close()
 
 
 def _run_command(cache: Cache, args: argparse.Namespace) -> int:
+    handled = run_store_command(cache, args)
+    if handled is not None:
+        return handled
     command: str = args.command
     if command == "import-csv":
         return _import_csv(cache, args)

@@ -1,0 +1,151 @@
+"""The detail pane: the selected order's status, addresses, items and the customer's words.
+
+Everything a customer or store wrote is shown as plain text, never read as markup.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shipdesk.cache.orders import StoredOrder
+from shipdesk.domain import Order, OrderStatus
+from shipdesk.ui.order_items import OrderItemsGrid
+from shipdesk.ui.order_text import address_text, date_text, money_text, plural, status_text
+
+NOTHING_SELECTED = "Select an order to see its items and addresses."
+GIFT_WITHOUT_MESSAGE = "A gift, without a message."
+INCOMPLETE_ADDRESS = "Incomplete: a label needs a name, street, city and country."
+
+
+def _text_label(*, selectable: bool = True) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _group(title: str, content: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.addWidget(content)
+    return box
+
+
+class OrderDetail(QStackedWidget):
+    """Shows one order, or a hint when none is selected."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hint = QLabel(NOTHING_SELECTED)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)  # drawn in the style's muted colour
+        self.addWidget(self.hint)
+
+        self.title = _text_label()
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.status = _text_label()
+        status_font = QFont(self.status.font())
+        status_font.setBold(True)
+        self.status.setFont(status_font)
+        self.selection_note = _text_label(selectable=False)
+        self.facts = _text_label()
+        self.ship_to = _text_label()
+        self.bill_to = _text_label()
+        self.items = OrderItemsGrid()
+        self.gift_message = _text_label()
+        self.customer_notes = _text_label()
+
+        addresses = QHBoxLayout()
+        addresses.addWidget(_group("Ship to", self.ship_to), 1)
+        addresses.addWidget(_group("Bill to", self.bill_to), 1)
+        self.items_box = _group("Items", self.items)
+        self.gift_box = _group("Gift message", self.gift_message)
+        self.notes_box = _group("Customer notes", self.customer_notes)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status)
+        layout.addWidget(self.selection_note)
+        layout.addWidget(self.facts)
+        layout.addLayout(addresses)
+        layout.addWidget(self.items_box)
+        layout.addWidget(self.gift_box)
+        layout.addWidget(self.notes_box)
+        layout.addStretch(1)
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(page)
+        self.addWidget(scroller)
+        self._order_page = scroller
+
+    def show_nothing(self) -> None:
+        self.setCurrentWidget(self.hint)
+
+    def show_order(self, stored: StoredOrder, selected_count: int = 1) -> None:
+        order = stored.order
+        self.title.setText(f"Order {order.order_number}")
+        self.status.setText(status_text(order.status, order.hold_reason))
+        self.status.setStyleSheet(_status_style(order.status))
+        self.selection_note.setText(
+            f"{selected_count:,} orders selected; Print labels prints all of them." if selected_count > 1 else ""
+        )
+        self.selection_note.setVisible(selected_count > 1)
+        self.facts.setText(_facts_text(order))
+        ship_to = address_text(order.ship_to)
+        if not order.ship_to.is_complete_for_shipping():
+            ship_to = f"{ship_to}\n\n{INCOMPLETE_ADDRESS}".strip()
+        self.ship_to.setText(ship_to)
+        self.bill_to.setText(address_text(order.bill_to) or "Not given by the store")
+        self.items_box.setTitle(f"Items: {plural(order.item_count, 'piece')} to pack")
+        self.items.show_items(order)
+        self.gift_message.setText(order.gift_message or (GIFT_WITHOUT_MESSAGE if order.gift else ""))
+        self.gift_box.setVisible(order.gift or bool(order.gift_message))
+        self.customer_notes.setText(order.customer_notes)
+        self.notes_box.setVisible(bool(order.customer_notes))
+        self.setCurrentWidget(self._order_page)
+
+
+def _facts_text(order: Order) -> str:
+    lines = [f"Ordered {date_text(order.order_date)} · {order.store}"]
+    if order.ship_by_date is not None:
+        lines.append(f"Ship by {date_text(order.ship_by_date)}")
+    if order.requested_service:
+        lines.append(f"Requested service: {order.requested_service}")
+    contact = " · ".join(part for part in (order.customer_email, order.customer_phone) if part)
+    if contact:
+        lines.append(f"Customer: {contact}")
+    lines.append(
+        f"Total {money_text(order.order_total, order.currency)}"
+        f" (shipping {order.shipping_paid:,.2f}, tax {order.tax_amount:,.2f})"
+    )
+    return "\n".join(lines)
+
+
+def _status_style(status: OrderStatus) -> str:
+    if status is OrderStatus.ON_HOLD:
+        return "color: #b35900;"
+    if status is OrderStatus.SHIPPED:
+        return "color: #2e7d32;"
+    if status is OrderStatus.CANCELLED:
+        return "color: #808080;"
+    return ""

@@ -1,0 +1,182 @@
+"""The main window as the packer uses it: the demo orders, search, status filter, sorting and the detail pane."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import upsert_orders
+from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.order_detail import INCOMPLETE_ADDRESS, NOTHING_SELECTED
+from tests.ui.conftest import (
+    DATE_COLUMN,
+    ORDER_NUMBER_COLUMN,
+    RECIPIENT_COLUMN,
+    STATUS_COLUMN,
+    click_header,
+    click_order,
+    make_orders,
+    select_orders,
+    show_window,
+    shown_column,
+    type_text,
+)
+
+
+def type_search(window: MainWindow, qtbot: QtBot, text: str) -> None:
+    window.filters.search.clear()
+    type_text(window.filters.search, text)
+
+
+def test_the_demo_opens_with_all_its_orders(window: MainWindow) -> None:
+    assert window.model.rowCount() == 230
+    assert window.shown_count.text() == "230 orders"
+    assert window.outbox_count.text() == "0 updates waiting in the outbox"
+    assert window.windowTitle() == "shipdesk — test"
+    assert not window.print_action.isEnabled()
+    assert window.detail.hint.text() == NOTHING_SELECTED
+
+
+def test_a_search_narrows_the_table_once_typing_pauses(window: MainWindow, qtbot: QtBot) -> None:
+    type_search(window, qtbot, "Núñez")
+    assert window.model.rowCount() == 230  # not yet: it waits for a pause in typing
+
+    qtbot.waitUntil(lambda: window.model.rowCount() < 230)
+    recipients = shown_column(window, RECIPIENT_COLUMN)
+    assert recipients
+    assert all("Núñez" in name for name in recipients)
+    assert window.shown_count.text() == f"{len(recipients)} of 230 orders"
+
+
+def test_a_search_without_accents_finds_names_with_them(window: MainWindow, qtbot: QtBot) -> None:
+    type_search(window, qtbot, "zoe")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 230)
+    assert all(name.startswith("Zoë") for name in shown_column(window, RECIPIENT_COLUMN))
+
+
+def test_a_search_finds_orders_by_sku(window: MainWindow, qtbot: QtBot) -> None:
+    type_search(window, qtbot, "TSH-ORG")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 230)
+    click_order(window, qtbot, shown_column(window, ORDER_NUMBER_COLUMN)[-1])
+    assert "TSH-ORG" in [sku for _quantity, sku, *_rest in window.detail.items.rows()]
+
+
+def test_clearing_the_search_shows_every_order_again(window: MainWindow, qtbot: QtBot) -> None:
+    type_search(window, qtbot, "Núñez")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 230)
+    window.filters.search.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 230)
+
+
+def test_the_status_filter_shows_only_held_orders_with_their_reasons(window: MainWindow, qtbot: QtBot) -> None:
+    window.filters.status.setCurrentIndex(window.filters.status.findText("On hold"))
+    statuses = shown_column(window, STATUS_COLUMN)
+    assert len(statuses) == 11
+    assert "On hold: no ship-to address" in statuses
+    assert all(status.startswith("On hold: ") for status in statuses)
+
+    window.filters.status.setCurrentIndex(window.filters.status.findText("All statuses"))
+    assert window.model.rowCount() == 230
+
+
+def test_search_and_status_filter_combine(window: MainWindow, qtbot: QtBot) -> None:
+    window.filters.status.setCurrentIndex(window.filters.status.findText("On hold"))
+    type_search(window, qtbot, "Lefèvre")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 11)
+    assert set(shown_column(window, ORDER_NUMBER_COLUMN)) == {"1174", "1193"}
+
+
+def test_clicking_order_number_sorts_up_and_again_down(window: MainWindow, qtbot: QtBot) -> None:
+    click_header(window, qtbot, ORDER_NUMBER_COLUMN)
+    numbers = shown_column(window, ORDER_NUMBER_COLUMN)
+    assert numbers[:3] == ["1001", "1002", "1003"]
+    assert numbers == sorted(numbers)
+
+    click_header(window, qtbot, ORDER_NUMBER_COLUMN)
+    assert shown_column(window, ORDER_NUMBER_COLUMN) == numbers[::-1]
+
+
+def test_clicking_recipient_sorts_by_name(window: MainWindow, qtbot: QtBot) -> None:
+    click_header(window, qtbot, RECIPIENT_COLUMN)
+    names = shown_column(window, RECIPIENT_COLUMN)
+    # SQLite's NOCASE folds ASCII letters only; other letters sort by code point.
+    assert names == sorted(names, key=lambda name: "".join(c.lower() if c.isascii() else c for c in name))
+
+
+def test_clicking_date_shows_the_newest_first(window: MainWindow, qtbot: QtBot) -> None:
+    click_header(window, qtbot, ORDER_NUMBER_COLUMN)
+    click_header(window, qtbot, DATE_COLUMN)
+    dates = shown_column(window, DATE_COLUMN)
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_sorting_keeps_the_selected_order_selected(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1100")
+    click_header(window, qtbot, RECIPIENT_COLUMN)
+    assert window.detail.title.text() == "Order 1100"
+    selected = [window.model.index(index.row(), 0).data() for index in window.table.selectionModel().selectedRows()]
+    assert selected == ["1100"]
+
+
+def test_selecting_an_order_shows_its_items_and_addresses(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1002")
+    detail = window.detail
+    assert detail.title.text() == "Order 1002"
+    assert detail.status.text() == "Awaiting shipment"
+    assert detail.ship_to.text().splitlines()[:3] == ["Grace Patel", "199 Lakeview Dr", "Oakland CA 94607"]
+    assert detail.bill_to.text() == "Not given by the store"
+    assert detail.items.rows() == [
+        ("6", "TSH-ORG", "Organic cotton T-shirt\nColor: White · Size: L", "B-09-2", "6 oz", "22.00")
+    ]
+    assert detail.items_box.title() == "Items: 6 pieces to pack"
+    assert detail.customer_notes.text() == "Birthday is on Friday — please ship quickly!"
+    assert "Requested service: USPS Priority Mail" in detail.facts.text()
+    assert window.print_action.isEnabled()
+
+
+def test_a_held_order_shows_why_it_is_held(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1140")
+    assert window.detail.status.text() == "On hold: no ship-to address"
+    assert INCOMPLETE_ADDRESS in window.detail.ship_to.text()
+
+
+def test_selecting_several_orders_says_print_prints_them_all(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1001", "1002", "1003")
+    assert window.print_action.text() == "&Print 3 labels"
+    assert window.detail.selection_note.text() == "3 orders selected; Print labels prints all of them."
+    assert window.detail.title.text() == "Order 1003"  # the one clicked last
+
+
+def test_customer_text_is_shown_as_written_not_as_markup(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1002")
+    assert window.detail.customer_notes.textFormat() == Qt.TextFormat.PlainText
+    assert window.detail.ship_to.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_print_has_the_usual_shortcut(window: MainWindow) -> None:
+    assert window.print_action.shortcut().toString() == "Ctrl+P"
+
+
+def test_with_two_stores_the_store_filter_shows_one_store(demo_cache: Cache, qtbot: QtBot) -> None:
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, make_orders(3))
+    window = show_window(demo_cache, qtbot)
+    assert window.filters.store.isVisible()
+
+    window.filters.store.setCurrentIndex(window.filters.store.findText("large"))
+    assert window.model.rowCount() == 3
+    assert window.shown_count.text() == "3 of 233 orders"
+
+
+def test_with_one_store_there_is_no_store_filter(window: MainWindow) -> None:
+    assert not window.filters.store.isVisible()
+
+
+def test_a_gift_order_shows_its_message_and_others_show_none(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1101")
+    assert window.detail.gift_box.isVisible()
+    assert window.detail.gift_message.text() == "Feliz cumpleaños, José"
+
+    click_order(window, qtbot, "1002")
+    assert not window.detail.gift_box.isVisible()

@@ -1,0 +1,109 @@
+"""Print labels from the window: one PDF for the selected orders, shipped orders queued in the outbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache
+from shipdesk.cache.settings import LABEL_FOLDER, get_setting, set_setting
+from shipdesk.cache.shipments import pending_outbox
+from shipdesk.ui.main_window import MainWindow
+from tests.ui.conftest import STATUS_COLUMN, row_of_order, select_orders
+
+
+def label_files(cache: Cache) -> list[Path]:
+    return sorted(Path(get_setting(cache, LABEL_FOLDER)).glob("*.pdf"))
+
+
+def page_count(pdf: Path) -> int:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def status_of(window: MainWindow, order_number: str) -> str:
+    return str(window.model.index(row_of_order(window, order_number), STATUS_COLUMN).data())
+
+
+def open_boxes(window: MainWindow) -> list[QMessageBox]:
+    return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+
+
+def test_three_selected_orders_print_as_one_three_page_pdf(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1001", "1002", "1003")
+    window.print_action.trigger()
+
+    [pdf] = label_files(demo_cache)
+    assert page_count(pdf) == 3
+    outbox = pending_outbox(demo_cache)
+    assert sorted(str(entry.payload["order_number"]) for entry in outbox) == ["1001", "1002", "1003"]
+    assert [status_of(window, number) for number in ("1001", "1002", "1003")] == ["Shipped"] * 3
+    assert window.outbox_count.text() == "3 updates waiting in the outbox"
+    assert window.statusBar().currentMessage() == f"Printed 3 labels to {pdf}; 3 orders marked shipped."
+    assert open_boxes(window) == []
+
+
+def test_printed_orders_stay_selected_and_the_detail_says_shipped(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1001", "1002")
+    window.print_action.trigger()
+    selected = [window.model.index(index.row(), 0).data() for index in window.table.selectionModel().selectedRows()]
+    assert sorted(selected) == ["1001", "1002"]
+    assert window.detail.status.text() == "Shipped"
+
+
+def test_a_held_order_is_reported_with_its_reason_while_the_others_print(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1139", "1140", "1141")
+    window.print_action.trigger()
+
+    [pdf] = label_files(demo_cache)
+    assert page_count(pdf) == 2
+    assert len(pending_outbox(demo_cache)) == 2
+    assert status_of(window, "1140") == "On hold: no ship-to address"
+    assert status_of(window, "1139") == status_of(window, "1141") == "Shipped"
+    [box] = open_boxes(window)
+    assert box.windowTitle() == "Some labels not printed"
+    assert box.text() == f"Printed 2 labels to {pdf}; 2 orders marked shipped; 1 not printed."
+    assert box.informativeText() == "Order 1140: no ship-to address."
+
+
+def test_when_nothing_can_print_no_file_is_written(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1140")
+    window.print_action.trigger()
+
+    assert label_files(demo_cache) == []
+    [box] = open_boxes(window)
+    assert box.windowTitle() == "No labels printed"
+    assert box.informativeText() == "Order 1140: no ship-to address."
+
+
+def test_a_label_folder_that_cannot_be_written_is_explained_and_nothing_ships(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the label folder should be")
+    set_setting(demo_cache, LABEL_FOLDER, str(blocker / "labels"))
+    select_orders(window, qtbot, "1001")
+    window.print_action.trigger()
+
+    [box] = open_boxes(window)
+    assert box.windowTitle() == "Labels not printed"
+    assert box.text() == (
+        f"Cannot write labels to {blocker / 'labels'}: part of that path is a file, not a folder.\n"
+        "No order was marked shipped."
+    )
+    assert pending_outbox(demo_cache) == []
+    assert status_of(window, "1001") == "Awaiting shipment"
+
+
+def test_printing_with_nothing_selected_asks_for_a_selection(window: MainWindow, demo_cache: Cache) -> None:
+    window.print_selected_labels()
+    assert window.statusBar().currentMessage() == "Select the orders to print first."
+    assert label_files(demo_cache) == []

@@ -73,3 +73,15 @@ def test_an_unknown_queue_is_named_in_plain_words(cups_server: CupsServer) -> No
     queue = CupsQueue("Front_Desk", server=str(cups_server.socket_path))
     with pytest.raises(PrinterError, match="print queue 'Front_Desk': there is no such queue"):
         queue.send(b"%PDF-1.4", title="x")
+
+
+def test_a_cups_uri_opens_the_queue_and_sends_printer_language_raw(cups_server: CupsServer) -> None:
+    from shipdesk.printing.devices import open_device
+
+    tspl = b"SIZE 101.6 mm,152.4 mm\r\nCLS\r\nPRINT 1\r\n"
+    before = len(cups_server.raw_sink.received)
+    device = open_device(f"cups://{cups_server.raw_queue}?server={cups_server.socket_path}")
+    assert device.name == f"print queue '{cups_server.raw_queue}'"
+    device.send(tspl)
+    cups_server.wait_until_idle()
+    assert bytes(cups_server.raw_sink.received[before:]) == tspl

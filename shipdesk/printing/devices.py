@@ -1,0 +1,243 @@
+"""Raw printer connections named by a URI: a folder, raw TCP (port 9100), USB, serial, or a CUPS queue.
+
+`open_device(uri).send(job)` delivers one job's bytes or raises PrinterError in words a person can act on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import importlib
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from shipdesk.printing.cups_queue import CupsQueue
+from shipdesk.printing.errors import PrinterError
+from shipdesk.printing.folder_printer import os_error_reason, write_file_whole
+
+RAW_PORT = 9100
+TIMEOUT = 10.0  # seconds to connect, and for each write to make progress
+CLOSE_WAIT = 2.0  # seconds a printer gets to close after the last byte: a reset then means it dropped the job
+SCHEMES = ("file", "tcp", "usb", "serial", "cups")
+
+
+class Device(Protocol):
+    """Where raw jobs go; `name` says it to a person, e.g. "192.168.1.50:9100"."""
+
+    @property
+    def name(self) -> str: ...
+
+    def send(self, job: bytes) -> None: ...
+
+
+def open_device(uri: str, timeout: float = TIMEOUT) -> Device:
+    """The device a connection URI names, e.g. tcp://192.168.1.50:9100 or serial:///dev/ttyUSB0?baudrate=9600.
+
+    Raises PrinterError when the URI is not one shipdesk can use or its driver package is not installed.
+    """
+    parts = urlsplit(uri.strip())
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    if parts.scheme == "file":
+        return FolderDevice(Path(unquote(parts.path)), query.get("suffix", ".prn"))
+    if parts.scheme == "tcp":
+        if not parts.hostname:
+            raise PrinterError(f"The printer address {uri} has no host: write it as tcp://192.168.1.50:9100")
+        try:
+            port = parts.port or RAW_PORT
+        except ValueError:
+            raise PrinterError(f"The printer address {uri} has a port that is not a number from 1 to 65535") from None
+        return TcpDevice(parts.hostname, port, timeout)
+    if parts.scheme == "serial":
+        return SerialDevice(unquote(parts.path), int(query.get("baudrate", "9600")), timeout)
+    if parts.scheme == "usb":
+        return UsbDevice.from_ids(parts.netloc or parts.path.strip("/"), timeout)
+    if parts.scheme == "cups":
+        # cups://QUEUE, or cups:// for the system's default queue; ?server= names another CUPS server or socket.
+        return CupsDevice(CupsQueue(unquote(parts.netloc + parts.path).strip("/"), server=query.get("server", "")))
+    raise PrinterError(f"{uri} is not a printer address shipdesk knows; start it with one of {', '.join(SCHEMES)}://")
+
+
+# ----------------------------------------------------------------------------- a folder
+
+
+@dataclass(frozen=True, slots=True)
+class FolderDevice:
+    """Each job becomes a new file, e.g. job-2026-11-22-143012-a1b2c3.zpl, that appears whole."""
+
+    folder: Path
+    suffix: str = ".prn"
+
+    @property
+    def name(self) -> str:
+        return str(self.folder)
+
+    def send(self, job: bytes) -> None:
+        stem = f"job-{datetime.now():%Y-%m-%d-%H%M%S}-{secrets.token_hex(3)}"
+        staged = self.folder / f".{stem}.part"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_file_whole(job, staged)
+            os.replace(staged, self.folder / f"{stem}{self.suffix}")
+        except OSError as error:
+            with contextlib.suppress(OSError):  # the folder itself may be what is missing
+                staged.unlink(missing_ok=True)
+            raise PrinterError(f"Cannot write print jobs to {self.folder}: {os_error_reason(error)}") from error
+
+
+# ----------------------------------------------------------------------------- raw TCP, as JetDirect port 9100
+
+
+_SOCKET_REASONS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.EHOSTUNREACH: "no route to it on the network",
+    errno.ENETUNREACH: "the network cannot be reached",
+    errno.ECONNRESET: "it closed the connection",
+    errno.EPIPE: "it closed the connection",
+}
+
+
+def _socket_reason(error: OSError) -> str:
+    if isinstance(error, TimeoutError):
+        return "it did not respond in time"
+    if isinstance(error, socket.gaierror):
+        return "that name cannot be found on the network"
+    return _SOCKET_REASONS.get(error.errno or 0) or (error.strerror or str(error)).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class TcpDevice:
+    host: str
+    port: int = RAW_PORT
+    timeout: float = TIMEOUT
+
+    @property
+    def name(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def send(self, job: bytes) -> None:
+        """One connection per job: connect, send every byte, close our side, then wait for the printer to close.
+
+        Waiting for the close is what tells a job that arrived from one the printer dropped half-way.
+        """
+        try:
+            connection = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except OSError as error:
+            raise PrinterError(f"The printer at {self.name} did not answer ({_socket_reason(error)})") from error
+        with connection:
+            try:
+                connection.sendall(job)
+                connection.shutdown(socket.SHUT_WR)
+            except TimeoutError as error:
+                raise PrinterError(
+                    f"The printer at {self.name} stopped taking the job part-way "
+                    f"(it took nothing more for {self.timeout:g} s: is it out of labels or jammed?)"
+                ) from error
+            except OSError as error:
+                raise PrinterError(
+                    f"The printer at {self.name} stopped taking the job part-way ({_socket_reason(error)})"
+                ) from error
+            self._wait_for_close(connection)
+
+    def _wait_for_close(self, connection: socket.socket) -> None:
+        connection.settimeout(min(self.timeout, CLOSE_WAIT))
+        try:
+            while connection.recv(4096):  # status bytes some printers send back are not needed
+                pass
+        except TimeoutError:
+            return  # every byte went out; a printer that keeps the connection open is not an error
+        except OSError as error:
+            raise PrinterError(
+                f"The printer at {self.name} stopped taking the job part-way ({_socket_reason(error)})"
+            ) from error
+
+
+# ----------------------------------------------------------------------------- serial and USB, if installed
+
+
+def _needs(package: str, module: str, what: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise PrinterError(f"{what} printers need the {package} package, which is not installed here") from None
+
+
+@dataclass(frozen=True, slots=True)
+class SerialDevice:
+    port: str
+    baudrate: int = 9600
+    timeout: float = TIMEOUT
+
+    @property
+    def name(self) -> str:
+        return self.port
+
+    def send(self, job: bytes) -> None:
+        serial = _needs("pyserial", "serial", "Serial")
+        try:
+            with serial.Serial(self.port, self.baudrate, timeout=self.timeout, write_timeout=self.timeout) as line:
+                line.write(job)
+                line.flush()
+        except (OSError, serial.SerialException) as error:
+            raise PrinterError(f"The printer on {self.port} cannot be reached ({str(error).lower()})") from error
+
+
+@dataclass(frozen=True, slots=True)
+class UsbDevice:
+    vendor: int
+    product: int
+    timeout: float = TIMEOUT
+
+    @classmethod
+    def from_ids(cls, ids: str, timeout: float = TIMEOUT) -> UsbDevice:
+        try:
+            vendor, product = (int(part, 16) for part in ids.split(":"))
+        except ValueError:
+            raise PrinterError(
+                f"usb://{ids} is not a USB printer id: write it as usb://0A5F:0164 (vendor:product)"
+            ) from None
+        return cls(vendor, product, timeout)
+
+    @property
+    def name(self) -> str:
+        return f"USB {self.vendor:04X}:{self.product:04X}"
+
+    def send(self, job: bytes) -> None:
+        core = _needs("pyusb", "usb.core", "USB")
+        util = importlib.import_module("usb.util")
+        found = core.find(idVendor=self.vendor, idProduct=self.product)
+        if found is None:
+            raise PrinterError(f"The printer {self.name} is not plugged in or is switched off")
+        try:
+            interface = found.get_active_configuration()[(0, 0)]
+            endpoint = util.find_descriptor(
+                interface,
+                custom_match=lambda e: util.endpoint_direction(e.bEndpointAddress) == util.ENDPOINT_OUT,
+            )
+            if endpoint is None:
+                raise PrinterError(f"The printer {self.name} has no way to take data over USB")
+            endpoint.write(job, timeout=int(self.timeout * 1000))
+        except core.USBError as error:
+            raise PrinterError(f"The printer {self.name} did not take the job ({str(error).lower()})") from error
+
+
+# ----------------------------------------------------------------------------- the OS print queue
+
+
+@dataclass(frozen=True, slots=True)
+class CupsDevice:
+    """A CUPS queue: PDF jobs go through the queue's driver, printer-language jobs pass raw."""
+
+    queue: CupsQueue
+
+    @property
+    def name(self) -> str:
+        return self.queue.shown_name
+
+    def send(self, job: bytes) -> None:
+        self.queue.send(job, raw=not job.startswith(b"%PDF"))

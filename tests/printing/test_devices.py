@@ -1,0 +1,179 @@
+"""Raw printer connections against real listeners on 127.0.0.1: exactly the bytes arrive, a printer that
+drops a job mid-way is reported in plain words, and a batch keeps its unsent jobs queued.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shipdesk.domain import LabelSize
+from shipdesk.printing.devices import FolderDevice, TcpDevice, open_device
+from shipdesk.printing.errors import PrinterError
+from shipdesk.printing.label_formats import render_label
+from shipdesk.printing.print_queue import PrintJob, PrintQueue
+from tests.printing.test_label_pdf import UPS_LIKE, USPS_LIKE, make_label
+
+
+class Listener:
+    """A raw port-9100 printer: each connection's bytes are one job. The connection numbered `drop_at`
+    is reset after `drop_after` bytes, as a printer that loses power or jams mid-label."""
+
+    def __init__(self, drop_at: int | None = None, drop_after: int = 1000) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.jobs: list[bytes] = []
+        self.dropped: list[bytes] = []
+        self._drop_at, self._drop_after = drop_at, drop_after
+        self._stop = threading.Event()
+        self.server.settimeout(0.05)  # accept() wakes up to see the stop flag
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        number = 0
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(10)
+                if number == self._drop_at:
+                    self.dropped.append(connection.recv(self._drop_after))
+                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                else:
+                    received = bytearray()
+                    while chunk := connection.recv(65536):
+                        received += chunk
+                    self.jobs.append(bytes(received))
+            number += 1
+
+    def close(self) -> None:
+        """Stops after the connection in hand is served, so every job sent so far is in `jobs`."""
+        self._stop.set()
+        self._thread.join(10)
+        self.server.close()
+
+
+@pytest.fixture
+def printer() -> Iterator[Listener]:
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+def label_job(number: str, fmt: str = "tspl") -> bytes:
+    return render_label(make_label(number), LabelSize.FOUR_BY_SIX, fmt, 203)
+
+
+def test_a_tcp_printer_receives_exactly_the_bytes_of_each_job(printer: Listener) -> None:
+    device = open_device(f"tcp://127.0.0.1:{printer.port}")
+    jobs = [label_job(USPS_LIKE), label_job(UPS_LIKE, "zpl"), b""]
+    for job in jobs:
+        device.send(job)
+    printer.close()
+    assert printer.jobs == jobs
+
+
+def test_the_raw_port_defaults_to_9100() -> None:
+    device = open_device("tcp://192.0.2.10")
+    assert isinstance(device, TcpDevice) and device.name == "192.0.2.10:9100"
+
+
+def test_a_printer_that_is_off_is_reported_by_its_address() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    with pytest.raises(PrinterError) as caught:
+        open_device(f"tcp://127.0.0.1:{port}").send(b"^XA^XZ")
+    assert str(caught.value) == f"The printer at 127.0.0.1:{port} did not answer (connection refused)"
+
+
+def test_a_printer_that_drops_the_job_part_way_is_an_error_not_a_success() -> None:
+    listener = Listener(drop_at=0)
+    try:
+        with pytest.raises(PrinterError, match=rf"The printer at 127.0.0.1:{listener.port} stopped taking the job"):
+            TcpDevice("127.0.0.1", listener.port, timeout=5).send(label_job(UPS_LIKE))
+    finally:
+        listener.close()
+    assert listener.jobs == [] and len(listener.dropped[0]) <= 1000
+
+
+def test_a_batch_cut_off_mid_way_keeps_the_unsent_labels_queued_and_names_the_sent_ones() -> None:
+    listener = Listener(drop_at=1)  # takes the first label, drops the second part-way
+    numbers = [USPS_LIKE, UPS_LIKE, "OWN-000003"]
+    jobs = [PrintJob(f"order-{index}", label_job(number)) for index, number in enumerate(numbers, 1)]
+    queue = PrintQueue(TcpDevice("127.0.0.1", listener.port, timeout=5))
+    queue.add(jobs)
+    reported: list[str] = []
+    try:
+        result = queue.send(on_sent=lambda job: reported.append(job.key))
+    finally:
+        listener.close()
+    assert result.sent == ("order-1",) and reported == ["order-1"]
+    assert result.unsent == ("order-2", "order-3") and not result.complete
+    assert result.error is not None and "stopped taking the job" in str(result.error)
+    assert listener.jobs == [jobs[0].data]
+
+    retry = Listener()  # the printer is back: the same queue sends what is left, in order
+    queue.device = TcpDevice("127.0.0.1", retry.port, timeout=5)
+    try:
+        again = queue.send()
+    finally:
+        retry.close()
+    assert again.sent == ("order-2", "order-3") and again.complete
+    assert retry.jobs == [jobs[1].data, jobs[2].data]
+
+
+def test_a_folder_printer_writes_each_job_whole_as_its_own_file(tmp_path: Path) -> None:
+    device = open_device(f"file://{tmp_path}/out?suffix=.zpl")
+    assert isinstance(device, FolderDevice)
+    jobs = [label_job(USPS_LIKE, "zpl"), label_job(UPS_LIKE, "zpl")]
+    for job in jobs:
+        device.send(job)
+    files = sorted((tmp_path / "out").iterdir())
+    assert [path.suffix for path in files] == [".zpl", ".zpl"]
+    assert sorted(path.read_bytes() for path in files) == sorted(jobs)
+
+
+def test_a_folder_that_cannot_be_made_is_reported_in_words(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    with pytest.raises(PrinterError, match=r"Cannot write print jobs to .*blocked/out: part of that path is a file"):
+        open_device(f"file://{tmp_path}/blocked/out").send(b"x")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("serial") is not None, reason="pyserial is installed here")
+def test_a_serial_printer_without_pyserial_says_what_to_install() -> None:
+    device = open_device("serial:///dev/ttyUSB0?baudrate=9600")
+    with pytest.raises(PrinterError, match="Serial printers need the pyserial package"):
+        device.send(b"x")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("usb") is not None, reason="pyusb is installed here")
+def test_a_usb_printer_without_pyusb_says_what_to_install() -> None:
+    device = open_device("usb://0A5F:0164")
+    assert device.name == "USB 0A5F:0164"
+    with pytest.raises(PrinterError, match="USB printers need the pyusb package"):
+        device.send(b"x")
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("lpt://1", "not a printer address shipdesk knows"),
+        ("tcp://:9100", "has no host"),
+        ("tcp://printer:99999", "port that is not a number"),
+        ("usb://zebra", "not a USB printer id"),
+    ],
+)
+def test_addresses_shipdesk_cannot_use_are_refused_in_words(uri: str, message: str) -> None:
+    with pytest.raises(PrinterError, match=message):
+        open_device(uri)

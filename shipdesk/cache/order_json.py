@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from shipdesk.domain import (
@@ -37,8 +38,12 @@ def _date_from_json(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+_ADDRESS_FIELDS = tuple(Address.__dataclass_fields__)
+_address_values = attrgetter(*_ADDRESS_FIELDS)
+
+
 def address_to_dict(address: Address) -> dict[str, Any]:
-    return {name: getattr(address, name) for name in Address.__dataclass_fields__}
+    return dict(zip(_ADDRESS_FIELDS, _address_values(address), strict=True))
 
 
 def _item_to_json(item: Item) -> dict[str, Any]:
@@ -96,6 +101,11 @@ _PLAIN_TEXT_FIELDS = (
     "hold_reason",
 )
 _MONEY_FIELDS = ("order_total", "tax_amount", "shipping_paid", "discount_total")
+_plain_texts = attrgetter(*_PLAIN_TEXT_FIELDS)
+_money = attrgetter(*_MONEY_FIELDS)
+# Decimals as strings: money and weights come back exactly as they went in. One encoder for every order, and
+# no check for cycles, which plain order data cannot have.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str, check_circular=False)
 
 
 def order_to_dict(order: Order) -> dict[str, Any]:
@@ -115,16 +125,13 @@ def order_to_dict(order: Order) -> dict[str, Any]:
         "gift": order.gift,
         "declared_weight": _weight_to_json(order.declared_weight),
     }
-    for name in _PLAIN_TEXT_FIELDS:
-        data[name] = getattr(order, name)
-    for name in _MONEY_FIELDS:
-        data[name] = getattr(order, name)
+    data.update(zip(_PLAIN_TEXT_FIELDS, _plain_texts(order), strict=True))
+    data.update(zip(_MONEY_FIELDS, _money(order), strict=True))
     return data
 
 
 def order_to_json(order: Order) -> str:
-    # Decimals as strings: money and weights come back exactly as they went in.
-    return json.dumps(order_to_dict(order), ensure_ascii=False, separators=(",", ":"), default=str)
+    return _ENCODER.encode(order_to_dict(order))
 
 
 def order_from_json(text: str) -> Order:

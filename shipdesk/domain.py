@@ -95,8 +95,12 @@ def _to_decimal(value: Fraction, places: int) -> Decimal:
     return _rounded(Decimal(value.numerator) / Decimal(value.denominator), places)
 
 
+_QUANTUM_OF_PLACES = {places: Decimal(1).scaleb(-places) for places in range(13)}
+
+
 def _rounded(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN).normalize()
+    quantum = _QUANTUM_OF_PLACES.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_EVEN).normalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,20 +290,19 @@ class Order:
 
     @property
     def total_weight(self) -> Weight | None:
-        """The store's declared weight, else the sum of the physical items' weights."""
+        """The store's declared weight, else the sum of the physical items' weights, added in their order."""
         if self.declared_weight is not None:
             return self.declared_weight
-        weights = [item.weight * item.quantity for item in self.physical_items if item.weight is not None]
-        if not weights:
-            return None
-        total = weights[0]
-        for weight in weights[1:]:
-            total = total + weight
+        total: Weight | None = None
+        for item in self.items:
+            if item.weight is not None and item.is_physical:
+                weight = item.weight * item.quantity
+                total = weight if total is None else total + weight
         return total
 
     @property
     def item_count(self) -> int:
-        return sum(item.quantity for item in self.physical_items)
+        return sum([item.quantity for item in self.items if item.is_physical])
 
 
 def packing_block_reason(order: Order) -> str:
@@ -352,6 +355,24 @@ class Shipment:
     package: str = ""
     cost: Decimal | None = None
     label_size: LabelSize = LabelSize.FOUR_BY_SIX
+
+
+class CatalogKind(enum.StrEnum):
+    CARRIER = "carrier"
+    SERVICE = "service"
+    PACKAGE = "package"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """One carrier, service or package a store's shipping account offers."""
+
+    carrier_code: str
+    kind: CatalogKind
+    code: str
+    name: str
+    domestic: bool = True
+    international: bool = False
 
 
 def utc_now() -> datetime:

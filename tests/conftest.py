@@ -18,3 +18,7 @@ def cache(tmp_path: Path) -> Iterator[Cache]:
     opened = open_cache(tmp_path / "cache.sqlite")
     yield opened
     opened.close()
+
+
+# Every test that names `memory_keyring` gets an in-memory keyring instead of the OS one.
+from tests.fakes.memory_keyring import memory_keyring  # noqa: E402, F401

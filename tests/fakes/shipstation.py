@@ -11,7 +11,7 @@ Choices where the real service is not documented:
   attempt; createlabelfororder on an unknown order answers 500 "Object reference not set to an instance of an
   object." as the real one is reported to.
 - Faults: fail_next/fail_every answer 500 (or another status), drop_next/drop_every close the connection unanswered
-  before doing anything, lose_answer_next does the work and then closes it, slow_next answers late, garbage_next
+  before doing anything, lose_answer_next/lose_answer_every do the work and then close it, slow_next answers late, garbage_next
   answers a non-JSON 200, too_many_next answers 429.
 - testLabel and the notify flags must be JSON booleans; anything else is a 400 ModelState error.
 """
@@ -82,6 +82,7 @@ class RecordedRequest:
     raw_body: bytes
     authorized: bool
     status: int | None = None  # None: the connection was dropped
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def body(self) -> Any:
@@ -108,6 +109,7 @@ class _Faults:
     drop_next: int = 0
     drop_every: int = 0
     lose_answer_next: int = 0
+    lose_answer_every: int = 0
     slow_next: int = 0
     slow_seconds: float = 0.0
     garbage_next: int = 0
@@ -143,6 +145,7 @@ class FakeShipStation:
         self.requests: list[RecordedRequest] = []
         self.too_many_served = 0
         self.shipped_calls: list[dict[str, Any]] = []
+        self.marked_shipped: list[int] = []  # orderIds of markasshipped calls carried out, answered or not
         self.labels: list[dict[str, Any]] = []
         self._lock = threading.RLock()
         self._orders: dict[int, _StoredOrder] = {}
@@ -243,6 +246,21 @@ class FakeShipStation:
         with self._lock:
             self._orders[order_id].modified = modified or datetime.now(UTC)
 
+    def update_order(self, order_id: int, *, modified: datetime | None = None, **fields: Any) -> None:
+        """Change an order's fields (orderStatus="cancelled", shipTo=...) as an edit in ShipStation would."""
+        with self._lock:
+            stored = self._orders[order_id]
+            stored.data.update(copy.deepcopy(fields))
+            stored.modified = modified or datetime.now(UTC)
+
+    def accepted_shipped_calls(self) -> dict[int, int]:
+        """How many markasshipped calls ShipStation carried out, by orderId (refusals and faults not counted)."""
+        counts: dict[int, int] = {}
+        with self._lock:
+            for order_id in self.marked_shipped:
+                counts[order_id] = counts.get(order_id, 0) + 1
+        return counts
+
     def order(self, order_id: int) -> dict[str, Any]:
         with self._lock:
             return self._render(self._orders[order_id])
@@ -274,6 +292,11 @@ class FakeShipStation:
         """Carry out the next requests, then drop the connection before answering: the client cannot know."""
         with self._lock:
             self._faults.lose_answer_next = count
+
+    def lose_answer_every(self, nth: int) -> None:
+        """Carry out every nth request, then drop its connection before answering."""
+        with self._lock:
+            self._faults.lose_answer_every = nth
 
     def drop_every(self, nth: int) -> None:
         with self._lock:
@@ -329,8 +352,8 @@ class FakeShipStation:
                 answer = _Answer(200, b"<html><body><h1>Down for maintenance</h1></body></html>", "text/html")
             else:
                 answer = self._route(request)
-                if faults.lose_answer_next:
-                    faults.lose_answer_next -= 1
+                if faults.lose_answer_next or (faults.lose_answer_every and call % faults.lose_answer_every == 0):
+                    faults.lose_answer_next = max(0, faults.lose_answer_next - 1)
                     return None
             answer.headers.update(rate_headers)
             return answer
@@ -504,6 +527,7 @@ class FakeShipStation:
             return _invalid("apiRequest.orderId", f"Order {stored.data.get('orderNumber')} is already {status}.")
         stored.data.update(orderStatus="shipped", shipDate=body.get("shipDate"))
         stored.modified = datetime.now(UTC)
+        self.marked_shipped.append(int(str(order_id)))
         return _json(200, {"orderId": order_id, "orderNumber": stored.data.get("orderNumber")})
 
 

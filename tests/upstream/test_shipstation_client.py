@@ -19,7 +19,6 @@ import keyring
 import keyring.backends.fail
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 
 from shipdesk.domain import Dimensions, LengthUnit, OrderStatus, Weight, WeightUnit
 from shipdesk.upstream.credentials import (
@@ -37,6 +36,7 @@ from shipdesk.upstream.shipstation import (
     ShipStationError,
     pacific_lower_bound,
 )
+from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 
 STORE = "Main warehouse"
@@ -574,35 +574,6 @@ def test_marking_an_unknown_order_shipped_names_the_order(fake: FakeShipStation,
 
 
 # ----------------------------------------------------------------------------- the secret in the keyring
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process only."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("no such secret")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_the_secret_is_kept_in_the_keyring_and_a_client_made_from_it_works(

@@ -1,0 +1,98 @@
+"""When each outbox entry may be pushed next: claiming an entry for one push, and putting off a failed one.
+
+A claim moves next_attempt_at forward by a lease, so two pushers (the window and `shipdesk sync`) never send one entry
+at the same time, and an entry claimed by a pusher that died is tried again once its lease runs out.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from shipdesk.cache.database import Cache
+from shipdesk.cache.shipments import OutboxEntry
+
+_COLUMNS = "id, order_id, store, kind, payload, created_at, attempts, last_error"
+
+
+def due_entries(cache: Cache, store: str, now: datetime) -> list[OutboxEntry]:
+    """The store's entries that may be pushed at `now`, oldest first.
+
+    An entry waits behind an earlier entry of the same order that is not due, so an order's updates keep their order.
+    """
+    rows = cache.conn.execute(f"SELECT {_COLUMNS}, next_attempt_at FROM outbox WHERE store = ? ORDER BY id", (store,))
+    due: list[OutboxEntry] = []
+    waiting: set[int] = set()
+    for row in rows:
+        order_id, next_attempt_at = row[1], row[8]
+        if order_id in waiting:
+            continue
+        if next_attempt_at is not None and datetime.fromisoformat(next_attempt_at) > now:
+            waiting.add(order_id)
+            continue
+        due.append(_entry(row[:8]))
+    return due
+
+
+def claim_entry(cache: Cache, entry_id: int, now: datetime, lease: timedelta) -> bool:
+    """Take the entry for one push until `now + lease`; False when it is gone or another pusher holds it."""
+    with cache.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+            (_stamp(now + lease), entry_id, _stamp(now)),
+        )
+        return cursor.rowcount == 1
+
+
+def postpone_entry(cache: Cache, entry_id: int, error: str, next_attempt_at: datetime) -> None:
+    """Count a failed push, keep its reason, and leave the entry alone until `next_attempt_at`."""
+    with cache.transaction() as conn:
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            (error, _stamp(next_attempt_at), entry_id),
+        )
+
+
+def release_entry(cache: Cache, entry_id: int) -> None:
+    """Give a claimed entry back untried (the push run stopped before it)."""
+    with cache.transaction() as conn:
+        conn.execute("UPDATE outbox SET next_attempt_at = NULL WHERE id = ?", (entry_id,))
+
+
+def next_attempt_times(cache: Cache, store: str) -> list[datetime | None]:
+    return [
+        datetime.fromisoformat(row[0]) if row[0] else None
+        for row in cache.conn.execute("SELECT next_attempt_at FROM outbox WHERE store = ? ORDER BY id", (store,))
+    ]
+
+
+def store_outbox_count(cache: Cache, store: str) -> int:
+    count: int = cache.conn.execute("SELECT count(*) FROM outbox WHERE store = ?", (store,)).fetchone()[0]
+    return count
+
+
+def confirm_entries_of_order(cache: Cache, order_id: int, kind: str, tracking_number: str) -> int:
+    """Drop the order's entries of `kind` for this tracking number: the store itself made that shipment."""
+    with cache.transaction() as conn:
+        cursor = conn.execute(
+            "DELETE FROM outbox WHERE order_id = ? AND kind = ? AND json_extract(payload, '$.tracking_number') = ?",
+            (order_id, kind, tracking_number),
+        )
+        return cursor.rowcount
+
+
+def _stamp(moment: datetime) -> str:
+    # One fixed form, so SQLite's text comparison orders the moments correctly.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _entry(row: tuple[int, int, str, str, str, str, int, str]) -> OutboxEntry:
+    return OutboxEntry(
+        row[0], row[1], row[2], row[3], json.loads(row[4]), datetime.fromisoformat(row[5]), row[6], row[7]
+    )
+
+
+def drop_store_entries(cache: Cache, store: str) -> int:
+    """Forget every update waiting for a store that is being removed; returns how many there were."""
+    with cache.transaction() as conn:
+        return conn.execute("DELETE FROM outbox WHERE store = ?", (store,)).rowcount

@@ -1,0 +1,60 @@
+"""What the sync engine asks the cache besides upserts: which pulled orders it knows, and a store's first-sync cutoff.
+
+The cutoff is kept until a sync of the store has finished, so a first sync broken off halfway keeps its rule.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from shipdesk.cache.database import Cache
+from shipdesk.cache.settings import get_setting, set_setting
+from shipdesk.domain import OrderStatus
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class KnownOrder:
+    status: OrderStatus
+    modify_date: datetime | None
+
+
+def known_orders(conn: sqlite3.Connection, store: str, upstream_ids: Sequence[str]) -> dict[str, KnownOrder]:
+    """The cached status and modify date of those of `upstream_ids` the cache holds for `store`."""
+    known: dict[str, KnownOrder] = {}
+    for start in range(0, len(upstream_ids), _CHUNK):
+        chunk = list(upstream_ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT upstream_id, status, json_extract(data, '$.modify_date') FROM orders"
+            f" WHERE store = ? AND upstream_id IN ({marks})",
+            [store, *chunk],
+        )
+        for upstream_id, status, modify_date in rows:
+            known[upstream_id] = KnownOrder(
+                OrderStatus(status), datetime.fromisoformat(modify_date) if modify_date else None
+            )
+    return known
+
+
+def _cutoff_key(store: str) -> str:
+    return f"sync.first_sync_cutoff.{store}"
+
+
+def first_sync_cutoff(cache: Cache, store: str) -> datetime | None:
+    """The moment before which pending orders are skipped, while the store's first sync is not finished."""
+    value = get_setting(cache, _cutoff_key(store))
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def begin_first_sync(cache: Cache, store: str, cutoff: datetime) -> None:
+    set_setting(cache, _cutoff_key(store), cutoff.isoformat())
+
+
+def end_first_sync(cache: Cache, store: str) -> None:
+    with cache.transaction() as conn:
+        conn.execute("DELETE FROM settings WHERE key = ?", (_cutoff_key(store),))

@@ -1,0 +1,252 @@
+"""The `shipdesk stores …` and `shipdesk sync` commands: connect stores, test them, and sync them.
+
+The API secret is read from SHIPDESK_API_SECRET, stdin or a prompt, goes to the OS keyring, and is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shipdesk.cache import Cache
+from shipdesk.cache.carriers import replace_catalog
+from shipdesk.cache.outbox_schedule import drop_store_entries, store_outbox_count
+from shipdesk.cache.stores import StoreExists, StoreRecord, add_store, get_store, list_stores, remove_store
+from shipdesk.cache.sync_state import end_first_sync
+from shipdesk.shipstation_shipping import refresh_choices, shipping_choices
+from shipdesk.upstream.connector import Connector
+from shipdesk.upstream.credentials import CredentialsError, delete_secret, save_secret
+from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
+from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store, connector_for_store
+from shipdesk.upstream.sync import sync_store
+
+SECRET_VARIABLE = "SHIPDESK_API_SECRET"
+CSV_KIND = "csv"
+
+_log = logging.getLogger(__name__)
+
+
+class StoreCommandError(Exception):
+    """A store command that cannot go on; printed as one line, exit 1."""
+
+
+def add_store_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    stores = subparsers.add_parser("stores", help="connect, list, test and remove stores")
+    actions = stores.add_subparsers(dest="stores_action", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="connect a store")
+    kinds = add.add_subparsers(dest="store_kind", metavar="KIND", required=True)
+    shipstation = kinds.add_parser(
+        "shipstation",
+        help="a ShipStation account (API v1)",
+        description=f"The API secret is read from {SECRET_VARIABLE}, from stdin when it is not a terminal, "
+        "or asked for; it is kept in the system keyring.",
+    )
+    shipstation.add_argument("--name", required=True, help="the store's name in shipdesk")
+    shipstation.add_argument("--api-key", required=True, help="the API key from ShipStation's Settings → API")
+    shipstation.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"default: {DEFAULT_BASE_URL}")
+    shipstation.add_argument(
+        "--time-zone", default=DEFAULT_TIME_ZONE, help=f"zone of the account's times (default: {DEFAULT_TIME_ZONE})"
+    )
+    shipstation.add_argument("--store-id", type=int, help="only this ShipStation store of the account")
+
+    actions.add_parser("list", help="list connected stores and their sync state")
+    test = actions.add_parser("test", help="check that the store answers and accepts the credentials")
+    test.add_argument("name")
+    remove = actions.add_parser("remove", help="disconnect a store and forget its secret (its orders stay)")
+    remove.add_argument("name")
+    remove.add_argument("--force", action="store_true", help="even with shipped updates still waiting for it")
+    catalog = actions.add_parser("catalog", help="fetch and show the store's carriers, services and packages")
+    catalog.add_argument("name")
+    catalog.add_argument("--cached", action="store_true", help="show the kept catalog without asking the store")
+
+    sync = subparsers.add_parser("sync", help="push shipped updates, then pull new and changed orders")
+    sync.add_argument("--store", help="only this store")
+
+
+def run_store_command(cache: Cache, args: argparse.Namespace) -> int | None:
+    """Run `stores …` or `sync`; None for any other command."""
+    if args.command not in ("stores", "sync"):
+        return None
+    try:
+        if args.command == "sync":
+            return _sync(cache, args.store)
+        action: str = args.stores_action
+        if action == "add":
+            return _add_shipstation(cache, args)
+        if action == "list":
+            return _list(cache)
+        if action == "test":
+            return _test(cache, args.name)
+        if action == "remove":
+            return _remove(cache, args.name, force=args.force)
+        if action == "catalog":
+            return _catalog(cache, args.name, cached=args.cached)
+        raise AssertionError(action)
+    except (StoreCommandError, CredentialsError, ShipStationError) as error:
+        print(f"shipdesk: {error}", file=sys.stderr)
+        return 1
+
+
+# ----------------------------------------------------------------------------- stores
+
+
+def read_secret(environ: dict[str, str] | None = None, prompt: Callable[[str], str] = getpass.getpass) -> str:
+    """The API secret from SHIPDESK_API_SECRET, else stdin when it is piped, else a prompt that does not echo."""
+    environ = dict(os.environ) if environ is None else environ
+    secret = environ.get(SECRET_VARIABLE, "")
+    if not secret:
+        secret = sys.stdin.readline() if not sys.stdin.isatty() else prompt("ShipStation API secret: ")
+    secret = secret.strip()
+    if not secret:
+        raise StoreCommandError(f"No API secret given: set {SECRET_VARIABLE}, pipe it on stdin, or type it.")
+    return secret
+
+
+def _add_shipstation(cache: Cache, args: argparse.Namespace) -> int:
+    name: str = args.name.strip()
+    if not name:
+        raise StoreCommandError("The store needs a name.")
+    if get_store(cache, name) is not None:
+        raise StoreCommandError(f"A store named {name} already exists; remove it first to connect it again.")
+    try:
+        ZoneInfo(args.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise StoreCommandError(f"Unknown time zone {args.time_zone!r} (use a name such as America/Chicago).") from None
+    config = {"api_key": args.api_key.strip(), "base_url": args.base_url.strip()}
+    if args.store_id is not None:
+        config["store_id"] = str(args.store_id)
+    record = StoreRecord(name=name, kind=KIND, config=config, time_zone=args.time_zone)
+    secret = read_secret()
+    try:
+        client_for_store(record, secret=secret).close()  # refuses an empty key or a plain-http address now
+    except ValueError as error:
+        raise StoreCommandError(str(error)) from None
+    save_secret(name, secret, store_kind=KIND)
+    try:
+        add_store(cache, record)
+    except StoreExists as error:
+        delete_secret(name, store_kind=KIND)
+        raise StoreCommandError(str(error)) from None
+    print(f"Store {name} connected to ShipStation ({config['base_url']}); the API secret is in the system keyring.")
+    print(f"Check it with: shipdesk stores test {_quoted(name)}")
+    return 0
+
+
+def _list(cache: Cache) -> int:
+    records = list_stores(cache)
+    for record in records:
+        synced = f"last sync {record.last_sync_at:%Y-%m-%d %H:%M} UTC" if record.last_sync_at else "never synced"
+        error = f" — last sync failed: {record.last_sync_error}" if record.last_sync_error else ""
+        waiting = store_outbox_count(cache, record.name)
+        print(f"{record.name} ({record.kind}, {record.time_zone}): {synced}, {waiting} updates waiting{error}")
+    print(f"{len(records)} stores")
+    return 0
+
+
+def _test(cache: Cache, name: str) -> int:
+    record = _shipstation_store(cache, name)
+    with client_for_store(record) as client:
+        try:
+            found = client.list_stores()
+        except ShipStationError as error:
+            print(f"Store {name} does not work: {error}", file=sys.stderr)
+            return 1
+    names = ", ".join(store.name for store in found) or "none"
+    print(f"Store {name} works: ShipStation accepted the API key and secret ({len(found)} stores there: {names}).")
+    return 0
+
+
+def _remove(cache: Cache, name: str, *, force: bool) -> int:
+    record = get_store(cache, name)
+    if record is None:
+        raise StoreCommandError(f"There is no store named {name}.")
+    waiting = store_outbox_count(cache, name)
+    if waiting and not force:
+        raise StoreCommandError(
+            f"{waiting} shipped updates still wait for store {name}; sync first, or add --force to drop them unsent."
+        )
+    remove_store(cache, name)
+    drop_store_entries(cache, name)
+    replace_catalog(cache, name, [])
+    end_first_sync(cache, name)
+    delete_secret(name, store_kind=record.kind)
+    print(f"Store {name} removed and its secret forgotten; its orders stay in the cache.")
+    return 0
+
+
+def _catalog(cache: Cache, name: str, *, cached: bool) -> int:
+    record = _shipstation_store(cache, name)
+    if cached:
+        choices = shipping_choices(cache, name)
+    else:
+        with client_for_store(record) as client:
+            choices = refresh_choices(cache, name, client)
+    for carrier in choices:
+        print(f"{carrier.name} ({carrier.code})")
+        print("  services: " + (", ".join(f"{s.name} [{s.code}]" for s in carrier.services) or "none"))
+        print("  packages: " + (", ".join(f"{p.name} [{p.code}]" for p in carrier.packages) or "none"))
+    print(f"{len(choices)} carriers")
+    return 0
+
+
+def _shipstation_store(cache: Cache, name: str) -> StoreRecord:
+    record = get_store(cache, name)
+    if record is None:
+        raise StoreCommandError(f"There is no store named {name}.")
+    if record.kind != KIND:
+        raise StoreCommandError(f"Store {name} is a {record.kind} store, not a ShipStation one.")
+    return record
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
+
+
+# ----------------------------------------------------------------------------- sync
+
+
+def open_connector(record: StoreRecord) -> Connector:
+    """The connector of a store record; raises StoreCommandError for a kind that has none yet."""
+    if record.kind == KIND:
+        try:
+            return connector_for_store(record)
+        except ValueError as error:
+            raise StoreCommandError(str(error)) from None
+    raise StoreCommandError(f"shipdesk cannot sync {record.kind} store {record.name} yet.")
+
+
+def _sync(cache: Cache, only: str | None) -> int:
+    if only is not None:
+        record = get_store(cache, only)
+        if record is None:
+            raise StoreCommandError(f"There is no store named {only}.")
+        records = [record]
+    else:
+        records = [record for record in list_stores(cache) if record.kind != CSV_KIND]
+    if not records:
+        print("No stores to sync; connect one with: shipdesk stores add shipstation --name NAME --api-key KEY")
+        return 0
+    failed = False
+    for record in records:
+        if record.kind == CSV_KIND:
+            print(f"Store {record.name} takes its orders from CSV files (shipdesk import-csv); nothing to sync.")
+            continue
+        try:
+            connector = open_connector(record)
+        except (StoreCommandError, CredentialsError) as error:
+            print(f"Store {record.name} not synced: {error}", file=sys.stderr)
+            failed = True
+            continue
+        try:
+            report = sync_store(cache, record.name, connector)
+        finally:
+            connector.close()
+        print("\n".join(report.summary_lines()))
+        failed = failed or bool(report.push.stopped or report.push.failed or (report.pull and report.pull.error))
+    return 1 if failed else 0

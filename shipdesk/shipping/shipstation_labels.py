@@ -1,0 +1,127 @@
+"""The ShipStation label provider: a label bought for a ShipStation order through createlabelfororder.
+
+It checks the order and the choices first, so ShipStation is only asked (and paid) for a label that can be made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from shipdesk.domain import (
+    Dimensions,
+    LabelSize,
+    Order,
+    OrderStatus,
+    Shipment,
+    Weight,
+    packing_block_reason,
+    utc_now,
+)
+from shipdesk.upstream.shipstation import ShipStationClient, ShipStationError
+
+CONFIRMATIONS = ("none", "delivery", "signature", "adult_signature", "direct_signature")
+INSURANCE_PROVIDERS = ("carrier", "shipsurance", "provider", "xcover", "parcelguard")
+
+
+class LabelError(Exception):
+    """No label was bought, or it is not known whether one was; the message says what to do.
+
+    `outcome_unknown` is True when ShipStation may have sold the label anyway: check the order there before retrying.
+    """
+
+    def __init__(self, message: str, *, outcome_unknown: bool = False) -> None:
+        super().__init__(message)
+        self.outcome_unknown = outcome_unknown
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRequest:
+    """What the packer chose in the shipping panel. Weight and dimensions default to the order's own."""
+
+    carrier_code: str
+    service_code: str
+    package_code: str | None = "package"
+    confirmation: str | None = None
+    weight: Weight | None = None
+    dimensions: Dimensions | None = None
+    insured_value: Decimal | None = None
+    insurance_provider: str = "carrier"
+    ship_date: date | None = None  # None: today
+    test_label: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BoughtLabel:
+    shipment: Shipment
+    pdf: bytes
+    shipment_id: int  # ShipStation's, needed to void the label there
+
+
+class ShipStationLabelProvider:
+    def __init__(self, client: ShipStationClient) -> None:
+        self.client = client
+
+    def buy(self, order: Order, request: LabelRequest, *, now: datetime | None = None) -> BoughtLabel:
+        """Buy the label; ShipStation then has the order as shipped. Raises LabelError in the packer's words."""
+        moment = now or utc_now()
+        weight = request.weight or order.total_weight
+        problem = _why_not(order, request, weight)
+        if problem:
+            raise LabelError(f"No label bought for order {order.order_number}: {problem}.")
+        try:
+            order_id = int(order.upstream_id)
+        except ValueError:
+            raise LabelError(
+                f"No label bought for order {order.order_number}: it has no ShipStation order id."
+            ) from None
+        try:
+            label = self.client.create_label_for_order(
+                order_id,
+                request.carrier_code,
+                request.service_code,
+                request.package_code,
+                request.confirmation,
+                request.ship_date or moment.date(),
+                weight,
+                request.dimensions,
+                request.insured_value,
+                request.insurance_provider,
+                test_label=request.test_label,
+            )
+        except ShipStationError as error:
+            raise LabelError(str(error), outcome_unknown=error.outcome_unknown) from error
+        shipment = Shipment(
+            carrier=request.carrier_code,
+            service=request.service_code,
+            package=request.package_code or "",
+            tracking_number=label.tracking_number,
+            shipped_at=moment,
+            cost=label.shipment_cost + label.insurance_cost,
+            label_size=LabelSize.FOUR_BY_SIX,
+        )
+        return BoughtLabel(shipment, label.label_pdf, label.shipment_id)
+
+
+def _why_not(order: Order, request: LabelRequest, weight: Weight | None) -> str:
+    if order.status is OrderStatus.SHIPPED:
+        return "it is already shipped; print its label again instead"
+    if order.status is OrderStatus.CANCELLED:
+        return "it was cancelled"
+    if order.status is OrderStatus.AWAITING_PAYMENT:
+        return "it is not paid yet"
+    block = packing_block_reason(order)
+    if block:
+        return f"it has {block}"
+    if not request.carrier_code.strip() or not request.service_code.strip():
+        return "choose a carrier and a service"
+    if weight is None or weight.value <= 0:
+        return "weigh the parcel first (the order has no weight)"
+    if request.confirmation is not None and request.confirmation not in CONFIRMATIONS:
+        return f"delivery confirmation {request.confirmation!r} is not one of {', '.join(CONFIRMATIONS)}"
+    if request.insured_value is not None and request.insured_value < 0:
+        return "the insured value cannot be negative"
+    if request.insurance_provider not in INSURANCE_PROVIDERS:
+        return f"insurance provider {request.insurance_provider!r} is not one of {', '.join(INSURANCE_PROVIDERS)}"
+    return ""

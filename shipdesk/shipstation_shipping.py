@@ -1,0 +1,96 @@
+"""ShipStation shipping at the packing station: the account's choices kept in the cache, and "Create label".
+
+A bought label is recorded at once (it is paid for), then its PDF is kept and handed to the printer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from shipdesk.cache import Cache
+from shipdesk.cache.carriers import load_catalog, replace_catalog
+from shipdesk.cache.label_pdfs import attach_label_pdf, label_pdf
+from shipdesk.cache.orders import get_order
+from shipdesk.cache.outbox_schedule import confirm_entries_of_order
+from shipdesk.cache.shipments import MARK_SHIPPED, record_shipment
+from shipdesk.cache.stores import get_store
+from shipdesk.domain import Shipment
+from shipdesk.printing.errors import PrinterError
+from shipdesk.shipping.carrier_catalog import CarrierChoices, fetch_shipstation_catalog, group_choices
+from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
+from shipdesk.upstream.shipstation import ShipStationClient
+from shipdesk.upstream.shipstation_connector import KIND
+
+_log = logging.getLogger(__name__)
+
+
+class PdfPrinter(Protocol):
+    def print_pdf(self, data: bytes, name_hint: str) -> Path: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LabelPurchase:
+    order_number: str
+    shipment: Shipment
+    printed_to: Path | None
+    print_error: str = ""  # the label is bought and kept; only printing failed, so print it again
+
+
+def refresh_choices(cache: Cache, store: str, client: ShipStationClient) -> list[CarrierChoices]:
+    """Fetch the account's carriers, services and packages, keep them, and return them as shipping choices."""
+    replace_catalog(cache, store, fetch_shipstation_catalog(client))
+    return shipping_choices(cache, store)
+
+
+def shipping_choices(cache: Cache, store: str, *, international: bool | None = None) -> list[CarrierChoices]:
+    return group_choices(load_catalog(cache, store), international=international)
+
+
+def create_label(
+    cache: Cache,
+    order_id: int,
+    request: LabelRequest,
+    provider: ShipStationLabelProvider,
+    printer: PdfPrinter,
+    *,
+    now: datetime | None = None,
+) -> LabelPurchase:
+    """Buy the order's label from ShipStation, record the shipment with its PDF, and print it.
+
+    Raises LabelError when no label was bought (or it is unknown whether one was). ShipStation has the order as
+    shipped from the purchase on, so no mark-as-shipped waits in the outbox for it.
+    """
+    stored = get_order(cache, order_id)
+    if stored is None:
+        raise LabelError("No label bought: the order is no longer in the cache.")
+    order = stored.order
+    store = get_store(cache, order.store)
+    if store is None or store.kind != KIND:
+        raise LabelError(f"No label bought for order {order.order_number}: its store is not a ShipStation store.")
+    bought = provider.buy(order, request, now=now)
+    record_shipment(cache, order_id, bought.shipment)
+    attach_label_pdf(cache, order_id, bought.shipment.tracking_number, bought.pdf)
+    confirm_entries_of_order(cache, order_id, MARK_SHIPPED, bought.shipment.tracking_number)
+    return _print(order.order_number, bought.shipment, bought.pdf, printer)
+
+
+def print_label_again(cache: Cache, order_id: int, printer: PdfPrinter) -> Path:
+    """Print the kept PDF of the order's bought label; raises LookupError when none was kept."""
+    stored = get_order(cache, order_id)
+    pdf = label_pdf(cache, order_id)
+    if stored is None or pdf is None:
+        raise LookupError("No bought label is kept for this order.")
+    return printer.print_pdf(pdf, f"{stored.order.order_number}-label")
+
+
+def _print(order_number: str, shipment: Shipment, pdf: bytes, printer: PdfPrinter) -> LabelPurchase:
+    try:
+        path = printer.print_pdf(pdf, f"{order_number}-label")
+    except PrinterError as error:
+        _log.warning("label of order %s bought but not printed: %s", order_number, error)
+        return LabelPurchase(order_number, shipment, None, f"{error}; the label is kept, print it again")
+    return LabelPurchase(order_number, shipment, path)

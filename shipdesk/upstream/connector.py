@@ -1,0 +1,61 @@
+"""What a store must offer the sync engine and the outbox pusher: pull pages of orders, push one update.
+
+Each upstream kind implements Connector; the rules and the cache writes stay in sync.py and outbox_push.py.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from shipdesk.domain import Order
+
+
+class ConnectorError(Exception):
+    """The store could not do what was asked; the message says why in words a person can act on.
+
+    `temporary` is True when trying again later may work. `whole_store` is True when nothing else will work with this
+    store now either (no connection, refused credentials): the pusher then stops instead of failing every entry.
+    """
+
+    def __init__(self, message: str, *, temporary: bool, whole_store: bool = False) -> None:
+        super().__init__(message)
+        self.temporary = temporary
+        self.whole_store = whole_store
+
+
+@dataclass(frozen=True, slots=True)
+class PulledOrder:
+    order: Order
+    store_status: str  # the store's own word for the status, which the store's status mapping reads
+
+
+@dataclass(frozen=True, slots=True)
+class PulledPage:
+    orders: Sequence[PulledOrder]
+    problems: Sequence[str] = ()  # one line per order the store sent that could not be read
+
+
+class PushOutcome(enum.Enum):
+    DONE = "done"
+    ALREADY_DONE = "already done"  # the store already had it: a retry whose first try did reach it
+
+
+class Connector(Protocol):
+    """One store as the sync engine sees it. Raises ConnectorError for anything that goes wrong."""
+
+    @property
+    def store_name(self) -> str: ...
+
+    def pull(self, since: datetime | None) -> Iterable[PulledPage]:
+        """Every order modified at or after `since` (None: all), oldest change first, a page at a time."""
+        ...
+
+    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
+        """Send one outbox update (cache.shipments.MARK_SHIPPED and its payload) to the store."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,111 @@
+"""The outbox pusher: each shipment recorded here reaches its store once in effect, across restarts and offline hours.
+
+Entries go oldest first, one at a time; one leaves the outbox only when the store confirmed it or answered that it
+already had it. A failed push waits with exponential backoff, and a claim lease keeps two pushers off one entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from shipdesk.cache import Cache
+from shipdesk.cache.outbox_schedule import claim_entry, due_entries, postpone_entry, release_entry, store_outbox_count
+from shipdesk.cache.shipments import OutboxEntry, confirm_outbox
+from shipdesk.domain import utc_now
+from shipdesk.upstream.connector import Connector, ConnectorError, PushOutcome
+
+# Long enough for one push with all its retries; a pusher that died holding an entry frees it after this.
+CLAIM_LEASE = timedelta(minutes=2)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=1)
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedPush:
+    order_number: str
+    reason: str
+    next_attempt_at: datetime
+
+
+@dataclass
+class PushReport:
+    store: str
+    pushed: int = 0
+    already_there: int = 0  # the store had it already: an earlier try reached it
+    failed: list[FailedPush] = field(default_factory=list)
+    pending: int = 0  # still in the outbox for this store afterwards
+    stopped: str = ""  # why the run stopped early (no connection, refused credentials)
+
+    def summary_lines(self) -> list[str]:
+        done = self.pushed + self.already_there
+        lines = [
+            f"Pushed {done} shipped {'update' if done == 1 else 'updates'} to {self.store}; {self.pending} pending."
+        ]
+        lines.extend(
+            f"Order {failed.order_number} not confirmed: {failed.reason} "
+            f"Next try after {failed.next_attempt_at:%Y-%m-%d %H:%M} UTC."
+            for failed in self.failed
+        )
+        if self.stopped:
+            lines.append(f"Pushing stopped: {self.stopped}")
+        return lines
+
+
+def backoff(attempts_before: int, first: timedelta = FIRST_RETRY, longest: timedelta = LONGEST_WAIT) -> timedelta:
+    """How long a push that has now failed `attempts_before + 1` times waits: 30 s, 1 min, 2 min, … up to an hour."""
+    wait: timedelta = first * 2 ** min(attempts_before, 20)
+    return min(wait, longest)
+
+
+def push_outbox(
+    cache: Cache,
+    store_name: str,
+    connector: Connector,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    lease: timedelta = CLAIM_LEASE,
+    first_retry: timedelta = FIRST_RETRY,
+    limit: int | None = None,
+) -> PushReport:
+    """Push the store's due outbox entries in the order they were made; `limit` caps how many are tried."""
+    report = PushReport(store_name)
+    tried = 0
+    for entry in due_entries(cache, store_name, clock()):
+        if limit is not None and tried >= limit:
+            break
+        if not claim_entry(cache, entry.id, clock(), lease):
+            continue  # another pusher has it, or it is gone
+        tried += 1
+        try:
+            outcome = connector.push(entry.kind, entry.payload)
+        except ConnectorError as error:
+            _postpone(cache, entry, error, clock(), first_retry, report)
+            if error.whole_store:
+                report.stopped = str(error)
+                break
+            continue
+        except BaseException:
+            release_entry(cache, entry.id)  # the store may have it; a retry hears "already shipped"
+            raise
+        confirm_outbox(cache, entry.id)
+        if outcome is PushOutcome.ALREADY_DONE:
+            report.already_there += 1
+        else:
+            report.pushed += 1
+    report.pending = store_outbox_count(cache, store_name)
+    return report
+
+
+def _postpone(
+    cache: Cache, entry: OutboxEntry, error: ConnectorError, now: datetime, first_retry: timedelta, report: PushReport
+) -> None:
+    next_attempt_at = now + backoff(entry.attempts, first_retry)
+    postpone_entry(cache, entry.id, str(error), next_attempt_at)
+    order_number = str(entry.payload.get("order_number") or entry.order_id)
+    report.failed.append(FailedPush(order_number, str(error), next_attempt_at))
+    _log.warning("push of order %s to %s failed (try %d): %s", order_number, entry.store, entry.attempts + 1, error)

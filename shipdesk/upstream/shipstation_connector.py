@@ -1,0 +1,225 @@
+"""ShipStation as a sync connector: pages of orders in the store's time zone, and shipped status via markasshipped.
+
+The client does the HTTP; this module turns its answers and errors into what the sync engine and the pusher expect.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shipdesk.cache.shipments import MARK_SHIPPED
+from shipdesk.cache.stores import StoreRecord
+from shipdesk.domain import Order, OrderStatus
+from shipdesk.upstream.connector import ConnectorError, PulledOrder, PulledPage, PushOutcome
+from shipdesk.upstream.credentials import load_secret
+from shipdesk.upstream.shipstation import (
+    DEFAULT_BASE_URL,
+    OrderAlreadyShippedError,
+    ShipStationAuthError,
+    ShipStationClient,
+    ShipStationError,
+)
+from shipdesk.upstream.shipstation_orders import PACIFIC
+
+KIND = "shipstation"
+DEFAULT_TIME_ZONE = "America/Los_Angeles"
+OTHER_CARRIER = "other"  # ShipStation's code for a carrier it does not connect to
+
+# Carrier names people type, as ShipStation carrier codes; anything else goes up as "other".
+_CARRIER_CODES = {
+    "usps": "usps",
+    "stamps.com": "stamps_com",
+    "ups": "ups",
+    "fedex": "fedex",
+    "dhl": "dhl_express_worldwide",
+    "dhl express": "dhl_express_worldwide",
+    "canada post": "canada_post",
+    "royal mail": "royal_mail",
+    "australia post": "australia_post",
+}
+_UNKNOWN_STATUS = re.compile(r"unknown ShipStation status '(.+)'")
+
+
+def carrier_code(carrier: str, known_codes: frozenset[str] = frozenset()) -> str:
+    """The ShipStation carrier code for a shipment's carrier ("fedex", "USPS", "Royal Mail"), or "other"."""
+    text = carrier.strip().casefold()
+    if text in known_codes:
+        return text
+    return _CARRIER_CODES.get(text, _CARRIER_CODES.get(text.replace("_", " "), OTHER_CARRIER))
+
+
+def shipstation_status(order: Order) -> str:
+    """ShipStation's status word for a parsed order, which a store's status mapping is written in.
+
+    shipstation_orders folds several ShipStation statuses into "on hold" with a reason; the reason tells them apart.
+    """
+    if order.status is not OrderStatus.ON_HOLD:
+        return order.status.value
+    reason = order.hold_reason
+    if reason.startswith("on hold in ShipStation"):
+        return "on_hold"
+    if reason.startswith("sent to a fulfillment provider"):
+        return "pending_fulfillment"
+    if reason.startswith("the fulfillment provider rejected"):
+        return "rejected_fulfillment"
+    if reason.startswith("fulfilled outside"):
+        return "externally_fulfilled"
+    unknown = _UNKNOWN_STATUS.fullmatch(reason)
+    return unknown.group(1) if unknown else "on_hold"
+
+
+class ShipStationConnector:
+    """One ShipStation store for the sync engine. Times are read in the store's zone (ShipStation's own: Pacific)."""
+
+    def __init__(
+        self,
+        client: ShipStationClient,
+        *,
+        time_zone: str = DEFAULT_TIME_ZONE,
+        store_id: int | None = None,
+        notify_customer: bool = False,
+        notify_sales_channel: bool = True,
+        known_carrier_codes: frozenset[str] = frozenset(),
+    ) -> None:
+        try:
+            self._zone = ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"Unknown time zone {time_zone!r} for store {client.store_name}.") from None
+        self.client = client
+        self._store_id = store_id
+        self._notify_customer = notify_customer
+        self._notify_sales_channel = notify_sales_channel
+        self._known_carrier_codes = known_carrier_codes
+
+    def __repr__(self) -> str:
+        return f"ShipStationConnector({self.client!r})"
+
+    @property
+    def store_name(self) -> str:
+        return self.client.store_name
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> ShipStationConnector:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def pull(self, since: datetime | None) -> Iterator[PulledPage]:
+        pages = self.client.iter_orders_modified_since(
+            None if since is None else self._as_pacific_wall_time(since), store_id=self._store_id
+        )
+        while True:
+            try:
+                page = next(pages)
+            except StopIteration:
+                return
+            except ShipStationError as error:
+                raise _connector_error(error) from error
+            orders = [self._in_store_zone(order) for order in page.orders]
+            yield PulledPage([PulledOrder(order, shipstation_status(order)) for order in orders], page.problems)
+
+    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
+        if kind != MARK_SHIPPED:
+            raise ConnectorError(f"ShipStation store {self.store_name} cannot take a {kind!r} update.", temporary=False)
+        order_id = _int(payload.get("upstream_id"))
+        ship_date = _date(payload.get("ship_date"))
+        if order_id is None or ship_date is None:
+            raise ConnectorError(
+                f"The shipped update of order {payload.get('order_number')} lacks ShipStation's order id or the "
+                "ship date; mark it shipped in ShipStation by hand.",
+                temporary=False,
+            )
+        try:
+            self.client.mark_as_shipped(
+                order_id,
+                carrier_code(str(payload.get("carrier") or ""), self._known_carrier_codes),
+                ship_date,
+                str(payload.get("tracking_number") or ""),
+                self._notify_customer,
+                self._notify_sales_channel,
+            )
+        except OrderAlreadyShippedError:
+            return PushOutcome.ALREADY_DONE
+        except ShipStationError as error:
+            raise _connector_error(error) from error
+        return PushOutcome.DONE
+
+    # ShipStation writes every time as Pacific wall time. A store whose times are really another zone's wall time
+    # (an account set up that way) is read, and asked, in that zone instead.
+
+    def _in_store_zone(self, order: Order) -> Order:
+        if self._zone.key == PACIFIC.key:
+            return order
+        return replace(
+            order,
+            order_date=self._rezone(order.order_date),
+            modify_date=None if order.modify_date is None else self._rezone(order.modify_date),
+            ship_by_date=None if order.ship_by_date is None else self._rezone(order.ship_by_date),
+        )
+
+    def _rezone(self, moment: datetime) -> datetime:
+        return moment.astimezone(PACIFIC).replace(tzinfo=self._zone).astimezone(UTC)
+
+    def _as_pacific_wall_time(self, moment: datetime) -> datetime:
+        if self._zone.key == PACIFIC.key:
+            return moment
+        return moment.astimezone(self._zone).replace(tzinfo=PACIFIC).astimezone(UTC)
+
+
+def _connector_error(error: ShipStationError) -> ConnectorError:
+    if isinstance(error, ShipStationAuthError):
+        return ConnectorError(str(error), temporary=False, whole_store=True)
+    return ConnectorError(str(error), temporary=error.temporary, whole_store=error.temporary)
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def client_for_store(store: StoreRecord, *, secret: str | None = None, **options: Any) -> ShipStationClient:
+    """The ShipStation client of a store record; the secret comes from the keyring unless given.
+
+    Raises credentials.CredentialsError when the keyring has no secret for it, ValueError for a bad address.
+    """
+    api_key = store.config.get("api_key", "")
+    base_url = store.config.get("base_url") or DEFAULT_BASE_URL
+    api_secret = secret if secret is not None else load_secret(store.name, store_kind=KIND)
+    return ShipStationClient(api_key, api_secret, base_url=base_url, store_name=store.name, **options)
+
+
+def connector_for_store(
+    store: StoreRecord,
+    *,
+    secret: str | None = None,
+    known_carrier_codes: frozenset[str] = frozenset(),
+    **options: Any,
+) -> ShipStationConnector:
+    """The connector of a ShipStation store record, its time zone and settings taken from the record."""
+    store_id = _int(store.config.get("store_id"))
+    return ShipStationConnector(
+        client_for_store(store, secret=secret, **options),
+        time_zone=store.time_zone or DEFAULT_TIME_ZONE,
+        store_id=store_id,
+        notify_customer=store.config.get("notify_customer", "false") == "true",
+        notify_sales_channel=store.config.get("notify_sales_channel", "true") == "true",
+        known_carrier_codes=known_carrier_codes,
+    )

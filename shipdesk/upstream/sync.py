@@ -1,0 +1,250 @@
+"""The sync engine every upstream shares: pull the orders changed since the last sync, apply the import rules, write.
+
+A connector only talks to its store and hands back domain orders; the rules, the cache writes and the report are here.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import upsert_orders
+from shipdesk.cache.stores import StoreRecord, get_store, note_sync
+from shipdesk.cache.sync_state import (
+    KnownOrder,
+    begin_first_sync,
+    end_first_sync,
+    first_sync_cutoff,
+    known_orders,
+)
+from shipdesk.domain import Order, OrderStatus, packing_block_reason, utc_now, with_packing_rules
+from shipdesk.upstream.connector import Connector, ConnectorError, PulledPage
+from shipdesk.upstream.outbox_push import PushReport, push_outbox
+
+# Orders can be written a little out of modify-date order (or the store's clock may lag a little); pulling this far
+# back from the newest change seen costs a few repeats and misses nothing.
+DEFAULT_OVERLAP = timedelta(minutes=5)
+FIRST_SYNC_DAYS = 14
+SKIPPED_EXAMPLES = 10  # order numbers named per skip reason in the summary
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedOrder:
+    order_number: str
+    reason: str
+
+
+@dataclass
+class PullReport:
+    """What one pull did, for the CLI to print and the UI to show."""
+
+    store: str
+    pulled: int = 0  # orders the store sent
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0  # sent again with the modify date the cache already has (the overlap)
+    kept_final: int = 0  # cancelled or shipped in the cache, so left as they were
+    skipped: list[SkippedOrder] = field(default_factory=list)
+    held: list[SkippedOrder] = field(default_factory=list)  # new orders kept on hold, with the reason
+    problems: list[str] = field(default_factory=list)
+    first_sync: bool = False
+    high_water: datetime | None = None
+    error: str = ""
+
+    def summary_lines(self) -> list[str]:
+        parts = [f"{self.inserted} new", f"{self.updated} updated"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged")
+        if self.kept_final:
+            parts.append(f"{self.kept_final} left as they were (already shipped or cancelled)")
+        parts.append(f"{len(self.skipped)} skipped")
+        first = " (first sync)" if self.first_sync else ""
+        lines = [f"Pulled {_count(self.pulled, 'order')} from {self.store}{first}: {', '.join(parts)}."]
+        by_reason: dict[str, list[str]] = {}
+        for skipped in self.skipped:
+            by_reason.setdefault(skipped.reason, []).append(skipped.order_number)
+        for reason, numbers in by_reason.items():
+            named = ", ".join(numbers[:SKIPPED_EXAMPLES]) + (" …" if len(numbers) > SKIPPED_EXAMPLES else "")
+            lines.append(f"Skipped {_count(len(numbers), 'order')}: {reason} ({named}).")
+        lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.held)
+        lines.extend(f"Not read: {problem}." for problem in self.problems)
+        if self.error:
+            lines.append(f"The pull stopped: {self.error}")
+        return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+# ----------------------------------------------------------------------------- import rules
+
+
+def map_store_status(order: Order, store_status: str, status_map: Mapping[str, str]) -> Order:
+    """The order with the status the store's own mapping gives its store status, when the mapping names it."""
+    wanted = _lookup(status_map, store_status)
+    if wanted is None:
+        return order
+    try:
+        status = OrderStatus(wanted)
+    except ValueError:
+        _log.warning("store %s maps status %r to %r, which is not a shipdesk status", order.store, store_status, wanted)
+        return order
+    reason = f"“{store_status}” in the store" if status is OrderStatus.ON_HOLD else ""
+    return replace(order, status=status, hold_reason=reason)
+
+
+def _lookup(status_map: Mapping[str, str], store_status: str) -> str | None:
+    wanted = store_status.strip().casefold()
+    return next((value for key, value in status_map.items() if key.strip().casefold() == wanted), None)
+
+
+def skip_reason(order: Order, known: KnownOrder | None, cutoff: datetime | None, first_sync_days: int) -> str:
+    """Why a pulled order does not go into the cache, or '' when it does.
+
+    An order the cache already has is always written (upsert_orders itself keeps cancelled and shipped ones frozen),
+    so that a change such as a cancellation reaches the packing queue. A new order must need shipping.
+    """
+    if known is not None:
+        return ""
+    if order.status is OrderStatus.CANCELLED:
+        return "cancelled before it reached shipdesk"
+    if order.status is OrderStatus.SHIPPED:
+        return "already shipped"
+    block = packing_block_reason(order)
+    if block:
+        return f"{block}, so nothing to ship"
+    if cutoff is not None and order.order_date < cutoff:
+        return f"still pending more than {first_sync_days} days after it was placed, at the store's first sync"
+    return ""
+
+
+# ----------------------------------------------------------------------------- the pull
+
+
+def pull_orders(
+    cache: Cache,
+    store: StoreRecord,
+    connector: Connector,
+    *,
+    now: datetime | None = None,
+    overlap: timedelta = DEFAULT_OVERLAP,
+    first_sync_days: int = FIRST_SYNC_DAYS,
+    progress: Callable[[PullReport], None] | None = None,
+) -> PullReport:
+    """Pull the store's orders changed since its last sync into the cache, a page per transaction.
+
+    The store's high-water mark moves forward after each page, so a pull broken off (no network, the app closed)
+    carries on from there next time. On a store's first sync only orders changed since the cutoff are asked for,
+    and pending orders placed before it are skipped; the cutoff stays until a sync of the store has finished.
+    """
+    moment = now or utc_now()
+    report = PullReport(store.name)
+    cutoff = first_sync_cutoff(cache, store.name)
+    if cutoff is None and store.high_water is None and store.last_sync_at is None:
+        cutoff = moment - timedelta(days=first_sync_days)
+        begin_first_sync(cache, store.name, cutoff)
+    report.first_sync = cutoff is not None
+    since = store.high_water - overlap if store.high_water is not None else cutoff
+    try:
+        for page in connector.pull(since):
+            _import_page(cache, store, page, cutoff, first_sync_days, report)
+            note_sync(cache, store.name, high_water=report.high_water)
+            if progress is not None:
+                progress(report)
+    except ConnectorError as error:
+        report.error = str(error)
+    except sqlite3.OperationalError as error:
+        report.error = f"the cache could not be written ({error}); the pull carries on from here next time"
+    if report.error:
+        _log.warning("pull of store %s stopped: %s", store.name, report.error)
+        note_sync(cache, store.name, high_water=report.high_water, error=report.error)
+        return report
+    note_sync(cache, store.name, high_water=report.high_water)
+    if cutoff is not None:
+        end_first_sync(cache, store.name)
+    return report
+
+
+def _import_page(
+    cache: Cache,
+    store: StoreRecord,
+    page: PulledPage,
+    cutoff: datetime | None,
+    first_sync_days: int,
+    report: PullReport,
+) -> None:
+    report.problems.extend(page.problems)
+    with cache.transaction() as conn:
+        known = known_orders(conn, store.name, [pulled.order.upstream_id for pulled in page.orders])
+        writes: list[Order] = []
+        for pulled in page.orders:
+            order = pulled.order
+            report.pulled += 1
+            if order.modify_date is not None and (report.high_water is None or order.modify_date > report.high_water):
+                report.high_water = order.modify_date
+            cached = known.get(order.upstream_id)
+            if cached is not None and order.modify_date is not None and cached.modify_date == order.modify_date:
+                report.unchanged += 1
+                continue
+            ruled = with_packing_rules(map_store_status(order, pulled.store_status, store.status_map))
+            reason = skip_reason(ruled, cached, cutoff, first_sync_days)
+            if reason and _seen_before(order, store):
+                report.unchanged += 1  # skipped by an earlier pull already; the overlap brought it again
+                continue
+            if reason:
+                report.skipped.append(SkippedOrder(order.order_number, reason))
+                continue
+            if cached is None and ruled.status is OrderStatus.ON_HOLD and ruled.hold_reason:
+                report.held.append(SkippedOrder(order.order_number, ruled.hold_reason))
+            writes.append(ruled)
+        counts = upsert_orders(conn, writes)
+    report.inserted += counts.inserted
+    report.updated += counts.updated
+    report.kept_final += counts.kept_final
+
+
+def _seen_before(order: Order, store: StoreRecord) -> bool:
+    return order.modify_date is not None and store.high_water is not None and order.modify_date <= store.high_water
+
+
+# ----------------------------------------------------------------------------- push, then pull
+
+
+@dataclass
+class SyncReport:
+    pull: PullReport | None
+    push: PushReport
+
+    def summary_lines(self) -> list[str]:
+        lines = self.push.summary_lines()
+        if self.pull is not None:
+            lines.extend(self.pull.summary_lines())
+        return lines
+
+
+def sync_store(
+    cache: Cache,
+    store_name: str,
+    connector: Connector,
+    *,
+    now: datetime | None = None,
+    overlap: timedelta = DEFAULT_OVERLAP,
+) -> SyncReport:
+    """Push the store's waiting updates, then pull its changed orders.
+
+    Push goes first: a shipment made here is then in the store before its orders are read back, so the pull never
+    sees an order as still waiting that this station already shipped.
+    """
+    push = push_outbox(cache, store_name, connector)
+    store = get_store(cache, store_name)
+    if store is None:
+        raise KeyError(store_name)
+    pull = None if push.stopped else pull_orders(cache, store, connector, now=now, overlap=overlap)
+    return SyncReport(pull=pull, push=push)

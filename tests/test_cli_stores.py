@@ -1,0 +1,238 @@
+"""`shipdesk stores …` and `shipdesk sync` as an operator runs them against a fake ShipStation: the secret goes to
+the keyring and nowhere else, and every outcome is printed in plain words."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from shipdesk.cache import open_cache
+from shipdesk.cache.stores import StoreRecord, add_store
+from shipdesk.cli import main
+from shipdesk.domain import utc_now
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import shipstation_order
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        for order_id in (1, 2):
+            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
+            server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cache.sqlite"
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+@pytest.fixture
+def connected(db: Path, fake: FakeShipStation, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SHIPDESK_API_SECRET", fake.api_secret)
+    add = ["stores", "add", "shipstation", "--name", "Main", "--api-key", fake.api_key, "--base-url", fake.base_url]
+    assert run(db, *add) == 0
+    monkeypatch.delenv("SHIPDESK_API_SECRET")
+    return db
+
+
+def cache_file_bytes(db: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in db.parent.glob(db.name + "*"))
+
+
+def test_a_store_added_with_the_secret_in_the_environment_keeps_it_in_the_keyring_only(
+    db: Path,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("SHIPDESK_API_SECRET", fake.api_secret)
+
+    code = run(
+        db, "stores", "add", "shipstation", "--name", "Main", "--api-key", fake.api_key, "--base-url", fake.base_url
+    )
+
+    out = capsys.readouterr()
+    assert code == 0
+    assert out.out.splitlines()[0] == (
+        f"Store Main connected to ShipStation ({fake.base_url}); the API secret is in the system keyring."
+    )
+    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert fake.api_secret.encode() not in cache_file_bytes(db)
+    assert fake.api_secret not in out.out + out.err + caplog.text
+
+
+def test_the_secret_can_come_on_stdin(
+    db: Path, fake: FakeShipStation, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SHIPDESK_API_SECRET", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(fake.api_secret + "\n"))
+
+    assert run(db, "stores", "add", "shipstation", "--name", "Shop", "--api-key", "k", "--base-url", fake.base_url) == 0
+
+    assert memory_keyring.secrets[("shipdesk", "shipstation:Shop")] == fake.api_secret
+
+
+def test_a_plain_http_address_of_a_real_host_is_refused_and_nothing_is_kept(
+    db: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SHIPDESK_API_SECRET", "s3cr3t-value")
+    args = ["stores", "add", "shipstation", "--name", "Main", "--api-key", "k", "--base-url", "http://example.com"]
+
+    assert run(db, *args) == 1
+
+    assert capsys.readouterr().err == (
+        "shipdesk: ShipStation's address must start with https:// (got http://example.com).\n"
+    )
+    assert memory_keyring.secrets == {}
+
+
+def test_a_second_store_of_the_same_name_is_refused_and_the_first_secret_stays(
+    connected: Path, fake: FakeShipStation, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHIPDESK_API_SECRET", "another-secret")
+
+    assert run(connected, "stores", "add", "shipstation", "--name", "Main", "--api-key", "other") == 1
+
+    assert memory_keyring.secrets[("shipdesk", "shipstation:Main")] == fake.api_secret
+
+
+def test_stores_test_says_the_store_works(connected: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+
+    assert run(connected, "stores", "test", "Main") == 0
+
+    assert capsys.readouterr().out == (
+        "Store Main works: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store, Ashley's Test WooCommerce).\n"
+    )
+
+
+def test_a_wrong_secret_is_reported_in_plain_words_and_never_shown(
+    connected: Path,
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "wrong-secret-9f2e77"
+    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = wrong
+    capsys.readouterr()
+
+    test_code = run(connected, "stores", "test", "Main")
+    sync_code = run(connected, "sync")
+
+    out = capsys.readouterr()
+    assert (test_code, sync_code) == (1, 1)
+    assert out.err.splitlines()[0] == (
+        "Store Main does not work: ShipStation refused the API key and secret for store Main. "
+        "Check them in ShipStation under Settings → API."
+    )
+    assert "Pushing stopped" not in out.out
+    assert "The pull stopped: ShipStation refused the API key and secret for store Main." in out.out
+    assert wrong not in out.out + out.err + caplog.text
+
+
+def test_sync_prints_pulled_skipped_pushed_and_pending(
+    connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.add_order(
+        shipstation_order(3, number="GIFT-3", order_date=utc_now() - timedelta(days=1), physical=False),
+        modified=utc_now(),
+    )
+    capsys.readouterr()
+
+    assert run(connected, "sync") == 0
+    first = capsys.readouterr().out.splitlines()
+    assert run(connected, "ship", "W-1", "--carrier", "USPS", "--service", "Priority Mail", "--tracking", "9400") == 0
+    assert run(connected, "sync", "--store", "Main") == 0
+    second = capsys.readouterr().out.splitlines()
+
+    assert first == [
+        "Pushed 0 shipped updates to Main; 0 pending.",
+        "Pulled 3 orders from Main (first sync): 2 new, 0 updated, 1 skipped.",
+        "Skipped 1 order: no item that needs shipping, so nothing to ship (GIFT-3).",
+    ]
+    assert second[1:3] == [
+        "Pushed 1 shipped update to Main; 0 pending.",
+        "Pulled 2 orders from Main: 0 new, 0 updated, 1 unchanged, 1 left as they were (already shipped or "
+        "cancelled), 0 skipped.",
+    ]
+    assert fake.shipped_calls[0]["carrierCode"] == "usps"
+
+
+def test_sync_leaves_csv_stores_alone(
+    connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = open_cache(connected)
+    add_store(cache, StoreRecord(name="Market stall", kind="csv"))
+    cache.close()
+    capsys.readouterr()
+
+    assert run(connected, "sync") == 0
+    assert run(connected, "sync", "--store", "Market stall") == 0
+
+    out = capsys.readouterr().out
+    assert "Market stall" not in out.split("\n\n")[0].split("Store Market stall")[0]
+    assert out.splitlines()[-1] == (
+        "Store Market stall takes its orders from CSV files (shipdesk import-csv); nothing to sync."
+    )
+
+
+def test_a_store_without_its_secret_asks_for_it_again(
+    connected: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    memory_keyring.secrets.clear()
+    capsys.readouterr()
+
+    assert run(connected, "sync") == 1
+
+    assert capsys.readouterr().err == (
+        "Store Main not synced: No API secret is saved for store Main; enter it again in the store's settings.\n"
+    )
+
+
+def test_stores_list_and_remove(
+    connected: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(connected, "sync") == 0
+    assert run(connected, "ship", "W-2", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z") == 0
+    capsys.readouterr()
+
+    assert run(connected, "stores", "list") == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("Main (shipstation, America/Los_Angeles): last sync ")
+    assert listed[0].endswith(", 1 updates waiting")
+
+    assert run(connected, "stores", "remove", "Main") == 1
+    assert "1 shipped updates still wait for store Main" in capsys.readouterr().err
+    assert run(connected, "stores", "remove", "Main", "--force") == 0
+    assert capsys.readouterr().out == "Store Main removed and its secret forgotten; its orders stay in the cache.\n"
+    assert memory_keyring.secrets == {}
+    assert run(connected, "outbox") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 updates waiting for their store"
+
+
+def test_stores_catalog_fetches_once_and_shows_the_cached_choices(
+    connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(connected, "stores", "catalog", "Main") == 0
+    fetched = capsys.readouterr().out
+    assert run(connected, "stores", "catalog", "Main", "--cached") == 0
+
+    assert capsys.readouterr().out == fetched
+    assert "FedEx (SS) (fedex)" in fetched and "FedEx 2Day® [fedex_2day]" in fetched
+    assert len(fake.requests_to("/carriers")) == 1

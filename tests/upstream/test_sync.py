@@ -1,0 +1,318 @@
+"""The sync engine against a fake ShipStation over real HTTP: full and incremental pulls, the import rules,
+the first-sync cutoff, DST boundary dates, each store's zone and status mapping, and a pull broken off halfway."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
+from shipdesk.cache.shipments import record_shipment
+from shipdesk.cache.sync_state import first_sync_cutoff
+from shipdesk.domain import OrderStatus, Shipment
+from shipdesk.upstream.sync import PullReport, pull_orders, sync_store
+from tests.fakes.shipstation import FakeShipStation, pacific_text
+from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
+
+NOW = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        yield server
+
+
+def pull(cache: Cache, fake: FakeShipStation, *, now: datetime = NOW, name: str = "Main") -> PullReport:
+    record = fresh_record(cache, name)
+    with fake_connector(fake, record) as connector:
+        return pull_orders(cache, record, connector, now=now)
+
+
+def cached(cache: Cache, number: str) -> OrderStatus:
+    (stored,) = find_by_number(cache, number)
+    return stored.order.status
+
+
+# ----------------------------------------------------------------------------- full and incremental pulls
+
+
+def test_a_full_pull_of_2000_orders_arrives_complete_over_several_pages(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_generated_orders(2000, first_modified=NOW - timedelta(days=2))
+    add_fake_store(cache, fake)
+
+    report = pull(cache, fake)
+
+    assert (report.pulled, report.inserted, report.updated, report.skipped, report.error) == (2000, 2000, 0, [], "")
+    assert len(load_orders(cache, OrderQuery(store="Main"))) == 2000
+    pages = fake.requests_to("/orders")
+    assert 4 <= len(pages) <= 6  # 500 a page, each restarting from the last modify date seen
+    assert all(request.query["pageSize"] == "500" for request in pages)
+    assert fresh_record(cache).high_water == NOW - timedelta(days=2) + timedelta(seconds=1999)
+    assert fake.too_many_served == 0
+
+
+def test_an_incremental_pull_picks_up_only_the_changes(cache: Cache, fake: FakeShipStation) -> None:
+    ids = fake.add_generated_orders(300, first_modified=NOW - timedelta(days=1))
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+    high_water = fresh_record(cache).high_water
+    assert high_water is not None
+
+    later = NOW + timedelta(hours=1)
+    for order_id in ids[:3]:
+        fake.update_order(order_id, modified=later, customerNotes="Please ring twice")
+    fake.add_generated_orders(2, first_modified=later + timedelta(minutes=1))
+    before = len(fake.requests_to("/orders"))
+    report = pull(cache, fake, now=later + timedelta(minutes=5))
+
+    (request,) = fake.requests_to("/orders")[before:]
+    # The last sync's newest change, less the five-minute overlap, in Pacific wall time (PDT in March 2026).
+    assert request.query["modifyDateStart"] == pacific_text(high_water - timedelta(minutes=5))[:19].replace("T", " ")
+    assert (report.inserted, report.updated) == (2, 3)
+    # The overlap (5 min at 1 s apart) brings the 297 untouched orders again; they are left alone.
+    assert report.unchanged == 297
+    assert find_by_number(cache, f"GEN-{ids[0]}")[0].order.customer_notes == "Please ring twice"
+    assert report.summary_lines()[0] == "Pulled 302 orders from Main: 2 new, 3 updated, 297 unchanged, 0 skipped."
+
+
+def test_a_cancelled_order_is_kept_inactive_and_never_updated_again(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_order(shipstation_order(1, number="C-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+    assert cached(cache, "C-1") is OrderStatus.AWAITING_SHIPMENT
+
+    fake.update_order(1, modified=NOW + timedelta(hours=1), orderStatus="cancelled")
+    pull(cache, fake, now=NOW + timedelta(hours=2))
+    assert cached(cache, "C-1") is OrderStatus.CANCELLED
+
+    fake.update_order(1, modified=NOW + timedelta(hours=3), orderStatus="awaiting_shipment", customerNotes="revived")
+    report = pull(cache, fake, now=NOW + timedelta(hours=4))
+
+    (stored,) = find_by_number(cache, "C-1")
+    assert stored.order.status is OrderStatus.CANCELLED
+    assert stored.order.customer_notes != "revived"
+    assert report.kept_final == 1
+    assert load_orders(cache, OrderQuery(status=OrderStatus.AWAITING_SHIPMENT)) == []
+
+
+def test_an_order_shipped_here_stays_shipped_when_the_store_lags(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_order(shipstation_order(1, number="S-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+    (stored,) = find_by_number(cache, "S-1")
+    record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400100000000000000001", NOW))
+
+    fake.update_order(1, modified=NOW + timedelta(hours=1), internalNotes="edited in ShipStation")
+    pull(cache, fake, now=NOW + timedelta(hours=2))
+
+    assert cached(cache, "S-1") is OrderStatus.SHIPPED
+
+
+# ----------------------------------------------------------------------------- import rules
+
+
+def test_only_new_orders_that_need_shipping_come_in_and_the_rest_are_skipped_with_reasons(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    placed = NOW - timedelta(days=1)
+    fake.add_order(shipstation_order(1, number="OK-1", order_date=placed), modified=NOW - timedelta(hours=5))
+    fake.add_order(shipstation_order(2, number="GIFTCARD-2", order_date=placed, physical=False), modified=NOW)
+    fake.add_order(shipstation_order(3, number="PICKUP-3", order_date=placed, ship_to=False), modified=NOW)
+    fake.add_order(shipstation_order(4, number="GONE-4", order_date=placed, status="cancelled"), modified=NOW)
+    fake.add_order(shipstation_order(5, number="DONE-5", order_date=placed, status="shipped"), modified=NOW)
+    fake.add_order(shipstation_order(6, number="UNPAID-6", order_date=placed, status="awaiting_payment"), modified=NOW)
+    fake.add_order(shipstation_order(7, number="HOLD-7", order_date=placed, status="on_hold"), modified=NOW)
+    add_fake_store(cache, fake)
+
+    report = pull(cache, fake)
+
+    assert {order.order.order_number for order in load_orders(cache, OrderQuery())} == {"OK-1", "UNPAID-6", "HOLD-7"}
+    assert {(skipped.order_number, skipped.reason) for skipped in report.skipped} == {
+        ("GIFTCARD-2", "no item that needs shipping, so nothing to ship"),
+        ("PICKUP-3", "no ship-to address, so nothing to ship"),
+        ("GONE-4", "cancelled before it reached shipdesk"),
+        ("DONE-5", "already shipped"),
+    }
+    lines = report.summary_lines()
+    assert lines[0] == "Pulled 7 orders from Main (first sync): 3 new, 0 updated, 4 skipped."
+    assert "Skipped 1 order: no ship-to address, so nothing to ship (PICKUP-3)." in lines
+    assert "Order HOLD-7 kept on hold: on hold in ShipStation." in lines
+
+
+def test_a_known_order_that_loses_its_address_stays_in_the_cache_on_hold(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_order(shipstation_order(1, number="A-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+
+    empty = {key: None for key in fake.order(1)["shipTo"]}
+    fake.update_order(1, modified=NOW + timedelta(hours=1), shipTo=empty)
+    report = pull(cache, fake, now=NOW + timedelta(hours=2))
+
+    (stored,) = find_by_number(cache, "A-1")
+    assert (stored.order.status, stored.order.hold_reason) == (OrderStatus.ON_HOLD, "no ship-to address")
+    assert report.updated == 1
+
+
+def test_the_stores_status_mapping_decides_the_status(cache: Cache, fake: FakeShipStation) -> None:
+    placed = NOW - timedelta(days=1)
+    fake.add_order(shipstation_order(1, number="FUL-1", order_date=placed, status="pending_fulfillment"), modified=NOW)
+    fake.add_order(shipstation_order(2, number="HELD-2", order_date=placed), modified=NOW)
+    fake.add_order(
+        shipstation_order(3, number="PLAIN-3", order_date=placed, status="pending_fulfillment"), modified=NOW
+    )
+    # This warehouse is the fulfillment provider; and a store that holds awaiting orders until staff review them.
+    add_fake_store(cache, fake, status_map={"pending_fulfillment": "awaiting_shipment"})
+    add_fake_store(cache, fake, "Reviewed", status_map={"Awaiting_Shipment": "on_hold"})
+
+    pull(cache, fake)
+    pull(cache, fake, name="Reviewed")
+
+    by_store = {(o.order.store, o.order.order_number): o.order for o in load_orders(cache, OrderQuery())}
+    assert by_store[("Main", "FUL-1")].status is OrderStatus.AWAITING_SHIPMENT
+    assert by_store[("Main", "HELD-2")].status is OrderStatus.AWAITING_SHIPMENT
+    assert by_store[("Reviewed", "HELD-2")].status is OrderStatus.ON_HOLD
+    assert by_store[("Reviewed", "HELD-2")].hold_reason == "“awaiting_shipment” in the store"
+    assert by_store[("Reviewed", "PLAIN-3")].hold_reason == "sent to a fulfillment provider in ShipStation"
+
+
+def test_an_unreadable_order_is_named_and_the_rest_of_the_page_arrives(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_order(shipstation_order(1, number="GOOD-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    broken = shipstation_order(2, number="BAD-2", order_date=NOW - timedelta(days=1))
+    broken["items"][0]["quantity"] = "lots"
+    fake.add_order(broken, modified=NOW)
+    add_fake_store(cache, fake)
+
+    report = pull(cache, fake)
+
+    assert report.inserted == 1
+    assert report.problems and report.problems[0].startswith("order BAD-2:")
+    assert any(line.startswith("Not read: order BAD-2:") for line in report.summary_lines())
+
+
+# ----------------------------------------------------------------------------- the first sync
+
+
+def test_on_the_first_sync_pending_orders_older_than_14_days_are_skipped(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_order(shipstation_order(1, number="OLD-1", order_date=NOW - timedelta(days=20)), modified=NOW)
+    fake.add_order(shipstation_order(2, number="NEW-2", order_date=NOW - timedelta(days=10)), modified=NOW)
+    fake.add_order(
+        shipstation_order(3, number="ANCIENT-3", order_date=NOW - timedelta(days=40)),
+        modified=NOW - timedelta(days=30),
+    )
+    add_fake_store(cache, fake)
+
+    report = pull(cache, fake)
+
+    assert [o.order.order_number for o in load_orders(cache, OrderQuery())] == ["NEW-2"]
+    assert [(s.order_number, s.reason) for s in report.skipped] == [
+        ("OLD-1", "still pending more than 14 days after it was placed, at the store's first sync")
+    ]
+    # Orders unchanged since before the cutoff are not even asked for.
+    (request,) = fake.requests_to("/orders")
+    assert request.query["modifyDateStart"] == "2026-03-06 10:00:00"  # NOW − 14 days, in PST
+    assert first_sync_cutoff(cache, "Main") is None  # the first sync finished
+
+    fake.update_order(1, modified=NOW + timedelta(days=1), internalNotes="customer paid the balance")
+    later = pull(cache, fake, now=NOW + timedelta(days=1, hours=1))
+
+    assert (later.first_sync, later.inserted) == (False, 1)
+    assert cached(cache, "OLD-1") is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_a_first_sync_broken_off_halfway_keeps_its_cutoff_when_it_carries_on(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.add_generated_orders(600, first_modified=NOW - timedelta(hours=3))
+    old = shipstation_order(1, number="OLD-1", order_date=NOW - timedelta(days=30))
+    fake.add_order(old, modified=NOW - timedelta(minutes=10))
+    add_fake_store(cache, fake)
+    fake.drop_every(2)  # after the first page, every other request goes unanswered; the client gives up
+
+    record = fresh_record(cache)
+    with fake_connector(fake, record, max_attempts=1) as connector:
+        broken = pull_orders(cache, record, connector, now=NOW)
+
+    assert broken.error.startswith("Could not list orders (page 1) for store Main: ShipStation closed the connection")
+    assert broken.inserted == 500
+    assert fresh_record(cache).last_sync_error == broken.error
+    fake.drop_every(0)
+
+    carried_on = pull(cache, fake, now=NOW + timedelta(minutes=30))
+
+    assert carried_on.first_sync and carried_on.error == ""
+    assert [s.order_number for s in carried_on.skipped] == ["OLD-1"]
+    assert len(load_orders(cache, OrderQuery())) == 600
+
+
+# ----------------------------------------------------------------------------- time zones and DST
+
+
+def test_orders_changed_in_the_repeated_hour_of_the_autumn_change_are_not_missed(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    # 2026-11-01: 01:00–01:59 happens twice in Los Angeles. A is changed at 01:40 PDT, B at 01:20 PST, 40 min later.
+    a_changed = datetime(2026, 11, 1, 8, 40, tzinfo=UTC)
+    b_changed = datetime(2026, 11, 1, 9, 20, tzinfo=UTC)
+    placed = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)
+    fake.add_order(shipstation_order(1, number="A-1", order_date=placed), modified=a_changed)
+    add_fake_store(cache, fake)
+    pull(cache, fake, now=datetime(2026, 11, 1, 8, 45, tzinfo=UTC))
+
+    fake.add_order(shipstation_order(2, number="B-2", order_date=placed), modified=b_changed)
+    report = pull(cache, fake, now=datetime(2026, 11, 1, 9, 30, tzinfo=UTC))
+
+    assert report.inserted == 1
+    assert cached(cache, "B-2") is OrderStatus.AWAITING_SHIPMENT
+    assert fake.requests_to("/orders")[-1].query["modifyDateStart"] == "2026-11-01 00:35:00"
+
+
+def test_order_dates_across_the_spring_change_are_read_as_utc(cache: Cache, fake: FakeShipStation) -> None:
+    before = datetime(2026, 3, 8, 9, 30, tzinfo=UTC)  # 01:30 PST
+    after = datetime(2026, 3, 8, 10, 30, tzinfo=UTC)  # 03:30 PDT: one real hour later, two on the clock
+    fake.add_order(shipstation_order(1, number="PST-1", order_date=before), modified=NOW)
+    fake.add_order(shipstation_order(2, number="PDT-2", order_date=after), modified=NOW)
+    add_fake_store(cache, fake)
+
+    pull(cache, fake, now=datetime(2026, 3, 9, tzinfo=UTC))
+
+    assert fake.order(2)["orderDate"].startswith("2026-03-08T03:30")
+    assert find_by_number(cache, "PST-1")[0].order.order_date == before
+    assert find_by_number(cache, "PDT-2")[0].order.order_date == after
+
+
+def test_a_store_in_another_time_zone_has_its_times_read_there(cache: Cache, fake: FakeShipStation) -> None:
+    # An account whose wall times are Eastern: ShipStation's "10:00" is 10:00 in New York, 14:00 UTC in March.
+    order = shipstation_order(1, number="E-1", order_date=NOW, orderDate="2026-03-19T10:00:00.0000000")
+    fake.add_order(order, modified=NOW)
+    add_fake_store(cache, fake, "East", time_zone="America/New_York")
+
+    pull(cache, fake, name="East")
+
+    assert find_by_number(cache, "E-1")[0].order.order_date == datetime(2026, 3, 19, 14, 0, tzinfo=UTC)
+    # The first-sync cutoff (NOW − 14 days = 2026-03-06 18:00 UTC) is asked in Eastern wall time.
+    assert fake.requests_to("/orders")[0].query["modifyDateStart"] == "2026-03-06 13:00:00"
+
+
+# ----------------------------------------------------------------------------- push before pull
+
+
+def test_sync_pushes_waiting_shipments_before_it_pulls(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_order(shipstation_order(1, number="P-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+    (stored,) = find_by_number(cache, "P-1")
+    record_shipment(cache, stored.id, Shipment("USPS", "Priority Mail", "9400100000000000000042", NOW))
+
+    record = fresh_record(cache)
+    with fake_connector(fake, record) as connector:
+        report = sync_store(cache, "Main", connector, now=NOW + timedelta(hours=1))
+
+    paths = [request.path for request in fake.requests]
+    assert paths[-2:] == ["/orders/markasshipped", "/orders"]
+    assert fake.marked_shipped == [1]
+    assert report.summary_lines()[0] == "Pushed 1 shipped update to Main; 0 pending."
+    assert report.pull is not None and report.pull.kept_final == 1  # ShipStation's "shipped" leaves it as it is

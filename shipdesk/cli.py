@@ -18,13 +18,16 @@ from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
 from shipdesk.cache import Cache, CacheError, open_cache
 from shipdesk.cache.order_json import order_to_dict
 from shipdesk.cache.orders import OrderQuery, StoredOrder, find_by_number, load_orders
+from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import origin_address, set_origin_address
 from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
+from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, utc_now
-from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, print_labels
+from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
-from shipdesk.printing.file_printer import FilePrinter
+from shipdesk.printing.file_printer import FilePrinter, JobsFile
+from shipdesk.printing.label_formats import FORMATS
 from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_list_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
@@ -56,12 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     label = commands.add_parser("label", help="print labels for orders into one PDF file and record the shipments")
     label.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
     label.add_argument("--out", type=Path, required=True)
+    label.add_argument("--format", default="pdf", choices=FORMATS, help="pdf, png or a printer language")
+    label.add_argument("--dpi", type=int, default=203, help="printer resolution for raster and printer languages")
     label.add_argument("--size", default=LabelSize.FOUR_BY_SIX.value, choices=[size.value for size in LabelSize])
     label.add_argument("--carrier", default=OWN_COURIER)
     label.add_argument("--service", default=STANDARD_SERVICE)
     label.add_argument("--tracking", default="", help="the carrier's tracking number (one order only)")
     label.add_argument("--store", help="the store, when two stores share an order number")
     label.add_argument("--preview", action="store_true", help="only write the PDF; record no shipment")
+
+    add_printer_commands(commands)
 
     slips = commands.add_parser("slips", help="write packing slips for orders (PDF for sheets, ESC/POS for receipts)")
     slips.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
@@ -109,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_command(cache, args)
         finally:
             cache.close()
-    except (CacheError, CsvFileError, PrinterError, UsageError, OSError) as error:
+    except (CacheError, CsvFileError, PrinterError, PrinterProfileError, UsageError, OSError) as error:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
 
@@ -134,6 +141,11 @@ def _run_command(cache: Cache, args: argparse.Namespace) -> int:
     if handled is not None:
         return handled
     command: str = args.command
+    handled = run_printer_command(cache, args)
+    if handled is not None:
+        return handled
+    if command == "print":
+        return _print_to_printer(cache, args)
     if command == "import-csv":
         return _import_csv(cache, args)
     if command == "orders":
@@ -198,26 +210,53 @@ def _one_order(cache: Cache, order_number: str, store: str | None) -> StoredOrde
 def _print_label(cache: Cache, args: argparse.Namespace) -> int:
     if args.tracking and len(args.order_numbers) > 1:
         raise UsageError("--tracking is one order's tracking number; give one order number with it")
+    if args.format == "png" and len(args.order_numbers) > 1:
+        raise UsageError("a PNG holds one label; give one order number, or use --format pdf")
     order_ids = [_one_order(cache, number, args.store).id for number in args.order_numbers]
-    result = print_labels(
-        cache,
-        order_ids,
-        carrier=args.carrier,
-        service=args.service,
-        label_size=LabelSize(args.size),
-        tracking_number=args.tracking,
-        printer=FilePrinter(args.out),
-        record=not args.preview,
-    )
+    choice = ShippingChoice(args.carrier, args.service, "", LabelSize(args.size), args.tracking)
+    if args.format == "pdf":
+        result = print_labels(cache, order_ids, choice, printer=FilePrinter(args.out), record=not args.preview)
+        written = result.pdf_path
+    else:
+        if args.preview:
+            raise UsageError("--preview writes a PDF; leave out --format or --preview")
+        profile = PrinterProfile("file", args.format, args.out.as_uri(), dpi=args.dpi, media=args.size)
+        result = print_labels_to_printer(cache, order_ids, profile, choice, device=JobsFile(args.out))
+        written = args.out if result.printed else None
     for _order_id, reason in result.failed:
         print(f"Not printed: {reason}.", file=sys.stderr)
-    if result.pdf_path is None:
+    if result.printer_error:
+        print(f"shipdesk: {result.printer_error}", file=sys.stderr)
+    if written is None:
         return 1
     new = len(result.printed) - len(result.reprinted)
-    print(f"Wrote {len(result.printed)} labels to {result.pdf_path}.")
+    print(f"Wrote {len(result.printed)} labels to {written}.")
     if not args.preview:
         print(f"{new} orders marked shipped" + (f", {len(result.reprinted)} reprinted." if result.reprinted else "."))
-    return 1 if result.failed else 0
+    return 1 if result.failed or result.queued else 0
+
+
+def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
+    if args.tracking and len(args.order_numbers) > 1:
+        raise UsageError("--tracking is one order's tracking number; give one order number with it")
+    profile = get_printer(cache, args.printer) if args.printer else default_printer_profile(cache)
+    if profile is None:
+        raise UsageError("no printer is set up; add one with `shipdesk printers add`, or name one with --printer")
+    stored = [_one_order(cache, number, args.store) for number in args.order_numbers]
+    choice = ShippingChoice(
+        args.carrier or OWN_COURIER, args.service or STANDARD_SERVICE, "", tracking_number=args.tracking
+    )
+    result = print_labels_to_printer(cache, [entry.id for entry in stored], profile, choice, on_progress=print_progress)
+    for _order_id, reason in result.failed:
+        print(f"Not printed: {reason}.", file=sys.stderr)
+    numbers = {entry.id: entry.order.order_number for entry in stored}
+    if result.printer_error:
+        waiting = ", ".join(numbers[order_id] for order_id in result.queued)
+        print(f"shipdesk: {result.printer_error}", file=sys.stderr)
+        print(f"Still to print (not marked shipped): {waiting}. Run the same command again to retry.", file=sys.stderr)
+    new = len(result.printed) - len(result.reprinted)
+    print(f"Printed {len(result.printed)} labels on {profile.name}; {new} orders marked shipped.")
+    return 1 if result.failed or result.queued else 0
 
 
 def _slips(cache: Cache, args: argparse.Namespace) -> int:

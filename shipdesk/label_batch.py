@@ -1,12 +1,15 @@
-"""Printing labels for a batch of orders: compose each label, print the batch, record the shipments.
+"""Printing labels for a batch of orders: compose each label, print it, record the shipment.
 
-Each order gets its own result, a bad order never stops the others, and an order is marked
-shipped only once its label has gone to the printer.
+Each order gets its own result, a bad order never stops the others, and an order is marked shipped only
+once its label has gone to the printer. To a printer device the batch streams: the next label is rendered
+while the current one is being sent, and a printer that fails leaves the rest queued for a retry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,20 +20,47 @@ import platformdirs
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import get_order
+from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
 from shipdesk.cache.shipments import latest_shipment, record_shipment
 from shipdesk.domain import LabelSize, OrderStatus, Shipment, packing_block_reason, utc_now
+from shipdesk.printing.devices import Device, open_device
+from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.printing.label_content import ShippingLabel
+from shipdesk.printing.label_formats import render_label
 from shipdesk.printing.label_pdf import code128_bars, render_labels_pdf
+from shipdesk.printing.tuning import PrintTuning
 from shipdesk.shipping.own_courier import own_courier_tracking_number
 
 OWN_COURIER = "Other / own courier"
 STANDARD_SERVICE = "Standard"
+RECEIPT_MEDIA = ("58mm", "80mm")
+RENDERED_AHEAD = 3  # labels rendered while the printer is still busy with earlier ones
 
 
 class PdfPrinter(Protocol):
     def print_pdf(self, data: bytes, name_hint: str) -> Path: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingChoice:
+    """What the packer chose for the batch; a tracking number belongs to a single order."""
+
+    carrier: str = OWN_COURIER
+    service: str = STANDARD_SERVICE
+    package: str = ""
+    label_size: LabelSize = LabelSize.FOUR_BY_SIX
+    tracking_number: str = ""
+    cost: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int  # labels sent (or failed) so far
+    total: int
+    order_number: str
+    message: str
 
 
 @dataclass
@@ -39,6 +69,16 @@ class LabelBatchResult:
     printed: list[int] = field(default_factory=list)  # order ids whose label went out
     reprinted: list[int] = field(default_factory=list)  # of those, already shipped before
     failed: list[tuple[int, str]] = field(default_factory=list)  # order id, reason in plain words
+    queued: list[int] = field(default_factory=list)  # not printed because the printer failed or the batch stopped
+    printer_error: str = ""
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    order_id: int
+    label: ShippingLabel
+    new_shipment: Shipment | None  # None: a reprint of the recorded shipment
 
 
 def default_printer(cache: Cache) -> FolderPrinter:
@@ -47,33 +87,14 @@ def default_printer(cache: Cache) -> FolderPrinter:
     return FolderPrinter(Path(folder) if folder else platformdirs.user_documents_path() / "shipdesk" / "labels")
 
 
-def print_labels(
-    cache: Cache,
-    order_ids: Sequence[int],
-    *,
-    carrier: str = OWN_COURIER,
-    service: str = STANDARD_SERVICE,
-    package: str = "",
-    label_size: LabelSize = LabelSize.FOUR_BY_SIX,
-    tracking_number: str = "",
-    cost: Decimal | None = None,
-    printer: PdfPrinter | None = None,
-    record: bool = True,
-    now: datetime | None = None,
-) -> LabelBatchResult:
-    """Print one label per order into one PDF and, once printed, record each new shipment.
-
-    `tracking_number` is a carrier's number for a single order; left empty, shipdesk makes one.
-    An order that is already shipped is reprinted with its recorded shipment and queues nothing new.
-    With `record=False` the labels are only rendered (a preview): nothing changes in the cache.
-    """
-    if tracking_number and len(order_ids) > 1:
+def _prepare(
+    cache: Cache, order_ids: Sequence[int], choice: ShippingChoice, shipped_at: datetime, result: LabelBatchResult
+) -> list[_Prepared]:
+    """The label of every order that can be printed; the others go to `result.failed` with the reason."""
+    if choice.tracking_number and len(order_ids) > 1:
         raise ValueError("A tracking number belongs to one order; print the orders one at a time.")
-    shipped_at = now or utc_now()
     sender = origin_address(cache)
-    result = LabelBatchResult()
-    labels: list[ShippingLabel] = []
-    new_shipments: list[tuple[int, Shipment]] = []
+    prepared: list[_Prepared] = []
     for order_id in order_ids:
         stored = get_order(cache, order_id)
         if stored is None:
@@ -81,51 +102,188 @@ def print_labels(
             continue
         order = stored.order
         shipment = latest_shipment(cache, order_id) if order.status is OrderStatus.SHIPPED else None
+        new_shipment: Shipment | None = None
         if shipment is None:
             reason = _why_not_printable(order.status, packing_block_reason(order))
+            number = choice.tracking_number or own_courier_tracking_number(order_id, shipped_at)
+            if not reason:
+                try:
+                    code128_bars(number)
+                except ValueError as error:
+                    reason = str(error)
             if reason:
                 result.failed.append((order_id, f"order {order.order_number}: {reason}"))
                 continue
-            number = tracking_number or own_courier_tracking_number(order_id, shipped_at)
-            try:
-                code128_bars(number)
-            except ValueError as error:
-                result.failed.append((order_id, f"order {order.order_number}: {error}"))
-                continue
-            shipment = Shipment(
-                carrier=carrier,
-                service=service,
-                package=package,
+            shipment = new_shipment = Shipment(
+                carrier=choice.carrier,
+                service=choice.service,
+                package=choice.package,
                 tracking_number=number,
-                cost=cost,
-                label_size=label_size,
+                cost=choice.cost,
+                label_size=choice.label_size,
                 shipped_at=shipped_at,
             )
-            new_shipments.append((order_id, shipment))
-        else:
-            result.reprinted.append(order_id)
-        labels.append(
-            ShippingLabel(
-                sender=sender,
-                recipient=order.ship_to,
-                carrier=shipment.carrier,
-                service=shipment.service,
-                tracking_number=shipment.tracking_number,
-                order_number=order.order_number,
-                ship_date=shipment.shipped_at.date(),
-                package=shipment.package,
-                weight=order.total_weight,
-            )
+        label = ShippingLabel(
+            sender=sender,
+            recipient=order.ship_to,
+            carrier=shipment.carrier,
+            service=shipment.service,
+            tracking_number=shipment.tracking_number,
+            order_number=order.order_number,
+            ship_date=shipment.shipped_at.date(),
+            package=shipment.package,
+            weight=order.total_weight,
         )
-        result.printed.append(order_id)
-    if not labels:
+        prepared.append(_Prepared(order_id, label, new_shipment))
+    return prepared
+
+
+def _record(cache: Cache, item: _Prepared, result: LabelBatchResult) -> None:
+    result.printed.append(item.order_id)
+    if item.new_shipment is None:
+        result.reprinted.append(item.order_id)
+    else:
+        record_shipment(cache, item.order_id, item.new_shipment)
+
+
+def print_labels(
+    cache: Cache,
+    order_ids: Sequence[int],
+    choice: ShippingChoice = ShippingChoice(),
+    *,
+    printer: PdfPrinter | None = None,
+    record: bool = True,
+    now: datetime | None = None,
+) -> LabelBatchResult:
+    """Print one label per order into one PDF and, once it is written, record each new shipment.
+
+    An order that is already shipped is reprinted with its recorded shipment and queues nothing new.
+    With `record=False` the labels are only rendered (a preview): nothing changes in the cache.
+    """
+    result = LabelBatchResult()
+    prepared = _prepare(cache, order_ids, choice, now or utc_now(), result)
+    if not prepared:
         return result
-    pdf = render_labels_pdf(labels, label_size)
-    result.pdf_path = (printer or default_printer(cache)).print_pdf(pdf, f"{len(labels)}-orders")
-    if record:
-        for order_id, shipment in new_shipments:
-            record_shipment(cache, order_id, shipment)
+    pdf = render_labels_pdf([item.label for item in prepared], choice.label_size)
+    result.pdf_path = (printer or default_printer(cache)).print_pdf(pdf, f"{len(prepared)}-orders")
+    for item in prepared:
+        if record:
+            _record(cache, item, result)
+        else:
+            result.printed.append(item.order_id)
     return result
+
+
+def profile_label_size(profile: PrinterProfile) -> LabelSize:
+    """The label size a printer's media takes; receipt paper takes no shipping label."""
+    if profile.media in RECEIPT_MEDIA:
+        raise PrinterError(
+            f"The printer {profile.name} has {profile.media} receipt paper, too narrow for a shipping label; "
+            "use it for packing slips"
+        )
+    return LabelSize(profile.media)
+
+
+def print_labels_to_printer(
+    cache: Cache,
+    order_ids: Sequence[int],
+    profile: PrinterProfile,
+    choice: ShippingChoice = ShippingChoice(),
+    *,
+    device: Device | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    now: datetime | None = None,
+) -> LabelBatchResult:
+    """Print each order's label as its own job in the printer's language; record each one as it goes out.
+
+    The labels are rendered on a worker thread a few ahead of the printer. When the printer fails, the
+    orders not yet printed are in `queued` (still waiting for shipment, so printing them again retries them).
+    """
+    size = profile_label_size(profile)
+    choice = ShippingChoice(choice.carrier, choice.service, choice.package, size, choice.tracking_number, choice.cost)
+    result = LabelBatchResult()
+    prepared = _prepare(cache, order_ids, choice, now or utc_now(), result)
+    if not prepared:
+        return result
+    target = device or open_device(profile.uri)
+    tuning = PrintTuning(profile.darkness, profile.speed)
+    total = len(prepared)
+    stop = cancel or threading.Event()
+    rendered: queue.Queue[tuple[_Prepared, bytes | str]] = queue.Queue(maxsize=RENDERED_AHEAD)
+    failed_printer = threading.Event()
+
+    def render_all() -> None:
+        for item in prepared:
+            if stop.is_set() or failed_printer.is_set():
+                return
+            try:
+                job: bytes | str = render_label(item.label, size, profile.language, profile.dpi, tuning=tuning)
+            except ValueError as error:
+                job = str(error)
+            rendered.put((item, job))
+
+    worker = threading.Thread(target=render_all, name="label-render", daemon=True)
+    worker.start()
+    handled = 0
+    try:
+        for item, job in _in_order(rendered, total, stop, failed_printer):
+            handled += 1
+            number = item.label.order_number
+            if isinstance(job, str):
+                result.failed.append((item.order_id, f"order {number}: {job}"))
+                _report(on_progress, handled, total, number, f"Order {number} not printed: {job}")
+                continue
+            try:
+                target.send(job)
+            except PrinterError as error:
+                failed_printer.set()
+                result.printer_error = str(error)
+                result.queued = [later.order_id for later in prepared[handled - 1 :]]
+                _report(on_progress, handled - 1, total, number, str(error))
+                break
+            _record(cache, item, result)
+            _report(on_progress, handled, total, number, f"Printed order {number} on {profile.name}")
+        else:
+            if stop.is_set() and handled < total:
+                result.cancelled = True
+                result.queued = [later.order_id for later in prepared[handled:]]
+    finally:
+        failed_printer.set()
+        _drain(rendered)
+        worker.join(timeout=30)
+    return result
+
+
+def _in_order(
+    rendered: queue.Queue[tuple[_Prepared, bytes | str]],
+    total: int,
+    stop: threading.Event,
+    failed_printer: threading.Event,
+) -> Iterator[tuple[_Prepared, bytes | str]]:
+    for _ in range(total):
+        while True:
+            if stop.is_set():
+                return
+            try:
+                yield rendered.get(timeout=0.1)
+                break
+            except queue.Empty:
+                continue
+
+
+def _drain(rendered: queue.Queue[tuple[_Prepared, bytes | str]]) -> None:
+    """Frees the renderer if it waits on a full queue, so it can see that the batch ended."""
+    while True:
+        try:
+            rendered.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _report(on_progress: Callable[[Progress], None] | None, done: int, total: int, number: str, message: str) -> None:
+    if on_progress is not None:
+        on_progress(Progress(done, total, number, message))
 
 
 def _why_not_printable(status: OrderStatus, block_reason: str) -> str:

@@ -37,3 +37,25 @@ class FilePrinter:
             staged.unlink(missing_ok=True)
             raise PrinterError(f"Cannot write {target}: {os_error_reason(error)}") from error
         return target
+
+
+class JobsFile:
+    """A print-to-file device: the jobs of a batch, one after another, in one file (ZPL, TSPL, ESC/POS)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._started = False
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def send(self, job: bytes) -> None:
+        try:
+            with self.path.open("ab" if self._started else "wb") as file:
+                file.write(job)
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError as error:
+            raise PrinterError(f"Cannot write {self.path}: {os_error_reason(error)}") from error
+        self._started = True

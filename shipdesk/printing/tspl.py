@@ -9,6 +9,7 @@ from PIL import Image as PILImage
 
 from shipdesk.printing.layout import MM_PER_INCH, Layout
 from shipdesk.printing.raster import pack_rows, render_raster
+from shipdesk.printing.tuning import PRINTER_DEFAULTS, PrintTuning
 
 GAP_MM = 3.0  # the usual gap between die-cut labels
 DENSITY = 8  # 0–15
@@ -16,7 +17,12 @@ SPEED = 4  # inches per second
 
 
 def image_to_tspl(
-    image: PILImage.Image, dpi: int, media: tuple[float, float] | None = None, copies: int = 1, gap_mm: float = GAP_MM
+    image: PILImage.Image,
+    dpi: int,
+    media: tuple[float, float] | None = None,
+    copies: int = 1,
+    gap_mm: float = GAP_MM,
+    tuning: PrintTuning = PRINTER_DEFAULTS,
 ) -> bytes:
     """SIZE, GAP, DENSITY, SPEED, DIRECTION, CLS, BITMAP 0,0 in overwrite mode, PRINT; lines end in CRLF.
 
@@ -27,8 +33,8 @@ def image_to_tspl(
     header = (
         f"SIZE {width_mm:.1f} mm,{height_mm:.1f} mm\r\n"
         f"GAP {gap_mm:.1f} mm,0 mm\r\n"
-        f"DENSITY {DENSITY}\r\n"
-        f"SPEED {SPEED}\r\n"
+        f"DENSITY {DENSITY if tuning.darkness is None else min(max(tuning.darkness, 0), 15)}\r\n"
+        f"SPEED {SPEED if tuning.speed is None else tuning.speed}\r\n"
         "DIRECTION 1,0\r\n"
         "REFERENCE 0,0\r\n"
         "CLS\r\n"
@@ -37,5 +43,5 @@ def image_to_tspl(
     return header + bits + f"\r\nPRINT 1,{copies}\r\n".encode("ascii")
 
 
-def layout_to_tspl(layout: Layout, dpi: int, copies: int = 1) -> bytes:
-    return image_to_tspl(render_raster(layout, dpi), dpi, (layout.width, layout.height), copies)
+def layout_to_tspl(layout: Layout, dpi: int, copies: int = 1, tuning: PrintTuning = PRINTER_DEFAULTS) -> bytes:
+    return image_to_tspl(render_raster(layout, dpi), dpi, (layout.width, layout.height), copies, tuning=tuning)

@@ -14,22 +14,25 @@ from PIL import Image as PILImage
 from shipdesk.printing.layout import Barcode, BarcodeKind, Box, Image, Layout, Line, TextBlock, to_dots
 from shipdesk.printing.raster import fit_on_media, pack_rows, place_barcode
 from shipdesk.printing.symbols import PDF417_ROW_MODULES
+from shipdesk.printing.tuning import PRINTER_DEFAULTS, PrintTuning
 
 Z64_LEVEL = 4  # measured on a 4×6 label: 8.5 KB in 1.4 ms; level 9 saves 0.6 KB for 17 ms
 FONT_WIDTH = 0.85  # font 0 is condensed: a little narrower than tall keeps it inside DejaVu's width
 _ALIGN = {"left": "L", "center": "C", "right": "R"}
 
 
-def layout_to_zpl(layout: Layout, dpi: int, copies: int = 1) -> bytes:
+def layout_to_zpl(layout: Layout, dpi: int, copies: int = 1, tuning: PrintTuning = PRINTER_DEFAULTS) -> bytes:
     """One label, ^XA … ^XZ, with ^CI28 so names like Zoë Ørsted go as UTF-8."""
     width, height = layout.size_in_dots(dpi)
     fields = [_element(element, dpi) for element in layout.elements]
-    return _label(width, height, fields, copies)
+    return _label(width, height, fields, copies, tuning)
 
 
-def image_to_zpl(image: PILImage.Image, z64: bool = True, copies: int = 1) -> bytes:
+def image_to_zpl(
+    image: PILImage.Image, z64: bool = True, copies: int = 1, tuning: PrintTuning = PRINTER_DEFAULTS
+) -> bytes:
     """The image as one ^GFA field at 0,0 on a label of its size; Z64 is ~50× smaller than hex."""
-    return _label(image.width, image.height, [f"^FO0,0{graphic_field(image, z64)}^FS"], copies)
+    return _label(image.width, image.height, [f"^FO0,0{graphic_field(image, z64)}^FS"], copies, tuning)
 
 
 def graphic_field(image: PILImage.Image, z64: bool = True) -> str:
@@ -44,8 +47,13 @@ def graphic_field(image: PILImage.Image, z64: bool = True) -> str:
     return f"^GFA,{total},{total},{row_bytes},{data}"
 
 
-def _label(width: int, height: int, fields: list[str], copies: int) -> bytes:
-    lines = ["^XA", "^CI28", f"^PW{width}", f"^LL{height}", "^LH0,0", *fields, f"^PQ{copies}", "^XZ", ""]
+def _label(width: int, height: int, fields: list[str], copies: int, tuning: PrintTuning) -> bytes:
+    settings = []
+    if tuning.darkness is not None:
+        settings.append(f"~SD{min(max(tuning.darkness, 0), 30):02d}")
+    if tuning.speed is not None:
+        settings.append(f"^PR{min(max(tuning.speed, 1), 14)}")
+    lines = ["^XA", "^CI28", *settings, f"^PW{width}", f"^LL{height}", "^LH0,0", *fields, f"^PQ{copies}", "^XZ", ""]
     return "\n".join(lines).encode("utf-8")
 
 

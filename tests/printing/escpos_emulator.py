@@ -45,14 +45,19 @@ sys.stdout.buffer.write(receipt.png)
 
 
 def _python313() -> str | None:
-    found = shutil.which("python3.13")
-    if found:
-        return found
+    # pyenv's shim for python3.13 is on PATH even when 3.13 is not the selected version, and then fails; so try the
+    # interpreters pyenv keeps before the one on PATH, and take the first that runs.
+    candidates: list[str] = []
     pyenv = shutil.which("pyenv")
     if pyenv:
         root = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False).stdout.strip()
-        for candidate in sorted(Path(root, "versions").glob("3.13*/bin/python3.13"), reverse=True):
-            return str(candidate)
+        candidates += [str(path) for path in sorted(Path(root, "versions").glob("3.13*/bin/python3.13"), reverse=True)]
+    on_path = shutil.which("python3.13")
+    if on_path:
+        candidates.append(on_path)
+    for candidate in candidates:
+        if subprocess.run([candidate, "--version"], capture_output=True, check=False).returncode == 0:
+            return candidate
     return None
 
 

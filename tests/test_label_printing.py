@@ -1,0 +1,203 @@
+"""Label batches to a real printer connection: one job per order, recorded as each goes out, the rest kept on a fault."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
+from shipdesk.cache.printers import PrinterProfile
+from shipdesk.cache.shipments import outbox_count
+from shipdesk.cli import main
+from shipdesk.domain import OrderStatus
+from shipdesk.label_batch import Progress, ShippingChoice, print_labels_to_printer
+from shipdesk.printing.errors import PrinterError
+from shipdesk.upstream.csv_import import import_csv
+from tests.fakes.raw_printer import Listener
+
+ORDERS = """\
+Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity
+2001,2026-11-20 09:00,Zoë Ørsted,Nørregade 7,København,1165,DK,MUG,Mug,1
+2002,2026-11-20 10:00,José Núñez,Calle Mayor 5,Madrid,28013,ES,TEA,Teapot,1
+2003,2026-11-20 11:00,Łukasz Żółw,ul. Długa 12,Gdańsk,80-827,PL,SOCK,Socks,2
+2004,2026-11-20 12:00,No Address,,,,,MUG,Mug,1
+2005,2026-11-20 13:00,Ana Lima,Rua 1,Lisboa,1100,PT,CUP,Cup,4
+"""
+
+
+@pytest.fixture
+def orders(cache: Cache, tmp_path: Path) -> dict[str, int]:
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS, encoding="utf-8")
+    import_csv(cache, path)
+    return {stored.order.order_number: stored.id for stored in load_orders(cache, OrderQuery())}
+
+
+@pytest.fixture
+def zebra() -> Iterator[Listener]:
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+def zebra_profile(port: int, **changes: object) -> PrinterProfile:
+    settings: dict[str, object] = {"dpi": 203, "media": "4x6", "darkness": 22, "speed": 5}
+    settings.update(changes)
+    return PrinterProfile("Zebra", "zpl", f"tcp://127.0.0.1:{port}", **settings)  # type: ignore[arg-type]
+
+
+def status_of(cache: Cache, number: str) -> OrderStatus:
+    (stored,) = find_by_number(cache, number)
+    return stored.order.status
+
+
+def test_each_order_goes_to_the_printer_as_its_own_job_and_is_recorded(
+    cache: Cache, orders: dict[str, int], zebra: Listener
+) -> None:
+    seen: list[Progress] = []
+    ids = [orders["2001"], orders["2002"], orders["2003"]]
+    result = print_labels_to_printer(cache, ids, zebra_profile(zebra.port), on_progress=seen.append)
+    zebra.close()
+    assert result.printed == ids and not result.failed and not result.queued
+    assert len(zebra.jobs) == 3
+    for job, number in zip(zebra.jobs, ("2001", "2002", "2003"), strict=True):
+        text = job.decode("utf-8")
+        assert text.startswith("^XA") and text.rstrip().endswith("^XZ")
+        assert "~SD22" in text and "^PR5" in text  # the profile's darkness and speed
+        assert number in text
+    assert "Zoë Ørsted" in zebra.jobs[0].decode("utf-8")
+    assert [(step.done, step.total) for step in seen] == [(1, 3), (2, 3), (3, 3)]
+    assert all(status_of(cache, number) is OrderStatus.SHIPPED for number in ("2001", "2002", "2003"))
+    assert outbox_count(cache) == 3
+
+
+def test_a_bad_order_is_reported_and_the_others_still_print(
+    cache: Cache, orders: dict[str, int], zebra: Listener
+) -> None:
+    ids = [orders["2001"], orders["2004"], orders["2005"]]
+    result = print_labels_to_printer(cache, ids, zebra_profile(zebra.port))
+    zebra.close()
+    assert result.printed == [orders["2001"], orders["2005"]]
+    assert result.failed == [(orders["2004"], "order 2004: no ship-to address")]
+    assert len(zebra.jobs) == 2
+
+
+def test_a_printer_that_dies_mid_batch_keeps_the_rest_queued_and_a_retry_prints_them(
+    cache: Cache, orders: dict[str, int]
+) -> None:
+    jamming = Listener(drop_at=1, drop_after=200)  # takes the first label, then fails on the second
+    ids = [orders["2001"], orders["2002"], orders["2003"], orders["2005"]]
+    result = print_labels_to_printer(cache, ids, zebra_profile(jamming.port))
+    jamming.close()
+    assert result.printed == [orders["2001"]]
+    assert result.queued == ids[1:]
+    assert "127.0.0.1" in result.printer_error
+    assert status_of(cache, "2001") is OrderStatus.SHIPPED
+    assert [status_of(cache, n) for n in ("2002", "2003", "2005")] == [OrderStatus.AWAITING_SHIPMENT] * 3
+    assert outbox_count(cache) == 1
+
+    working = Listener()
+    retry = print_labels_to_printer(cache, result.queued, zebra_profile(working.port))
+    working.close()
+    assert retry.printed == ids[1:] and not retry.queued
+    assert outbox_count(cache) == 4
+    assert [re.search(r"\^FD(\d{4})", job.decode()) is not None for job in working.jobs] == [True] * 3
+
+
+def test_a_printer_that_is_off_prints_nothing_and_marks_nothing(cache: Cache, orders: dict[str, int]) -> None:
+    off = Listener()
+    port = off.port
+    off.close()
+    result = print_labels_to_printer(cache, [orders["2001"], orders["2002"]], zebra_profile(port))
+    assert result.printed == [] and result.queued == [orders["2001"], orders["2002"]]
+    assert "did not answer" in result.printer_error
+    assert outbox_count(cache) == 0
+
+
+def test_a_batch_can_be_cancelled_between_labels(cache: Cache, orders: dict[str, int], zebra: Listener) -> None:
+    cancel = threading.Event()
+
+    def stop_after_first(progress: Progress) -> None:
+        if progress.done == 1:
+            cancel.set()
+
+    ids = [orders["2001"], orders["2002"], orders["2003"]]
+    result = print_labels_to_printer(cache, ids, zebra_profile(zebra.port), on_progress=stop_after_first, cancel=cancel)
+    zebra.close()
+    assert result.cancelled
+    assert result.printed == ids[:1] and result.queued == ids[1:]
+    assert len(zebra.jobs) == 1
+
+
+def test_receipt_paper_takes_no_shipping_label(cache: Cache, orders: dict[str, int]) -> None:
+    receipt = PrinterProfile("Epson", "escpos", "tcp://127.0.0.1:9", dpi=180, media="80mm")
+    with pytest.raises(PrinterError, match="80mm receipt paper, too narrow for a shipping label"):
+        print_labels_to_printer(cache, [orders["2001"]], receipt, ShippingChoice())
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def test_printers_are_added_listed_tested_and_printed_to_from_the_command_line(
+    tmp_path: Path, zebra: Listener, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cache.sqlite"
+    csv_file = tmp_path / "orders.csv"
+    csv_file.write_text(ORDERS, encoding="utf-8")
+    assert run(db, "import-csv", str(csv_file)) == 0
+    uri = f"tcp://127.0.0.1:{zebra.port}"
+    assert run(db, "printers", "add", "Zebra", "--language", "zpl", "--uri", uri, "--darkness", "20") == 0
+    assert run(db, "printers", "add", "Slips", "--language", "escpos", "--uri", uri, "--media", "80mm") == 0
+    capsys.readouterr()
+    assert run(db, "printers", "list") == 0
+    listing = capsys.readouterr().out
+    assert re.search(r"^\* Zebra\s+ZPL 203 dpi 4x6 at tcp://127\.0\.0\.1:\d+ \(darkness 20\)$", listing, re.M)
+    assert "  Slips" in listing
+    assert run(db, "printers", "test", "Zebra") == 0
+    assert run(db, "printers", "test", "Slips") == 0
+    assert run(db, "print", "2001", "2002") == 0  # the first printer added is the default
+    out = capsys.readouterr().out
+    assert "[2/2] Printed order 2002 on Zebra" in out
+    zebra.close()
+    test_label, test_slip, first, second = zebra.jobs
+    assert b"SHIPDESK-TEST-0001" in test_label and b"~SD20" in test_label
+    assert test_slip.startswith(b"\x1b@") and b"TEST-SKU" in test_slip
+    assert b"2001" in first and b"2002" in second
+
+
+def test_printing_to_a_printer_that_is_off_says_what_is_still_to_print(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cache.sqlite"
+    csv_file = tmp_path / "orders.csv"
+    csv_file.write_text(ORDERS, encoding="utf-8")
+    assert run(db, "import-csv", str(csv_file)) == 0
+    off = Listener()
+    off.close()
+    assert run(db, "printers", "add", "Rollo", "--language", "tspl", "--uri", f"tcp://127.0.0.1:{off.port}") == 0
+    capsys.readouterr()
+    assert run(db, "print", "2001", "2002", "--printer", "Rollo") == 1
+    err = capsys.readouterr().err
+    assert "did not answer" in err
+    assert "Still to print (not marked shipped): 2001, 2002." in err
+    assert run(db, "print", "2001", "--printer", "Nope") == 1
+    assert "no printer named 'Nope' (printers: Rollo)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("zpl", b"^XA"), ("tspl", b"SIZE 101.6 mm,152.4 mm"), ("escpos", b"\x1b@")])
+def test_label_writes_printer_language_to_a_file(tmp_path: Path, fmt: str, start: bytes) -> None:
+    db = tmp_path / "cache.sqlite"
+    csv_file = tmp_path / "orders.csv"
+    csv_file.write_text(ORDERS, encoding="utf-8")
+    assert run(db, "import-csv", str(csv_file)) == 0
+    out = tmp_path / f"labels.{fmt}"
+    assert run(db, "label", "2001", "2002", "--format", fmt, "--dpi", "203", "--out", str(out)) == 0
+    data = out.read_bytes()
+    assert data.startswith(start)
+    assert data.count(start) == 2  # one job per order, one after the other

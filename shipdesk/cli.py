@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
 from shipdesk.cache import Cache, CacheError, open_cache
 from shipdesk.cache.order_json import order_to_dict
-from shipdesk.cache.orders import OrderQuery, StoredOrder, find_by_number, load_orders
+from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import origin_address, set_origin_address
 from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
+from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
+from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, utc_now
@@ -33,10 +35,6 @@ from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_lis
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csvfile import CsvFileError
-
-
-class UsageError(Exception):
-    """A command line that names something that is not there; shown as one line, exit 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--preview", action="store_true", help="only write the PDF; record no shipment")
 
     add_printer_commands(commands)
+    add_bought_label_commands(commands)
 
     slips = commands.add_parser("slips", help="write packing slips for orders (PDF for sheets, ESC/POS for receipts)")
     slips.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
@@ -142,6 +141,8 @@ def _run_command(cache: Cache, args: argparse.Namespace) -> int:
         return handled
     command: str = args.command
     handled = run_printer_command(cache, args)
+    if handled is None:
+        handled = run_bought_label_command(cache, args)
     if handled is not None:
         return handled
     if command == "print":
@@ -197,22 +198,12 @@ def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
     return 0
 
 
-def _one_order(cache: Cache, order_number: str, store: str | None) -> StoredOrder:
-    matches = [entry for entry in find_by_number(cache, order_number) if store is None or entry.order.store == store]
-    if not matches:
-        raise UsageError(f"no order {order_number} in the cache" + (f" for store {store}" if store else ""))
-    if len(matches) > 1:
-        names = ", ".join(entry.order.store for entry in matches)
-        raise UsageError(f"order {order_number} is in several stores ({names}); say which with --store")
-    return matches[0]
-
-
 def _print_label(cache: Cache, args: argparse.Namespace) -> int:
     if args.tracking and len(args.order_numbers) > 1:
         raise UsageError("--tracking is one order's tracking number; give one order number with it")
     if args.format == "png" and len(args.order_numbers) > 1:
         raise UsageError("a PNG holds one label; give one order number, or use --format pdf")
-    order_ids = [_one_order(cache, number, args.store).id for number in args.order_numbers]
+    order_ids = [one_order(cache, number, args.store).id for number in args.order_numbers]
     choice = ShippingChoice(args.carrier, args.service, "", LabelSize(args.size), args.tracking)
     if args.format == "pdf":
         result = print_labels(cache, order_ids, choice, printer=FilePrinter(args.out), record=not args.preview)
@@ -242,7 +233,7 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
     profile = get_printer(cache, args.printer) if args.printer else default_printer_profile(cache)
     if profile is None:
         raise UsageError("no printer is set up; add one with `shipdesk printers add`, or name one with --printer")
-    stored = [_one_order(cache, number, args.store) for number in args.order_numbers]
+    stored = [one_order(cache, number, args.store) for number in args.order_numbers]
     choice = ShippingChoice(
         args.carrier or OWN_COURIER, args.service or STANDARD_SERVICE, "", tracking_number=args.tracking
     )
@@ -260,7 +251,7 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _slips(cache: Cache, args: argparse.Namespace) -> int:
-    orders = [_one_order(cache, number, args.store).order for number in args.order_numbers]
+    orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
     if args.format == "pdf":
         data = render_packing_slips_pdf(orders, sheet=args.sheet)
     else:
@@ -271,7 +262,7 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
-    orders = [_one_order(cache, number, args.store).order for number in args.order_numbers]
+    orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
     lines = pick_lines(orders)
     title = f"Pick list — {len(orders)} orders, {utc_now().astimezone():%Y-%m-%d %H:%M}"
     FilePrinter(args.out).print_bytes(render_pick_list_pdf(lines, title=title, sheet=args.sheet))
@@ -280,7 +271,7 @@ def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _ship(cache: Cache, args: argparse.Namespace) -> int:
-    stored = _one_order(cache, args.order_number, args.store)
+    stored = one_order(cache, args.order_number, args.store)
     if stored.order.status is OrderStatus.SHIPPED:
         raise UsageError(f"order {args.order_number} is already shipped")
     if stored.order.status is OrderStatus.CANCELLED:

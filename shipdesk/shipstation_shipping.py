@@ -29,14 +29,16 @@ _log = logging.getLogger(__name__)
 
 
 class PdfPrinter(Protocol):
-    def print_pdf(self, data: bytes, name_hint: str) -> Path: ...
+    """Where a bought label goes: a folder (returns the file) or a printer (returns its name)."""
+
+    def print_pdf(self, data: bytes, name_hint: str) -> Path | str: ...
 
 
 @dataclass(frozen=True, slots=True)
 class LabelPurchase:
     order_number: str
     shipment: Shipment
-    printed_to: Path | None
+    printed_to: Path | str | None
     print_error: str = ""  # the label is bought and kept; only printing failed, so print it again
 
 
@@ -78,7 +80,7 @@ def create_label(
     return _print(order.order_number, bought.shipment, bought.pdf, printer)
 
 
-def print_label_again(cache: Cache, order_id: int, printer: PdfPrinter) -> Path:
+def print_label_again(cache: Cache, order_id: int, printer: PdfPrinter) -> Path | str:
     """Print the kept PDF of the order's bought label; raises LookupError when none was kept."""
     stored = get_order(cache, order_id)
     pdf = label_pdf(cache, order_id)

@@ -1,0 +1,156 @@
+"""The `shipdesk buy-label` and `shipdesk reprint-label` commands: labels bought from ShipStation for its orders.
+
+A bought label is paid for, so it is recorded and kept at once; only then is it printed, and printed again on demand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import string
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from shipdesk.cache import Cache
+from shipdesk.cache.printers import default_printer_profile, get_printer
+from shipdesk.cache.stores import get_store
+from shipdesk.cli_lookup import UsageError, one_order
+from shipdesk.domain import Dimensions, Weight, parse_length_unit, parse_weight_unit
+from shipdesk.label_batch import default_printer
+from shipdesk.label_printer import ProfilePdfPrinter
+from shipdesk.printing.folder_printer import FolderPrinter
+from shipdesk.shipping.shipstation_labels import CONFIRMATIONS, LabelError, LabelRequest, ShipStationLabelProvider
+from shipdesk.shipstation_shipping import PdfPrinter, create_label, print_label_again
+from shipdesk.upstream.credentials import CredentialsError
+from shipdesk.upstream.shipstation_connector import KIND, client_for_store
+
+
+def add_bought_label_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    buy = commands.add_parser(
+        "buy-label",
+        help="buy a ShipStation order's label, record the shipment and print the label",
+        description="Carrier, service and package codes are the account's: see `shipdesk stores catalog STORE`.",
+    )
+    buy.add_argument("order_number", metavar="ORDER_NUMBER")
+    buy.add_argument("--carrier", required=True, help="carrier code, e.g. stamps_com, ups, fedex")
+    buy.add_argument("--service", required=True, help="service code, e.g. usps_priority_mail")
+    buy.add_argument("--package", default="package", help="package code (default: package)")
+    buy.add_argument("--weight", help='parcel weight such as "2 lb" or "12oz" (default: the order\'s own)')
+    buy.add_argument("--dimensions", help='length×width×height such as "7x5x6.5 in"')
+    buy.add_argument("--confirmation", choices=CONFIRMATIONS)
+    buy.add_argument("--insure", help="insured value in the order's currency")
+    buy.add_argument("--ship-date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    buy.add_argument("--test-label", action="store_true", help="a test label from ShipStation: nothing is charged")
+    _add_destination(buy)
+
+    again = commands.add_parser("reprint-label", help="print the kept label of an order bought from ShipStation")
+    again.add_argument("order_number", metavar="ORDER_NUMBER")
+    _add_destination(again)
+
+
+def _add_destination(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", help="the store, when two stores share an order number")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--printer", help="a printer profile (default: the default printer, else the label folder)")
+    where.add_argument("--out", type=Path, help="a folder to write the label PDF into")
+
+
+def run_bought_label_command(cache: Cache, args: argparse.Namespace) -> int | None:
+    """Run `buy-label` or `reprint-label`; None for any other command."""
+    if args.command == "buy-label":
+        return _buy(cache, args)
+    if args.command == "reprint-label":
+        return _reprint(cache, args)
+    return None
+
+
+def _buy(cache: Cache, args: argparse.Namespace) -> int:
+    stored = one_order(cache, args.order_number, args.store)
+    store = get_store(cache, stored.order.store)
+    if store is None or store.kind != KIND:
+        raise UsageError(
+            f"order {args.order_number} is not from a ShipStation store; print a label with `shipdesk label` instead"
+        )
+    request = LabelRequest(
+        carrier_code=args.carrier,
+        service_code=args.service,
+        package_code=args.package or None,
+        confirmation=args.confirmation,
+        weight=_weight(args.weight),
+        dimensions=_dimensions(args.dimensions),
+        insured_value=_money(args.insure),
+        ship_date=args.ship_date,
+        test_label=args.test_label,
+    )
+    printer = _printer(cache, args)
+    try:
+        with client_for_store(store) as client:
+            purchase = create_label(cache, stored.id, request, ShipStationLabelProvider(client), printer)
+    except (LabelError, CredentialsError) as error:
+        print(f"shipdesk: {error}", file=sys.stderr)
+        return 1
+    shipment = purchase.shipment
+    print(
+        f"Bought the label of order {purchase.order_number}: {shipment.carrier} {shipment.service}, "
+        f"tracking number {shipment.tracking_number}, cost {shipment.cost}."
+    )
+    if purchase.print_error:
+        print(f"shipdesk: not printed: {purchase.print_error} (shipdesk reprint-label {purchase.order_number})")
+        return 1
+    print(f"Printed to {purchase.printed_to}.")
+    return 0
+
+
+def _reprint(cache: Cache, args: argparse.Namespace) -> int:
+    stored = one_order(cache, args.order_number, args.store)
+    try:
+        where = print_label_again(cache, stored.id, _printer(cache, args))
+    except LookupError as error:
+        raise UsageError(f"order {args.order_number}: {error.args[0]}") from None
+    print(f"Printed the label of order {args.order_number} to {where}.")
+    return 0
+
+
+def _printer(cache: Cache, args: argparse.Namespace) -> PdfPrinter:
+    if args.out:
+        return FolderPrinter(args.out)
+    profile = get_printer(cache, args.printer) if args.printer else default_printer_profile(cache)
+    return ProfilePdfPrinter(profile) if profile is not None else default_printer(cache)
+
+
+def _weight(text: str | None) -> Weight | None:
+    if not text:
+        return None
+    number, unit = _split_unit(text)
+    try:
+        return Weight(Decimal(number), parse_weight_unit(unit))
+    except (ValueError, InvalidOperation):
+        raise UsageError(f'--weight {text}: write it as "2 lb" or "12oz"') from None
+
+
+def _dimensions(text: str | None) -> Dimensions | None:
+    if not text:
+        return None
+    sizes, unit = _split_unit(text.replace("×", "x"))
+    try:
+        length, width, height = (Decimal(part) for part in sizes.split("x"))
+        return Dimensions(length, width, height, parse_length_unit(unit))
+    except (ValueError, InvalidOperation):
+        raise UsageError(f'--dimensions {text}: write them as "7x5x6.5 in"') from None
+
+
+def _split_unit(text: str) -> tuple[str, str]:
+    """ "7x5x6.5 in" → ("7x5x6.5", "in"); "12oz" → ("12", "oz")."""
+    compact = text.strip().replace(" ", "")
+    unit_starts = len(compact.rstrip(string.ascii_letters))
+    return compact[:unit_starts], compact[unit_starts:]
+
+
+def _money(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise UsageError(f"--insure {text}: write the insured value as a number such as 150 or 89.95") from None

@@ -1,0 +1,171 @@
+"""`shipdesk buy-label` and `reprint-label` against a fake ShipStation: the label is bought with the packer's
+choices, recorded at once, kept, and printed as a PDF or in a thermal printer's language whose barcode scans."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from shipdesk.cache import open_cache
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.shipments import latest_shipment, outbox_count
+from shipdesk.cli import main
+from shipdesk.domain import OrderStatus, utc_now
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.raw_printer import Listener
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import shipstation_order
+from tests.printing.scanning import zbar_scan
+from tests.printing.test_tspl import parse, rebuild
+
+FEDEX = ["--carrier", "fedex", "--service", "fedex_2day", "--package", "package"]
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        for order_id in (1, 2):
+            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
+            server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path: Path, fake: FakeShipStation, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache with ShipStation store Main connected and synced: orders W-1 and W-2 wait for shipment."""
+    path = tmp_path / "cache.sqlite"
+    monkeypatch.setenv("SHIPDESK_API_SECRET", fake.api_secret)
+    add = ["stores", "add", "shipstation", "--name", "Main", "--api-key", fake.api_key, "--base-url", fake.base_url]
+    assert run(path, *add) == 0
+    assert run(path, "sync") == 0
+    return path
+
+
+@pytest.fixture
+def printer() -> Iterator[Listener]:
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def scan_pdf(pdf: Path, folder: Path) -> list[str]:
+    subprocess.run(["pdftoppm", "-r", "203", "-png", str(pdf), str(folder / "page")], check=True)
+    return [value for page in sorted(folder.glob("page*.png")) for value in zbar_scan(Image.open(page))]
+
+
+def test_a_bought_label_is_recorded_kept_and_written_as_a_pdf_that_scans(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    out = tmp_path / "labels"
+
+    code = run(db, "buy-label", "W-1", *FEDEX, "--weight", "2 lb", "--dimensions", "7x5x6.5 in", "--out", str(out))
+
+    assert code == 0, capsys.readouterr().err
+    (bought,) = fake.labels
+    assert (bought["carrierCode"], bought["serviceCode"], bought["packageCode"]) == ("fedex", "fedex_2day", "package")
+    assert bought["weight"] == {"value": 2, "units": "pounds"}
+    assert (bought["dimensions"]["height"], bought["dimensions"]["units"]) == (6.5, "inches")
+    printed = capsys.readouterr().out
+    assert f"tracking number {bought['trackingNumber']}" in printed
+    (pdf,) = out.glob("*.pdf")
+    assert scan_pdf(pdf, tmp_path) == [bought["trackingNumber"]]
+    cache = open_cache(db)
+    (stored,) = find_by_number(cache, "W-1")
+    shipment = latest_shipment(cache, stored.id)
+    assert stored.order.status is OrderStatus.SHIPPED
+    assert shipment is not None and shipment.tracking_number == bought["trackingNumber"]
+    assert outbox_count(cache) == 0  # ShipStation has the order as shipped from the purchase on
+    cache.close()
+
+
+def test_a_bought_label_goes_to_a_thermal_printer_in_its_language_and_scans(
+    db: Path, fake: FakeShipStation, printer: Listener
+) -> None:
+    uri = f"tcp://127.0.0.1:{printer.port}"
+    assert run(db, "printers", "add", "Rollo", "--language", "tspl", "--uri", uri, "--dpi", "203", "--default") == 0
+
+    assert run(db, "buy-label", "W-2", *FEDEX, "--weight", "12oz") == 0
+
+    printer.close()
+    (job,) = printer.jobs
+    label = rebuild(parse(job))
+    assert label.size == (816, 1218)  # 4×6 in at 203 dpi, rows in whole bytes
+    assert zbar_scan(label) == [fake.labels[0]["trackingNumber"]]
+
+
+def test_a_label_bought_but_not_printed_is_kept_and_reprints(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dead = "tcp://127.0.0.1:9"  # nothing listens on the discard port here
+    assert run(db, "printers", "add", "Zebra", "--language", "zpl", "--uri", dead) == 0
+    capsys.readouterr()
+
+    assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "1 lb", "--printer", "Zebra") == 1
+    said = capsys.readouterr().out
+    assert "Bought the label of order W-1" in said and "shipdesk reprint-label W-1" in said
+
+    assert run(db, "reprint-label", "W-1", "--out", str(tmp_path / "again")) == 0
+    (pdf,) = (tmp_path / "again").glob("*.pdf")
+    assert scan_pdf(pdf, tmp_path) == [fake.labels[0]["trackingNumber"]]
+    assert len(fake.labels) == 1  # printed again, not bought again
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--weight", "heavy"], '--weight heavy: write it as "2 lb" or "12oz"'),
+        (["--weight", "2 stone"], '--weight 2 stone: write it as "2 lb" or "12oz"'),
+        (["--weight", "1 lb", "--dimensions", "7x5 in"], '--dimensions 7x5 in: write them as "7x5x6.5 in"'),
+        (["--weight", "1 lb", "--insure", "lots"], "--insure lots: write the insured value as a number"),
+    ],
+)
+def test_choices_that_cannot_be_read_are_refused_before_anything_is_bought(
+    db: Path, fake: FakeShipStation, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+
+    assert run(db, "buy-label", "W-1", *FEDEX, *extra) == 1
+
+    assert message in capsys.readouterr().err
+    assert fake.labels == []
+
+
+def test_shipstations_refusal_is_shown_and_nothing_is_recorded(
+    db: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+
+    assert run(db, "buy-label", "W-1", "--carrier", "fedex", "--service", "teleport", "--weight", "1 lb") == 1
+
+    assert "Invalid serviceCode 'teleport'" in capsys.readouterr().err
+    cache = open_cache(db)
+    (stored,) = find_by_number(cache, "W-1")
+    assert stored.order.status is not OrderStatus.SHIPPED and latest_shipment(cache, stored.id) is None
+    cache.close()
+
+
+def test_an_order_from_a_csv_store_is_sent_to_the_own_label_command(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "orders.csv"
+    csv.write_text(
+        "Order #,Order Date,Recipient,Address 1,City,State,Postal Code,Country,SKU,Item Name,Quantity\n"
+        "C-1,2026-11-01 10:00:00,Zoë Ørsted,1 Main St,Austin,TX,78701,US,MUG,Mug,1\n",
+        encoding="utf-8",
+    )
+    assert run(db, "import-csv", str(csv)) == 0
+    capsys.readouterr()
+
+    assert run(db, "buy-label", "C-1", *FEDEX) == 1
+
+    assert "is not from a ShipStation store" in capsys.readouterr().err

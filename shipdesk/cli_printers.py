@@ -97,7 +97,7 @@ def run_printer_command(cache: Cache, args: argparse.Namespace) -> int | None:
         return 0
     if action == "test":
         profile = get_printer(cache, args.name)
-        open_device(profile.uri).send(test_job(cache, profile))
+        open_device(profile.uri, language=profile.language).send(test_job(cache, profile))
         print(f"Sent a test {'slip' if profile.media in ('58mm', '80mm') else 'label'} to {profile.name}.")
         return 0
     remove_printer(cache, args.name)

@@ -206,7 +206,7 @@ def print_labels_to_printer(
     prepared = _prepare(cache, order_ids, choice, now or utc_now(), result)
     if not prepared:
         return result
-    target = device or open_device(profile.uri)
+    target = device or open_device(profile.uri, language=profile.language)
     tuning = PrintTuning(profile.darkness, profile.speed)
     total = len(prepared)
     stop = cancel or threading.Event()

@@ -29,7 +29,7 @@ class ProfilePdfPrinter:
             jobs = list(render_provider_pdf(data, profile.language, profile.dpi, size, tuning=tuning))
         except ValueError as error:
             raise PrinterError(f"The label {name_hint} could not be read: {error}") from None
-        device = self._device or open_device(profile.uri)
+        device = self._device or open_device(profile.uri, language=profile.language)
         for job in jobs:
             device.send(job)
         return f"{profile.name} ({device.name})"

@@ -11,7 +11,7 @@ import importlib
 import os
 import secrets
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,9 +20,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from shipdesk.printing.cups_queue import CupsQueue
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import os_error_reason, write_file_whole
+from shipdesk.printing.printer_status import STATUS_QUERIES, answer_complete, status_problem
 
 RAW_PORT = 9100
 TIMEOUT = 10.0  # seconds to connect, and for each write to make progress
+STATUS_WAIT = 0.5  # seconds a printer gets to answer a status query before it is taken as one that never answers
 CLOSE_WAIT = 2.0  # seconds a printer gets to close after the last byte: a reset then means it dropped the job
 SCHEMES = ("file", "tcp", "usb", "serial", "cups")
 
@@ -36,8 +38,10 @@ class Device(Protocol):
     def send(self, job: bytes) -> None: ...
 
 
-def open_device(uri: str, timeout: float = TIMEOUT) -> Device:
+def open_device(uri: str, timeout: float = TIMEOUT, language: str = "") -> Device:
     """The device a connection URI names, e.g. tcp://192.168.1.50:9100 or serial:///dev/ttyUSB0?baudrate=9600.
+
+    With the printer's `language`, a raw TCP printer is asked before each job whether it can print.
 
     Raises PrinterError when the URI is not one shipdesk can use or its driver package is not installed.
     """
@@ -52,7 +56,7 @@ def open_device(uri: str, timeout: float = TIMEOUT) -> Device:
             port = parts.port or RAW_PORT
         except ValueError:
             raise PrinterError(f"The printer address {uri} has a port that is not a number from 1 to 65535") from None
-        return TcpDevice(parts.hostname, port, timeout)
+        return TcpDevice(parts.hostname, port, timeout, language)
     if parts.scheme == "serial":
         return SerialDevice(unquote(parts.path), int(query.get("baudrate", "9600")), timeout)
     if parts.scheme == "usb":
@@ -112,9 +116,14 @@ def _socket_reason(error: OSError) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TcpDevice:
+    """A raw port-9100 printer. With `status_language` it is asked whether it can print before each job."""
+
     host: str
     port: int = RAW_PORT
     timeout: float = TIMEOUT
+    status_language: str = ""
+    # Set once the printer left a status query unanswered: it is not asked again, so jobs are not slowed.
+    _silent: set[str] = field(default_factory=set, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -130,6 +139,7 @@ class TcpDevice:
         except OSError as error:
             raise PrinterError(f"The printer at {self.name} did not answer ({_socket_reason(error)})") from error
         with connection:
+            self._check_status(connection)
             try:
                 connection.sendall(job)
                 connection.shutdown(socket.SHUT_WR)
@@ -143,6 +153,34 @@ class TcpDevice:
                     f"The printer at {self.name} stopped taking the job part-way ({_socket_reason(error)})"
                 ) from error
             self._wait_for_close(connection)
+
+    def _check_status(self, connection: socket.socket) -> None:
+        """Raise PrinterError when the printer says it cannot print (out of labels, head open); before any byte."""
+        language = self.status_language
+        query = STATUS_QUERIES.get(language)
+        if query is None or language in self._silent:
+            return
+        answer = b""
+        try:
+            connection.sendall(query)
+            connection.settimeout(min(self.timeout, STATUS_WAIT))
+            while not answer_complete(language, answer):
+                chunk = connection.recv(256)
+                if not chunk:
+                    break
+                answer += chunk
+        except TimeoutError:
+            pass
+        except OSError as error:
+            raise PrinterError(f"The printer at {self.name} did not take the job ({_socket_reason(error)})") from error
+        finally:
+            connection.settimeout(self.timeout)
+        if not answer_complete(language, answer):
+            self._silent.add(language)
+            return
+        problem = status_problem(language, answer)
+        if problem:
+            raise PrinterError(f"The printer at {self.name} cannot print: {problem}")
 
     def _wait_for_close(self, connection: socket.socket) -> None:
         connection.settimeout(min(self.timeout, CLOSE_WAIT))

@@ -21,11 +21,12 @@ from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import origin_address, set_origin_address
 from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
+from shipdesk.cache.thumbnails import cached_thumbnails, keep_thumbnails, urls_to_fetch
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
-from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, utc_now
+from shipdesk.domain import Address, LabelSize, Order, OrderStatus, Shipment, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
@@ -35,6 +36,7 @@ from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_lis
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csvfile import CsvFileError
+from shipdesk.upstream.item_images import fetch_thumbnails
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     slips.add_argument("--sheet", choices=["letter", "a4"], default="letter", help="paper for PDF slips")
     slips.add_argument("--media", choices=["80mm", "58mm"], default="80mm", help="receipt paper for ESC/POS slips")
     slips.add_argument("--store", help="the store, when two stores share an order number")
+    slips.add_argument("--offline", action="store_true", help="use only item images fetched before")
 
     picks = commands.add_parser("pick-list", help="write the pick list of a batch of orders as PDF")
     picks.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
@@ -253,12 +256,20 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
 def _slips(cache: Cache, args: argparse.Namespace) -> int:
     orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
     if args.format == "pdf":
-        data = render_packing_slips_pdf(orders, sheet=args.sheet)
+        data = render_packing_slips_pdf(orders, sheet=args.sheet, thumbnails=_item_thumbnails(cache, orders, args))
     else:
         data = render_packing_slips_escpos(orders, media=args.media)
     FilePrinter(args.out).print_bytes(data)
     print(f"Wrote {len(orders)} packing slips to {args.out}.")
     return 0
+
+
+def _item_thumbnails(cache: Cache, orders: list[Order], args: argparse.Namespace) -> dict[str, bytes]:
+    urls = [item.image_url for order in orders for item in order.items if item.image_url]
+    missing = [] if args.offline else urls_to_fetch(cache, urls)
+    if missing:
+        keep_thumbnails(cache, fetch_thumbnails(missing))
+    return cached_thumbnails(cache, urls)
 
 
 def _pick_list(cache: Cache, args: argparse.Namespace) -> int:

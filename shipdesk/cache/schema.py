@@ -143,4 +143,23 @@ def _printer_profiles(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_tables, _v2_search, _v3_stores, _printer_profiles]
+def _item_thumbnails(db: sqlite_utils.Database) -> None:
+    # data is empty for an image that could not be fetched, so it is not asked for again at every slip.
+    db.executescript(
+        """
+        CREATE TABLE thumbnails (
+            url TEXT PRIMARY KEY,
+            data BLOB NOT NULL,
+            fetched_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_tables,
+    _v2_search,
+    _v3_stores,
+    _printer_profiles,
+    _item_thumbnails,
+]

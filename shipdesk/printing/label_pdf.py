@@ -10,7 +10,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -18,6 +17,8 @@ from reportlab.pdfgen.canvas import Canvas
 from shipdesk.domain import Address, LabelSize
 from shipdesk.printing.fonts import LabelFonts, label_fonts
 from shipdesk.printing.label_content import ShippingLabel
+from shipdesk.printing.layout import BarcodeKind
+from shipdesk.printing.symbols import LinearSymbol, linear_symbol
 
 MM = 72 / 25.4
 MARGIN = 3 * MM  # thermal media drifts about 1 mm sideways; keep ink well away from the edge
@@ -143,33 +144,15 @@ def _wrap_words(words: list[str], font: str, size: float, width: float) -> list[
 # ----------------------------------------------------------------------------- Code 128 on printer dots
 
 
-@dataclass(frozen=True, slots=True)
-class Code128Bars:
-    """A Code 128 symbol as bars: (first module, width in modules) each, and its width in modules."""
-
-    bars: tuple[tuple[int, int], ...]
-    modules: int
-
-
-def code128_bars(value: str) -> Code128Bars:
-    """The bars that encode exactly `value`; reportlab picks code set C for runs of digits."""
-    if not value or any(not 32 <= ord(char) <= 126 for char in value):
+def code128_bars(value: str) -> LinearSymbol:
+    """The bars that encode exactly the tracking number `value`; reportlab picks code set C for runs of digits."""
+    try:
+        return linear_symbol(value, BarcodeKind.CODE128)
+    except ValueError:
         raise ValueError(
             f"The tracking number {value!r} cannot be printed as a Code 128 barcode: "
             "use ASCII letters, digits and punctuation only."
-        )
-    symbol = Code128(value, quiet=0)
-    symbol.validate()
-    symbol.encode()
-    # reportlab writes a bar as an upper-case and a space as a lower-case letter: A = 1 module, D = 4.
-    bars: list[tuple[int, int]] = []
-    position = 0
-    for element in symbol.decompose():
-        modules = ord(element.lower()) - ord("a") + 1
-        if element.isupper():
-            bars.append((position, modules))
-        position += modules
-    return Code128Bars(tuple(bars), position)
+        ) from None
 
 
 def module_dots(modules: int, dpi: int, media_width: float) -> int:

@@ -1,6 +1,7 @@
 """Sync figures: orders parsed and upserted a second, a 10,000-order first sync's requests, and the push rate.
 
 Run: .venv/bin/python bench/bench_sync.py [--orders N] [--sync-orders N] [--pushes N] [--window S] [--push-window S]
+                                          [--only parse|sync|push]
 """
 
 from __future__ import annotations
@@ -192,13 +193,19 @@ def main() -> None:
         help="the fake's window for the push figure; ShipStation's Reset is in whole seconds, which costs a scaled "
         "window far more than the real one, so the default is the real 60 s (about two minutes)",
     )
+    parser.add_argument(
+        "--only", choices=("parse", "sync", "push"), help="run one figure: parse + upsert, first sync, or push"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         machine_speed()
-        bench_parse_and_upsert(folder, args.orders)
-        bench_first_sync(folder, args.sync_orders, args.window)
-        bench_push(folder, args.pushes, args.push_window)
+        if args.only in (None, "parse"):
+            bench_parse_and_upsert(folder, args.orders)
+        if args.only in (None, "sync"):
+            bench_first_sync(folder, args.sync_orders, args.window)
+        if args.only in (None, "push"):
+            bench_push(folder, args.pushes, args.push_window)
 
 
 if __name__ == "__main__":

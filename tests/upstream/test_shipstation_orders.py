@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 from shipdesk.domain import OrderStatus, Weight, WeightUnit
-from shipdesk.upstream.shipstation_orders import OrderDataError, parse_order, parse_orders, parse_pacific_datetime
+from shipdesk.upstream.shipstation_orders import (
+    PACIFIC,
+    OrderDataError,
+    parse_order,
+    parse_orders,
+    parse_pacific_datetime,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "research" / "samples" / "shipstation-v1-api"
 
@@ -185,6 +191,15 @@ def test_a_weight_in_an_unknown_unit_is_a_problem(domestic: dict[str, Any]) -> N
         parse_order(domestic, "White House")
 
 
+def test_a_weight_keeps_the_digits_it_was_sent_with(domestic: dict[str, Any]) -> None:
+    weights = []
+    for value in (24, Decimal("24.0"), 24.0, 24, "24.00"):
+        domestic["weight"] = {"value": value, "units": "ounces"}
+        weights.append(parse_order(domestic, "White House").declared_weight)
+
+    assert [str(weight.value) for weight in weights if weight] == ["24", "24.0", "24.0", "24", "24.00"]
+
+
 def test_an_order_without_a_weight_has_none(domestic: dict[str, Any]) -> None:
     domestic["weight"] = None
     domestic["items"][0]["weight"] = {"value": 0, "units": "ounces"}
@@ -227,6 +242,16 @@ def test_a_malformed_order_is_a_problem_line_and_the_rest_of_the_page_is_read(do
         ({"items": {"sku": "ABC123"}}, "items is not a list"),
         ({"shipTo": "1600 Pennsylvania Ave"}, "shipTo is not a JSON object"),
         ({"orderTotal": "lots"}, "orderTotal 'lots' is not a number"),
+        ({"orderTotal": [1]}, "orderTotal [1] is not a number"),
+        ({"orderTotal": [0, [1], 0]}, "orderTotal [0, [1], 0] is not a number"),
+        (
+            {"orderDate": "9999-12-31T23:59:59.0000000"},
+            "orderDate '9999-12-31T23:59:59.0000000' is not a date and time",
+        ),
+        (
+            {"orderDate": "2015-02-30T08:00:00.0000000"},
+            "orderDate '2015-02-30T08:00:00.0000000' is not a date and time",
+        ),
     ],
 )
 def test_each_kind_of_malformed_order_names_what_is_wrong(
@@ -270,6 +295,45 @@ def test_shipstation_timestamps_are_pacific_time_read_as_utc(text: str, utc: dat
 
     assert parsed == utc
     assert parsed.utcoffset() is not None and parsed.utcoffset() == utc.utcoffset()
+
+
+def every_hour_of(year: int) -> list[datetime]:
+    start = datetime(year, 1, 1)
+    hours = (datetime(year + 1, 1, 1) - start) // timedelta(hours=1)
+    return [start + timedelta(hours=hour) for hour in range(hours)]
+
+
+@pytest.mark.parametrize("year", [2015, 2026])
+def test_every_wall_time_of_a_year_with_both_dst_changes_reads_as_zoneinfo_reads_it(year: int) -> None:
+    # The API's own shape ("…27.0000000") takes a quicker way than other texts; it must agree with zoneinfo at the
+    # start, the middle and the last instant of every hour, the spring gap and the repeated autumn hour included.
+    for hour in every_hour_of(year):
+        for wall in (
+            hour,
+            hour.replace(minute=30, second=15, microsecond=123456),
+            hour.replace(minute=59, second=59, microsecond=999999),
+        ):
+            text = wall.strftime("%Y-%m-%dT%H:%M:%S.%f") + "7"
+            expected = wall.replace(tzinfo=PACIFIC).astimezone(UTC)  # fold=0: the first of a repeated time
+
+            parsed = parse_pacific_datetime(text)
+
+            assert (parsed, parsed.tzinfo) == (expected, UTC), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1883-11-18T12:00:00.0000000",  # noon of the day the railways' Pacific time replaced local mean time
+        "1883-11-18T12:07:01.0000000",
+        "1883-11-18T12:30:00.0000000",
+        "1883-11-18T11:59:59.9999999",
+    ],
+)
+def test_an_hour_in_which_the_offset_changes_off_the_hour_reads_as_zoneinfo_reads_it(text: str) -> None:
+    wall = datetime.fromisoformat(text[:26])
+
+    assert parse_pacific_datetime(text) == wall.replace(tzinfo=PACIFIC).astimezone(UTC)
 
 
 def test_a_timestamp_that_is_not_one_is_refused() -> None:

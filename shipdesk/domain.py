@@ -6,7 +6,7 @@ Pure dataclasses and rules with no I/O and no Qt, so every other layer can build
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
@@ -114,6 +114,13 @@ class Weight:
     def grams(self) -> Fraction:
         exact = self._exact_grams()
         return Fraction(exact) if exact is not None else Fraction(self.value) * _GRAMS_PER[self.unit]
+
+    @property
+    def float_grams(self) -> float:
+        """The grams as the nearest float, for a column to sort on; as float(self.grams), without the Fraction."""
+        exact = self._exact_grams()
+        # float() of a Decimal and of a Fraction both round the exact value correctly, so they agree.
+        return float(exact) if exact is not None else float(self.grams)
 
     def _exact_grams(self) -> Decimal | None:
         """The grams as an exact Decimal, or None when that would not be exact (or is not a number)."""
@@ -227,6 +234,9 @@ class Address:
         ]
 
 
+_NO_ADDRESS = Address()
+
+
 @dataclass(frozen=True, slots=True)
 class ItemOption:
     name: str
@@ -263,8 +273,9 @@ class Order:
     ship_by_date: datetime | None = None
     customer_email: str = ""
     customer_phone: str = ""
-    bill_to: Address = field(default_factory=Address)
-    ship_to: Address = field(default_factory=Address)
+    # One shared blank address: it is frozen, and a new one for every order cost a tenth of building an order.
+    bill_to: Address = _NO_ADDRESS
+    ship_to: Address = _NO_ADDRESS
     items: tuple[Item, ...] = ()
     currency: str = "USD"
     order_total: Decimal = Decimal(0)

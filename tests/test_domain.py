@@ -56,6 +56,19 @@ def test_weights_in_different_units_add_exactly() -> None:
     assert total.unit is WeightUnit.POUND
 
 
+@pytest.mark.parametrize(
+    "weight",
+    [
+        Weight(Decimal("10"), WeightUnit.OUNCE),
+        Weight(Decimal("2.2"), WeightUnit.POUND),
+        Weight(Decimal("0.1"), WeightUnit.KILOGRAM),
+        Weight(Decimal("0." + "3" * 99), WeightUnit.OUNCE),  # too many digits for exact decimal grams
+    ],
+)
+def test_the_grams_a_list_sorts_on_are_the_nearest_float_to_the_exact_grams(weight: Weight) -> None:
+    assert weight.float_grams == float(weight.grams)
+
+
 def test_an_inch_is_exactly_2_54_centimetres() -> None:
     box = Dimensions(Decimal(10), Decimal(5), Decimal("0.5"), LengthUnit.INCH)
     assert box.to(LengthUnit.CENTIMETRE) == Dimensions(

@@ -134,7 +134,7 @@ def _column_values(order: Order) -> tuple[object, ...]:
         bill_name,
         order.customer_email,
         order.item_count,
-        float(weight.grams) if weight is not None else None,
+        weight.float_grams if weight is not None else None,
         " ".join([item.sku for item in items if item.sku]),
         item_names,
         folded,

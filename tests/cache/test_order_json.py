@@ -1,0 +1,111 @@
+"""The JSON each cached order is kept as: the same text as before, and every old row still readable."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from shipdesk.cache.order_json import order_from_json, order_to_dict, order_to_json
+from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Weight, WeightUnit
+
+ORDER = Order(
+    store="Ørsted Shop",
+    upstream_id="A-17",
+    order_number="1017",
+    order_date=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+    status=OrderStatus.ON_HOLD,
+    modify_date=datetime(2026, 3, 2, 10, 0, 5, 120000, tzinfo=UTC),
+    customer_email="zoe@example.com",
+    customer_phone="+45 33 12 34 56",
+    bill_to=Address(
+        name="Zoë Kjær", street1="Nørregade 4", city="København", postal_code="1165", country="DK", residential=False
+    ),
+    ship_to=Address(
+        name='Zoë "Z" Kjær',
+        company="Kjær & Søn",
+        street1="Åboulevard 12",
+        street2="3. sal\ttv",
+        city="Aarhus",
+        postal_code="8000",
+        country="DK",
+        phone="+45 33 99",
+        email="zoe@example.com",
+        residential=True,
+    ),
+    items=(
+        Item(
+            "MUG-ENM",
+            "Enamel mug",
+            2,
+            Decimal("12.50"),
+            line_item_id="L1",
+            image_url="https://img.example/m.jpg",
+            weight=Weight(Decimal("10"), WeightUnit.OUNCE),
+            options=(ItemOption("Color", "Blue"),),
+            warehouse_location="A-03-2",
+        ),
+        Item("GIFT-25", "Gift card €25", 1, Decimal("25.00"), needs_shipping=False),
+        Item("", "Discount", 1, Decimal("-5.00"), adjustment=True),
+    ),
+    currency="DKK",
+    order_total=Decimal("1234.50"),
+    tax_amount=Decimal("246.90"),
+    shipping_paid=Decimal("0.00"),
+    requested_service="DHL Express Worldwide",
+    payment_method="card",
+    coupons=("SPRING", "VIP"),
+    discount_total=Decimal("5"),
+    gift=True,
+    gift_message="Til lykke!\nKnus",
+    customer_notes="Ring på — tak",
+    internal_notes="back\\slash",
+    custom_field1="x",
+    declared_weight=Weight(Decimal("1.250"), WeightUnit.KILOGRAM),
+    hold_reason="no ship-to address",
+)
+
+# ORDER as shipdesk 0.1 wrote it into the cache with the standard json module; cache files hold rows like it.
+STORED_BY_EARLIER_VERSIONS = (
+    '{"store":"Ørsted Shop","upstream_id":"A-17","order_number":"1017","order_date":"2026-03-01T09:30:00+00:00",'
+    '"modify_date":"2026-03-02T10:00:05.120000+00:00","ship_by_date":null,"status":"on_hold",'
+    '"bill_to":{"name":"Zoë Kjær","company":"","street1":"Nørregade 4","street2":"","street3":"",'
+    '"city":"København","state":"","postal_code":"1165","country":"DK","phone":"","email":"",'
+    '"residential":false},"ship_to":{"name":"Zoë \\"Z\\" Kjær","company":"Kjær & Søn","street1":"Åboulevard 12",'
+    '"street2":"3. sal\\ttv","street3":"","city":"Aarhus","state":"","postal_code":"8000","country":"DK",'
+    '"phone":"+45 33 99","email":"zoe@example.com","residential":true},"items":[{"sku":"MUG-ENM",'
+    '"name":"Enamel mug","quantity":2,"unit_price":"12.50","line_item_id":"L1",'
+    '"image_url":"https://img.example/m.jpg","weight":["10","oz"],"options":[["Color","Blue"]],'
+    '"warehouse_location":"A-03-2"},{"sku":"GIFT-25","name":"Gift card €25","quantity":1,"unit_price":"25.00",'
+    '"needs_shipping":false},{"sku":"","name":"Discount","quantity":1,"unit_price":"-5.00","adjustment":true}],'
+    '"coupons":["SPRING","VIP"],"gift":true,"declared_weight":["1.250","kg"],"customer_email":"zoe@example.com",'
+    '"customer_phone":"+45 33 12 34 56","currency":"DKK","requested_service":"DHL Express Worldwide",'
+    '"payment_method":"card","gift_message":"Til lykke!\\nKnus","customer_notes":"Ring på — tak",'
+    '"internal_notes":"back\\\\slash","custom_field1":"x","custom_field2":"","custom_field3":"",'
+    '"hold_reason":"no ship-to address","order_total":"1234.50","tax_amount":"246.90","shipping_paid":"0.00",'
+    '"discount_total":"5"}'
+)
+
+
+def test_an_order_stored_by_earlier_versions_reads_back_exactly() -> None:
+    read = order_from_json(STORED_BY_EARLIER_VERSIONS)
+
+    assert read == ORDER
+    assert repr(read) == repr(ORDER)  # "1.250 kg" and "12.50" as written, not just equal amounts
+
+
+def test_an_order_is_stored_as_the_same_text_as_before() -> None:
+    assert order_to_json(ORDER) == STORED_BY_EARLIER_VERSIONS
+    assert order_to_json(ORDER) == json.dumps(
+        order_to_dict(ORDER), ensure_ascii=False, separators=(",", ":"), default=str
+    )
+
+
+def test_an_order_with_a_quantity_beyond_64_bits_is_still_stored() -> None:
+    huge = replace(ORDER, items=(Item("GIFT-25", "Gift card", 10**20, Decimal("25.00"), needs_shipping=False),))
+
+    read = order_from_json(order_to_json(huge))
+
+    assert read.items[0].quantity == 10**20
+    assert repr(read) == repr(huge)

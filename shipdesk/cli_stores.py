@@ -19,14 +19,13 @@ from shipdesk.cache.outbox_schedule import drop_store_entries, store_outbox_coun
 from shipdesk.cache.stores import StoreExists, StoreRecord, add_store, get_store, list_stores, remove_store
 from shipdesk.cache.sync_state import end_first_sync
 from shipdesk.shipstation_shipping import refresh_choices, shipping_choices
-from shipdesk.upstream.connector import Connector
+from shipdesk.upstream.connectors import can_sync
 from shipdesk.upstream.credentials import CredentialsError, delete_secret, save_secret
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
-from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store, connector_for_store
-from shipdesk.upstream.sync import sync_store
+from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store
+from shipdesk.upstream.sync_stores import sync_stores, syncable_stores
 
 SECRET_VARIABLE = "SHIPDESK_API_SECRET"
-CSV_KIND = "csv"
 
 _log = logging.getLogger(__name__)
 
@@ -211,42 +210,25 @@ def _quoted(name: str) -> str:
 # ----------------------------------------------------------------------------- sync
 
 
-def open_connector(record: StoreRecord) -> Connector:
-    """The connector of a store record; raises StoreCommandError for a kind that has none yet."""
-    if record.kind == KIND:
-        try:
-            return connector_for_store(record)
-        except ValueError as error:
-            raise StoreCommandError(str(error)) from None
-    raise StoreCommandError(f"shipdesk cannot sync {record.kind} store {record.name} yet.")
-
-
 def _sync(cache: Cache, only: str | None) -> int:
     if only is not None:
         record = get_store(cache, only)
         if record is None:
             raise StoreCommandError(f"There is no store named {only}.")
+        if not can_sync(record):
+            print(f"Store {record.name} takes its orders from CSV files (shipdesk import-csv); nothing to sync.")
+            return 0
         records = [record]
     else:
-        records = [record for record in list_stores(cache) if record.kind != CSV_KIND]
+        records = syncable_stores(cache)
     if not records:
         print("No stores to sync; connect one with: shipdesk stores add shipstation --name NAME --api-key KEY")
         return 0
     failed = False
-    for record in records:
-        if record.kind == CSV_KIND:
-            print(f"Store {record.name} takes its orders from CSV files (shipdesk import-csv); nothing to sync.")
-            continue
-        try:
-            connector = open_connector(record)
-        except (StoreCommandError, CredentialsError) as error:
-            print(f"Store {record.name} not synced: {error}", file=sys.stderr)
-            failed = True
-            continue
-        try:
-            report = sync_store(cache, record.name, connector)
-        finally:
-            connector.close()
-        print("\n".join(report.summary_lines()))
-        failed = failed or bool(report.push.stopped or report.push.failed or (report.pull and report.pull.error))
+    for outcome in sync_stores(cache, records):
+        if outcome.report is None:
+            print("\n".join(outcome.summary_lines()), file=sys.stderr)
+        else:
+            print("\n".join(outcome.summary_lines()))
+        failed = failed or bool(outcome.problem)
     return 1 if failed else 0

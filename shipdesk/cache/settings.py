@@ -14,6 +14,7 @@ from shipdesk.domain import Address
 
 ORIGIN_ADDRESS = "origin_address"
 LABEL_FOLDER = "label_folder"
+LAST_LABEL_PRINTER = "last_label_printer"  # the printer profile name, "" for the PDF folder
 
 
 def get_setting(cache: Cache, key: str, default: Any = None) -> Any:

@@ -1,29 +1,29 @@
 """The main window: orders table with search and filters, the selected order's detail, and Print labels.
 
-It wires the widgets to the cache and the label batch; each widget owns its own part.
+It wires the widgets to the cache, the label batch and the background sync; each widget owns its own part.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import count_orders, get_order, stores
 from shipdesk.cache.shipments import outbox_count
-from shipdesk.label_batch import LabelBatchResult, print_labels
-from shipdesk.printing.errors import PrinterError
-from shipdesk.ui.messages import show_problem
 from shipdesk.ui.order_detail import OrderDetail
 from shipdesk.ui.order_filters import OrderFilters
 from shipdesk.ui.order_text import plural
 from shipdesk.ui.orders_model import OrdersModel
 from shipdesk.ui.orders_table import OrdersTable
-from shipdesk.ui.print_report import batch_summary, failure_lines
+from shipdesk.ui.print_batch import BatchPrinting
+from shipdesk.ui.sync_runner import SyncRunner, SyncStart
+from shipdesk.ui.sync_status import SyncStatus
+from shipdesk.ui.sync_text import BUSY
+from shipdesk.upstream.sync_stores import StoreSync
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ APP_TITLE = "shipdesk"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, cache: Cache, *, title_suffix: str = "") -> None:
+    def __init__(self, cache: Cache, *, title_suffix: str = "", sync_runner: SyncRunner | None = None) -> None:
         super().__init__()
         self.cache = cache
         self.setWindowTitle(f"{APP_TITLE} — {title_suffix}" if title_suffix else APP_TITLE)
@@ -41,6 +41,10 @@ class MainWindow(QMainWindow):
         self.detail = OrderDetail()
         self.shown_count = QLabel()
         self.outbox_count = QLabel()
+        self.sync_runner = sync_runner or SyncRunner(cache)
+        self.sync_runner.setParent(self)
+        self.sync_status = SyncStatus(cache, self.sync_runner)
+        self.batch_printing = BatchPrinting(self, cache, on_printed=self.model.reload)
         self._build_actions()
         self._build_layout()
 
@@ -49,6 +53,7 @@ class MainWindow(QMainWindow):
         selections.selectionChanged.connect(self._selection_changed)
         selections.currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._update_counts)
+        self.sync_runner.finished.connect(self._synced)
         self._update_counts()
         self._show_selected()
         self.resize(1440, 860)
@@ -60,10 +65,10 @@ class MainWindow(QMainWindow):
         self.print_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
         self.print_action.setStatusTip("Print a shipping label for each selected order and mark them shipped")
         self.print_action.triggered.connect(self.print_selected_labels)
-        self.reload_action = QAction("&Reload orders", self)
-        self.reload_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.reload_action.setStatusTip("Read the orders from the cache again")
-        self.reload_action.triggered.connect(self.reload)
+        self.sync_action = QAction("&Sync now", self)
+        self.sync_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.sync_action.setStatusTip("Send shipped updates to the stores, fetch new and changed orders, then reload")
+        self.sync_action.triggered.connect(self.sync_now)
         self.find_action = QAction("&Find orders", self)
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self._focus_search)
@@ -77,13 +82,13 @@ class MainWindow(QMainWindow):
         orders_menu.addAction(self.print_action)
         orders_menu.addSeparator()
         orders_menu.addAction(self.find_action)
-        orders_menu.addAction(self.reload_action)
+        orders_menu.addAction(self.sync_action)
         toolbar = self.addToolBar("Orders")
         toolbar.setObjectName("orders-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.print_action)
-        toolbar.addAction(self.reload_action)
+        toolbar.addAction(self.sync_action)
 
     def _build_layout(self) -> None:
         orders = QWidget()
@@ -99,7 +104,7 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([990, 450])
         self.setCentralWidget(splitter)
-        for label in (self.shown_count, self.outbox_count):
+        for label in (self.shown_count, self.sync_status, self.outbox_count):
             label.setContentsMargins(12, 0, 12, 0)
             self.statusBar().addPermanentWidget(label)
 
@@ -116,40 +121,34 @@ class MainWindow(QMainWindow):
         self.filters.set_stores(stores(self.cache))
         self.model.reload()
 
+    def sync_now(self) -> None:
+        """Syncs every store in the background (the table reloads when it is done), or just reloads without stores."""
+        started = self.sync_runner.sync_now()
+        if started is SyncStart.BUSY:
+            self.statusBar().showMessage(BUSY, 5000)
+        elif started is not SyncStart.STARTED:
+            self.sync_status.show_not_started(started)
+            self.reload()
+
+    def _synced(self, outcomes: list[StoreSync]) -> None:
+        if any(outcome.inserted or outcome.updated for outcome in outcomes):
+            self.reload()  # the model keeps the filters and sort, the table the selection
+        else:
+            self._update_counts()  # pushed updates have left the outbox
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A sync still running when the app quits would be cut off mid-request; it stops at its next page or push.
+        self.sync_runner.shutdown()
+        self.batch_printing.stop()  # after the label in flight, so no order is left printed but unrecorded
+        super().closeEvent(event)
+
     def print_selected_labels(self) -> None:
         order_ids = self.table.selected_order_ids()
         if not order_ids:
             self.statusBar().showMessage("Select the orders to print first.", 5000)
             return
-        result = self._print(order_ids)
-        if result is None:
-            return
-        self.model.reload()  # the printed orders now read Shipped; the table keeps them selected
-        summary = batch_summary(result)
-        self.statusBar().showMessage(summary)
-        if result.failed:
-            title = "Some labels not printed" if result.printed else "No labels printed"
-            show_problem(self, title, summary, "\n".join(failure_lines(result)))
-
-    def _print(self, order_ids: list[int]) -> LabelBatchResult | None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            return print_labels(self.cache, order_ids)
-        except PrinterError as error:
-            log.warning("label batch not printed: %s", error, exc_info=True)
-            show_problem(self, "Labels not printed", f"{error}.\nNo order was marked shipped.")
-        except sqlite3.OperationalError as error:
-            log.warning("label batch not recorded", exc_info=True)
-            show_problem(
-                self,
-                "Shipments not recorded",
-                f"The labels were made, but the order cache could not record every shipment ({error}). "
-                "Check which orders show Shipped before printing the others again.",
-            )
-            self.model.reload()
-        finally:
-            QApplication.restoreOverrideCursor()
-        return None
+        # The batch runs off the UI thread; once it ends the printed orders read Shipped, still selected.
+        self.batch_printing.ask(order_ids)
 
     def _focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

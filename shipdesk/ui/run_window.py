@@ -21,4 +21,5 @@ def run_window(cache: Cache, *, title_suffix: str = "") -> int:
     app.setApplicationName(APP_TITLE)
     window = MainWindow(cache, title_suffix=title_suffix)
     window.show()
+    window.sync_now()  # orders fresh from the start, not one sync interval later
     return app.exec()

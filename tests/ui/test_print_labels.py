@@ -1,11 +1,13 @@
-"""Print labels from the window: one PDF for the selected orders, shipped orders queued in the outbox."""
+"""Print labels from the window to the built-in PDF folder: one PDF for the selected orders, shipped orders queued
+in the outbox. The print dialog opens first; printing to the PDF folder is what it offers without printer profiles.
+"""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pypdfium2
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -13,6 +15,7 @@ from shipdesk.cache.settings import LABEL_FOLDER, get_setting, set_setting
 from shipdesk.cache.shipments import pending_outbox
 from shipdesk.ui.main_window import MainWindow
 from tests.ui.conftest import STATUS_COLUMN, row_of_order, select_orders
+from tests.ui.print_steps import open_boxes, open_print_dialog, press_print, print_from_window
 
 
 def label_files(cache: Cache) -> list[Path]:
@@ -31,13 +34,12 @@ def status_of(window: MainWindow, order_number: str) -> str:
     return str(window.model.index(row_of_order(window, order_number), STATUS_COLUMN).data())
 
 
-def open_boxes(window: MainWindow) -> list[QMessageBox]:
-    return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
-
-
 def test_three_selected_orders_print_as_one_three_page_pdf(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
     select_orders(window, qtbot, "1001", "1002", "1003")
-    window.print_action.trigger()
+    dialog = open_print_dialog(window)
+    assert dialog.printer.currentText() == "PDF folder"  # no printer profiles yet: the built-in printer
+    assert dialog.carrier.currentText() == "Other / own courier"
+    press_print(window, qtbot, dialog)
 
     [pdf] = label_files(demo_cache)
     assert page_count(pdf) == 3
@@ -47,11 +49,13 @@ def test_three_selected_orders_print_as_one_three_page_pdf(window: MainWindow, d
     assert window.outbox_count.text() == "3 updates waiting in the outbox"
     assert window.statusBar().currentMessage() == f"Printed 3 labels to {pdf}; 3 orders marked shipped."
     assert open_boxes(window) == []
+    worker = window.batch_printing.last_worker
+    assert worker is not None and worker.ran_on not in (None, threading.main_thread().ident)
 
 
 def test_printed_orders_stay_selected_and_the_detail_says_shipped(window: MainWindow, qtbot: QtBot) -> None:
     select_orders(window, qtbot, "1001", "1002")
-    window.print_action.trigger()
+    print_from_window(window, qtbot)
     selected = [window.model.index(index.row(), 0).data() for index in window.table.selectionModel().selectedRows()]
     assert sorted(selected) == ["1001", "1002"]
     assert window.detail.status.text() == "Shipped"
@@ -61,7 +65,7 @@ def test_a_held_order_is_reported_with_its_reason_while_the_others_print(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
     select_orders(window, qtbot, "1139", "1140", "1141")
-    window.print_action.trigger()
+    print_from_window(window, qtbot)
 
     [pdf] = label_files(demo_cache)
     assert page_count(pdf) == 2
@@ -76,7 +80,7 @@ def test_a_held_order_is_reported_with_its_reason_while_the_others_print(
 
 def test_when_nothing_can_print_no_file_is_written(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
     select_orders(window, qtbot, "1140")
-    window.print_action.trigger()
+    print_from_window(window, qtbot)
 
     assert label_files(demo_cache) == []
     [box] = open_boxes(window)
@@ -91,7 +95,7 @@ def test_a_label_folder_that_cannot_be_written_is_explained_and_nothing_ships(
     blocker.write_text("a file where the label folder should be")
     set_setting(demo_cache, LABEL_FOLDER, str(blocker / "labels"))
     select_orders(window, qtbot, "1001")
-    window.print_action.trigger()
+    print_from_window(window, qtbot)
 
     [box] = open_boxes(window)
     assert box.windowTitle() == "Labels not printed"

@@ -23,8 +23,8 @@ def test_run_window_shows_the_window_and_returns_when_it_closes(demo_cache: Cach
         windows = [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, MainWindow)]
         seen.extend(window.windowTitle() for window in windows if window.isVisible())
         for window in windows:
-            window.close()
-        QApplication.quit()
+            qtbot.addWidget(window)  # closed once the loop has ended, as in the test below
+        QApplication.exit(0)
 
     QTimer.singleShot(200, look_and_close)
     assert run_window(demo_cache, title_suffix="demo — Demo store") == 0
@@ -41,8 +41,10 @@ def test_shipdesk_demo_opens_the_window_on_the_demo_orders(
         for window in QApplication.topLevelWidgets():
             if isinstance(window, MainWindow) and window.isVisible():
                 seen.append((window.windowTitle(), window.model.rowCount()))
-                window.close()
-        QApplication.quit()
+                # Closed by qtbot once the loop has ended. Closing the last window inside the loop (which quit()
+                # does too) queues a second quit, and that ends every event loop of the later tests at once.
+                qtbot.addWidget(window)
+        QApplication.exit(0)
 
     QTimer.singleShot(200, look_and_close)
     assert main(["--demo"]) == 0

@@ -1,0 +1,160 @@
+"""Printing labels from the window: the print dialog, the batch on its worker thread, its progress and its report.
+
+The window hands over the selected orders; `on_printed` lets it reload them once the batch has ended.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMainWindow
+
+from shipdesk.cache import Cache
+from shipdesk.cache.database import CacheError
+from shipdesk.cache.orders import OrderRow, fetch_rows
+from shipdesk.label_batch import LabelBatchResult
+from shipdesk.printing.errors import PrinterError
+from shipdesk.ui.messages import show_problem
+from shipdesk.ui.print_dialog import PrintDialog
+from shipdesk.ui.print_progress import PrintProgressDialog
+from shipdesk.ui.print_report import batch_summary, failure_lines, printer_batch_summary, queued_line
+from shipdesk.ui.print_worker import LabelBatchThread, PrintRequest
+
+log = logging.getLogger(__name__)
+
+_ROWS_A_QUERY = 500  # ids bound to one IN (...) list, well under SQLite's variable limit
+
+
+class BatchPrinting(QObject):
+    """One window's label printing; at most one batch runs at a time."""
+
+    finished = Signal()  # a batch ended and was reported, or could not start
+
+    def __init__(self, window: QMainWindow, cache: Cache, on_printed: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._cache = cache
+        self._on_printed = on_printed
+        self.dialog: PrintDialog | None = None
+        self.progress: PrintProgressDialog | None = None
+        self.worker: LabelBatchThread | None = None
+        self.last_worker: LabelBatchThread | None = None  # the batch that ended last, kept for its result
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def ask(self, order_ids: Sequence[int]) -> None:
+        """Opens the print dialog for these orders; Print there starts the batch."""
+        if self.worker is not None:
+            self._window.statusBar().showMessage("Labels are still printing; wait for the batch or cancel it.", 5000)
+            return
+        stores = {row.store for row in _rows(self._cache, order_ids).values()}
+        dialog = PrintDialog(self._cache, order_ids, stores, self._window)
+        dialog.accepted.connect(lambda: self.start(dialog.request()))
+        dialog.finished.connect(self._dialog_closed)
+        self.dialog = dialog
+        dialog.open()
+
+    def start(self, request: PrintRequest) -> None:
+        if self.worker is not None:
+            return
+        worker = LabelBatchThread(self._cache, request)
+        progress = PrintProgressDialog(
+            self._window, request.printer_name, len(request.order_ids), cancellable=worker.cancellable
+        )
+        progress.cancel_requested.connect(worker.cancel)
+        worker.progressed.connect(progress.show_progress)
+        worker.finished.connect(self._batch_ended)  # queued: it arrives on the UI thread
+        self.worker, self.progress = worker, progress
+        progress.open()
+        worker.start()
+
+    def stop(self) -> None:
+        """Closes the print dialog, and stops a running batch after the label in flight and waits for it, as the
+        window closes.
+
+        What was printed is recorded by then; nothing is reported to a window that is going away.
+        """
+        if self.dialog is not None:
+            self.dialog.reject()
+        if self.worker is not None:
+            self.worker.cancel()
+            self._batch_ended(report=False)
+
+    def _dialog_closed(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _batch_ended(self, *, report: bool = True) -> None:
+        worker, progress = self.worker, self.progress
+        if worker is None or progress is None:
+            return  # already ended by stop()
+        worker.wait()  # QThread.finished is sent just before the thread's last steps
+        self.worker = self.progress = None
+        progress.accept()
+        progress.deleteLater()
+        if self.last_worker is not None:
+            self.last_worker.deleteLater()
+        self.last_worker = worker
+        if not report:
+            return
+        self._on_printed()  # also after an error: the labels sent before it are recorded
+        if worker.error is not None:
+            self._report_error(worker.error)
+        elif worker.result is not None:
+            self._report(worker.request, worker.result)
+        self.finished.emit()
+
+    def _report(self, request: PrintRequest, result: LabelBatchResult) -> None:
+        numbers = _numbers(self._cache, result.queued)
+        if request.profile is None:
+            summary = batch_summary(result)
+        else:
+            summary = printer_batch_summary(result, request.printer_name, numbers)
+        self._window.statusBar().showMessage(summary)
+        if not result.failed and not result.printer_error:
+            return
+        details = failure_lines(result)
+        if result.printer_error:
+            details.append(queued_line(result, numbers))
+            details.append("Print them again once the printer is ready.")
+        title = "Some labels not printed" if result.printed else "No labels printed"
+        show_problem(self._window, title, summary, "\n".join(details))
+
+    def _report_error(self, error: Exception) -> None:
+        if isinstance(error, PrinterError | ValueError | CacheError):
+            log.warning("label batch not printed: %s", error, exc_info=error)
+            show_problem(self._window, "Labels not printed", f"{error}.\nNo order was marked shipped.")
+            return
+        if isinstance(error, sqlite3.OperationalError):
+            log.warning("label batch not recorded", exc_info=error)
+            show_problem(
+                self._window,
+                "Shipments not recorded",
+                f"The labels were made, but the order cache could not record every shipment ({error}). "
+                "Check which orders show Shipped before printing the others again.",
+            )
+            return
+        log.error("label batch stopped by an unexpected error", exc_info=error)
+        show_problem(
+            self._window,
+            "Printing stopped",
+            f"shipdesk stopped printing because of an error of its own ({type(error).__name__}: {error}); "
+            "the log has the details. Check which orders show Shipped before printing the others again.",
+        )
+
+
+def _rows(cache: Cache, order_ids: Sequence[int]) -> dict[int, OrderRow]:
+    rows: dict[int, OrderRow] = {}
+    for start in range(0, len(order_ids), _ROWS_A_QUERY):
+        rows.update(fetch_rows(cache, order_ids[start : start + _ROWS_A_QUERY]))
+    return rows
+
+
+def _numbers(cache: Cache, order_ids: Sequence[int]) -> dict[int, str]:
+    return {order_id: row.order_number for order_id, row in _rows(cache, order_ids).items()}

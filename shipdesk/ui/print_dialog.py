@@ -1,0 +1,269 @@
+"""The print dialog: the printer, carrier, service, package and label size a batch of labels goes out with.
+
+It offers the saved printer profiles and the built-in PDF folder, remembers the printer last used, and test-prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shipdesk.cache import Cache
+from shipdesk.cache.printers import PrinterProfile, default_printer_profile, list_printers
+from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, set_setting
+from shipdesk.cli_printers import test_job
+from shipdesk.domain import LabelSize
+from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, default_printer, profile_label_size
+from shipdesk.printing.errors import PrinterError
+from shipdesk.shipping.carrier_catalog import CarrierChoices
+from shipdesk.shipstation_shipping import shipping_choices
+from shipdesk.ui.order_text import plural
+from shipdesk.ui.print_worker import JobSendThread, PrintRequest
+
+LABEL_SIZE_NAMES = {
+    LabelSize.FOUR_BY_SIX: "4 × 6 in",
+    LabelSize.FOUR_BY_FOUR: "4 × 4 in",
+    LabelSize.A6: "A6",
+    LabelSize.LETTER_TWO_UP: "Letter, 2 labels a sheet",
+    LabelSize.A4_TWO_UP: "A4, 2 labels a sheet",
+}
+
+
+class PrintDialog(QDialog):
+    def __init__(self, cache: Cache, order_ids: Sequence[int], stores: Iterable[str], parent: QWidget) -> None:
+        super().__init__(parent)
+        self._cache = cache
+        self._order_ids = tuple(order_ids)
+        self._test: JobSendThread | None = None
+        self._test_printer = ""
+        self.setWindowTitle(f"Print {plural(len(self._order_ids), 'label')}")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(520)
+
+        self.printer = QComboBox()
+        self.test_button = QPushButton("Test print")
+        self.test_button.setToolTip("Send a sample label to this printer; no order changes")
+        self.printer_detail = QLabel()
+        self.printer_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.printer_detail.setWordWrap(True)
+        self.carrier = _free_text_combo()
+        self.service = _free_text_combo()
+        self.package = _free_text_combo()
+        package_text = self.package.lineEdit()
+        assert package_text is not None  # an editable combo box has its line edit
+        package_text.setPlaceholderText("none")
+        self.label_size = QComboBox()
+        for size, name in LABEL_SIZE_NAMES.items():
+            self.label_size.addItem(name, size)
+        self.tracking = QLineEdit()
+        self._carriers = _carrier_choices(cache, stores)
+        self._fill_printers()
+        self._fill_carriers()
+        self._set_tracking_field()
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.print_button = buttons.addButton("Print", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self._build_layout(buttons)
+
+        self.printer.currentIndexChanged.connect(self._printer_changed)
+        self.carrier.currentIndexChanged.connect(self._carrier_changed)
+        self.test_button.clicked.connect(self.test_print)
+        self._printer_changed()
+
+    def _build_layout(self, buttons: QDialogButtonBox) -> None:
+        printer_row = QHBoxLayout()
+        printer_row.addWidget(self.printer, 1)
+        printer_row.addWidget(self.test_button)
+        form = QFormLayout()
+        printer_label = QLabel("&Printer")
+        printer_label.setBuddy(self.printer)  # a row of a layout gets no buddy of its own
+        form.addRow(printer_label, printer_row)
+        form.addRow("", self.printer_detail)
+        form.addRow("&Carrier", self.carrier)
+        form.addRow("&Service", self.service)
+        form.addRow("Pac&kage", self.package)
+        form.addRow("&Label size", self.label_size)
+        form.addRow("&Tracking number", self.tracking)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    # ------------------------------------------------------------------ choices offered
+
+    def _fill_printers(self) -> None:
+        model = self.printer.model()
+        assert isinstance(model, QStandardItemModel)
+        for profile in list_printers(self._cache):
+            try:
+                profile_label_size(profile)
+                usable = True
+            except PrinterError:
+                usable = False
+            suffix = " (default)" if profile.is_default else ""
+            self.printer.addItem(profile.name + suffix if usable else f"{profile.name} — receipt paper, slips only")
+            self.printer.setItemData(self.printer.count() - 1, profile)
+            model.item(self.printer.count() - 1).setEnabled(usable)
+        self.printer.addItem("PDF folder", None)
+        self.printer.setCurrentIndex(self._first_choice())
+
+    def _first_choice(self) -> int:
+        """The printer last printed to, else the default profile, else the PDF folder."""
+        last = get_setting(self._cache, LAST_LABEL_PRINTER)
+        default = default_printer_profile(self._cache)
+        wanted = [last] if isinstance(last, str) else []
+        wanted += [default.name] if default is not None else []
+        pdf_folder = self.printer.count() - 1
+        for name in wanted:
+            for index in range(self.printer.count()):
+                profile = self.printer.itemData(index)
+                found = (profile is None and name == "") or (profile is not None and profile.name == name)
+                if found and self._enabled(index):
+                    return index
+        return pdf_folder
+
+    def _enabled(self, index: int) -> bool:
+        model = self.printer.model()
+        assert isinstance(model, QStandardItemModel)
+        return model.item(index).isEnabled()
+
+    def _fill_carriers(self) -> None:
+        self.carrier.addItem(OWN_COURIER, None)
+        for choices in self._carriers:
+            self.carrier.addItem(choices.name, choices)
+        self.carrier.setCurrentIndex(0)
+        self._carrier_changed()
+
+    def _set_tracking_field(self) -> None:
+        if len(self._order_ids) == 1:
+            self.tracking.setPlaceholderText("the carrier's number, or empty for one made by shipdesk")
+        else:
+            self.tracking.setEnabled(False)
+            self.tracking.setPlaceholderText("one per order, made by shipdesk")
+
+    # ------------------------------------------------------------------ reacting to choices
+
+    def chosen_profile(self) -> PrinterProfile | None:
+        profile = self.printer.currentData()
+        return profile if isinstance(profile, PrinterProfile) else None
+
+    def _printer_changed(self) -> None:
+        profile = self.chosen_profile()
+        self.test_button.setEnabled(profile is not None)
+        if profile is None:
+            self.label_size.setEnabled(True)
+            self.label_size.setToolTip("")
+            self.printer_detail.setText(f"One PDF of all the labels, written to {default_printer(self._cache).folder}")
+            return
+        size = profile_label_size(profile)
+        self.label_size.setCurrentIndex(self.label_size.findData(size))
+        self.label_size.setEnabled(False)  # a thermal printer prints on the media it holds
+        self.label_size.setToolTip(f"Set by the media of {profile.name}")
+        self.printer_detail.setText(f"{profile.language.upper()}, {profile.dpi} dpi, {profile.media} at {profile.uri}")
+
+    def _carrier_changed(self) -> None:
+        choices = self.carrier.currentData()
+        services = [STANDARD_SERVICE]
+        packages: list[str] = []
+        if isinstance(choices, CarrierChoices):
+            services = [service.name for service in choices.services]
+            packages = [package.name for package in choices.packages]
+        _refill(self.service, services)
+        _refill(self.package, ["", *packages])
+
+    # ------------------------------------------------------------------ test print
+
+    def test_print(self) -> None:
+        profile = self.chosen_profile()
+        if profile is None or self._test is not None:
+            return
+        try:
+            job = test_job(self._cache, profile)
+        except (PrinterError, ValueError) as error:
+            self.printer_detail.setText(f"No test label: {error}")
+            return
+        self._test = JobSendThread(profile, job)
+        self._test_printer = profile.name
+        self._test.finished.connect(self._test_done)
+        self.test_button.setEnabled(False)
+        self.printer_detail.setText(f"Sending a test label to {profile.name}…")
+        self._test.start()
+
+    @property
+    def test_running(self) -> bool:
+        return self._test is not None
+
+    def _test_done(self) -> None:
+        test = self._test
+        if test is None:
+            return
+        test.wait()  # finished is sent just before the thread's last steps
+        self._test = None
+        test.deleteLater()
+        self.test_button.setEnabled(self.chosen_profile() is not None)
+        if test.error:
+            self.printer_detail.setText(f"Test label not printed: {test.error}")
+        else:
+            self.printer_detail.setText(f"Sent a test label to {self._test_printer}.")
+
+    # ------------------------------------------------------------------ the answer
+
+    def request(self) -> PrintRequest:
+        profile = self.chosen_profile()
+        size = self.label_size.currentData()
+        choice = ShippingChoice(
+            carrier=self.carrier.currentText().strip() or OWN_COURIER,
+            service=self.service.currentText().strip() or STANDARD_SERVICE,
+            package=self.package.currentText().strip(),
+            label_size=size if isinstance(size, LabelSize) else LabelSize.FOUR_BY_SIX,
+            tracking_number=self.tracking.text().strip() if len(self._order_ids) == 1 else "",
+        )
+        return PrintRequest(self._order_ids, choice, profile)
+
+    def accept(self) -> None:
+        profile = self.chosen_profile()
+        set_setting(self._cache, LAST_LABEL_PRINTER, profile.name if profile is not None else "")
+        super().accept()
+
+    def done(self, result: int) -> None:
+        # A test print in flight ends first (at most the device timeout), so no thread outlives the dialog.
+        self._test_done()
+        super().done(result)
+
+
+def _free_text_combo() -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    return combo
+
+
+def _refill(combo: QComboBox, texts: list[str]) -> None:
+    combo.clear()
+    combo.addItems(texts)
+    combo.setCurrentIndex(0 if texts else -1)
+
+
+def _carrier_choices(cache: Cache, stores: Iterable[str]) -> list[CarrierChoices]:
+    """The carriers kept for the orders' stores (ShipStation accounts), each name once."""
+    seen: dict[str, CarrierChoices] = {}
+    for store in sorted(set(stores)):
+        for choices in shipping_choices(cache, store):
+            seen.setdefault(choices.name, choices)
+    return list(seen.values())

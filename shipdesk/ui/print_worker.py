@@ -1,0 +1,100 @@
+"""Print work off the UI thread: a batch of labels on a cache connection of its own, and single jobs (test prints).
+
+Progress comes back by Qt signal; a result is read once QThread.finished has arrived, so the run is over by then.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QThread, Signal
+
+from shipdesk.cache import Cache, open_cache
+from shipdesk.cache.printers import PrinterProfile
+from shipdesk.label_batch import LabelBatchResult, ShippingChoice, print_labels, print_labels_to_printer
+from shipdesk.printing.devices import open_device
+from shipdesk.printing.errors import PrinterError
+
+PDF_FOLDER = "the PDF folder"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRequest:
+    """What the print dialog asks for: these orders, with this shipping choice, on this printer."""
+
+    order_ids: tuple[int, ...]
+    choice: ShippingChoice
+    profile: PrinterProfile | None = None  # None: the built-in printer, one PDF into the label folder
+
+    @property
+    def printer_name(self) -> str:
+        return self.profile.name if self.profile is not None else PDF_FOLDER
+
+
+class LabelBatchThread(QThread):
+    """Prints one batch; `cancel()` (from any thread) stops it after the label in flight."""
+
+    progressed = Signal(object)  # a label_batch.Progress per label, emitted on the worker thread
+
+    def __init__(self, cache: Cache, request: PrintRequest) -> None:
+        super().__init__()
+        self.request = request
+        self._cache = cache
+        self._cancel = threading.Event()
+        self.result: LabelBatchResult | None = None
+        self.error: Exception | None = None
+        self.ran_on: int | None = None  # the thread ident the batch ran on
+
+    @property
+    def cancellable(self) -> bool:
+        # One PDF is written whole or not at all, so only a batch to a printer stops between labels.
+        return self.request.profile is not None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        self.ran_on = threading.get_ident()
+        try:
+            self.result = self._print()
+        except Exception as error:  # handed to the UI thread, which says what it means
+            self.error = error
+
+    def _print(self) -> LabelBatchResult:
+        # The batch writes through a connection of its own, so the window's connection never sees two threads
+        # write at once; WAL lets the window read meanwhile. An in-memory cache cannot be opened twice: its one
+        # connection is shared, which is safe because the window writes nothing behind the window-modal progress.
+        own = open_cache(self._cache.path) if self._cache.path is not None else None
+        cache = own if own is not None else self._cache
+        request = self.request
+        try:
+            if request.profile is None:
+                return print_labels(cache, request.order_ids, request.choice)
+            return print_labels_to_printer(
+                cache,
+                request.order_ids,
+                request.profile,
+                request.choice,
+                on_progress=self.progressed.emit,
+                cancel=self._cancel,
+            )
+        finally:
+            if own is not None:
+                own.close()
+
+
+class JobSendThread(QThread):
+    """Sends one ready job, such as a test label, to a printer; `error` says why it did not arrive."""
+
+    def __init__(self, profile: PrinterProfile, job: bytes) -> None:
+        super().__init__()
+        self._profile = profile
+        self._job = job
+        self.error = ""
+
+    def run(self) -> None:
+        try:
+            open_device(self._profile.uri, language=self._profile.language).send(self._job)
+        except PrinterError as error:
+            self.error = str(error)

@@ -1,0 +1,56 @@
+"""The sync state in the status bar: last sync, syncing, synced with its counts, or failed with the reason.
+
+It follows a SyncRunner; the tooltip holds every store's full summary, which the short label leaves out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from shipdesk.cache import Cache
+from shipdesk.ui.sync_runner import SyncRunner, SyncStart
+from shipdesk.ui.sync_text import (
+    NO_FILE,
+    NO_STORES,
+    SYNCING,
+    last_sync_text,
+    round_details,
+    round_text,
+    store_progress_text,
+)
+from shipdesk.upstream.sync_stores import StoreSync, syncable_stores
+
+
+class SyncStatus(QLabel):
+    def __init__(self, cache: Cache, runner: SyncRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sync-status")
+        runner.started.connect(self._syncing)
+        runner.store_synced.connect(self._store_done)
+        runner.finished.connect(self.show_round)
+        state = runner.can_sync()
+        if state in (SyncStart.NO_FILE, SyncStart.NO_STORES):
+            self.show_not_started(state)
+        else:
+            self.setText(last_sync_text(syncable_stores(cache), datetime.now().astimezone()))
+
+    def show_round(self, outcomes: list[StoreSync]) -> None:
+        self.setText(round_text(outcomes, datetime.now().astimezone()))
+        self.setToolTip(round_details(outcomes))
+
+    def show_not_started(self, state: SyncStart) -> None:
+        """Why F5 did not sync: no store to sync, or no file to sync from another thread."""
+        if state is SyncStart.NO_STORES:
+            self.setText(NO_STORES)
+            self.setToolTip("Connect a store with: shipdesk stores add shipstation --name NAME --api-key KEY")
+        elif state is SyncStart.NO_FILE:
+            self.setText(NO_FILE)
+            self.setToolTip("Open a cache file (shipdesk --db PATH) to sync its stores.")
+
+    def _syncing(self) -> None:
+        self.setText(SYNCING)
+
+    def _store_done(self, outcome: StoreSync) -> None:
+        self.setText(store_progress_text(outcome))

@@ -1,0 +1,145 @@
+"""Syncing every connected store in turn: open its connector, push and pull, and say per store how it went.
+
+One store failing never stops the others; a stop asked for from outside takes effect between pages and pushes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from shipdesk.cache import Cache
+from shipdesk.cache.stores import StoreRecord, list_stores
+from shipdesk.upstream.connector import Connector, ConnectorError, PulledPage, PushOutcome
+from shipdesk.upstream.connectors import can_sync, open_connector
+from shipdesk.upstream.sync import SyncReport, sync_store
+
+STOPPED = "the sync was stopped before it finished; it carries on from there next time"
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSync:
+    """How one store's sync went: its report, or why it could not run at all."""
+
+    store: str
+    report: SyncReport | None = None
+    error: str = ""  # the store could not be synced at all: no connector, no secret, stopped
+
+    @property
+    def inserted(self) -> int:
+        return self.report.pull.inserted if self.report is not None and self.report.pull is not None else 0
+
+    @property
+    def updated(self) -> int:
+        return self.report.pull.updated if self.report is not None and self.report.pull is not None else 0
+
+    @property
+    def pushed(self) -> int:
+        return self.report.push.pushed + self.report.push.already_there if self.report is not None else 0
+
+    @property
+    def problem(self) -> str:
+        """The first thing that went wrong, in the words the engine wrote it in; '' when all went well."""
+        if self.error or self.report is None:
+            return self.error
+        push, pull = self.report.push, self.report.pull
+        if push.stopped:
+            return push.stopped
+        if pull is not None and pull.error:
+            return pull.error
+        if push.failed:
+            return push.failed[0].reason
+        return ""
+
+    def summary_lines(self) -> list[str]:
+        if self.report is None:
+            return [f"Store {self.store} not synced: {self.error}" if self.store else f"Not synced: {self.error}"]
+        return self.report.summary_lines()
+
+
+def syncable_stores(cache: Cache) -> list[StoreRecord]:
+    return [record for record in list_stores(cache) if can_sync(record)]
+
+
+class SyncStopped(Exception):
+    """Raised inside a store's sync when a stop was asked for; the engine has kept what it wrote so far."""
+
+
+class _Stoppable:
+    """A connector that raises SyncStopped before its next page or push once `stop` is set.
+
+    Pages are written and noted one at a time and a push is let go of before it is sent, so stopping there loses
+    nothing: the next sync starts from the last page written and pushes what was not sent.
+    """
+
+    def __init__(self, connector: Connector, stop: threading.Event) -> None:
+        self._connector = connector
+        self._stop = stop
+
+    @property
+    def store_name(self) -> str:
+        return self._connector.store_name
+
+    def pull(self, since: datetime | None) -> Iterator[PulledPage]:
+        for page in self._connector.pull(since):
+            if self._stop.is_set():
+                raise SyncStopped
+            yield page
+
+    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
+        if self._stop.is_set():
+            raise SyncStopped
+        return self._connector.push(kind, payload)
+
+    def close(self) -> None:
+        self._connector.close()
+
+
+def sync_stores(
+    cache: Cache,
+    records: Iterable[StoreRecord],
+    *,
+    connector_for: Callable[[StoreRecord], Connector] = open_connector,
+    stop: threading.Event | None = None,
+) -> Iterator[StoreSync]:
+    """Push then pull each store, yielding how each went as soon as it is done.
+
+    Errors a person can act on (no network, refused credentials, no secret, a busy cache) come back as the store's
+    problem; anything else is logged with its traceback and reported as unexpected, so one store never stops the rest.
+    """
+    stop = stop if stop is not None else threading.Event()
+    for record in records:
+        if stop.is_set():
+            return
+        yield _sync_one(cache, record, connector_for, stop)
+
+
+def _sync_one(
+    cache: Cache, record: StoreRecord, connector_for: Callable[[StoreRecord], Connector], stop: threading.Event
+) -> StoreSync:
+    try:
+        connector = connector_for(record)
+    except ConnectorError as error:
+        _log.warning("store %s not synced: %s", record.name, error)
+        return StoreSync(record.name, error=str(error))
+    try:
+        return StoreSync(record.name, sync_store(cache, record.name, _Stoppable(connector, stop)))
+    except SyncStopped:
+        _log.info("sync of store %s stopped on request", record.name)
+        return StoreSync(record.name, error=STOPPED)
+    except sqlite3.OperationalError as error:
+        _log.warning("sync of store %s could not write the cache", record.name, exc_info=True)
+        return StoreSync(record.name, error=f"the cache could not be written ({error}); the next sync tries again")
+    except Exception:
+        _log.exception("sync of store %s failed unexpectedly", record.name)
+        return StoreSync(
+            record.name, error=f"an unexpected error stopped the sync of store {record.name} (see the log)"
+        )
+    finally:
+        connector.close()

@@ -1,0 +1,157 @@
+"""The print dialog: the printers it offers and the one it picks, the label size a printer dictates, the carriers
+kept for the order's store, the tracking number for a single order, and the test print.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache
+from shipdesk.cache.carriers import replace_catalog
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.printers import PrinterProfile, save_printer
+from shipdesk.cache.shipments import latest_shipment
+from shipdesk.cli_printers import TEST_TRACKING_NUMBER
+from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize
+from shipdesk.ui.main_window import MainWindow
+from tests.fakes.raw_printer import Listener
+from tests.ui.conftest import select_orders
+from tests.ui.print_steps import BATCH_TIMEOUT_MS, choose_printer, open_print_dialog, press_print
+
+DEMO_STORE = "Demo store"
+
+
+def printer_entries(window: MainWindow) -> list[tuple[str, bool]]:
+    """Each printer the dialog lists, and whether it can be chosen."""
+    dialog = window.batch_printing.dialog
+    assert dialog is not None
+    model = dialog.printer.model()
+    enabled = Qt.ItemFlag.ItemIsEnabled
+    return [(dialog.printer.itemText(row), enabled in model.index(row, 0).flags()) for row in range(model.rowCount())]
+
+
+def shipment_of(cache: Cache, order_number: str) -> tuple[str, str, str, str]:
+    [stored] = find_by_number(cache, order_number)
+    shipment = latest_shipment(cache, stored.id)
+    assert shipment is not None
+    return shipment.carrier, shipment.service, shipment.package, shipment.tracking_number
+
+
+def test_it_offers_the_saved_printers_and_the_pdf_folder_and_picks_the_default(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", "tcp://127.0.0.1:9100", media="4x4"))
+    save_printer(demo_cache, PrinterProfile("Rollo", "escpos", "tcp://127.0.0.1:9101", is_default=True))
+    save_printer(demo_cache, PrinterProfile("Epson slips", "escpos", "tcp://127.0.0.1:9102", dpi=180, media="80mm"))
+    select_orders(window, qtbot, "1001", "1002")
+    dialog = open_print_dialog(window)
+
+    assert printer_entries(window) == [
+        ("Epson slips — receipt paper, slips only", False),
+        ("Rollo (default)", True),
+        ("Zebra", True),
+        ("PDF folder", True),
+    ]
+    assert dialog.printer.currentText() == "Rollo (default)"
+    assert dialog.windowTitle() == "Print 2 labels"
+    assert dialog.test_button.isEnabled()
+
+    choose_printer(dialog, "Zebra")  # a thermal printer prints on the media it holds
+    assert dialog.label_size.currentData() == LabelSize.FOUR_BY_FOUR and not dialog.label_size.isEnabled()
+    assert dialog.printer_detail.text() == "ZPL, 203 dpi, 4x4 at tcp://127.0.0.1:9100"
+    choose_printer(dialog, "PDF folder")
+    assert dialog.label_size.isEnabled() and not dialog.test_button.isEnabled()
+    assert not dialog.tracking.isEnabled()  # a tracking number belongs to one order
+    dialog.reject()
+
+
+def test_the_printer_printed_to_last_is_chosen_next_time(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    zebra = Listener()
+    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", f"tcp://127.0.0.1:{zebra.port}"))
+    save_printer(demo_cache, PrinterProfile("Rollo", "escpos", "tcp://127.0.0.1:9", is_default=True))
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    choose_printer(dialog, "Zebra")
+    press_print(window, qtbot, dialog)
+    zebra.close()
+
+    select_orders(window, qtbot, "1002")
+    assert open_print_dialog(window).printer.currentText() == "Zebra"
+
+
+def test_the_carriers_kept_for_the_orders_store_are_offered_and_recorded(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(
+        demo_cache,
+        DEMO_STORE,
+        [
+            CatalogEntry("ups", CatalogKind.CARRIER, "ups", "UPS"),
+            CatalogEntry("ups", CatalogKind.SERVICE, "ups_ground", "UPS® Ground"),
+            CatalogEntry("ups", CatalogKind.SERVICE, "ups_next_day_air", "UPS Next Day Air®"),
+            CatalogEntry("ups", CatalogKind.PACKAGE, "package", "Package"),
+        ],
+    )
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    carriers = [dialog.carrier.itemText(row) for row in range(dialog.carrier.count())]
+    assert carriers == ["Other / own courier", "UPS"]
+    assert dialog.service.currentText() == "Standard"
+
+    dialog.carrier.setCurrentIndex(1)
+    services = [dialog.service.itemText(row) for row in range(dialog.service.count())]
+    assert services == ["UPS Next Day Air®", "UPS® Ground"]
+    dialog.service.setCurrentIndex(services.index("UPS® Ground"))
+    dialog.package.setCurrentText("Package")
+    qtbot.keyClicks(dialog.tracking, "1Z999AA10123456784")
+    press_print(window, qtbot, dialog)
+
+    assert shipment_of(demo_cache, "1001") == ("UPS", "UPS® Ground", "Package", "1Z999AA10123456784")
+
+
+def test_free_text_carrier_and_service_are_recorded(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1001", "1002")
+    dialog = open_print_dialog(window)
+    dialog.carrier.setCurrentText("City Bike Couriers")
+    dialog.service.setCurrentText("Same day")
+    press_print(window, qtbot, dialog)
+
+    carrier, service, _package, tracking = shipment_of(demo_cache, "1002")
+    assert (carrier, service) == ("City Bike Couriers", "Same day")
+    assert tracking.startswith("SD")  # made by shipdesk, one per order
+
+
+def test_test_print_sends_a_sample_label_without_touching_an_order(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    zebra = Listener()
+    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", f"tcp://127.0.0.1:{zebra.port}", is_default=True))
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    dialog.test_button.click()
+    assert not dialog.test_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.test_running, timeout=BATCH_TIMEOUT_MS)
+    zebra.close()
+
+    assert dialog.printer_detail.text() == "Sent a test label to Zebra."
+    assert dialog.test_button.isEnabled()
+    [job] = zebra.jobs
+    assert TEST_TRACKING_NUMBER in job.decode()
+    [stored] = find_by_number(demo_cache, "1001")
+    assert latest_shipment(demo_cache, stored.id) is None
+    dialog.reject()
+
+
+def test_a_test_print_to_a_printer_that_is_off_says_so(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    off = Listener()
+    off.close()
+    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", f"tcp://127.0.0.1:{off.port}", is_default=True))
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: not dialog.test_running, timeout=BATCH_TIMEOUT_MS)
+    assert dialog.printer_detail.text() == (
+        f"Test label not printed: The printer at 127.0.0.1:{off.port} did not answer (connection refused)"
+    )
+    dialog.reject()

@@ -1,0 +1,355 @@
+"""Refresh (F5) and the timed sync in the window, against a fake ShipStation over real HTTP: orders come in, shipped
+updates go out, failures show calmly in the status bar and lose nothing, and the sync never runs on the UI thread."""
+
+from __future__ import annotations
+
+import gc
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache, open_cache
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.shipments import pending_outbox, record_shipment
+from shipdesk.cache.stores import StoreRecord, add_store
+from shipdesk.domain import Shipment, utc_now
+from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.run_window import run_window
+from shipdesk.ui.sync_runner import SyncRunner
+from shipdesk.ui.sync_text import BUSY, NO_FILE, NO_STORES, NOT_SYNCED_YET, SYNCING
+from shipdesk.upstream.connector import Connector
+from shipdesk.upstream.connectors import open_connector
+from shipdesk.upstream.credentials import save_secret
+from shipdesk.upstream.sync_stores import StoreSync
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import add_fake_store, shipstation_order
+from tests.ui.conftest import ORDER_NUMBER_COLUMN, shown_column, type_text
+
+SYNC_TIMEOUT_MS = 20_000
+SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
+FAILED = re.compile(r"Sync failed \d\d:\d\d: ")
+SECRET_ACCOUNT = ("shipdesk", "shipstation:Main")
+
+
+@pytest.fixture(autouse=True)
+def no_qt_garbage() -> None:
+    """Collects any Qt widgets earlier tests left to the garbage collector, here on the UI thread.
+
+    Otherwise the sync worker's allocations may start that collection on its own thread, and shiboken 6.12 crashes
+    when it then deletes such a widget on the UI thread's behalf (seen with a window run_window made and dropped).
+    """
+    gc.collect()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        for order_id in (1, 2, 3):
+            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
+            server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
+        yield server
+
+
+@pytest.fixture
+def store_cache(cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring) -> Cache:
+    """A cache with the ShipStation store Main connected to the fake, its secret in the keyring."""
+    add_fake_store(cache, fake)
+    save_secret("Main", fake.api_secret)
+    return cache
+
+
+class Connectors:
+    """The store's real connector, opened as the window opens it but with a short retry backoff.
+
+    It notes the thread each store is opened on, and with `gate` set it holds the sync until the gate opens.
+    """
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+        self.gate: threading.Event | None = None
+
+    def __call__(self, record: StoreRecord) -> Connector:
+        self.threads.append(threading.get_ident())
+        if self.gate is not None:
+            self.gate.wait(timeout=30)
+        return open_connector(record, backoff_seconds=0.01)
+
+
+@pytest.fixture
+def connectors() -> Iterator[Connectors]:
+    opened = Connectors()
+    yield opened
+    if opened.gate is not None:
+        opened.gate.set()  # a failed test must not leave the worker waiting while the window closes
+
+
+def sync_window(
+    cache: Cache, qtbot: QtBot, connectors: Connectors, every: timedelta = timedelta(minutes=5)
+) -> MainWindow:
+    shown = MainWindow(cache, title_suffix="test", sync_runner=SyncRunner(cache, every=every, connector_for=connectors))
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+@pytest.fixture
+def window(store_cache: Cache, qtbot: QtBot, connectors: Connectors) -> MainWindow:
+    return sync_window(store_cache, qtbot, connectors)
+
+
+def wait_for_sync(window: MainWindow, qtbot: QtBot, start: Callable[[], object] = lambda: None) -> list[StoreSync]:
+    """Does `start` and waits for the sync it sets off (or the timer's) to finish; the stores' outcomes.
+
+    It polls rather than waiting in a nested event loop: a quit left queued by an earlier test ends such a loop at once.
+    """
+    ended: list[list[StoreSync]] = []
+    window.sync_runner.finished.connect(ended.append)
+    start()
+    qtbot.waitUntil(lambda: bool(ended), timeout=SYNC_TIMEOUT_MS)
+    return ended[0]
+
+
+def press_f5(window: MainWindow, qtbot: QtBot) -> None:
+    """F5 as the packer presses it, and wait for the sync it starts to finish."""
+
+    def press() -> None:
+        window.activateWindow()
+        qtbot.keyClick(window.table, Qt.Key.Key_F5)
+
+    wait_for_sync(window, qtbot, press)
+
+
+def reloads(window: MainWindow) -> list[int]:
+    """Grows by one each time the table reads the cache again."""
+    seen: list[int] = []
+    window.model.modelReset.connect(lambda: seen.append(window.model.rowCount()))
+    return seen
+
+
+def sync_status(window: MainWindow) -> str:
+    return window.sync_status.text()
+
+
+def ship_here(cache: Cache, number: str) -> None:
+    (stored,) = find_by_number(cache, number)
+    record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400100000000000000001", utc_now()))
+
+
+# ----------------------------------------------------------------------------- pulling and pushing
+
+
+def test_f5_pulls_the_stores_orders_into_the_table_and_the_status_bar_says_so(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.model.rowCount() == 0
+    assert sync_status(window) == NOT_SYNCED_YET
+
+    press_f5(window, qtbot)
+
+    assert sorted(shown_column(window, ORDER_NUMBER_COLUMN)) == ["W-1", "W-2", "W-3"]
+    assert window.shown_count.text() == "3 orders"
+    assert SYNCED.fullmatch(sync_status(window))
+    assert sync_status(window).endswith(" · 3 new, 0 updated")
+    assert "Pulled 3 orders from Main (first sync): 3 new" in window.sync_status.toolTip()
+    assert window.filters.chosen_store() is None
+
+
+def test_a_shipment_recorded_here_is_pushed_and_the_outbox_empties(
+    window: MainWindow, store_cache: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    press_f5(window, qtbot)
+    ship_here(store_cache, "W-2")
+    window.reload()
+    assert window.outbox_count.text() == "1 update waiting in the outbox"
+
+    press_f5(window, qtbot)
+
+    assert window.outbox_count.text() == "0 updates waiting in the outbox"
+    assert fake.accepted_shipped_calls() == {2: 1}
+    assert sync_status(window).endswith(" · nothing new, 1 shipment sent")
+    assert "Pushed 1 shipped update to Main; 0 pending." in window.sync_status.toolTip()
+
+
+def no_network(fake: FakeShipStation, keys: MemoryKeyring) -> None:
+    fake.stop()
+
+
+def server_errors(fake: FakeShipStation, keys: MemoryKeyring) -> None:
+    fake.fail_next(1000)
+
+
+def refused_secret(fake: FakeShipStation, keys: MemoryKeyring) -> None:
+    keys.secrets[SECRET_ACCOUNT] = "not-the-secret-5e2a"
+
+
+def no_secret(fake: FakeShipStation, keys: MemoryKeyring) -> None:
+    keys.secrets.clear()
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        (no_network, "Could not mark order 1 as shipped for store Main: shipdesk could not connect to ShipStation."),
+        (server_errors, "Could not mark order 1 as shipped for store Main: ShipStation had a server error."),
+        (refused_secret, "ShipStation refused the API key and secret for store Main."),
+        (no_secret, "No API secret is saved for store Main; enter it again in the store's settings."),
+    ],
+)
+def test_a_failing_store_shows_the_failure_calmly_and_loses_nothing(
+    fault: Callable[[FakeShipStation, MemoryKeyring], None],
+    reason: str,
+    window: MainWindow,
+    store_cache: Cache,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+) -> None:
+    press_f5(window, qtbot)
+    ship_here(store_cache, "W-1")
+    window.reload()
+    secrets = {fake.api_secret, *memory_keyring.secrets.values()}
+    fault(fake, memory_keyring)
+    secrets.update(memory_keyring.secrets.values())
+
+    press_f5(window, qtbot)
+
+    failed = FAILED.match(sync_status(window))
+    assert failed is not None
+    assert sync_status(window)[failed.end() :] == reason
+    assert window.isVisible()
+    assert window.model.rowCount() == 3
+    assert window.outbox_count.text() == "1 update waiting in the outbox"
+    (entry,) = pending_outbox(store_cache)
+    assert entry.payload["order_number"] == "W-1"
+    assert fake.accepted_shipped_calls() == {}
+    shown = sync_status(window) + window.sync_status.toolTip() + window.statusBar().currentMessage()
+    assert not any(secret in shown for secret in secrets)
+
+
+# ----------------------------------------------------------------------------- when it runs, and where
+
+
+def test_the_timer_syncs_by_itself(store_cache: Cache, qtbot: QtBot, connectors: Connectors) -> None:
+    window = sync_window(store_cache, qtbot, connectors, every=timedelta(milliseconds=50))
+
+    wait_for_sync(window, qtbot)
+
+    assert window.model.rowCount() == 3
+    assert sync_status(window).endswith(" · 3 new, 0 updated")
+
+
+def test_the_sync_runs_off_the_ui_thread_one_at_a_time_and_keeps_the_filters(
+    window: MainWindow, connectors: Connectors, qtbot: QtBot
+) -> None:
+    connectors.gate = threading.Event()
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: len(connectors.threads) == 1)  # the worker holds at the gate, mid-sync
+
+    assert connectors.threads != [threading.main_thread().ident]
+    assert sync_status(window) == SYNCING
+    type_text(window.filters.search, "W-2")  # the window still answers: the search waits for a pause, then runs
+    qtbot.waitUntil(lambda: window.model.query.search == "W-2")
+    window.sync_action.trigger()
+    assert window.statusBar().currentMessage() == BUSY
+
+    wait_for_sync(window, qtbot, connectors.gate.set)
+
+    assert len(connectors.threads) == 1  # the second F5 started nothing
+    assert shown_column(window, ORDER_NUMBER_COLUMN) == ["W-2"]
+    assert window.filters.search.text() == "W-2"
+
+
+def test_closing_the_window_mid_sync_stops_the_worker_and_keeps_the_waiting_update(
+    window: MainWindow, store_cache: Cache, fake: FakeShipStation, connectors: Connectors, qtbot: QtBot
+) -> None:
+    press_f5(window, qtbot)
+    ship_here(store_cache, "W-3")
+    gate = connectors.gate = threading.Event()
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: len(connectors.threads) == 2)
+    window.sync_runner.stopping.connect(gate.set)  # let the worker go only once it has been asked to stop
+
+    window.close()
+
+    assert not window.sync_runner.is_running
+    assert fake.accepted_shipped_calls() == {}
+    (entry,) = pending_outbox(store_cache)
+    assert (entry.attempts, entry.last_error) == (0, "")  # let go of unsent, not counted as a failed push
+
+
+def test_without_stores_f5_reloads_the_cache_and_says_no_store_is_connected(
+    cache: Cache, qtbot: QtBot, connectors: Connectors
+) -> None:
+    add_store(cache, StoreRecord(name="Market stall", kind="csv"))
+    window = sync_window(cache, qtbot, connectors)
+    assert sync_status(window) == NO_STORES
+    reloaded = reloads(window)
+
+    window.sync_action.trigger()
+
+    assert reloaded == [0]
+    assert not window.sync_runner.is_running
+    assert connectors.threads == []
+    assert sync_status(window) == NO_STORES
+
+
+def test_the_sync_state_is_shown_whole_beside_the_counts(window: MainWindow, qtbot: QtBot) -> None:
+    press_f5(window, qtbot)
+
+    label = window.sync_status
+    qtbot.waitUntil(lambda: label.width() >= label.sizeHint().width())  # once the status bar has laid out again
+    bar = window.statusBar()
+    assert [widget.isVisible() for widget in (window.shown_count, label, window.outbox_count)] == [True] * 3
+    assert window.shown_count.geometry().right() < label.geometry().left()
+    assert label.geometry().right() < window.outbox_count.geometry().left() <= bar.width()
+
+
+def test_the_app_syncs_as_soon_as_its_window_opens(store_cache: Cache, qtbot: QtBot) -> None:
+    seen: list[tuple[MainWindow, str, int]] = []
+
+    def quit_once_synced() -> None:
+        (window,) = [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, MainWindow)]
+
+        def look_and_quit() -> None:
+            seen.append((window, sync_status(window), window.model.rowCount()))
+            QApplication.exit(0)  # not quit(): see tests/ui/test_run_window.py
+
+        if window.sync_runner.is_running:
+            window.sync_runner.finished.connect(look_and_quit)
+        else:
+            look_and_quit()
+
+    QTimer.singleShot(0, quit_once_synced)
+    assert run_window(store_cache) == 0
+    ((window, status, rows),) = seen
+    qtbot.addWidget(window)
+    assert SYNCED.fullmatch(status)
+    assert rows == 3
+
+
+def test_a_cache_only_in_memory_is_not_synced_and_f5_reloads_it(
+    fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot, connectors: Connectors
+) -> None:
+    cache = open_cache(None)
+    try:
+        add_fake_store(cache, fake)
+        save_secret("Main", fake.api_secret)
+        window = sync_window(cache, qtbot, connectors, every=timedelta(milliseconds=1))
+        reloaded = reloads(window)
+
+        window.sync_action.trigger()
+        qtbot.wait(20)  # room for the 1 ms timer to fire, were it running
+
+        assert reloaded == [0]
+        assert sync_status(window) == NO_FILE
+        assert not window.sync_runner.is_running
+        assert connectors.threads == []
+        window.close()
+    finally:
+        cache.close()

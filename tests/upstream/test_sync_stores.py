@@ -1,0 +1,101 @@
+"""Syncing every store in turn against a fake ShipStation: one store's failure leaves the others syncing, CSV stores
+are left alone, and a stop asked for mid-pull keeps every page written so the next sync carries on from there."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+
+import pytest
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import OrderQuery, load_orders
+from shipdesk.cache.stores import StoreRecord, add_store
+from shipdesk.domain import utc_now
+from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome
+from shipdesk.upstream.credentials import save_secret
+from shipdesk.upstream.sync_stores import STOPPED, sync_stores, syncable_stores
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        yield server
+
+
+class StopAfterFirstPage:
+    """A store's connector that asks for the stop while the engine reads its second page, as closing the app would."""
+
+    def __init__(self, connector: Connector, stop: threading.Event) -> None:
+        self._connector = connector
+        self._stop = stop
+
+    @property
+    def store_name(self) -> str:
+        return self._connector.store_name
+
+    def pull(self, since: datetime | None) -> Iterator[PulledPage]:
+        for number, page in enumerate(self._connector.pull(since)):
+            if number == 1:
+                self._stop.set()
+            yield page
+
+    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
+        return self._connector.push(kind, payload)
+
+    def close(self) -> None:
+        self._connector.close()
+
+
+def test_a_stop_mid_pull_keeps_the_pages_written_and_the_next_sync_carries_on(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.add_generated_orders(1200, first_modified=utc_now() - timedelta(days=2))
+    add_fake_store(cache, fake)
+    stop = threading.Event()
+
+    (stopped,) = sync_stores(
+        cache,
+        syncable_stores(cache),
+        connector_for=lambda record: StopAfterFirstPage(fake_connector(fake, record), stop),
+        stop=stop,
+    )
+
+    assert stopped.error == STOPPED
+    assert len(load_orders(cache, OrderQuery())) == 500
+    assert fresh_record(cache).high_water is not None
+
+    (carried_on,) = sync_stores(
+        cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)
+    )
+
+    assert carried_on.problem == ""
+    assert carried_on.inserted == 700
+    assert len(load_orders(cache, OrderQuery())) == 1200
+
+
+def test_a_store_that_cannot_sync_leaves_the_others_syncing(
+    cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring
+) -> None:
+    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
+    add_fake_store(cache, fake, "A first")  # its secret was never saved
+    add_fake_store(cache, fake, "Main")
+    save_secret("Main", fake.api_secret)
+    add_store(cache, StoreRecord(name="Market stall", kind="csv"))
+    add_store(cache, StoreRecord(name="Old shop", kind="customstore"))
+
+    outcomes = list(sync_stores(cache, syncable_stores(cache)))
+
+    assert [(outcome.store, outcome.problem) for outcome in outcomes] == [
+        ("A first", "No API secret is saved for store A first; enter it again in the store's settings."),
+        ("Main", ""),
+        ("Old shop", "shipdesk cannot sync customstore store Old shop yet."),
+    ]
+    assert outcomes[1].inserted == 3
+    assert outcomes[0].summary_lines() == [
+        "Store A first not synced: No API secret is saved for store A first; enter it again in the store's settings."
+    ]

@@ -6,6 +6,8 @@ A bought label is recorded at once (it is paid for), then its PDF is kept and ha
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from shipdesk.cache.outbox_schedule import confirm_entries_of_order
 from shipdesk.cache.shipments import MARK_SHIPPED, record_shipment
 from shipdesk.cache.stores import get_store
 from shipdesk.domain import Shipment
+from shipdesk.label_batch import LabelBatchResult, Progress
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, fetch_shipstation_catalog, group_choices
 from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
@@ -78,6 +81,60 @@ def create_label(
     attach_label_pdf(cache, order_id, bought.shipment.tracking_number, bought.pdf)
     confirm_entries_of_order(cache, order_id, MARK_SHIPPED, bought.shipment.tracking_number)
     return _print(order.order_number, bought.shipment, bought.pdf, printer)
+
+
+def buy_and_print_labels(
+    cache: Cache,
+    order_ids: Sequence[int],
+    request: LabelRequest,
+    provider: ShipStationLabelProvider,
+    printer: PdfPrinter,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    now: datetime | None = None,
+) -> LabelBatchResult:
+    """Buy and print each order's label in turn: the printer prints one while the next is being bought.
+
+    An order ShipStation refuses is reported and the others go on. When the printer fails, the label just bought is
+    kept (it is paid for: print it again) and no further label is bought; those orders stay queued, unshipped. An
+    answer lost during a purchase stops the batch too, as ShipStation may have sold that label.
+    """
+    result = LabelBatchResult()
+    total = len(order_ids)
+    for done, order_id in enumerate(order_ids, start=1):
+        if cancel is not None and cancel.is_set():
+            result.cancelled = True
+            result.queued = list(order_ids[done - 1 :])
+            break
+        stored = get_order(cache, order_id)
+        number = stored.order.order_number if stored is not None else str(order_id)
+        try:
+            purchase = create_label(cache, order_id, request, provider, printer, now=now)
+        except LabelError as error:
+            result.failed.append((order_id, str(error)))  # it names the order
+            _report(on_progress, done, total, number, str(error))
+            if error.outcome_unknown:
+                result.printer_error = str(error)
+                result.queued = list(order_ids[done:])
+                break
+            continue
+        if purchase.print_error:
+            result.failed.append(
+                (order_id, f"order {number}: label bought and kept, not printed: {purchase.print_error}")
+            )
+            result.printer_error = purchase.print_error
+            result.queued = list(order_ids[done:])
+            _report(on_progress, done, total, number, purchase.print_error)
+            break
+        result.printed.append(order_id)
+        _report(on_progress, done, total, number, f"Bought and printed the label of order {number}")
+    return result
+
+
+def _report(on_progress: Callable[[Progress], None] | None, done: int, total: int, number: str, message: str) -> None:
+    if on_progress is not None:
+        on_progress(Progress(done, total, number, message))
 
 
 def print_label_again(cache: Cache, order_id: int, printer: PdfPrinter) -> Path | str:

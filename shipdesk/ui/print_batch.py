@@ -17,11 +17,13 @@ from shipdesk.cache.database import CacheError
 from shipdesk.cache.orders import OrderRow, fetch_rows
 from shipdesk.label_batch import LabelBatchResult
 from shipdesk.printing.errors import PrinterError
+from shipdesk.shipping.shipstation_labels import LabelError
 from shipdesk.ui.messages import show_problem
 from shipdesk.ui.print_dialog import PrintDialog
 from shipdesk.ui.print_progress import PrintProgressDialog
 from shipdesk.ui.print_report import batch_summary, failure_lines, printer_batch_summary, queued_line
 from shipdesk.ui.print_worker import LabelBatchThread, PrintRequest
+from shipdesk.upstream.credentials import CredentialsError
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ class BatchPrinting(QObject):
 
     def _report(self, request: PrintRequest, result: LabelBatchResult) -> None:
         numbers = _numbers(self._cache, result.queued)
-        if request.profile is None:
+        if request.profile is None and request.purchase is None:
             summary = batch_summary(result)
         else:
             summary = printer_batch_summary(result, request.printer_name, numbers)
@@ -127,6 +129,10 @@ class BatchPrinting(QObject):
         show_problem(self._window, title, summary, "\n".join(details))
 
     def _report_error(self, error: Exception) -> None:
+        if isinstance(error, LabelError | CredentialsError):
+            log.warning("no label bought: %s", error)
+            show_problem(self._window, "No labels bought", f"{error}\nNo order was marked shipped.")
+            return
         if isinstance(error, PrinterError | ValueError | CacheError):
             log.warning("label batch not printed: %s", error, exc_info=error)
             show_problem(self._window, "Labels not printed", f"{error}.\nNo order was marked shipped.")

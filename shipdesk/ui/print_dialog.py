@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -25,14 +26,17 @@ from PySide6.QtWidgets import (
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import PrinterProfile, default_printer_profile, list_printers
 from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, set_setting
+from shipdesk.cache.stores import get_store
 from shipdesk.cli_printers import test_job
 from shipdesk.domain import LabelSize
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, default_printer, profile_label_size
 from shipdesk.printing.errors import PrinterError
-from shipdesk.shipping.carrier_catalog import CarrierChoices
+from shipdesk.shipping.carrier_catalog import CarrierChoices, Choice
+from shipdesk.shipping.shipstation_labels import LabelRequest
 from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.ui.order_text import plural
 from shipdesk.ui.print_worker import JobSendThread, PrintRequest
+from shipdesk.upstream.shipstation_connector import KIND as SHIPSTATION
 
 LABEL_SIZE_NAMES = {
     LabelSize.FOUR_BY_SIX: "4 × 6 in",
@@ -70,6 +74,9 @@ class PrintDialog(QDialog):
         for size, name in LABEL_SIZE_NAMES.items():
             self.label_size.addItem(name, size)
         self.tracking = QLineEdit()
+        self.buy = QCheckBox("&Buy the labels through ShipStation (charged to the account)")
+        stores = set(stores)
+        self._purchase_store = _one_shipstation_store(cache, stores)
         self._carriers = _carrier_choices(cache, stores)
         self._fill_printers()
         self._fill_carriers()
@@ -84,6 +91,7 @@ class PrintDialog(QDialog):
 
         self.printer.currentIndexChanged.connect(self._printer_changed)
         self.carrier.currentIndexChanged.connect(self._carrier_changed)
+        self.buy.toggled.connect(self._set_tracking_field)
         self.test_button.clicked.connect(self.test_print)
         self._printer_changed()
 
@@ -99,6 +107,7 @@ class PrintDialog(QDialog):
         form.addRow("&Carrier", self.carrier)
         form.addRow("&Service", self.service)
         form.addRow("Pac&kage", self.package)
+        form.addRow("", self.buy)
         form.addRow("&Label size", self.label_size)
         form.addRow("&Tracking number", self.tracking)
         layout = QVBoxLayout(self)
@@ -151,7 +160,11 @@ class PrintDialog(QDialog):
         self._carrier_changed()
 
     def _set_tracking_field(self) -> None:
-        if len(self._order_ids) == 1:
+        if self.buy.isChecked():
+            self.tracking.setEnabled(False)
+            self.tracking.setPlaceholderText("the carrier's, with the label bought")
+        elif len(self._order_ids) == 1:
+            self.tracking.setEnabled(True)
             self.tracking.setPlaceholderText("the carrier's number, or empty for one made by shipdesk")
         else:
             self.tracking.setEnabled(False)
@@ -186,6 +199,15 @@ class PrintDialog(QDialog):
             packages = [package.name for package in choices.packages]
         _refill(self.service, services)
         _refill(self.package, ["", *packages])
+        # A carrier of the ShipStation account means a label bought there, with the carrier's own tracking number.
+        can_buy = isinstance(choices, CarrierChoices) and self._purchase_store is not None
+        self.buy.setEnabled(can_buy)
+        self.buy.setChecked(can_buy)
+        if isinstance(choices, CarrierChoices) and not can_buy:
+            self.buy.setToolTip("Only orders of one ShipStation store can have their labels bought together")
+        else:
+            self.buy.setToolTip("")
+        self._set_tracking_field()
 
     # ------------------------------------------------------------------ test print
 
@@ -234,7 +256,16 @@ class PrintDialog(QDialog):
             label_size=size if isinstance(size, LabelSize) else LabelSize.FOUR_BY_SIX,
             tracking_number=self.tracking.text().strip() if len(self._order_ids) == 1 else "",
         )
-        return PrintRequest(self._order_ids, choice, profile)
+        return PrintRequest(self._order_ids, choice, profile, self._purchase(), self._purchase_store or "")
+
+    def _purchase(self) -> LabelRequest | None:
+        """The label purchase asked for, in the account's codes; None when shipdesk makes the labels."""
+        choices = self.carrier.currentData()
+        if not self.buy.isChecked() or not isinstance(choices, CarrierChoices):
+            return None
+        service = _code(choices.services, self.service.currentText())
+        package = _code(choices.packages, self.package.currentText()) or None
+        return LabelRequest(carrier_code=choices.code, service_code=service, package_code=package)
 
     def accept(self) -> None:
         profile = self.chosen_profile()
@@ -258,6 +289,21 @@ def _refill(combo: QComboBox, texts: list[str]) -> None:
     combo.clear()
     combo.addItems(texts)
     combo.setCurrentIndex(0 if texts else -1)
+
+
+def _code(choices: Sequence[Choice], text: str) -> str:
+    """The code of the choice named `text`; typed text that names none is taken as a code."""
+    wanted = text.strip()
+    return next((choice.code for choice in choices if choice.name == wanted), wanted)
+
+
+def _one_shipstation_store(cache: Cache, stores: set[str]) -> str | None:
+    """The store the orders come from when it is one ShipStation store, which can sell their labels."""
+    if len(stores) != 1:
+        return None
+    (name,) = stores
+    record = get_store(cache, name)
+    return name if record is not None and record.kind == SHIPSTATION else None
 
 
 def _carrier_choices(cache: Cache, stores: Iterable[str]) -> list[CarrierChoices]:

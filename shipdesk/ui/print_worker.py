@@ -12,9 +12,20 @@ from PySide6.QtCore import QThread, Signal
 
 from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.printers import PrinterProfile
-from shipdesk.label_batch import LabelBatchResult, ShippingChoice, print_labels, print_labels_to_printer
+from shipdesk.cache.stores import get_store
+from shipdesk.label_batch import (
+    LabelBatchResult,
+    ShippingChoice,
+    default_printer,
+    print_labels,
+    print_labels_to_printer,
+)
+from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.devices import open_device
 from shipdesk.printing.errors import PrinterError
+from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
+from shipdesk.shipstation_shipping import buy_and_print_labels
+from shipdesk.upstream.shipstation_connector import client_for_store
 
 PDF_FOLDER = "the PDF folder"
 
@@ -26,6 +37,8 @@ class PrintRequest:
     order_ids: tuple[int, ...]
     choice: ShippingChoice
     profile: PrinterProfile | None = None  # None: the built-in printer, one PDF into the label folder
+    purchase: LabelRequest | None = None  # labels bought from the ShipStation store `store`, not made here
+    store: str = ""
 
     @property
     def printer_name(self) -> str:
@@ -49,7 +62,7 @@ class LabelBatchThread(QThread):
     @property
     def cancellable(self) -> bool:
         # One PDF is written whole or not at all, so only a batch to a printer stops between labels.
-        return self.request.profile is not None
+        return self.request.profile is not None or self.request.purchase is not None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -69,6 +82,8 @@ class LabelBatchThread(QThread):
         cache = own if own is not None else self._cache
         request = self.request
         try:
+            if request.purchase is not None:
+                return self._buy(cache, request.purchase)
             if request.profile is None:
                 return print_labels(cache, request.order_ids, request.choice)
             return print_labels_to_printer(
@@ -82,6 +97,23 @@ class LabelBatchThread(QThread):
         finally:
             if own is not None:
                 own.close()
+
+    def _buy(self, cache: Cache, purchase: LabelRequest) -> LabelBatchResult:
+        record = get_store(cache, self.request.store)
+        if record is None:
+            raise LabelError(f"The store {self.request.store} is no longer connected; no label was bought.")
+        profile = self.request.profile
+        printer = ProfilePdfPrinter(profile) if profile is not None else default_printer(cache)
+        with client_for_store(record) as client:
+            return buy_and_print_labels(
+                cache,
+                self.request.order_ids,
+                purchase,
+                ShipStationLabelProvider(client),
+                printer,
+                on_progress=self.progressed.emit,
+                cancel=self._cancel,
+            )
 
 
 class JobSendThread(QThread):

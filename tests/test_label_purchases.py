@@ -1,0 +1,131 @@
+"""A batch of ShipStation labels bought and printed in turn: a refused order never stops the others, a printer
+that fails keeps the label just bought and buys no more, and Cancel stops before the next purchase."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from shipdesk.cache import Cache
+from shipdesk.cache.label_pdfs import label_pdf
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.printers import PrinterProfile
+from shipdesk.domain import OrderStatus, Weight, WeightUnit
+from shipdesk.label_batch import Progress
+from shipdesk.label_printer import ProfilePdfPrinter
+from shipdesk.shipping.shipstation_labels import LabelRequest, ShipStationLabelProvider
+from shipdesk.shipstation_shipping import buy_and_print_labels
+from shipdesk.upstream.sync import pull_orders
+from tests.fakes.raw_printer import Listener
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
+from tests.printing.scanning import zbar_scan
+from tests.printing.test_tspl import parse, rebuild
+
+NOW = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)
+UPS_GROUND = LabelRequest("ups", "ups_ground", "package", weight=Weight(Decimal(1), WeightUnit.POUND), test_label=True)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        for order_id, status in ((1, "awaiting_shipment"), (2, "awaiting_payment"), (3, "awaiting_shipment"),
+                                 (4, "awaiting_shipment")):  # fmt: skip
+            order = shipstation_order(
+                order_id, number=f"P-{order_id}", order_date=NOW - timedelta(days=1), status=status
+            )
+            server.add_order(order, modified=NOW)
+        yield server
+
+
+@pytest.fixture
+def order_ids(cache: Cache, fake: FakeShipStation) -> list[int]:
+    record = add_fake_store(cache, fake)
+    with fake_connector(fake, record) as connector:
+        pull_orders(cache, record, connector, now=NOW)
+    return [find_by_number(cache, f"P-{number}")[0].id for number in (1, 2, 3, 4)]
+
+
+@pytest.fixture
+def provider(cache: Cache, fake: FakeShipStation, order_ids: list[int]) -> Iterator[ShipStationLabelProvider]:
+    with fake_connector(fake, fresh_record(cache)) as connector:
+        yield ShipStationLabelProvider(connector.client)
+
+
+def tspl_printer(port: int) -> ProfilePdfPrinter:
+    return ProfilePdfPrinter(PrinterProfile("Rollo", "tspl", f"tcp://127.0.0.1:{port}", dpi=203, media="4x6"))
+
+
+def _stored_status(cache: Cache, order_id: int) -> OrderStatus:
+    row = cache.conn.execute("SELECT status FROM orders WHERE id = ?", (order_id,)).fetchone()
+    return OrderStatus(row[0])
+
+
+def test_each_label_is_bought_printed_and_scans_and_a_refused_order_does_not_stop_the_rest(
+    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider
+) -> None:
+    printer = Listener()
+    seen: list[Progress] = []
+    try:
+        result = buy_and_print_labels(
+            cache, order_ids, UPS_GROUND, provider, tspl_printer(printer.port), on_progress=seen.append, now=NOW
+        )
+    finally:
+        printer.close()
+
+    paid = [order_ids[0], order_ids[2], order_ids[3]]
+    assert result.printed == paid
+    assert result.failed == [(order_ids[1], "No label bought for order P-2: it is not paid yet.")]
+    assert [label["orderId"] for label in fake.labels] == [1, 3, 4]
+    scanned = [zbar_scan(rebuild(parse(job))) for job in printer.jobs]
+    assert scanned == [[label["trackingNumber"]] for label in fake.labels]
+    assert [_stored_status(cache, order_id) for order_id in order_ids] == [
+        OrderStatus.SHIPPED, OrderStatus.AWAITING_PAYMENT, OrderStatus.SHIPPED, OrderStatus.SHIPPED
+    ]  # fmt: skip
+    assert [(p.done, p.order_number) for p in seen] == [(1, "P-1"), (2, "P-2"), (3, "P-3"), (4, "P-4")]
+
+
+def test_a_printer_that_fails_keeps_the_label_just_bought_and_buys_no_more(
+    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider
+) -> None:
+    printer = Listener(drop_at=1, drop_after=100)  # the second label is cut off half-way
+    try:
+        result = buy_and_print_labels(cache, order_ids, UPS_GROUND, provider, tspl_printer(printer.port), now=NOW)
+    finally:
+        printer.close()
+
+    assert result.printed == [order_ids[0]]
+    assert len(fake.labels) == 2  # P-1 and P-3 bought; P-4 never
+    assert result.queued == [order_ids[3]]
+    assert "(it closed the connection)" in result.printer_error
+    kept = result.failed[-1]
+    assert kept[0] == order_ids[2] and "print it again" in kept[1]
+    assert _stored_status(cache, order_ids[2]) is OrderStatus.SHIPPED  # paid for, so shipped, label kept
+    assert label_pdf(cache, order_ids[2]) is not None
+    assert _stored_status(cache, order_ids[3]) is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_cancel_stops_before_the_next_purchase(
+    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider
+) -> None:
+    printer = Listener()
+    cancel = threading.Event()
+
+    def cancel_after_the_first(progress: Progress) -> None:
+        cancel.set()
+
+    try:
+        result = buy_and_print_labels(
+            cache, order_ids, UPS_GROUND, provider, tspl_printer(printer.port), on_progress=cancel_after_the_first,
+            cancel=cancel, now=NOW,
+        )  # fmt: skip
+    finally:
+        printer.close()
+
+    assert result.cancelled and result.printed == [order_ids[0]]
+    assert result.queued == order_ids[1:]
+    assert len(fake.labels) == 1

@@ -1,0 +1,122 @@
+"""Create label from the window: for orders of a ShipStation store, choosing one of the account's carriers buys each
+label through ShipStation and prints it; the carrier's own tracking number is recorded, and a refused order is named."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.printers import PrinterProfile, save_printer
+from shipdesk.cache.shipments import latest_shipment, outbox_count
+from shipdesk.domain import OrderStatus, utc_now
+from shipdesk.shipstation_shipping import refresh_choices
+from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.print_dialog import PrintDialog
+from shipdesk.upstream.credentials import save_secret
+from shipdesk.upstream.sync import pull_orders
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.raw_printer import Listener
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import add_fake_store, fake_connector, shipstation_order
+from tests.printing.scanning import zbar_scan
+from tests.printing.test_tspl import parse, rebuild
+from tests.ui.conftest import select_orders
+from tests.ui.print_steps import open_boxes, open_print_dialog, press_print
+
+
+@pytest.fixture(autouse=True)
+def no_qt_garbage() -> None:
+    gc.collect()  # widgets earlier tests dropped are collected here, on the UI thread, not on the batch's thread
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        placed = utc_now() - timedelta(days=1)
+        for order_id, status in ((1, "awaiting_shipment"), (2, "awaiting_shipment"), (3, "awaiting_payment")):
+            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=placed, status=status)
+            server.add_order(order, modified=placed)
+        yield server
+
+
+@pytest.fixture
+def printer() -> Iterator[Listener]:
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def window(
+    cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, printer: Listener, qtbot: QtBot
+) -> MainWindow:
+    """The window on ShipStation store Main, synced, with its carriers kept and a TSPL label printer as default."""
+    record = add_fake_store(cache, fake)
+    save_secret("Main", fake.api_secret)
+    with fake_connector(fake, record) as connector:
+        pull_orders(cache, record, connector)
+        refresh_choices(cache, "Main", connector.client)
+    save_printer(cache, PrinterProfile("Rollo", "tspl", f"tcp://127.0.0.1:{printer.port}", is_default=True))
+    shown = MainWindow(cache, title_suffix="test")
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def choose_carrier(dialog: PrintDialog, name: str) -> None:
+    dialog.carrier.setCurrentIndex(dialog.carrier.findText(name))
+
+
+def shipment_of(cache: Cache, number: str) -> tuple[str, str, str]:
+    [stored] = find_by_number(cache, number)
+    shipment = latest_shipment(cache, stored.id)
+    assert shipment is not None
+    return shipment.carrier, shipment.service, shipment.tracking_number
+
+
+def test_choosing_an_account_carrier_buys_each_label_and_prints_it_with_the_carriers_tracking_number(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, printer: Listener, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-1", "W-2")
+    dialog = open_print_dialog(window)
+    assert not dialog.buy.isEnabled()  # shipdesk makes own-courier labels itself
+
+    choose_carrier(dialog, "FedEx (SS)")
+    dialog.service.setCurrentText("FedEx 2Day®")
+    assert dialog.buy.isChecked() and not dialog.tracking.isEnabled()
+    press_print(window, qtbot, dialog)
+
+    assert [(label["carrierCode"], label["serviceCode"]) for label in fake.labels] == [("fedex", "fedex_2day")] * 2
+    tracking = {label["orderId"]: label["trackingNumber"] for label in fake.labels}
+    assert [zbar_scan(rebuild(parse(job))) for job in printer.jobs] == [[tracking[2]], [tracking[1]]]
+    assert shipment_of(cache, "W-1") == ("fedex", "fedex_2day", tracking[1])
+    assert [stored.order.status for stored in (*find_by_number(cache, "W-1"), *find_by_number(cache, "W-2"))] == [
+        OrderStatus.SHIPPED,
+        OrderStatus.SHIPPED,
+    ]
+    assert outbox_count(cache) == 0  # ShipStation made these shipments itself
+    assert window.statusBar().currentMessage() == "Printed 2 labels on Rollo; 2 orders marked shipped."
+    assert open_boxes(window) == []
+
+
+def test_an_order_shipstation_will_not_sell_a_label_for_is_named_and_the_others_print(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, printer: Listener, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-3", "W-1")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    press_print(window, qtbot, dialog)
+
+    assert [label["orderId"] for label in fake.labels] == [1]
+    assert len(printer.jobs) == 1
+    [box] = open_boxes(window)
+    assert "No label bought for order W-3: it is not paid yet." in box.informativeText()
+    [unpaid] = find_by_number(cache, "W-3")
+    assert unpaid.order.status is OrderStatus.AWAITING_PAYMENT

@@ -248,7 +248,13 @@ class UsbDevice:
     def send(self, job: bytes) -> None:
         core = _needs("pyusb", "usb.core", "USB")
         util = importlib.import_module("usb.util")
-        found = core.find(idVendor=self.vendor, idProduct=self.product)
+        try:
+            found = core.find(idVendor=self.vendor, idProduct=self.product)
+        except core.NoBackendError:
+            raise PrinterError(
+                f"The printer {self.name} cannot be reached: USB printing needs libusb "
+                "(on Debian or Ubuntu: sudo apt-get install libusb-1.0-0)"
+            ) from None
         if found is None:
             raise PrinterError(f"The printer {self.name} is not plugged in or is switched off")
         try:

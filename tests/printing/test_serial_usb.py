@@ -1,0 +1,91 @@
+"""Serial and USB printers: a job written to a serial line arrives byte for byte (a pseudo-terminal stands in for
+the cable) and still scans; a missing port or an unplugged USB printer is reported in words a packer can act on."""
+
+from __future__ import annotations
+
+import os
+import select
+import threading
+import time
+
+import pytest
+
+from shipdesk.domain import LabelSize
+from shipdesk.printing.devices import SerialDevice, UsbDevice, open_device
+from shipdesk.printing.errors import PrinterError
+from shipdesk.printing.label_formats import render_label
+from tests.printing.scanning import zbar_scan
+from tests.printing.test_label_pdf import USPS_LIKE, make_label
+from tests.printing.test_tspl import parse, rebuild
+
+
+class SerialLine:
+    """The far end of a serial cable: a pseudo-terminal whose other side shipdesk opens as its port."""
+
+    def __init__(self) -> None:
+        self._master, slave = os.openpty()
+        self.port = os.ttyname(slave)
+        os.close(slave)  # pyserial opens the port by its name, as it would /dev/ttyUSB0
+        self.received = bytearray()
+        self._stop = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._master], [], [], 0.05)
+            if ready:
+                try:
+                    self.received += os.read(self._master, 65536)
+                except OSError:  # no one has the port open at this moment
+                    continue
+
+    def wait_for(self, size: int) -> bytes:
+        for _ in range(200):
+            if len(self.received) >= size:
+                break
+            time.sleep(0.05)
+        return bytes(self.received)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._reader.join(5)
+        os.close(self._master)
+
+
+def test_a_label_sent_down_a_serial_line_arrives_whole_and_scans() -> None:
+    line = SerialLine()
+    job = render_label(make_label(USPS_LIKE), LabelSize.FOUR_BY_SIX, "tspl", 203)
+    try:
+        device = open_device(f"serial://{line.port}?baudrate=115200")
+        assert isinstance(device, SerialDevice) and device.baudrate == 115200
+        device.send(job)
+        received = line.wait_for(len(job))
+    finally:
+        line.close()
+
+    assert received == job
+    assert zbar_scan(rebuild(parse(received))) == [USPS_LIKE]
+
+
+def test_a_serial_port_that_is_not_there_is_named() -> None:
+    with pytest.raises(PrinterError) as raised:
+        open_device("serial:///dev/ttyUSB-shipdesk-missing?baudrate=9600").send(b"SIZE 4,6\r\n")
+    assert str(raised.value).startswith("The printer on /dev/ttyUSB-shipdesk-missing cannot be reached (")
+
+
+def test_a_usb_printer_that_is_not_plugged_in_says_so() -> None:
+    device = open_device("usb://0A5F:0164")
+    assert isinstance(device, UsbDevice) and device.name == "USB 0A5F:0164"
+    with pytest.raises(PrinterError) as raised:
+        device.send(b"^XA^XZ")
+    assert str(raised.value) in (
+        "The printer USB 0A5F:0164 is not plugged in or is switched off",
+        "The printer USB 0A5F:0164 cannot be reached: USB printing needs libusb "
+        "(on Debian or Ubuntu: sudo apt-get install libusb-1.0-0)",
+    )
+
+
+def test_a_usb_address_that_is_not_vendor_and_product_is_refused() -> None:
+    with pytest.raises(PrinterError, match=r"write it as usb://0A5F:0164"):
+        open_device("usb://zebra")

@@ -23,9 +23,10 @@ from shipdesk.cache.stores import get_store
 from shipdesk.domain import Shipment
 from shipdesk.label_batch import LabelBatchResult, Progress
 from shipdesk.printing.errors import PrinterError
-from shipdesk.shipping.carrier_catalog import CarrierChoices, fetch_shipstation_catalog, group_choices
+from shipdesk.shipping.carrier_catalog import CarrierChoices, group_choices
 from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
 from shipdesk.upstream.shipstation import ShipStationClient
+from shipdesk.upstream.shipstation_catalog import fetch_shipstation_catalog
 from shipdesk.upstream.shipstation_connector import KIND
 
 _log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
-"""The shipping choices of a ShipStation account: its carriers with their services and packages.
+"""The shipping choices of a store's account: its carriers, each with its services and packages.
 
-Fetched on request (every call counts against 40 a minute) and grouped for the shipping panel; the cache keeps them.
+The catalog rows the cache keeps (upstream/shipstation_catalog.py fetches them) grouped for the shipping panel.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shipdesk.domain import CatalogEntry, CatalogKind
-from shipdesk.upstream.shipstation import ShipStationClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,34 +25,6 @@ class CarrierChoices:
     name: str
     services: tuple[Choice, ...]
     packages: tuple[Choice, ...]
-
-
-def fetch_shipstation_catalog(client: ShipStationClient) -> list[CatalogEntry]:
-    """The account's carriers, services and packages: 1 request, and 2 more a carrier.
-
-    Raises ShipStationError when ShipStation cannot be asked.
-    """
-    carriers: dict[str, str] = {}
-    for carrier in client.list_carriers():
-        # One carrier code can have several accounts; the primary one names it.
-        if carrier.code not in carriers or carrier.primary:
-            name = carrier.name or carrier.code
-            nickname = carrier.nickname if carrier.nickname and carrier.nickname != name else ""
-            carriers[carrier.code] = f"{name} ({nickname})" if nickname else name
-    entries: list[CatalogEntry] = []
-    for code, name in carriers.items():
-        entries.append(CatalogEntry(code, CatalogKind.CARRIER, code, name))
-        entries.extend(
-            CatalogEntry(code, CatalogKind.SERVICE, service.code, service.name, service.domestic, service.international)
-            for service in client.list_services(code)
-        )
-        # ShipStation may answer with another carrier code for shared package types; they are offered under
-        # the carrier they were asked for, which is the one a label is bought with.
-        entries.extend(
-            CatalogEntry(code, CatalogKind.PACKAGE, package.code, package.name, package.domestic, package.international)
-            for package in client.list_packages(code)
-        )
-    return entries
 
 
 def group_choices(entries: Iterable[CatalogEntry], *, international: bool | None = None) -> list[CarrierChoices]:

@@ -9,9 +9,9 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from shipdesk.domain import Order
+from shipdesk.domain import CatalogEntry, Order
 
 
 class ConnectorError(Exception):
@@ -59,3 +59,12 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class CatalogSource(Protocol):
+    """A store whose account sells labels: it can list its carriers, services and packages."""
+
+    def shipping_catalog(self) -> list[CatalogEntry]:
+        """Raises ConnectorError when the store cannot be asked."""
+        ...

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.cache.shipments import MARK_SHIPPED
 from shipdesk.cache.stores import StoreRecord
-from shipdesk.domain import Order, OrderStatus
+from shipdesk.domain import CatalogEntry, Order, OrderStatus
 from shipdesk.upstream.connector import ConnectorError, PulledOrder, PulledPage, PushOutcome
 from shipdesk.upstream.credentials import load_secret
 from shipdesk.upstream.shipstation import (
@@ -24,6 +24,7 @@ from shipdesk.upstream.shipstation import (
     ShipStationClient,
     ShipStationError,
 )
+from shipdesk.upstream.shipstation_catalog import fetch_shipstation_catalog
 from shipdesk.upstream.shipstation_orders import PACIFIC
 
 KIND = "shipstation"
@@ -98,6 +99,12 @@ class ShipStationConnector:
 
     def __repr__(self) -> str:
         return f"ShipStationConnector({self.client!r})"
+
+    def shipping_catalog(self) -> list[CatalogEntry]:
+        try:
+            return fetch_shipstation_catalog(self.client)
+        except ShipStationError as error:
+            raise _connector_error(error) from error
 
     @property
     def store_name(self) -> str:

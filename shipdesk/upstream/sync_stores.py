@@ -10,14 +10,17 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shipdesk.cache import Cache
+from shipdesk.cache.carriers import catalog_fetched_at, replace_catalog
 from shipdesk.cache.stores import StoreRecord, list_stores
-from shipdesk.upstream.connector import Connector, ConnectorError, PulledPage, PushOutcome
+from shipdesk.domain import utc_now
+from shipdesk.upstream.connector import CatalogSource, Connector, ConnectorError, PulledPage, PushOutcome
 from shipdesk.upstream.connectors import can_sync, open_connector
 from shipdesk.upstream.sync import SyncReport, sync_store
 
+CATALOG_MAX_AGE = timedelta(days=1)
 STOPPED = "the sync was stopped before it finished; it carries on from there next time"
 
 _log = logging.getLogger(__name__)
@@ -61,6 +64,22 @@ class StoreSync:
         if self.report is None:
             return [f"Store {self.store} not synced: {self.error}" if self.store else f"Not synced: {self.error}"]
         return self.report.summary_lines()
+
+
+def _refresh_catalog_when_old(cache: Cache, store: str, connector: Connector, now: datetime | None = None) -> None:
+    """Fetch the account's carriers, services and packages when the kept ones are a day old, or there are none.
+
+    They are what the shipping choices offer; a store that cannot be asked now keeps its old ones.
+    """
+    if not isinstance(connector, CatalogSource):
+        return
+    fetched_at = catalog_fetched_at(cache, store)
+    if fetched_at is not None and (now or utc_now()) - fetched_at < CATALOG_MAX_AGE:
+        return
+    try:
+        replace_catalog(cache, store, connector.shipping_catalog())
+    except ConnectorError as error:
+        _log.warning("the carriers of store %s were not fetched: %s", store, error)
 
 
 def syncable_stores(cache: Cache) -> list[StoreRecord]:
@@ -129,7 +148,10 @@ def _sync_one(
         _log.warning("store %s not synced: %s", record.name, error)
         return StoreSync(record.name, error=str(error))
     try:
-        return StoreSync(record.name, sync_store(cache, record.name, _Stoppable(connector, stop)))
+        synced = StoreSync(record.name, sync_store(cache, record.name, _Stoppable(connector, stop)))
+        if not synced.problem:  # a store that did not answer the sync will not answer this either
+            _refresh_catalog_when_old(cache, record.name, connector)
+        return synced
     except SyncStopped:
         _log.info("sync of store %s stopped on request", record.name)
         return StoreSync(record.name, error=STOPPED)

@@ -4,7 +4,6 @@ drops a job mid-way is reported in plain words, and a batch keeps its unsent job
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,21 +103,6 @@ def test_a_folder_that_cannot_be_made_is_reported_in_words(tmp_path: Path) -> No
     (tmp_path / "blocked").write_text("a file where the folder should be")
     with pytest.raises(PrinterError, match=r"Cannot write print jobs to .*blocked/out: part of that path is a file"):
         open_device(f"file://{tmp_path}/blocked/out").send(b"x")
-
-
-@pytest.mark.skipif(importlib.util.find_spec("serial") is not None, reason="pyserial is installed here")
-def test_a_serial_printer_without_pyserial_says_what_to_install() -> None:
-    device = open_device("serial:///dev/ttyUSB0?baudrate=9600")
-    with pytest.raises(PrinterError, match="Serial printers need the pyserial package"):
-        device.send(b"x")
-
-
-@pytest.mark.skipif(importlib.util.find_spec("usb") is not None, reason="pyusb is installed here")
-def test_a_usb_printer_without_pyusb_says_what_to_install() -> None:
-    device = open_device("usb://0A5F:0164")
-    assert device.name == "USB 0A5F:0164"
-    with pytest.raises(PrinterError, match="USB printers need the pyusb package"):
-        device.send(b"x")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import utc_now
+from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import STOPPED, sync_stores, syncable_stores
@@ -99,3 +100,32 @@ def test_a_store_that_cannot_sync_leaves_the_others_syncing(
     assert outcomes[0].summary_lines() == [
         "Store A first not synced: No API secret is saved for store A first; enter it again in the store's settings."
     ]
+
+
+def test_a_sync_keeps_the_accounts_carriers_and_fetches_them_again_only_when_a_day_old(
+    cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring
+) -> None:
+    add_fake_store(cache, fake)
+    save_secret("Main", fake.api_secret)
+
+    list(sync_stores(cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)))
+    list(sync_stores(cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)))
+
+    assert [carrier.code for carrier in shipping_choices(cache, "Main")] == ["endicia", "fedex", "stamps_com", "ups"]
+    assert len(fake.requests_to("/carriers")) == 1
+    day_old = (utc_now() - timedelta(days=1, minutes=1)).isoformat()
+    cache.conn.execute("UPDATE carrier_catalog SET fetched_at = ?", (day_old,))
+    list(sync_stores(cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)))
+    assert len(fake.requests_to("/carriers")) == 2
+
+
+def test_a_store_that_fails_its_sync_is_not_asked_for_its_carriers(cache: Cache, fake: FakeShipStation) -> None:
+    add_fake_store(cache, fake)
+
+    [synced] = sync_stores(
+        cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record, secret="wrong")
+    )
+
+    assert synced.problem.startswith("ShipStation refused the API key and secret")
+    assert fake.requests_to("/carriers") == []
+    assert shipping_choices(cache, "Main") == []

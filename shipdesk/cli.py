@@ -21,12 +21,11 @@ from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import origin_address, set_origin_address
 from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
-from shipdesk.cache.thumbnails import cached_thumbnails, keep_thumbnails, urls_to_fetch
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
-from shipdesk.domain import Address, LabelSize, Order, OrderStatus, Shipment, utc_now
+from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
@@ -34,9 +33,9 @@ from shipdesk.printing.label_formats import FORMATS
 from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_list_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
+from shipdesk.slip_printing import item_thumbnails, packing_slips_job, pick_list_job, send_job
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csvfile import CsvFileError
-from shipdesk.upstream.item_images import fetch_thumbnails
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     slips = commands.add_parser("slips", help="write packing slips for orders (PDF for sheets, ESC/POS for receipts)")
     slips.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
-    slips.add_argument("--out", type=Path, required=True)
+    slips_to = slips.add_mutually_exclusive_group(required=True)
+    slips_to.add_argument("--out", type=Path, help="a file to write")
+    slips_to.add_argument("--printer", help="a printer profile: a sheet (PDF) or receipt (ESC/POS) printer")
     slips.add_argument("--format", choices=["pdf", "escpos"], default="pdf")
     slips.add_argument("--sheet", choices=["letter", "a4"], default="letter", help="paper for PDF slips")
     slips.add_argument("--media", choices=["80mm", "58mm"], default="80mm", help="receipt paper for ESC/POS slips")
@@ -82,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     picks = commands.add_parser("pick-list", help="write the pick list of a batch of orders as PDF")
     picks.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
-    picks.add_argument("--out", type=Path, required=True)
+    picks_to = picks.add_mutually_exclusive_group(required=True)
+    picks_to.add_argument("--out", type=Path, help="a PDF file to write")
+    picks_to.add_argument("--printer", help="a sheet printer profile (PDF)")
     picks.add_argument("--sheet", choices=["letter", "a4"], default="letter")
     picks.add_argument("--store", help="the store, when two stores share an order number")
 
@@ -255,8 +258,16 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
 
 def _slips(cache: Cache, args: argparse.Namespace) -> int:
     orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
+    if args.printer:
+        profile = get_printer(cache, args.printer)
+        where = send_job(
+            cache, packing_slips_job(cache, orders, profile, fetch_images=not args.offline), profile, "slips"
+        )
+        print(f"Printed {len(orders)} packing slips on {where}.")
+        return 0
     if args.format == "pdf":
-        data = render_packing_slips_pdf(orders, sheet=args.sheet, thumbnails=_item_thumbnails(cache, orders, args))
+        thumbnails = item_thumbnails(cache, orders, fetch=not args.offline)
+        data = render_packing_slips_pdf(orders, sheet=args.sheet, thumbnails=thumbnails)
     else:
         data = render_packing_slips_escpos(orders, media=args.media)
     FilePrinter(args.out).print_bytes(data)
@@ -264,20 +275,17 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
     return 0
 
 
-def _item_thumbnails(cache: Cache, orders: list[Order], args: argparse.Namespace) -> dict[str, bytes]:
-    urls = [item.image_url for order in orders for item in order.items if item.image_url]
-    missing = [] if args.offline else urls_to_fetch(cache, urls)
-    if missing:
-        keep_thumbnails(cache, fetch_thumbnails(missing))
-    return cached_thumbnails(cache, urls)
-
-
 def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
     orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
-    lines = pick_lines(orders)
+    lines = len(pick_lines(orders))
+    if args.printer:
+        profile = get_printer(cache, args.printer)
+        where = send_job(cache, pick_list_job(orders, profile), profile, "pick-list")
+        print(f"Printed the pick list of {len(orders)} orders ({lines} lines) on {where}.")
+        return 0
     title = f"Pick list — {len(orders)} orders, {utc_now().astimezone():%Y-%m-%d %H:%M}"
-    FilePrinter(args.out).print_bytes(render_pick_list_pdf(lines, title=title, sheet=args.sheet))
-    print(f"Wrote the pick list of {len(orders)} orders ({len(lines)} lines) to {args.out}.")
+    FilePrinter(args.out).print_bytes(render_pick_list_pdf(pick_lines(orders), title=title, sheet=args.sheet))
+    print(f"Wrote the pick list of {len(orders)} orders ({lines} lines) to {args.out}.")
     return 0
 
 

@@ -20,6 +20,7 @@ from shipdesk.ui.order_text import plural
 from shipdesk.ui.orders_model import OrdersModel
 from shipdesk.ui.orders_table import OrdersTable
 from shipdesk.ui.print_batch import BatchPrinting
+from shipdesk.ui.slip_printing import SheetKind, SheetPrinting
 from shipdesk.ui.sync_runner import SyncRunner, SyncStart
 from shipdesk.ui.sync_status import SyncStatus
 from shipdesk.ui.sync_text import BUSY
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.sync_runner.setParent(self)
         self.sync_status = SyncStatus(cache, self.sync_runner)
         self.batch_printing = BatchPrinting(self, cache, on_printed=self.model.reload)
+        self.sheet_printing = SheetPrinting(self, cache)
         self._build_actions()
         self._build_layout()
 
@@ -65,6 +67,14 @@ class MainWindow(QMainWindow):
         self.print_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
         self.print_action.setStatusTip("Print a shipping label for each selected order and mark them shipped")
         self.print_action.triggered.connect(self.print_selected_labels)
+        self.slips_action = QAction("Print packing &slips", self)
+        self.slips_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.slips_action.setStatusTip("Print a packing slip for each selected order")
+        self.slips_action.triggered.connect(lambda: self._print_sheets(SheetKind.SLIPS))
+        self.pick_list_action = QAction("Print pic&k list", self)
+        self.pick_list_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.pick_list_action.setStatusTip("Print one pick list for the selected orders, SKUs summed, in walking order")
+        self.pick_list_action.triggered.connect(lambda: self._print_sheets(SheetKind.PICK_LIST))
         self.sync_action = QAction("&Sync now", self)
         self.sync_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.sync_action.setStatusTip("Send shipped updates to the stores, fetch new and changed orders, then reload")
@@ -80,6 +90,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         orders_menu = self.menuBar().addMenu("&Orders")
         orders_menu.addAction(self.print_action)
+        orders_menu.addAction(self.slips_action)
+        orders_menu.addAction(self.pick_list_action)
         orders_menu.addSeparator()
         orders_menu.addAction(self.find_action)
         orders_menu.addAction(self.sync_action)
@@ -139,6 +151,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A sync still running when the app quits would be cut off mid-request; it stops at its next page or push.
         self.sync_runner.shutdown()
+        self.sheet_printing.stop()
         self.batch_printing.stop()  # after the label in flight, so no order is left printed but unrecorded
         super().closeEvent(event)
 
@@ -149,6 +162,13 @@ class MainWindow(QMainWindow):
             return
         # The batch runs off the UI thread; once it ends the printed orders read Shipped, still selected.
         self.batch_printing.ask(order_ids)
+
+    def _print_sheets(self, kind: SheetKind) -> None:
+        order_ids = self.table.selected_order_ids()
+        if not order_ids:
+            self.statusBar().showMessage("Select the orders first.", 5000)
+            return
+        self.sheet_printing.ask(order_ids, kind)
 
     def _focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -174,6 +194,8 @@ class MainWindow(QMainWindow):
         # Counted from ranges: with every order selected, listing the rows would be 100,000 indexes.
         count = sum(selected.height() for selected in selections.selection())
         self.print_action.setEnabled(count > 0)
+        self.slips_action.setEnabled(count > 0)
+        self.pick_list_action.setEnabled(count > 0)
         self.print_action.setText(f"&Print {plural(count, 'label')}" if count > 1 else "&Print label")
         if count == 0:
             self.detail.show_nothing()

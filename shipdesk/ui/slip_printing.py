@@ -1,0 +1,131 @@
+"""Packing slips and pick lists from the window: choose the printer, print on a worker thread, say how it went.
+
+Receipt printers take slips; sheet printers and the PDF folder take both. The printer chosen last is offered first.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QInputDialog, QMainWindow
+
+from shipdesk.cache import Cache, open_cache
+from shipdesk.cache.printers import PrinterProfile, list_printers
+from shipdesk.cache.settings import get_setting, set_setting
+from shipdesk.printing.errors import PrinterError
+from shipdesk.slip_printing import orders_of, packing_slips_job, pick_list_job, send_job
+from shipdesk.ui.messages import show_problem
+from shipdesk.ui.order_text import plural
+
+PDF_FOLDER = "PDF folder"
+LAST_SLIP_PRINTER = "last_slip_printer"
+
+log = logging.getLogger(__name__)
+
+
+class SheetKind(enum.Enum):
+    SLIPS = "packing slips"
+    PICK_LIST = "pick list"
+
+
+def printers_for(cache: Cache, kind: SheetKind) -> list[PrinterProfile]:
+    """The printers that print this kind of sheet: sheet (PDF) printers, and receipt printers for slips."""
+    languages = ("pdf", "escpos") if kind is SheetKind.SLIPS else ("pdf",)
+    return [profile for profile in list_printers(cache) if profile.language in languages]
+
+
+class SheetJobThread(QThread):
+    """Makes and sends one slips or pick-list job on a cache connection of its own; `error` says why not."""
+
+    def __init__(self, cache: Cache, order_ids: Sequence[int], kind: SheetKind, profile: PrinterProfile | None) -> None:
+        super().__init__()
+        self._cache = cache
+        self._order_ids = tuple(order_ids)
+        self.kind = kind
+        self._profile = profile
+        self.where = ""
+        self.error = ""
+
+    def run(self) -> None:
+        own = open_cache(self._cache.path) if self._cache.path is not None else None
+        cache = own if own is not None else self._cache
+        try:
+            orders = orders_of(cache, self._order_ids)
+            if self.kind is SheetKind.SLIPS:
+                job = packing_slips_job(cache, orders, self._profile)
+            else:
+                job = pick_list_job(orders, self._profile)
+            self.where = send_job(cache, job, self._profile, self.kind.value.replace(" ", "-"))
+        except (PrinterError, ValueError) as error:
+            self.error = str(error)
+        except Exception as error:  # a bug: said calmly, with the details in the log
+            log.exception("%s not printed", self.kind.value)
+            self.error = f"an unexpected error stopped it ({type(error).__name__}; see the log)"
+        finally:
+            if own is not None:
+                own.close()
+
+
+class SheetPrinting(QObject):
+    """One window's packing slips and pick lists; one job at a time."""
+
+    finished = Signal()
+
+    def __init__(self, window: QMainWindow, cache: Cache) -> None:
+        super().__init__(window)
+        self._window = window
+        self._cache = cache
+        self.chooser: QInputDialog | None = None
+        self.worker: SheetJobThread | None = None
+
+    def ask(self, order_ids: Sequence[int], kind: SheetKind) -> None:
+        """Asks which printer, then prints; with no printer that can take it, the PDF folder is the only choice."""
+        if self.worker is not None:
+            self._window.statusBar().showMessage("Still printing; wait a moment.", 5000)
+            return
+        profiles = {profile.name: profile for profile in printers_for(self._cache, kind)}
+        names = [*profiles, PDF_FOLDER]
+        last = get_setting(self._cache, LAST_SLIP_PRINTER)
+        chooser = QInputDialog(self._window)
+        chooser.setWindowTitle(f"Print {kind.value}")
+        chooser.setLabelText(f"{kind.value.capitalize()} for {plural(len(order_ids), 'order')}, on:")
+        chooser.setComboBoxItems(names)
+        chooser.setOkButtonText("Print")
+        chooser.setTextValue(last if last in names else names[0])
+        chooser.textValueSelected.connect(lambda name: self._start(order_ids, kind, name, profiles.get(name)))
+        chooser.finished.connect(chooser.deleteLater)
+        self.chooser = chooser
+        chooser.open()
+
+    def _start(self, order_ids: Sequence[int], kind: SheetKind, name: str, profile: PrinterProfile | None) -> None:
+        self.chooser = None
+        set_setting(self._cache, LAST_SLIP_PRINTER, name)
+        worker = SheetJobThread(self._cache, order_ids, kind, profile)
+        worker.finished.connect(self._done)
+        self.worker = worker
+        self._window.statusBar().showMessage(f"Printing the {kind.value} on {name}…")
+        worker.start()
+
+    def _done(self) -> None:
+        worker = self.worker
+        if worker is None:
+            return
+        worker.wait()
+        self.worker = None
+        worker.deleteLater()
+        if worker.error:
+            self._window.statusBar().showMessage(f"The {worker.kind.value} did not print.", 5000)
+            show_problem(self._window, f"{worker.kind.value.capitalize()} not printed", f"{worker.error}.")
+        else:
+            self._window.statusBar().showMessage(f"Printed the {worker.kind.value} on {worker.where}.")
+        self.finished.emit()
+
+    def stop(self) -> None:
+        """Waits for a job in flight (at most the printer's timeout), so no thread outlives the window."""
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()

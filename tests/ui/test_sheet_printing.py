@@ -1,0 +1,93 @@
+"""Packing slips and pick lists from the window: the packer picks a printer that can take the sheet, the job runs off
+the UI thread, and the status bar or a problem box says how it went."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.printers import PrinterProfile, save_printer
+from shipdesk.cache.settings import LABEL_FOLDER, set_setting
+from shipdesk.printing.slip_receipt import render_packing_slips_escpos
+from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.slip_printing import PDF_FOLDER
+from tests.fakes.raw_printer import Listener
+from tests.ui.conftest import select_orders
+from tests.ui.print_steps import open_boxes
+
+JOB_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def receipt_printer(demo_cache: Cache) -> Iterator[Listener]:
+    listener = Listener()
+    save_printer(demo_cache, PrinterProfile("Epson", "escpos", f"tcp://127.0.0.1:{listener.port}", media="80mm"))
+    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", "tcp://127.0.0.1:9"))
+    yield listener
+    listener.close()
+
+
+def print_sheets(window: MainWindow, qtbot: QtBot, action_name: str, printer: str) -> list[str]:
+    """Triggers the action, picks `printer` in the chooser, waits for the job; the printers the chooser offered."""
+    ended: list[bool] = []
+    window.sheet_printing.finished.connect(lambda: ended.append(True))
+    getattr(window, action_name).trigger()
+    chooser = window.sheet_printing.chooser
+    assert chooser is not None and chooser.isVisible()
+    offered = chooser.comboBoxItems()
+    chooser.setTextValue(printer)
+    chooser.accept()
+    qtbot.waitUntil(lambda: bool(ended), timeout=JOB_TIMEOUT_MS)
+    return offered
+
+
+def test_packing_slips_go_to_the_receipt_printer_chosen(
+    window: MainWindow, demo_cache: Cache, receipt_printer: Listener, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1001", "1002")
+
+    offered = print_sheets(window, qtbot, "slips_action", "Epson")
+
+    assert offered == ["Epson", PDF_FOLDER]  # a ZPL label printer cannot print a slip
+    receipt_printer.close()
+    orders = [find_by_number(demo_cache, number)[0].order for number in ("1002", "1001")]
+    assert receipt_printer.jobs == [render_packing_slips_escpos(orders, media="80mm", cut=False)]
+    assert (
+        window.statusBar().currentMessage() == f"Printed the packing slips on Epson (127.0.0.1:{receipt_printer.port})."
+    )
+    assert open_boxes(window) == []
+
+
+def test_the_pick_list_goes_to_the_pdf_folder_and_the_printer_is_offered_first_next_time(
+    window: MainWindow, demo_cache: Cache, receipt_printer: Listener, qtbot: QtBot, tmp_path: Path
+) -> None:
+    set_setting(demo_cache, LABEL_FOLDER, str(tmp_path / "sheets"))
+    select_orders(window, qtbot, "1001", "1002", "1003")
+
+    offered = print_sheets(window, qtbot, "pick_list_action", PDF_FOLDER)
+
+    assert offered == [PDF_FOLDER]  # receipt printers take slips, not pick lists
+    [written] = (tmp_path / "sheets").glob("*pick-list*.pdf")
+    assert window.statusBar().currentMessage() == f"Printed the pick list on {written}."
+    window.slips_action.trigger()
+    chooser = window.sheet_printing.chooser
+    assert chooser is not None and chooser.textValue() == PDF_FOLDER
+    chooser.reject()
+
+
+def test_a_receipt_printer_that_is_off_is_reported_and_nothing_else_changes(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    save_printer(demo_cache, PrinterProfile("Epson", "escpos", "tcp://127.0.0.1:9", media="80mm"))
+    select_orders(window, qtbot, "1001")
+
+    print_sheets(window, qtbot, "slips_action", "Epson")
+
+    [box] = open_boxes(window)
+    assert box.windowTitle() == "Packing slips not printed"
+    assert box.text().startswith("The printer at 127.0.0.1:9 did not answer")

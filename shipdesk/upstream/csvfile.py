@@ -104,20 +104,20 @@ _HEADING_FIELD = {heading: name for name, headings in _FIELD_HEADINGS.items() fo
 _ADDRESS_FIELDS = frozenset(
     ("name", "company", "street1", "street2", "street3", "city", "state", "postal_code", "country", "phone", "email")
 )
-_ITEM_FIELDS = frozenset(
-    (
-        "sku",
-        "item_name",
-        "quantity",
-        "unit_price",
-        "weight",
-        "weight_unit",
-        "image_url",
-        "warehouse_location",
-        "options",
-        "requires_shipping",
-    )
+# The cells of a row that belong to its item, in the order they are read.
+_ITEM_CELLS = (
+    "sku",
+    "item_name",
+    "quantity",
+    "unit_price",
+    "weight",
+    "weight_unit",
+    "image_url",
+    "warehouse_location",
+    "options",
+    "requires_shipping",
 )
+_ITEM_FIELDS = frozenset(_ITEM_CELLS)
 _ADDRESS_PREFIXES = ("shipto", "recipient", "shipping")
 _ITEM_PREFIXES = ("lineitem", "item", "product")
 
@@ -502,20 +502,8 @@ _SHIP_TO_FIELDS = (
     "email",
 )
 _COUNTRY_AT = _SHIP_TO_FIELDS.index("country")
-# The cells of a row that belong to its order, and those of its item, in the order they are read.
+# The cells of a row that belong to its order, in the order they are read (its item's: _ITEM_CELLS).
 _ORDER_CELLS = ("order_date", "gift", *_ORDER_AMOUNT_FIELDS, *_ORDER_TEXT_FIELDS, *_SHIP_TO_FIELDS)
-_ITEM_CELLS = (
-    "sku",
-    "item_name",
-    "quantity",
-    "unit_price",
-    "weight",
-    "weight_unit",
-    "image_url",
-    "warehouse_location",
-    "options",
-    "requires_shipping",
-)
 
 
 class _OrderPart:

@@ -15,6 +15,7 @@ from shipdesk.domain import Address
 ORIGIN_ADDRESS = "origin_address"
 LABEL_FOLDER = "label_folder"
 LAST_LABEL_PRINTER = "last_label_printer"  # the printer profile name, "" for the PDF folder
+LAST_SLIP_PRINTER = "last_slip_printer"  # the printer profile name of slips and pick lists, or "PDF folder"
 
 
 def get_setting(cache: Cache, key: str, default: Any = None) -> Any:

@@ -5,6 +5,7 @@ Progress comes back by Qt signal; a result is read once QThread.finished has arr
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ from shipdesk.shipstation_shipping import buy_and_print_labels
 from shipdesk.upstream.shipstation_connector import client_for_store
 
 PDF_FOLDER = "the PDF folder"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +133,6 @@ class JobSendThread(QThread):
             open_device(self._profile.uri, language=self._profile.language).send(self._job)
         except PrinterError as error:
             self.error = str(error)
+        except Exception as error:  # a bug, or a connection written by hand that cannot be read: said calmly
+            log.exception("test job to %s not sent", self._profile.name)
+            self.error = f"an unexpected error stopped it ({type(error).__name__}; see the log)"

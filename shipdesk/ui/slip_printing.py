@@ -14,14 +14,13 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow
 
 from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.printers import PrinterProfile, list_printers
-from shipdesk.cache.settings import get_setting, set_setting
+from shipdesk.cache.settings import LAST_SLIP_PRINTER, get_setting, set_setting
 from shipdesk.printing.errors import PrinterError
 from shipdesk.slip_printing import orders_of, packing_slips_job, pick_list_job, send_job
 from shipdesk.ui.messages import show_problem
 from shipdesk.ui.order_text import plural
 
 PDF_FOLDER = "PDF folder"
-LAST_SLIP_PRINTER = "last_slip_printer"
 
 log = logging.getLogger(__name__)
 

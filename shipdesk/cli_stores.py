@@ -11,16 +11,23 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.cache import Cache
-from shipdesk.cache.carriers import replace_catalog
-from shipdesk.cache.outbox_schedule import drop_store_entries, store_outbox_count
-from shipdesk.cache.stores import StoreExists, StoreRecord, add_store, get_store, list_stores, remove_store
-from shipdesk.cache.sync_state import end_first_sync
+from shipdesk.cache.stores import StoreRecord, get_store
 from shipdesk.shipstation_shipping import refresh_choices, shipping_choices
+from shipdesk.store_setup import (
+    StoreSetupError,
+    UpdatesWaiting,
+    check_name_free,
+    connect_store,
+    disconnect_store,
+    shipstation_record,
+    store_summaries,
+    stores_there,
+    try_connection,
+)
 from shipdesk.upstream.connectors import can_sync
-from shipdesk.upstream.credentials import CredentialsError, delete_secret, save_secret
+from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
 from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store
 from shipdesk.upstream.sync_stores import sync_stores, syncable_stores
@@ -87,7 +94,7 @@ def run_store_command(cache: Cache, args: argparse.Namespace) -> int | None:
         if action == "catalog":
             return _catalog(cache, args.name, cached=args.cached)
         raise AssertionError(action)
-    except (StoreCommandError, CredentialsError, ShipStationError) as error:
+    except (StoreCommandError, StoreSetupError, CredentialsError, ShipStationError) as error:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
 
@@ -108,73 +115,53 @@ def read_secret(environ: dict[str, str] | None = None, prompt: Callable[[str], s
 
 
 def _add_shipstation(cache: Cache, args: argparse.Namespace) -> int:
-    name: str = args.name.strip()
-    if not name:
-        raise StoreCommandError("The store needs a name.")
-    if get_store(cache, name) is not None:
-        raise StoreCommandError(f"A store named {name} already exists; remove it first to connect it again.")
-    try:
-        ZoneInfo(args.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise StoreCommandError(f"Unknown time zone {args.time_zone!r} (use a name such as America/Chicago).") from None
-    config = {"api_key": args.api_key.strip(), "base_url": args.base_url.strip()}
-    if args.store_id is not None:
-        config["store_id"] = str(args.store_id)
-    record = StoreRecord(name=name, kind=KIND, config=config, time_zone=args.time_zone)
-    secret = read_secret()
-    try:
-        client_for_store(record, secret=secret).close()  # refuses an empty key or a plain-http address now
-    except ValueError as error:
-        raise StoreCommandError(str(error)) from None
-    save_secret(name, secret, store_kind=KIND)
-    try:
-        add_store(cache, record)
-    except StoreExists as error:
-        delete_secret(name, store_kind=KIND)
-        raise StoreCommandError(str(error)) from None
-    print(f"Store {name} connected to ShipStation ({config['base_url']}); the API secret is in the system keyring.")
+    record = shipstation_record(
+        args.name,
+        args.api_key,
+        base_url=args.base_url,
+        time_zone=args.time_zone,
+        store_id="" if args.store_id is None else str(args.store_id),
+    )
+    check_name_free(cache, record.name)  # before asking for the secret, which would be typed for nothing
+    connect_store(cache, record, read_secret())
+    name = record.name
+    print(
+        f"Store {name} connected to ShipStation ({record.config['base_url']}); the API secret is in the system keyring."
+    )
     print(f"Check it with: shipdesk stores test {_quoted(name)}")
     return 0
 
 
 def _list(cache: Cache) -> int:
-    records = list_stores(cache)
-    for record in records:
+    summaries = store_summaries(cache)
+    for summary in summaries:
+        record = summary.record
         synced = f"last sync {record.last_sync_at:%Y-%m-%d %H:%M} UTC" if record.last_sync_at else "never synced"
         error = f" — last sync failed: {record.last_sync_error}" if record.last_sync_error else ""
-        waiting = store_outbox_count(cache, record.name)
-        print(f"{record.name} ({record.kind}, {record.time_zone}): {synced}, {waiting} updates waiting{error}")
-    print(f"{len(records)} stores")
+        print(f"{record.name} ({record.kind}, {record.time_zone}): {synced}, {summary.waiting} updates waiting{error}")
+    print(f"{len(summaries)} stores")
     return 0
 
 
 def _test(cache: Cache, name: str) -> int:
     record = _shipstation_store(cache, name)
-    with client_for_store(record) as client:
-        try:
-            found = client.list_stores()
-        except ShipStationError as error:
-            print(f"Store {name} does not work: {error}", file=sys.stderr)
-            return 1
-    names = ", ".join(store.name for store in found) or "none"
-    print(f"Store {name} works: ShipStation accepted the API key and secret ({len(found)} stores there: {names}).")
+    try:
+        found = try_connection(record)
+    except ShipStationError as error:
+        print(f"Store {name} does not work: {error}", file=sys.stderr)
+        return 1
+    print(f"Store {name} works: ShipStation accepted the API key and secret ({stores_there(found)}).")
     return 0
 
 
 def _remove(cache: Cache, name: str, *, force: bool) -> int:
-    record = get_store(cache, name)
-    if record is None:
-        raise StoreCommandError(f"There is no store named {name}.")
-    waiting = store_outbox_count(cache, name)
-    if waiting and not force:
+    try:
+        disconnect_store(cache, name, drop_waiting=force)
+    except UpdatesWaiting as waiting:
         raise StoreCommandError(
-            f"{waiting} shipped updates still wait for store {name}; sync first, or add --force to drop them unsent."
-        )
-    remove_store(cache, name)
-    drop_store_entries(cache, name)
-    replace_catalog(cache, name, [])
-    end_first_sync(cache, name)
-    delete_secret(name, store_kind=record.kind)
+            f"{waiting.count} shipped updates still wait for store {name}; sync first, or add --force to drop them "
+            "unsent."
+        ) from None
     print(f"Store {name} removed and its secret forgotten; its orders stay in the cache.")
     return 0
 

@@ -20,7 +20,9 @@ from shipdesk.ui.order_text import plural
 from shipdesk.ui.orders_model import OrdersModel
 from shipdesk.ui.orders_table import OrdersTable
 from shipdesk.ui.print_batch import BatchPrinting
+from shipdesk.ui.printers_dialog import open_printers_dialog
 from shipdesk.ui.slip_printing import SheetKind, SheetPrinting
+from shipdesk.ui.stores_menu import StoresMenu
 from shipdesk.ui.sync_runner import SyncRunner, SyncStart
 from shipdesk.ui.sync_status import SyncStatus
 from shipdesk.ui.sync_text import BUSY
@@ -47,6 +49,7 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatus(cache, self.sync_runner)
         self.batch_printing = BatchPrinting(self, cache, on_printed=self.model.reload)
         self.sheet_printing = SheetPrinting(self, cache)
+        self.stores_menu = StoresMenu(self, cache, self.sync_runner)
         self._build_actions()
         self._build_layout()
 
@@ -56,6 +59,8 @@ class MainWindow(QMainWindow):
         selections.currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._update_counts)
         self.sync_runner.finished.connect(self._synced)
+        self.stores_menu.changed.connect(self.sync_status.show_last_sync)
+        self.stores_menu.changed.connect(self.reload)
         self._update_counts()
         self._show_selected()
         self.resize(1440, 860)
@@ -86,7 +91,12 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.triggered.connect(self.close)
 
+        self.printers_action = QAction("&Printers…", self)
+        self.printers_action.setStatusTip("Add, change, remove and test the printers of this station")
+        self.printers_action.triggered.connect(lambda: open_printers_dialog(self, self.cache))
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.printers_action)
+        file_menu.addAction(self.stores_menu.action)
         file_menu.addAction(self.quit_action)
         orders_menu = self.menuBar().addMenu("&Orders")
         orders_menu.addAction(self.print_action)
@@ -152,6 +162,7 @@ class MainWindow(QMainWindow):
         # A sync still running when the app quits would be cut off mid-request; it stops at its next page or push.
         self.sync_runner.shutdown()
         self.sheet_printing.stop()
+        self.stores_menu.stop()
         self.batch_printing.stop()  # after the label in flight, so no order is left printed but unrecorded
         super().closeEvent(event)
 

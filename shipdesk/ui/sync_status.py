@@ -30,11 +30,20 @@ class SyncStatus(QLabel):
         runner.started.connect(self._syncing)
         runner.store_synced.connect(self._store_done)
         runner.finished.connect(self.show_round)
-        state = runner.can_sync()
+        self._cache = cache
+        self._runner = runner
+        self.show_last_sync()
+
+    def show_last_sync(self) -> None:
+        """What the cache remembers of the stores' syncs, or why there is nothing to sync; left alone mid-sync."""
+        state = self._runner.can_sync()
+        if state is SyncStart.BUSY:
+            return
+        self.setToolTip("")
         if state in (SyncStart.NO_FILE, SyncStart.NO_STORES):
             self.show_not_started(state)
         else:
-            self.setText(last_sync_text(syncable_stores(cache), datetime.now().astimezone()))
+            self.setText(last_sync_text(syncable_stores(self._cache), datetime.now().astimezone()))
 
     def show_round(self, outcomes: list[StoreSync]) -> None:
         self.setText(round_text(outcomes, datetime.now().astimezone()))
@@ -44,7 +53,7 @@ class SyncStatus(QLabel):
         """Why F5 did not sync: no store to sync, or no file to sync from another thread."""
         if state is SyncStart.NO_STORES:
             self.setText(NO_STORES)
-            self.setToolTip("Connect a store with: shipdesk stores add shipstation --name NAME --api-key KEY")
+            self.setToolTip("Connect a store under File → Stores…")
         elif state is SyncStart.NO_FILE:
             self.setText(NO_FILE)
             self.setToolTip("Open a cache file (shipdesk --db PATH) to sync its stores.")

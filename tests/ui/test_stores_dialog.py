@@ -1,0 +1,480 @@
+"""File → Stores… as the station's staff use it, against a fake ShipStation over real HTTP: connect an account through
+the form, test it, remove it, and sync it with F5; the secret goes to the keyring and is never shown or filed."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.shipments import pending_outbox, record_shipment
+from shipdesk.cache.stores import StoreRecord, get_store
+from shipdesk.domain import Shipment, utc_now
+from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.shipstation_form import ShipStationForm
+from shipdesk.ui.stores_dialog import StoresDialog
+from shipdesk.ui.sync_runner import SyncRunner
+from shipdesk.ui.sync_text import NO_STORES, NOT_SYNCED_YET
+from shipdesk.upstream.connector import Connector
+from shipdesk.upstream.connectors import open_connector
+from shipdesk.upstream.credentials import save_secret
+from shipdesk.upstream.sync_stores import StoreSync
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import add_fake_store, shipstation_order
+from tests.ui.conftest import ORDER_NUMBER_COLUMN, shown_column
+
+TIMEOUT_MS = 20_000  # a generous bound for a slow machine; nothing is asserted on the time it takes
+SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
+SECRET_ACCOUNT = ("shipdesk", "shipstation:Main")
+FAKE_STORES = "2 stores there: ShipStation Manual Store, Ashley's Test WooCommerce"
+REFUSED = "ShipStation refused the API key and secret for store Main. Check them in ShipStation under Settings → API."
+
+
+@pytest.fixture(autouse=True)
+def no_qt_garbage() -> None:
+    """Collects Qt widgets earlier tests left behind, on the UI thread, before a worker thread could (see
+    tests/ui/test_window_sync.py)."""
+    gc.collect()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        for order_id in (1, 2, 3):
+            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
+            server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
+        yield server
+
+
+class GatedConnectors:
+    """The stores' real connectors; with `gate` set, the sync holds until the gate opens."""
+
+    def __init__(self) -> None:
+        self.gate: threading.Event | None = None
+        self.opened = 0
+
+    def __call__(self, record: StoreRecord) -> Connector:
+        self.opened += 1
+        if self.gate is not None:
+            self.gate.wait(timeout=30)
+        return open_connector(record, backoff_seconds=0.01)
+
+
+@pytest.fixture
+def connectors() -> Iterator[GatedConnectors]:
+    opened = GatedConnectors()
+    yield opened
+    if opened.gate is not None:
+        opened.gate.set()  # a failed test must not leave the worker waiting while the window closes
+
+
+@pytest.fixture
+def window(
+    cache: Cache, memory_keyring: MemoryKeyring, connectors: GatedConnectors, qtbot: QtBot
+) -> Iterator[MainWindow]:
+    shown = MainWindow(cache, title_suffix="test", sync_runner=SyncRunner(cache, connector_for=connectors))
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    # Every test waits for the threads it starts: none may still run when the window goes.
+    assert shown.stores_menu.tests.running == []
+    assert not shown.sync_runner.is_running
+
+
+@pytest.fixture
+def connected(cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring) -> Cache:
+    """The store Main connected to the fake the way the command line connects it."""
+    add_fake_store(cache, fake)
+    save_secret("Main", fake.api_secret)
+    return cache
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+def open_stores(window: MainWindow) -> StoresDialog:
+    """File → Stores…, found in the menu by its text as a person finds it."""
+    (file_menu,) = [action.menu() for action in window.menuBar().actions() if action.text() == "&File"]
+    (entry,) = [action for action in file_menu.actions() if action.text().replace("&", "") == "Stores…"]
+    entry.trigger()
+    dialog = window.stores_menu.dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def open_form(dialog: StoresDialog, qtbot: QtBot) -> ShipStationForm:
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    form = dialog.form
+    assert form is not None and form.isVisible()
+    return form
+
+
+def fill_form(form: ShipStationForm, qtbot: QtBot, fake: FakeShipStation, *, name: str = "Main", secret: str) -> None:
+    qtbot.keyClicks(form.name, name)
+    qtbot.keyClicks(form.api_key, fake.api_key)
+    qtbot.keyClicks(form.secret, secret)
+    qtbot.mouseClick(form.advanced_toggle, Qt.MouseButton.LeftButton)
+    assert form.base_url.isVisible()
+    form.base_url.clear()
+    qtbot.keyClicks(form.base_url, fake.base_url)
+
+
+def add_through_form(window: MainWindow, qtbot: QtBot, fake: FakeShipStation) -> StoresDialog:
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot)
+    fill_form(form, qtbot, fake, secret=fake.api_secret)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert not form.isVisible()
+    return dialog
+
+
+def click_and_wait_for_answer(qtbot: QtBot, window: MainWindow, button: QAbstractButton, label: QLabel) -> str:
+    """Clicks a Test connection button and waits until the test has ended and its answer is shown."""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.stores_menu.tests.running and "Asking" not in label.text(), timeout=TIMEOUT_MS)
+    return label.text()
+
+
+def press_f5(window: MainWindow, qtbot: QtBot) -> list[StoreSync]:
+    ended: list[list[StoreSync]] = []
+    window.sync_runner.finished.connect(ended.append)
+    window.activateWindow()
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: bool(ended), timeout=TIMEOUT_MS)
+    return ended[0]
+
+
+def everything_shown(window: MainWindow) -> str:
+    """Every text and tooltip the window and its dialogs hold, the list's rows and the status bar's message."""
+    parts = [window.statusBar().currentMessage()]
+    for widget in window.findChildren(QWidget):
+        parts.append(widget.toolTip())
+        if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
+            parts.append(widget.text())
+        if isinstance(widget, QMessageBox):
+            parts.append(widget.informativeText())
+        if isinstance(widget, StoresDialog):
+            parts.extend(text for row in widget.shown_rows() for text in row)
+    return "\n".join(parts)
+
+
+def cache_file_bytes(cache: Cache) -> bytes:
+    assert cache.path is not None
+    files = sorted(cache.path.parent.glob(cache.path.name + "*"))
+    assert cache.path.with_name(cache.path.name + "-wal") in files  # the WAL, where fresh writes are
+    return b"".join(path.read_bytes() for path in files)
+
+
+def ship_here(cache: Cache, number: str) -> None:
+    (stored,) = find_by_number(cache, number)
+    record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400100000000000000001", utc_now()))
+
+
+# ----------------------------------------------------------------------------- adding
+
+
+def test_a_store_added_through_the_form_keeps_its_secret_in_the_keyring_only(
+    window: MainWindow,
+    cache: Cache,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert window.sync_status.text() == NO_STORES
+    dialog = open_stores(window)
+    assert dialog.shown_rows() == []
+    assert dialog.empty_hint.isVisible()
+    form = open_form(dialog, qtbot)
+    assert form.secret.echoMode() is QLineEdit.EchoMode.Password
+    assert not form.base_url.isVisible()  # advanced settings stay folded until asked for
+
+    fill_form(form, qtbot, fake, secret=fake.api_secret)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+    assert not form.isVisible()
+    assert get_store(cache, "Main") == StoreRecord(
+        name="Main",
+        kind="shipstation",
+        config={"api_key": fake.api_key, "base_url": fake.base_url},
+        time_zone="America/Los_Angeles",
+    )
+    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert fake.api_secret.encode() not in cache_file_bytes(cache)
+    assert form.secret.text() == ""
+    assert dialog.shown_rows() == [["Main", "ShipStation", "never synced", "", "none"]]
+    assert not dialog.empty_hint.isVisible()
+    assert dialog.answer.text().startswith("Store Main connected; its API secret is in the system keyring.")
+    assert window.sync_status.text() == NOT_SYNCED_YET
+    assert fake.api_secret not in everything_shown(window) + caplog.text
+    assert fake.requests_to("/stores") == []  # saving works offline: nothing was asked of ShipStation
+
+
+def test_f5_after_adding_a_store_pulls_its_orders_into_the_table(
+    window: MainWindow, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    assert window.sync_status.text() == NO_STORES
+    dialog = add_through_form(window, qtbot, fake)
+    dialog.reject()  # Close
+
+    [synced] = press_f5(window, qtbot)
+
+    assert (synced.store, synced.inserted, synced.problem) == ("Main", 3, "")
+    assert SYNCED.fullmatch(window.sync_status.text())
+    assert sorted(shown_column(window, ORDER_NUMBER_COLUMN)) == ["W-1", "W-2", "W-3"]
+    assert window.shown_count.text() == "3 orders"
+    (row,) = open_stores(window).shown_rows()
+    assert row[0] == "Main" and row[2] != "never synced" and row[3:] == ["", "none"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda form: form.name.clear(), "The store needs a name."),
+        (lambda form: form.secret.clear(), "The ShipStation API key and secret of store Main must not be empty."),
+        (
+            lambda form: form.time_zone.setCurrentText("Mars/Olympus"),
+            "Unknown time zone 'Mars/Olympus' (use a name such as America/Chicago).",
+        ),
+        (
+            lambda form: form.base_url.setText("http://example.com"),
+            "ShipStation's address must start with https:// (got http://example.com).",
+        ),
+        (
+            lambda form: form.store_id.setText("main"),
+            "The ShipStation store id is a number such as 12345 (got 'main'); leave it empty for all stores.",
+        ),
+    ],
+)
+def test_saving_with_bad_input_says_why_and_saves_nothing(
+    change: Callable[[ShipStationForm], None],
+    reason: str,
+    window: MainWindow,
+    cache: Cache,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+) -> None:
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot)
+    fill_form(form, qtbot, fake, secret=fake.api_secret)
+    change(form)
+
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+    assert form.isVisible()
+    assert form.answer.text() == f"Not saved: {reason}"
+    assert get_store(cache, "Main") is None
+    assert memory_keyring.secrets == {}
+    assert dialog.shown_rows() == []
+    assert fake.api_secret not in form.answer.text()
+
+
+def test_a_second_store_of_the_same_name_is_refused_and_the_first_secret_stays(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    form = open_form(open_stores(window), qtbot)
+    fill_form(form, qtbot, fake, secret="another-secret-77a1")
+
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+    assert form.answer.text() == "Not saved: A store named Main already exists; remove it first to connect it again."
+    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+
+
+# ----------------------------------------------------------------------------- testing the connection
+
+
+def test_the_form_tests_the_key_and_secret_before_anything_is_saved(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    form = open_form(open_stores(window), qtbot)
+    fill_form(form, qtbot, fake, secret=fake.api_secret)
+
+    answer = click_and_wait_for_answer(qtbot, window, form.test_button, form.answer)
+
+    assert answer == f"ShipStation accepted the key and secret ({FAKE_STORES})."
+    assert [request.authorized for request in fake.requests_to("/stores")] == [True]
+    assert form.test_button.isEnabled()
+    assert get_store(cache, "Main") is None
+    assert memory_keyring.secrets == {}
+
+
+def test_a_wrong_secret_in_the_form_gets_shipstations_refusal_and_is_not_shown(
+    window: MainWindow,
+    cache: Cache,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "wrong-secret-3c9d41"
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot)
+    fill_form(form, qtbot, fake, secret=wrong)
+
+    answer = click_and_wait_for_answer(qtbot, window, form.test_button, form.answer)
+
+    assert answer == REFUSED
+    assert [request.authorized for request in fake.requests_to("/stores")] == [False]
+    form.reject()
+    assert form.secret.text() == ""
+    assert wrong not in everything_shown(window) + caplog.text
+    assert get_store(cache, "Main") is None
+    assert memory_keyring.secrets == {}
+
+
+def test_the_list_tests_a_saved_store_with_the_secret_from_the_keyring(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    dialog = open_stores(window)
+    assert dialog.chosen_store() == "Main"
+
+    works = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)
+    memory_keyring.secrets[SECRET_ACCOUNT] = "not-the-secret-5e2a"
+    refused = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)
+    memory_keyring.secrets.clear()
+    missing = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)
+
+    assert works == f"Store Main works: ShipStation accepted the key and secret ({FAKE_STORES})."
+    assert refused == f"Store Main does not work: {REFUSED}"
+    assert missing == (
+        "Store Main does not work: No API secret is saved for store Main; enter it again in the store's settings."
+    )
+    assert "not-the-secret-5e2a" not in everything_shown(window)
+
+
+def test_closing_the_window_mid_test_waits_for_the_test_thread(
+    cache: Cache, connected: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    window = MainWindow(cache, title_suffix="test")
+    qtbot.addWidget(window)
+    window.show()
+    fake.slow_next(1, seconds=0.5)
+    dialog = open_stores(window)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    (thread,) = window.stores_menu.tests.running
+
+    window.close()
+
+    assert thread.isFinished()
+    assert window.stores_menu.tests.running == []
+
+
+# ----------------------------------------------------------------------------- removing
+
+
+def test_remove_says_how_many_updates_wait_and_drops_them_once_confirmed(
+    window: MainWindow, connected: Cache, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    press_f5(window, qtbot)
+    ship_here(connected, "W-1")
+    ship_here(connected, "W-2")
+    window.reload()
+    assert window.outbox_count.text() == "2 updates waiting in the outbox"
+    dialog = open_stores(window)
+    assert dialog.shown_rows()[0][4] == "2 updates"
+
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    box = dialog.confirm
+    assert box is not None and box.isVisible()
+    assert box.text() == "Remove store Main?"
+    assert box.informativeText().startswith(
+        "2 shipped updates still wait to be sent to Main; they will be dropped unsent, so mark those orders shipped "
+        "in the store by hand."
+    )
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert get_store(connected, "Main") is not None
+    assert len(pending_outbox(connected)) == 2
+
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirm is not None and dialog.confirm_button is not None
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+
+    assert get_store(connected, "Main") is None
+    assert pending_outbox(connected) == []
+    assert memory_keyring.secrets == {}
+    assert dialog.shown_rows() == []
+    assert dialog.answer.text() == (
+        "Store Main removed; its API secret is forgotten and its orders stay in the cache. "
+        "2 shipped updates dropped unsent."
+    )
+    assert window.outbox_count.text() == "0 updates waiting in the outbox"
+    assert window.model.rowCount() == 3  # the orders stay
+    assert window.sync_status.text() == NO_STORES
+
+
+def test_remove_without_waiting_updates_only_asks(
+    window: MainWindow, connected: Cache, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    dialog = open_stores(window)
+
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirm is not None and dialog.confirm_button is not None
+    assert dialog.confirm.informativeText() == (
+        "Its orders stay in the cache, its API secret is forgotten and it is no longer synced."
+    )
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+
+    assert get_store(connected, "Main") is None
+    assert memory_keyring.secrets == {}
+    assert dialog.answer.text() == "Store Main removed; its API secret is forgotten and its orders stay in the cache."
+
+
+def test_remove_waits_while_a_sync_runs(
+    window: MainWindow, connected: Cache, connectors: GatedConnectors, qtbot: QtBot
+) -> None:
+    gate = connectors.gate = threading.Event()
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: connectors.opened == 1)  # the worker holds at the gate, mid-sync
+    dialog = open_stores(window)
+
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.confirm is None
+    assert dialog.answer.text() == "A sync is running; remove the store once the status bar says it has finished."
+    assert get_store(connected, "Main") is not None
+    ended: list[object] = []
+    window.sync_runner.finished.connect(ended.append)
+    gate.set()
+    qtbot.waitUntil(lambda: bool(ended), timeout=TIMEOUT_MS)
+    assert dialog.shown_rows()[0][2] != "never synced"  # the open list follows the sync
+
+
+# ----------------------------------------------------------------------------- how it looks
+
+
+def colours_in_grab(widget: QWidget, picture: Path) -> int:
+    assert widget.grab().save(str(picture))
+    image = QImage(str(picture))
+    return len({image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)})
+
+
+def test_the_list_and_the_form_render(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = open_stores(window)
+    qtbot.waitExposed(dialog)
+    assert colours_in_grab(dialog, tmp_path / "stores_list.png") > 10
+
+    form = open_form(dialog, qtbot)
+    fill_form(form, qtbot, fake, name="Second", secret=fake.api_secret)
+    qtbot.waitExposed(form)
+    assert colours_in_grab(form, tmp_path / "stores_form.png") > 10
+    form.reject()

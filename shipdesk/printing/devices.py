@@ -58,7 +58,8 @@ def open_device(uri: str, timeout: float = TIMEOUT, language: str = "") -> Devic
             raise PrinterError(f"The printer address {uri} has a port that is not a number from 1 to 65535") from None
         return TcpDevice(parts.hostname, port, timeout, language)
     if parts.scheme == "serial":
-        return SerialDevice(unquote(parts.path), int(query.get("baudrate", "9600")), timeout)
+        # serial:///dev/ttyUSB0 names a path; serial://COM3 (Windows) names the port where a host would be.
+        return SerialDevice(unquote(parts.netloc + parts.path), int(query.get("baudrate", "9600")), timeout)
     if parts.scheme == "usb":
         return UsbDevice.from_ids(parts.netloc or parts.path.strip("/"), timeout)
     if parts.scheme == "cups":

@@ -89,3 +89,12 @@ def test_a_usb_printer_that_is_not_plugged_in_says_so() -> None:
 def test_a_usb_address_that_is_not_vendor_and_product_is_refused() -> None:
     with pytest.raises(PrinterError, match=r"write it as usb://0A5F:0164"):
         open_device("usb://zebra")
+
+
+@pytest.mark.parametrize(
+    ("uri", "port", "baudrate"),
+    [("serial:///dev/ttyUSB0?baudrate=19200", "/dev/ttyUSB0", 19200), ("serial://COM3?baudrate=9600", "COM3", 9600)],
+)
+def test_a_serial_port_is_named_as_linux_and_windows_name_it(uri: str, port: str, baudrate: int) -> None:
+    device = open_device(uri)
+    assert isinstance(device, SerialDevice) and (device.port, device.baudrate) == (port, baudrate)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -121,9 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_command(cache, args)
         finally:
             cache.close()
+    except BrokenPipeError:
+        # The reader of our output went away (`shipdesk orders | head`): nothing more to say, and nowhere to say it.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stays open until the process ends)
+        return 1
     except (CacheError, CsvFileError, PrinterError, PrinterProfileError, UsageError, OSError) as error:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def _open_window(args: argparse.Namespace) -> int:
@@ -227,9 +236,10 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
     if written is None:
         return 1
     new = len(result.printed) - len(result.reprinted)
-    print(f"Wrote {len(result.printed)} labels to {written}.")
+    print(f"Wrote {_count(len(result.printed), 'label')} to {written}.")
     if not args.preview:
-        print(f"{new} orders marked shipped" + (f", {len(result.reprinted)} reprinted." if result.reprinted else "."))
+        again = f", {len(result.reprinted)} reprinted" if result.reprinted else ""
+        print(f"{_count(new, 'order')} marked shipped{again}.")
     return 1 if result.failed or result.queued else 0
 
 
@@ -252,7 +262,9 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
         print(f"shipdesk: {result.printer_error}", file=sys.stderr)
         print(f"Still to print (not marked shipped): {waiting}. Run the same command again to retry.", file=sys.stderr)
     new = len(result.printed) - len(result.reprinted)
-    print(f"Printed {len(result.printed)} labels on {profile.name}; {new} orders marked shipped.")
+    again = f", {len(result.reprinted)} printed again" if result.reprinted else ""
+    printed = _count(len(result.printed), "label")
+    print(f"Printed {printed} on {profile.name}; {_count(new, 'order')} marked shipped{again}.")
     return 1 if result.failed or result.queued else 0
 
 

@@ -16,6 +16,7 @@ from shipdesk.cache.printers import (
     LANGUAGES,
     MEDIA,
     PrinterProfile,
+    PrinterProfileError,
     get_printer,
     list_printers,
     remove_printer,
@@ -24,6 +25,8 @@ from shipdesk.cache.printers import (
 from shipdesk.cache.settings import origin_address
 from shipdesk.domain import Address, Item, Order, utc_now
 from shipdesk.label_batch import Progress, profile_label_size
+from shipdesk.printer_setup import checked_profile
+from shipdesk.printing.connection import parse_connection
 from shipdesk.printing.devices import open_device
 from shipdesk.printing.label_content import ShippingLabel
 from shipdesk.printing.label_formats import render_label
@@ -83,7 +86,13 @@ def run_printer_command(cache: Cache, args: argparse.Namespace) -> int | None:
             cut=args.cut,
             is_default=args.default or not list_printers(cache),
         )
-        save_printer(cache, profile)
+        connection = parse_connection(args.uri)
+        if connection is None:
+            raise PrinterProfileError(
+                f"{args.uri} is not a printer connection shipdesk knows; write it as tcp://HOST:9100, usb://VID:PID, "
+                "serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE or file:///folder"
+            )
+        save_printer(cache, checked_profile(profile, connection))
         print(f"Saved printer {profile.name}: {_describe(profile)}" + (" (the default)" if profile.is_default else ""))
         return 0
     if action == "list":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,7 @@ from shipdesk.printing.errors import PrinterError
 from shipdesk.upstream.csv_import import import_csv
 from tests.fakes.raw_printer import Listener
 
+DEMO_ORDERS = Path(__file__).resolve().parent.parent / "resources" / "demo-orders.csv"
 ORDERS = """\
 Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity
 2001,2026-11-20 09:00,Zoë Ørsted,Nørregade 7,København,1165,DK,MUG,Mug,1
@@ -201,3 +204,51 @@ def test_label_writes_printer_language_to_a_file(tmp_path: Path, fmt: str, start
     data = out.read_bytes()
     assert data.startswith(start)
     assert data.count(start) == 2  # one job per order, one after the other
+
+
+@pytest.mark.parametrize(
+    ("uri", "said"),
+    [
+        ("tcp://:9100", "host"),
+        ("ftp://printer", "is not a printer connection shipdesk knows"),
+        ("usb://zebra", "usb"),
+    ],
+)
+def test_a_printer_with_a_connection_that_cannot_work_is_not_saved(
+    tmp_path: Path, uri: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cache.sqlite"
+
+    assert run(db, "printers", "add", "Zebra", "--language", "zpl", "--uri", uri) == 1
+
+    assert said in capsys.readouterr().err.lower()
+    assert run(db, "printers", "list") == 0
+    assert "Zebra" not in capsys.readouterr().out
+
+
+def test_a_reprint_says_it_printed_again_and_counts_in_the_singular(
+    tmp_path: Path, zebra: Listener, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cache.sqlite"
+    (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    assert run(db, "import-csv", str(tmp_path / "orders.csv")) == 0
+    assert run(db, "printers", "add", "Zebra", "--language", "zpl", "--uri", f"tcp://127.0.0.1:{zebra.port}") == 0
+    assert run(db, "print", "2001") == 0
+    capsys.readouterr()
+
+    assert run(db, "print", "2001") == 0
+
+    assert (
+        capsys.readouterr().out.splitlines()[-1]
+        == "Printed 1 label on Zebra; 0 orders marked shipped, 1 printed again."
+    )
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    db = tmp_path / "cache.sqlite"
+    assert run(db, "import-csv", str(DEMO_ORDERS)) == 0  # more JSON than a pipe holds, so the writer meets the close
+    command = f"{sys.executable} -m shipdesk --db {db} orders --json | head -c 10"
+
+    finished = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False)
+
+    assert finished.stdout and finished.stderr == ""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import count_orders, get_order, stores
 from shipdesk.cache.shipments import outbox_count
+from shipdesk.ui.item_thumbnails import ItemThumbnails
 from shipdesk.ui.order_detail import OrderDetail
 from shipdesk.ui.order_filters import OrderFilters
 from shipdesk.ui.order_text import plural
@@ -49,6 +50,8 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatus(cache, self.sync_runner)
         self.batch_printing = BatchPrinting(self, cache, on_printed=self.model.reload)
         self.sheet_printing = SheetPrinting(self, cache)
+        self.thumbnails = ItemThumbnails(cache, self)
+        self.thumbnails.ready.connect(self._show_selected)
         self.stores_menu = StoresMenu(self, cache, self.sync_runner)
         self._build_actions()
         self._build_layout()
@@ -162,6 +165,7 @@ class MainWindow(QMainWindow):
         # A sync still running when the app quits would be cut off mid-request; it stops at its next page or push.
         self.sync_runner.shutdown()
         self.sheet_printing.stop()
+        self.thumbnails.stop()
         self.stores_menu.stop()
         self.batch_printing.stop()  # after the label in flight, so no order is left printed but unrecorded
         super().closeEvent(event)
@@ -220,4 +224,4 @@ class MainWindow(QMainWindow):
         if stored is None:
             self.detail.show_nothing()
         else:
-            self.detail.show_order(stored, count)
+            self.detail.show_order(stored, count, self.thumbnails.for_order(stored.order))

@@ -5,6 +5,8 @@ Everything a customer or store wrote is shown as plain text, never read as marku
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -101,7 +103,9 @@ class OrderDetail(QStackedWidget):
     def show_nothing(self) -> None:
         self.setCurrentWidget(self.hint)
 
-    def show_order(self, stored: StoredOrder, selected_count: int = 1) -> None:
+    def show_order(
+        self, stored: StoredOrder, selected_count: int = 1, thumbnails: Mapping[str, bytes] | None = None
+    ) -> None:
         order = stored.order
         self.title.setText(f"Order {order.order_number}")
         self.status.setText(status_text(order.status, order.hold_reason))
@@ -117,7 +121,7 @@ class OrderDetail(QStackedWidget):
         self.ship_to.setText(ship_to)
         self.bill_to.setText(address_text(order.bill_to) or "Not given by the store")
         self.items_box.setTitle(f"Items: {plural(order.item_count, 'piece')} to pack")
-        self.items.show_items(order)
+        self.items.show_items(order, thumbnails or {})
         self.gift_message.setText(order.gift_message or (GIFT_WITHOUT_MESSAGE if order.gift else ""))
         self.gift_box.setVisible(order.gift or bool(order.gift_message))
         self.customer_notes.setText(order.customer_notes)

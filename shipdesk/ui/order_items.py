@@ -5,8 +5,10 @@ A grid of plain-text labels rather than a table, so long names wrap and every li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from shipdesk.domain import Order
@@ -15,6 +17,8 @@ from shipdesk.ui.order_text import options_text
 HEADINGS = ("Qty", "SKU", "Item", "Location", "Weight", "Price")  # price of one; the currency is on the total
 _ITEM_COLUMN = 2
 _NUMBER_COLUMNS = {0, 4, 5}
+_PICTURE_COLUMN = len(HEADINGS)  # last, so the texts keep their columns; empty where no picture is kept
+PICTURE_SIZE = 48
 
 
 class OrderItemsGrid(QWidget):
@@ -33,18 +37,24 @@ class OrderItemsGrid(QWidget):
             label.setFont(font)
             self._grid.addWidget(label, 0, column)
         self._line_widgets: list[QLabel] = []
+        self._pictured: list[bool] = []
 
     def rows(self) -> list[tuple[str, ...]]:
         """The texts shown, one tuple per item, in the order of HEADINGS."""
         return list(self._rows)
 
-    def show_items(self, order: Order) -> None:
+    def pictures(self) -> list[bool]:
+        """Whether each item shows a picture, in item order."""
+        return list(self._pictured)
+
+    def show_items(self, order: Order, thumbnails: Mapping[str, bytes] | None = None) -> None:
         for widget in self._line_widgets:
             self._grid.removeWidget(widget)
             widget.hide()  # deleteLater waits for the event loop; until then it would still be drawn
             widget.deleteLater()
         self._line_widgets = []
         self._rows = []
+        self._pictured = []
         for row, item in enumerate(order.items, start=1):
             name = item.name + (f"\n{options_text(item)}" if item.options else "")
             if not item.is_physical:
@@ -62,6 +72,11 @@ class OrderItemsGrid(QWidget):
                 label = self._cell(text, column)
                 self._grid.addWidget(label, row, column)
                 self._line_widgets.append(label)
+            picture = _picture((thumbnails or {}).get(item.image_url, b""))
+            self._pictured.append(picture is not None)
+            if picture is not None:
+                self._grid.addWidget(picture, row, _PICTURE_COLUMN)
+                self._line_widgets.append(picture)
 
     def _cell(self, text: str, column: int) -> QLabel:
         label = QLabel(text)
@@ -71,3 +86,20 @@ class OrderItemsGrid(QWidget):
         label.setAlignment(horizontal | Qt.AlignmentFlag.AlignTop)
         label.setWordWrap(column == _ITEM_COLUMN)
         return label
+
+
+def _picture(data: bytes) -> QLabel | None:
+    image = QPixmap()
+    if not data or not image.loadFromData(data):
+        return None
+    label = QLabel()
+    label.setPixmap(
+        image.scaled(
+            PICTURE_SIZE,
+            PICTURE_SIZE,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    )
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return label

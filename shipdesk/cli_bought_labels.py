@@ -6,24 +6,26 @@ A bought label is paid for, so it is recorded and kept at once; only then is it 
 from __future__ import annotations
 
 import argparse
-import string
 import sys
+from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import default_printer_profile, get_printer
 from shipdesk.cache.stores import get_store
 from shipdesk.cli_lookup import UsageError, one_order
-from shipdesk.domain import Dimensions, Weight, parse_length_unit, parse_weight_unit
 from shipdesk.label_batch import default_printer
 from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.folder_printer import FolderPrinter
+from shipdesk.shipping.parcel_text import read_dimensions, read_money, read_weight
 from shipdesk.shipping.shipstation_labels import CONFIRMATIONS, LabelError, LabelRequest, ShipStationLabelProvider
 from shipdesk.shipstation_shipping import PdfPrinter, create_label, print_label_again
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation_connector import KIND, client_for_store
+
+T = TypeVar("T")
 
 
 def add_bought_label_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,9 +79,9 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
         service_code=args.service,
         package_code=args.package or None,
         confirmation=args.confirmation,
-        weight=_weight(args.weight),
-        dimensions=_dimensions(args.dimensions),
-        insured_value=_money(args.insure),
+        weight=_read(read_weight, args.weight, "--weight"),
+        dimensions=_read(read_dimensions, args.dimensions, "--dimensions"),
+        insured_value=_read(read_money, args.insure, "--insure"),
         ship_date=args.ship_date,
         test_label=args.test_label,
     )
@@ -119,38 +121,8 @@ def _printer(cache: Cache, args: argparse.Namespace) -> PdfPrinter:
     return ProfilePdfPrinter(profile) if profile is not None else default_printer(cache)
 
 
-def _weight(text: str | None) -> Weight | None:
-    if not text:
-        return None
-    number, unit = _split_unit(text)
+def _read(reader: Callable[[str], T], text: str | None, option: str) -> T:
     try:
-        return Weight(Decimal(number), parse_weight_unit(unit))
-    except (ValueError, InvalidOperation):
-        raise UsageError(f'--weight {text}: write it as "2 lb" or "12oz"') from None
-
-
-def _dimensions(text: str | None) -> Dimensions | None:
-    if not text:
-        return None
-    sizes, unit = _split_unit(text.replace("×", "x"))
-    try:
-        length, width, height = (Decimal(part) for part in sizes.split("x"))
-        return Dimensions(length, width, height, parse_length_unit(unit))
-    except (ValueError, InvalidOperation):
-        raise UsageError(f'--dimensions {text}: write them as "7x5x6.5 in"') from None
-
-
-def _split_unit(text: str) -> tuple[str, str]:
-    """ "7x5x6.5 in" → ("7x5x6.5", "in"); "12oz" → ("12", "oz")."""
-    compact = text.strip().replace(" ", "")
-    unit_starts = len(compact.rstrip(string.ascii_letters))
-    return compact[:unit_starts], compact[unit_starts:]
-
-
-def _money(text: str | None) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise UsageError(f"--insure {text}: write the insured value as a number such as 150 or 89.95") from None
+        return reader(text or "")
+    except ValueError as error:
+        raise UsageError(f"{option} {text}: {error}") from None

@@ -123,9 +123,12 @@ def test_a_label_bought_but_not_printed_is_kept_and_reprints(
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--weight", "heavy"], '--weight heavy: write it as "2 lb" or "12oz"'),
-        (["--weight", "2 stone"], '--weight 2 stone: write it as "2 lb" or "12oz"'),
-        (["--weight", "1 lb", "--dimensions", "7x5 in"], '--dimensions 7x5 in: write them as "7x5x6.5 in"'),
+        (["--weight", "heavy"], '--weight heavy: write the weight as "2 lb" or "12oz"'),
+        (["--weight", "2 stone"], '--weight 2 stone: write the weight as "2 lb" or "12oz"'),
+        (
+            ["--weight", "1 lb", "--dimensions", "7x5 in"],
+            "--dimensions 7x5 in: write the size as length x width x height",
+        ),
         (["--weight", "1 lb", "--insure", "lots"], "--insure lots: write the insured value as a number"),
     ],
 )

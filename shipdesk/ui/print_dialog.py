@@ -35,6 +35,7 @@ from shipdesk.shipping.carrier_catalog import CarrierChoices, Choice
 from shipdesk.shipping.shipstation_labels import LabelRequest
 from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.ui.order_text import plural
+from shipdesk.ui.parcel_fields import ParcelFields
 from shipdesk.ui.print_worker import JobSendThread, PrintRequest
 from shipdesk.upstream.shipstation_connector import KIND as SHIPSTATION
 
@@ -75,6 +76,7 @@ class PrintDialog(QDialog):
             self.label_size.addItem(name, size)
         self.tracking = QLineEdit()
         self.buy = QCheckBox("&Buy the labels through ShipStation (charged to the account)")
+        self.parcel = ParcelFields()
         stores = set(stores)
         self._purchase_store = _one_shipstation_store(cache, stores)
         self._carriers = _carrier_choices(cache, stores)
@@ -92,6 +94,7 @@ class PrintDialog(QDialog):
         self.printer.currentIndexChanged.connect(self._printer_changed)
         self.carrier.currentIndexChanged.connect(self._carrier_changed)
         self.buy.toggled.connect(self._set_tracking_field)
+        self.buy.toggled.connect(self.parcel.setVisible)
         self.test_button.clicked.connect(self.test_print)
         self._printer_changed()
 
@@ -108,6 +111,7 @@ class PrintDialog(QDialog):
         form.addRow("&Service", self.service)
         form.addRow("Pac&kage", self.package)
         form.addRow("", self.buy)
+        form.addRow("", self.parcel)
         form.addRow("&Label size", self.label_size)
         form.addRow("&Tracking number", self.tracking)
         layout = QVBoxLayout(self)
@@ -203,6 +207,7 @@ class PrintDialog(QDialog):
         can_buy = isinstance(choices, CarrierChoices) and self._purchase_store is not None
         self.buy.setEnabled(can_buy)
         self.buy.setChecked(can_buy)
+        self.parcel.setVisible(can_buy)
         if isinstance(choices, CarrierChoices) and not can_buy:
             self.buy.setToolTip("Only orders of one ShipStation store can have their labels bought together")
         else:
@@ -265,9 +270,11 @@ class PrintDialog(QDialog):
             return None
         service = _code(choices.services, self.service.currentText())
         package = _code(choices.packages, self.package.currentText()) or None
-        return LabelRequest(carrier_code=choices.code, service_code=service, package_code=package)
+        return self.parcel.label_request(choices.code, service, package)
 
     def accept(self) -> None:
+        if self.buy.isChecked() and not self.parcel.check():
+            return  # the field that cannot be read says why, and the dialog stays open
         profile = self.chosen_profile()
         set_setting(self._cache, LAST_LABEL_PRINTER, profile.name if profile is not None else "")
         super().accept()

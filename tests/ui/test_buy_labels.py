@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -120,3 +121,41 @@ def test_an_order_shipstation_will_not_sell_a_label_for_is_named_and_the_others_
     assert "No label bought for order W-3: it is not paid yet." in box.informativeText()
     [unpaid] = find_by_number(cache, "W-3")
     assert unpaid.order.status is OrderStatus.AWAITING_PAYMENT
+
+
+def test_the_parcel_weight_size_confirmation_and_insurance_go_with_the_purchase(
+    window: MainWindow, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-1")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    assert dialog.parcel.isVisible()
+    dialog.parcel.weight.setText("2 lb")
+    dialog.parcel.dimensions.setText("7 × 5 × 6.5 in")
+    dialog.parcel.confirmation.setCurrentIndex(dialog.parcel.confirmation.findData("signature"))
+    dialog.parcel.insured_value.setText("150")
+    press_print(window, qtbot, dialog)
+
+    [bought] = fake.labels
+    assert bought["weight"] == {"value": 2, "units": "pounds"}
+    assert bought["dimensions"] == {"length": 7, "width": 5, "height": 6.5, "units": "inches"}
+    assert bought["confirmation"] == "signature"
+    assert bought["insuranceOptions"]["insuredValue"] == 150
+
+
+def test_a_parcel_field_that_cannot_be_read_keeps_the_dialog_open_and_buys_nothing(
+    window: MainWindow, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-1")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    dialog.parcel.weight.setText("heavy")
+
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible() and dialog.parcel.problem.isVisible()
+    assert dialog.parcel.problem.text() == 'Weight: write the weight as "2 lb" or "12oz".'
+    assert window.batch_printing.worker is None and fake.labels == []
+    choose_carrier(dialog, "Other / own courier")
+    assert not dialog.parcel.isVisible()  # shipdesk makes its own labels: no parcel to declare
+    dialog.reject()

@@ -1,0 +1,82 @@
+"""The parcel of a label bought from the store's account: weight, size, delivery confirmation and insurance.
+
+Empty weight means the order's own; a field that cannot be read says how to write it, and nothing is bought.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from shipdesk.shipping.parcel_text import (
+    DIMENSIONS_EXAMPLE,
+    WEIGHT_EXAMPLE,
+    read_dimensions,
+    read_money,
+    read_weight,
+)
+from shipdesk.shipping.shipstation_labels import CONFIRMATIONS, LabelRequest
+
+CONFIRMATION_NAMES = {
+    "none": "None",
+    "delivery": "Delivery confirmation",
+    "signature": "Signature",
+    "adult_signature": "Adult signature",
+    "direct_signature": "Direct signature",
+}
+
+
+class ParcelFields(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.weight = QLineEdit()
+        self.weight.setPlaceholderText(f"the order's own weight, or e.g. {WEIGHT_EXAMPLE}")
+        self.dimensions = QLineEdit()
+        self.dimensions.setPlaceholderText(f"optional, e.g. {DIMENSIONS_EXAMPLE}")
+        self.confirmation = QComboBox()
+        for code in CONFIRMATIONS:
+            self.confirmation.addItem(CONFIRMATION_NAMES.get(code, code), code)
+        self.insured_value = QLineEdit()
+        self.insured_value.setPlaceholderText("not insured")
+        self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.hide()
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("&Weight", self.weight)
+        form.addRow("Si&ze", self.dimensions)
+        form.addRow("C&onfirmation", self.confirmation)
+        form.addRow("&Insure for", self.insured_value)
+        form.addRow(self.problem)
+
+    def check(self) -> bool:
+        """Whether every field can be read; shows what to fix when one cannot."""
+        for name, field, reader in (
+            ("Weight", self.weight, read_weight),
+            ("Size", self.dimensions, read_dimensions),
+            ("Insure for", self.insured_value, read_money),
+        ):
+            try:
+                reader(field.text())
+            except ValueError as error:
+                self.problem.setText(f"{name}: {error}.")
+                self.problem.show()
+                field.setFocus()
+                return False
+        self.problem.hide()
+        return True
+
+    def label_request(self, carrier_code: str, service_code: str, package_code: str | None) -> LabelRequest:
+        """The purchase with this parcel; call check() first, as a field that cannot be read raises ValueError."""
+        confirmation = self.confirmation.currentData()
+        return LabelRequest(
+            carrier_code=carrier_code,
+            service_code=service_code,
+            package_code=package_code,
+            confirmation=None if confirmation == "none" else confirmation,
+            weight=read_weight(self.weight.text()),
+            dimensions=read_dimensions(self.dimensions.text()),
+            insured_value=read_money(self.insured_value.text()),
+        )

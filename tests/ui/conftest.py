@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -21,9 +22,12 @@ from pytestqt.qtbot import QtBot
 from shipdesk.app import open_demo_cache
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import upsert_orders
+from shipdesk.cache.stores import StoreRecord
 from shipdesk.domain import Address, Item, Order, OrderStatus
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.orders_model import COLUMNS
+from shipdesk.upstream.connector import Connector
+from shipdesk.upstream.connectors import open_connector
 
 UI_TESTS = Path(__file__).parent
 ORDER_NUMBER_COLUMN = 0
@@ -127,3 +131,28 @@ def type_text(widget: QWidget, text: str) -> None:
         key = ord(char.upper()) if char.isascii() else Qt.Key.Key_unknown.value
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char))
+
+
+class Connectors:
+    """The store's real connector, opened as the window opens it but with a short retry backoff.
+
+    It notes the thread each store is opened on, and with `gate` set it holds the sync until the gate opens.
+    """
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+        self.gate: threading.Event | None = None
+
+    def __call__(self, record: StoreRecord) -> Connector:
+        self.threads.append(threading.get_ident())
+        if self.gate is not None:
+            self.gate.wait(timeout=30)
+        return open_connector(record, backoff_seconds=0.01)
+
+
+@pytest.fixture
+def connectors() -> Iterator[Connectors]:
+    opened = Connectors()
+    yield opened
+    if opened.gate is not None:
+        opened.gate.set()  # a failed test must not leave the worker waiting while the window closes

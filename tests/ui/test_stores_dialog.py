@@ -27,14 +27,12 @@ from shipdesk.ui.shipstation_form import ShipStationForm
 from shipdesk.ui.stores_dialog import StoresDialog
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import NO_STORES, NOT_SYNCED_YET
-from shipdesk.upstream.connector import Connector
-from shipdesk.upstream.connectors import open_connector
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import StoreSync
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, shipstation_order
-from tests.ui.conftest import ORDER_NUMBER_COLUMN, shown_column
+from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column
 
 TIMEOUT_MS = 20_000  # a generous bound for a slow machine; nothing is asserted on the time it takes
 SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
@@ -59,32 +57,8 @@ def fake() -> Iterator[FakeShipStation]:
         yield server
 
 
-class GatedConnectors:
-    """The stores' real connectors; with `gate` set, the sync holds until the gate opens."""
-
-    def __init__(self) -> None:
-        self.gate: threading.Event | None = None
-        self.opened = 0
-
-    def __call__(self, record: StoreRecord) -> Connector:
-        self.opened += 1
-        if self.gate is not None:
-            self.gate.wait(timeout=30)
-        return open_connector(record, backoff_seconds=0.01)
-
-
 @pytest.fixture
-def connectors() -> Iterator[GatedConnectors]:
-    opened = GatedConnectors()
-    yield opened
-    if opened.gate is not None:
-        opened.gate.set()  # a failed test must not leave the worker waiting while the window closes
-
-
-@pytest.fixture
-def window(
-    cache: Cache, memory_keyring: MemoryKeyring, connectors: GatedConnectors, qtbot: QtBot
-) -> Iterator[MainWindow]:
+def window(cache: Cache, memory_keyring: MemoryKeyring, connectors: Connectors, qtbot: QtBot) -> Iterator[MainWindow]:
     shown = MainWindow(cache, title_suffix="test", sync_runner=SyncRunner(cache, connector_for=connectors))
     qtbot.addWidget(shown)
     shown.show()
@@ -438,11 +412,11 @@ def test_remove_without_waiting_updates_only_asks(
 
 
 def test_remove_waits_while_a_sync_runs(
-    window: MainWindow, connected: Cache, connectors: GatedConnectors, qtbot: QtBot
+    window: MainWindow, connected: Cache, connectors: Connectors, qtbot: QtBot
 ) -> None:
     gate = connectors.gate = threading.Event()
     window.sync_action.trigger()
-    qtbot.waitUntil(lambda: connectors.opened == 1)  # the worker holds at the gate, mid-sync
+    qtbot.waitUntil(lambda: len(connectors.threads) == 1)  # the worker holds at the gate, mid-sync
     dialog = open_stores(window)
 
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)

@@ -23,14 +23,12 @@ from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.run_window import run_window
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import BUSY, NO_FILE, NO_STORES, NOT_SYNCED_YET, SYNCING
-from shipdesk.upstream.connector import Connector
-from shipdesk.upstream.connectors import open_connector
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import StoreSync
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, shipstation_order
-from tests.ui.conftest import ORDER_NUMBER_COLUMN, shown_column, type_text
+from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column, type_text
 
 SYNC_TIMEOUT_MS = 20_000
 SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
@@ -63,31 +61,6 @@ def store_cache(cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyri
     add_fake_store(cache, fake)
     save_secret("Main", fake.api_secret)
     return cache
-
-
-class Connectors:
-    """The store's real connector, opened as the window opens it but with a short retry backoff.
-
-    It notes the thread each store is opened on, and with `gate` set it holds the sync until the gate opens.
-    """
-
-    def __init__(self) -> None:
-        self.threads: list[int] = []
-        self.gate: threading.Event | None = None
-
-    def __call__(self, record: StoreRecord) -> Connector:
-        self.threads.append(threading.get_ident())
-        if self.gate is not None:
-            self.gate.wait(timeout=30)
-        return open_connector(record, backoff_seconds=0.01)
-
-
-@pytest.fixture
-def connectors() -> Iterator[Connectors]:
-    opened = Connectors()
-    yield opened
-    if opened.gate is not None:
-        opened.gate.set()  # a failed test must not leave the worker waiting while the window closes
 
 
 def sync_window(

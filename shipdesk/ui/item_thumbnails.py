@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.thumbnails import cached_thumbnails, keep_thumbnails, urls_to_fetch
 from shipdesk.domain import Order
-from shipdesk.upstream.item_images import fetch_thumbnails
+from shipdesk.upstream.item_images import can_be_fetched, fetch_thumbnails
 
 
 class ThumbnailFetch(QThread):
@@ -46,7 +46,7 @@ class ItemThumbnails(QObject):
         urls = [item.image_url for item in order.items if item.image_url]
         if not urls:
             return {}
-        missing = urls_to_fetch(self._cache, urls)
+        missing = [url for url in urls_to_fetch(self._cache, urls) if can_be_fetched(url)]
         if missing and self.fetch is None and self._cache.path is not None:
             self.fetch = ThumbnailFetch(self._cache, missing)
             self.fetch.finished.connect(self._fetched)
@@ -55,9 +55,10 @@ class ItemThumbnails(QObject):
 
     def _fetched(self) -> None:
         fetch, self.fetch = self.fetch, None
-        if fetch is not None:
-            fetch.wait()
-            fetch.deleteLater()
+        if fetch is None:
+            return  # stopped: the window is closing, and its cache with it
+        fetch.wait()
+        fetch.deleteLater()
         self.ready.emit()
 
     def stop(self) -> None:

@@ -22,6 +22,19 @@ PARALLEL_FETCHES = 4
 _log = logging.getLogger(__name__)
 
 
+# Names reserved for examples and tests (RFC 2606, RFC 6761): they never resolve, so asking for them only waits.
+_RESERVED_DOMAINS = ("example.com", "example.net", "example.org", "example", "invalid", "test")
+
+
+def can_be_fetched(url: str) -> bool:
+    """Whether the URL is a web address that may hold an image (http or https, on a host that can exist)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    return not any(host == domain or host.endswith("." + domain) for domain in _RESERVED_DOMAINS)
+
+
 def fetch_thumbnails(urls: Iterable[str], *, timeout: httpx.Timeout = TIMEOUT) -> dict[str, bytes | None]:
     """Each URL's image as a small PNG, or None when it could not be fetched or read."""
     wanted = sorted({url for url in urls if url})
@@ -35,7 +48,7 @@ def fetch_thumbnails(urls: Iterable[str], *, timeout: httpx.Timeout = TIMEOUT) -
 
 
 def _thumbnail(client: httpx.Client, url: str) -> bytes | None:
-    if urlsplit(url).scheme not in ("http", "https"):
+    if not can_be_fetched(url):
         return None
     try:
         with client.stream("GET", url) as response:

@@ -26,7 +26,7 @@ from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_lab
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
-from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, utc_now
+from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, plural, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
@@ -131,10 +131,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
-
-
 def _open_window(args: argparse.Namespace) -> int:
     from shipdesk.ui.run_window import run_window  # Qt loads only when a window is wanted
 
@@ -236,10 +232,10 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
     if written is None:
         return 1
     new = len(result.printed) - len(result.reprinted)
-    print(f"Wrote {_count(len(result.printed), 'label')} to {written}.")
+    print(f"Wrote {plural(len(result.printed), 'label')} to {written}.")
     if not args.preview:
         again = f", {len(result.reprinted)} reprinted" if result.reprinted else ""
-        print(f"{_count(new, 'order')} marked shipped{again}.")
+        print(f"{plural(new, 'order')} marked shipped{again}.")
     return 1 if result.failed or result.queued else 0
 
 
@@ -263,8 +259,8 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
         print(f"Still to print (not marked shipped): {waiting}. Run the same command again to retry.", file=sys.stderr)
     new = len(result.printed) - len(result.reprinted)
     again = f", {len(result.reprinted)} printed again" if result.reprinted else ""
-    printed = _count(len(result.printed), "label")
-    print(f"Printed {printed} on {profile.name}; {_count(new, 'order')} marked shipped{again}.")
+    printed = plural(len(result.printed), "label")
+    print(f"Printed {printed} on {profile.name}; {plural(new, 'order')} marked shipped{again}.")
     return 1 if result.failed or result.queued else 0
 
 

@@ -386,5 +386,10 @@ class CatalogEntry:
     international: bool = False
 
 
+def plural(count: int, noun: str) -> str:
+    """A count with its noun as every message says it: "1 order", "2 orders", "1,204 labels"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import count_orders, get_order, stores
 from shipdesk.cache.shipments import outbox_count
+from shipdesk.domain import plural
 from shipdesk.ui.item_thumbnails import ItemThumbnails
 from shipdesk.ui.order_detail import OrderDetail
 from shipdesk.ui.order_filters import OrderFilters
-from shipdesk.ui.order_text import plural
 from shipdesk.ui.orders_model import OrdersModel
 from shipdesk.ui.orders_table import OrdersTable
 from shipdesk.ui.print_batch import BatchPrinting

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from shipdesk.cache.orders import StoredOrder
-from shipdesk.domain import Order, OrderStatus
+from shipdesk.domain import Order, OrderStatus, plural
 from shipdesk.ui.order_items import OrderItemsGrid
-from shipdesk.ui.order_text import address_text, date_text, money_text, plural, status_text
+from shipdesk.ui.order_text import address_text, date_text, money_text, status_text
 
 NOTHING_SELECTED = "Select an order to see its items and addresses."
 GIFT_WITHOUT_MESSAGE = "A gift, without a message."

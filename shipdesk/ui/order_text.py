@@ -40,7 +40,3 @@ def address_text(address: Address) -> str:
     lines = address.lines()
     lines.extend(contact for contact in (address.phone, address.email) if contact)
     return "\n".join(lines)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"

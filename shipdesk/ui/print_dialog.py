@@ -28,13 +28,12 @@ from shipdesk.cache.printers import PrinterProfile, default_printer_profile, lis
 from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, set_setting
 from shipdesk.cache.stores import get_store
 from shipdesk.cli_printers import test_job
-from shipdesk.domain import LabelSize
+from shipdesk.domain import LabelSize, plural
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, default_printer, profile_label_size
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, Choice
 from shipdesk.shipping.shipstation_labels import LabelRequest
 from shipdesk.shipstation_shipping import shipping_choices
-from shipdesk.ui.order_text import plural
 from shipdesk.ui.parcel_fields import ParcelFields
 from shipdesk.ui.print_worker import JobSendThread, PrintRequest
 from shipdesk.upstream.shipstation_connector import KIND as SHIPSTATION

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from shipdesk.domain import plural
 from shipdesk.label_batch import Progress
-from shipdesk.ui.order_text import plural
 
 
 class PrintProgressDialog(QDialog):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from shipdesk.domain import plural
 from shipdesk.label_batch import LabelBatchResult
-from shipdesk.ui.order_text import plural
 
 
 def batch_summary(result: LabelBatchResult) -> str:

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow
 from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.printers import PrinterProfile, list_printers
 from shipdesk.cache.settings import LAST_SLIP_PRINTER, get_setting, set_setting
+from shipdesk.domain import plural
 from shipdesk.printing.errors import PrinterError
 from shipdesk.slip_printing import orders_of, packing_slips_job, pick_list_job, send_job
 from shipdesk.ui.messages import show_problem
-from shipdesk.ui.order_text import plural
 
 PDF_FOLDER = "PDF folder"
 

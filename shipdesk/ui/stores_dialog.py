@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from shipdesk.cache import Cache
 from shipdesk.cache.outbox_schedule import store_outbox_count
 from shipdesk.cache.stores import get_store
+from shipdesk.domain import plural
 from shipdesk.store_setup import StoreSetupError, StoreSummary, UpdatesWaiting, disconnect_store, store_summaries
 from shipdesk.ui.connection_test import ConnectionTests, ConnectionTestThread
-from shipdesk.ui.order_text import date_text, plural
+from shipdesk.ui.order_text import date_text
 from shipdesk.ui.shipstation_form import OK_STYLE, PROBLEM_STYLE, ShipStationForm
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import short_reason

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from shipdesk.cache.stores import StoreRecord
-from shipdesk.ui.order_text import plural
+from shipdesk.domain import plural
 from shipdesk.upstream.sync_stores import StoreSync
 
 SYNCING = "Syncing…"

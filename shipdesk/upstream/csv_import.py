@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shipdesk.cache import Cache, CacheError
 from shipdesk.cache.orders import upsert_orders
-from shipdesk.domain import Order, OrderStatus, with_packing_rules
+from shipdesk.domain import Order, OrderStatus, plural, with_packing_rules
 from shipdesk.upstream.csvfile import CsvOrders, RowProblem, read_orders_csv
 
 
@@ -47,10 +47,10 @@ class ImportReport:
                 parts.append(f"{self.updated} updated")
             if self.kept_unchanged:
                 parts.append(f"{self.kept_unchanged} left as they were (already shipped or cancelled)")
-            lines = [f"Imported {_count(self.orders_read, 'order')} from {self.file_name}: {', '.join(parts)}."]
+            lines = [f"Imported {plural(self.orders_read, 'order')} from {self.file_name}: {', '.join(parts)}."]
         else:
             lines = [f"No orders imported from {self.file_name}."]
-        read = f"Read {_count(self.lines_read, 'line')}"
+        read = f"Read {plural(self.lines_read, 'line')}"
         lines.append(f"{read}; {len(self.skipped)} skipped." if self.skipped else f"{read}.")
         lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.on_hold)
         lines.extend(f"Line {problem.line_number} skipped: {problem.reason}." for problem in self.skipped)
@@ -58,10 +58,6 @@ class ImportReport:
         if self.unused_headings:
             lines.append(f"Columns not used: {', '.join(self.unused_headings)}.")
         return lines
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def import_csv(

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from shipdesk.cache import Cache
 from shipdesk.cache.outbox_schedule import claim_entry, due_entries, postpone_entry, release_entry, store_outbox_count
 from shipdesk.cache.shipments import OutboxEntry, confirm_outbox
-from shipdesk.domain import utc_now
+from shipdesk.domain import plural, utc_now
 from shipdesk.upstream.connector import Connector, ConnectorError, PushOutcome
 
 # Long enough for one push with all its retries; a pusher that died holding an entry frees it after this.
@@ -43,9 +43,7 @@ class PushReport:
 
     def summary_lines(self) -> list[str]:
         done = self.pushed + self.already_there
-        lines = [
-            f"Pushed {done} shipped {'update' if done == 1 else 'updates'} to {self.store}; {self.pending} pending."
-        ]
+        lines = [f"Pushed {plural(done, 'shipped update')} to {self.store}; {self.pending} pending."]
         lines.extend(
             f"Order {failed.order_number} not confirmed: {failed.reason} "
             f"Next try after {failed.next_attempt_at:%Y-%m-%d %H:%M} UTC."

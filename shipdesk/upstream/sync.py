@@ -21,7 +21,7 @@ from shipdesk.cache.sync_state import (
     first_sync_cutoff,
     known_orders,
 )
-from shipdesk.domain import Order, OrderStatus, packing_block_reason, utc_now, with_packing_rules
+from shipdesk.domain import Order, OrderStatus, packing_block_reason, plural, utc_now, with_packing_rules
 from shipdesk.upstream.connector import Connector, ConnectorError, PulledPage
 from shipdesk.upstream.outbox_push import PushReport, push_outbox
 
@@ -65,22 +65,18 @@ class PullReport:
             parts.append(f"{self.kept_final} left as they were (already shipped or cancelled)")
         parts.append(f"{len(self.skipped)} skipped")
         first = " (first sync)" if self.first_sync else ""
-        lines = [f"Pulled {_count(self.pulled, 'order')} from {self.store}{first}: {', '.join(parts)}."]
+        lines = [f"Pulled {plural(self.pulled, 'order')} from {self.store}{first}: {', '.join(parts)}."]
         by_reason: dict[str, list[str]] = {}
         for skipped in self.skipped:
             by_reason.setdefault(skipped.reason, []).append(skipped.order_number)
         for reason, numbers in by_reason.items():
             named = ", ".join(numbers[:SKIPPED_EXAMPLES]) + (" …" if len(numbers) > SKIPPED_EXAMPLES else "")
-            lines.append(f"Skipped {_count(len(numbers), 'order')}: {reason} ({named}).")
+            lines.append(f"Skipped {plural(len(numbers), 'order')}: {reason} ({named}).")
         lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.held)
         lines.extend(f"Not read: {problem}." for problem in self.problems)
         if self.error:
             lines.append(f"The pull stopped: {self.error}")
         return lines
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 # ----------------------------------------------------------------------------- import rules

@@ -32,7 +32,7 @@ from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
 from shipdesk.printing.label_formats import FORMATS
 from shipdesk.printing.pick_list import pick_lines
-from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_list_pdf
+from shipdesk.printing.slip_pdf import render_packing_slips_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.slip_printing import item_thumbnails, packing_slips_job, pick_list_job, send_job
 from shipdesk.upstream.csv_import import import_csv
@@ -285,15 +285,15 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
 
 def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
     orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
-    lines = len(pick_lines(orders))
-    if args.printer:
-        profile = get_printer(cache, args.printer)
-        where = send_job(cache, pick_list_job(orders, profile), profile, "pick-list")
-        print(f"Printed the pick list of {len(orders)} orders ({lines} lines) on {where}.")
-        return 0
-    title = f"Pick list — {len(orders)} orders, {utc_now().astimezone():%Y-%m-%d %H:%M}"
-    FilePrinter(args.out).print_bytes(render_pick_list_pdf(pick_lines(orders), title=title, sheet=args.sheet))
-    print(f"Wrote the pick list of {len(orders)} orders ({lines} lines) to {args.out}.")
+    lines = plural(len(pick_lines(orders)), "line")
+    profile = get_printer(cache, args.printer) if args.printer else None
+    job = pick_list_job(orders, profile, sheet=None if profile else args.sheet)
+    what = f"the pick list of {plural(len(orders), 'order')} ({lines})"
+    if profile is None:
+        FilePrinter(args.out).print_bytes(job)
+        print(f"Wrote {what} to {args.out}.")
+    else:
+        print(f"Printed {what} on {send_job(cache, job, profile, 'pick-list')}.")
     return 0
 
 

@@ -12,7 +12,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.thumbnails import cached_thumbnails, keep_thumbnails, urls_to_fetch
-from shipdesk.domain import Order, utc_now
+from shipdesk.domain import Order, plural, utc_now
 from shipdesk.label_batch import default_printer
 from shipdesk.printing.devices import open_device
 from shipdesk.printing.errors import PrinterError
@@ -53,10 +53,11 @@ def packing_slips_job(
     return render_packing_slips_pdf(orders, sheet=_sheet(profile), thumbnails=thumbnails)
 
 
-def pick_list_job(orders: Sequence[Order], profile: PrinterProfile | None) -> bytes:
+def pick_list_job(orders: Sequence[Order], profile: PrinterProfile | None, *, sheet: str | None = None) -> bytes:
+    """The batch's pick list as a PDF on the printer's paper (or `sheet`: letter, a4)."""
     _sheet_printer(profile, "A pick list prints")
-    title = f"Pick list — {len(orders)} orders, {utc_now().astimezone():%Y-%m-%d %H:%M}"
-    return render_pick_list_pdf(pick_lines(orders), title=title, sheet=_sheet(profile))
+    title = f"Pick list — {plural(len(orders), 'order')}, {utc_now().astimezone():%Y-%m-%d %H:%M}"
+    return render_pick_list_pdf(pick_lines(orders), title=title, sheet=sheet or _sheet(profile))
 
 
 def send_job(cache: Cache, job: bytes, profile: PrinterProfile | None, name_hint: str) -> str:

@@ -125,3 +125,23 @@ def test_the_command_line_prints_slips_and_the_pick_list_on_named_printers(
     out = capsys.readouterr()
     assert out.out == f"Printed 2 packing slips on Epson (127.0.0.1:{printer.port}).\n"
     assert out.err == "shipdesk: A pick list prints on a sheet printer (PDF); Zebra is a ZPL label printer\n"
+
+
+def test_the_command_line_prints_the_pick_list_on_a_sheet_printer(
+    tmp_path: Path, printer: Listener, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cache.sqlite"
+    (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    assert main(["--db", str(db), "import-csv", str(tmp_path / "orders.csv")]) == 0
+    uri = f"tcp://127.0.0.1:{printer.port}"
+    assert main(["--db", str(db), "printers", "add", "Office", "--language", "pdf", "--uri", uri]) == 0
+    capsys.readouterr()
+
+    assert main(["--db", str(db), "pick-list", "4001", "4002", "--printer", "Office"]) == 0
+
+    printer.close()
+    assert capsys.readouterr().out == (
+        f"Printed the pick list of 2 orders (2 lines) on Office (127.0.0.1:{printer.port}).\n"
+    )
+    [job] = printer.jobs
+    assert job.startswith(b"%PDF") and "MUG-BLU" in pdf_text(job, tmp_path)

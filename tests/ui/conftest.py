@@ -5,6 +5,7 @@ A Qt warning fails a window test, as it hides a real mistake more often than not
 
 from __future__ import annotations
 
+import gc
 import random
 import tempfile
 import threading
@@ -23,11 +24,13 @@ from shipdesk.app import open_demo_cache
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import upsert_orders
 from shipdesk.cache.stores import StoreRecord
-from shipdesk.domain import Address, Item, Order, OrderStatus
+from shipdesk.domain import Address, Item, Order, OrderStatus, utc_now
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.orders_model import COLUMNS
 from shipdesk.upstream.connector import Connector
 from shipdesk.upstream.connectors import open_connector
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import shipstation_order
 
 UI_TESTS = Path(__file__).parent
 ORDER_NUMBER_COLUMN = 0
@@ -156,3 +159,23 @@ def connectors() -> Iterator[Connectors]:
     yield opened
     if opened.gate is not None:
         opened.gate.set()  # a failed test must not leave the worker waiting while the window closes
+
+
+@pytest.fixture(autouse=True)
+def no_qt_garbage() -> None:
+    """Collects any Qt widgets earlier tests left to the garbage collector, here on the UI thread.
+
+    Otherwise the sync worker's allocations may start that collection on its own thread, and shiboken 6.12 crashes
+    when it then deletes such a widget on the UI thread's behalf (seen with a window run_window made and dropped).
+    """
+    gc.collect()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    """A fake ShipStation with orders W-1, W-2 and W-3 awaiting shipment, placed yesterday."""
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        for order_id in (1, 2, 3):
+            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
+            server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
+        yield server

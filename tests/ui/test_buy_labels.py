@@ -3,7 +3,6 @@ label through ShipStation and prints it; the carrier's own tracking number is re
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -29,11 +28,6 @@ from tests.printing.scanning import zbar_scan
 from tests.printing.test_tspl import parse, rebuild
 from tests.ui.conftest import select_orders
 from tests.ui.print_steps import open_boxes, open_print_dialog, press_print
-
-
-@pytest.fixture(autouse=True)
-def no_qt_garbage() -> None:
-    gc.collect()  # widgets earlier tests dropped are collected here, on the UI thread, not on the batch's thread
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ the form, test it, remove it, and sync it with F5; the secret goes to the keyrin
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -31,7 +29,7 @@ from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import StoreSync
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
-from tests.fakes.shipstation_store import add_fake_store, shipstation_order
+from tests.fakes.shipstation_store import add_fake_store
 from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column
 
 TIMEOUT_MS = 20_000  # a generous bound for a slow machine; nothing is asserted on the time it takes
@@ -39,22 +37,6 @@ SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
 SECRET_ACCOUNT = ("shipdesk", "shipstation:Main")
 FAKE_STORES = "2 stores there: ShipStation Manual Store, Ashley's Test WooCommerce"
 REFUSED = "ShipStation refused the API key and secret for store Main. Check them in ShipStation under Settings → API."
-
-
-@pytest.fixture(autouse=True)
-def no_qt_garbage() -> None:
-    """Collects Qt widgets earlier tests left behind, on the UI thread, before a worker thread could (see
-    tests/ui/test_window_sync.py)."""
-    gc.collect()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeShipStation]:
-    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
-        for order_id in (1, 2, 3):
-            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
-            server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
-        yield server
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@ updates go out, failures show calmly in the status bar and lose nothing, and the
 
 from __future__ import annotations
 
-import gc
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -27,32 +26,13 @@ from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import StoreSync
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
-from tests.fakes.shipstation_store import add_fake_store, shipstation_order
+from tests.fakes.shipstation_store import add_fake_store
 from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column, type_text
 
 SYNC_TIMEOUT_MS = 20_000
 SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
 FAILED = re.compile(r"Sync failed \d\d:\d\d: ")
 SECRET_ACCOUNT = ("shipdesk", "shipstation:Main")
-
-
-@pytest.fixture(autouse=True)
-def no_qt_garbage() -> None:
-    """Collects any Qt widgets earlier tests left to the garbage collector, here on the UI thread.
-
-    Otherwise the sync worker's allocations may start that collection on its own thread, and shiboken 6.12 crashes
-    when it then deletes such a widget on the UI thread's behalf (seen with a window run_window made and dropped).
-    """
-    gc.collect()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeShipStation]:
-    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
-        for order_id in (1, 2, 3):
-            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
-            server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
-        yield server
 
 
 @pytest.fixture

@@ -232,7 +232,7 @@ def print_labels_to_printer(
             number = item.label.order_number
             if isinstance(job, str):
                 result.failed.append((item.order_id, f"order {number}: {job}"))
-                _report(on_progress, handled, total, number, f"Order {number} not printed: {job}")
+                report_progress(on_progress, handled, total, number, f"Order {number} not printed: {job}")
                 continue
             try:
                 target.send(job)
@@ -240,10 +240,10 @@ def print_labels_to_printer(
                 failed_printer.set()
                 result.printer_error = str(error)
                 result.queued = [later.order_id for later in prepared[handled - 1 :]]
-                _report(on_progress, handled - 1, total, number, str(error))
+                report_progress(on_progress, handled - 1, total, number, str(error))
                 break
             _record(cache, item, result)
-            _report(on_progress, handled, total, number, f"Printed order {number} on {profile.name}")
+            report_progress(on_progress, handled, total, number, f"Printed order {number} on {profile.name}")
         else:
             if stop.is_set() and handled < total:
                 result.cancelled = True
@@ -281,7 +281,10 @@ def _drain(rendered: queue.Queue[tuple[_Prepared, bytes | str]]) -> None:
             return
 
 
-def _report(on_progress: Callable[[Progress], None] | None, done: int, total: int, number: str, message: str) -> None:
+def report_progress(
+    on_progress: Callable[[Progress], None] | None, done: int, total: int, number: str, message: str
+) -> None:
+    """Tells `on_progress`, when there is one, how far a batch has got."""
     if on_progress is not None:
         on_progress(Progress(done, total, number, message))
 

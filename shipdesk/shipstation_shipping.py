@@ -21,7 +21,7 @@ from shipdesk.cache.outbox_schedule import confirm_entries_of_order
 from shipdesk.cache.shipments import MARK_SHIPPED, record_shipment
 from shipdesk.cache.stores import get_store
 from shipdesk.domain import Shipment
-from shipdesk.label_batch import LabelBatchResult, Progress
+from shipdesk.label_batch import LabelBatchResult, Progress, report_progress
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, group_choices
 from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
@@ -114,7 +114,7 @@ def buy_and_print_labels(
             purchase = create_label(cache, order_id, request, provider, printer, now=now)
         except LabelError as error:
             result.failed.append((order_id, str(error)))  # it names the order
-            _report(on_progress, done, total, number, str(error))
+            report_progress(on_progress, done, total, number, str(error))
             if error.outcome_unknown:
                 result.printer_error = str(error)
                 result.queued = list(order_ids[done:])
@@ -126,16 +126,11 @@ def buy_and_print_labels(
             )
             result.printer_error = purchase.print_error
             result.queued = list(order_ids[done:])
-            _report(on_progress, done, total, number, purchase.print_error)
+            report_progress(on_progress, done, total, number, purchase.print_error)
             break
         result.printed.append(order_id)
-        _report(on_progress, done, total, number, f"Bought and printed the label of order {number}")
+        report_progress(on_progress, done, total, number, f"Bought and printed the label of order {number}")
     return result
-
-
-def _report(on_progress: Callable[[Progress], None] | None, done: int, total: int, number: str, message: str) -> None:
-    if on_progress is not None:
-        on_progress(Progress(done, total, number, message))
 
 
 def print_label_again(cache: Cache, order_id: int, printer: PdfPrinter) -> Path | str:

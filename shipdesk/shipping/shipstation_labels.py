@@ -88,6 +88,7 @@ class ShipStationLabelProvider:
                 request.dimensions,
                 request.insured_value,
                 request.insurance_provider,
+                order_number=order.order_number,
                 test_label=request.test_label,
             )
         except ShipStationError as error:

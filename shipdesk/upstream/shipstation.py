@@ -384,9 +384,12 @@ class ShipStationClient:
         insured_value: Decimal | None = None,
         insurance_provider: str = "carrier",
         *,
+        order_number: str,
         test_label: bool,
     ) -> PurchasedLabel:
         """Buy a label for a ShipStation order; ShipStation then has the order as shipped.
+
+        `order_number` is what the messages call the order: the number the packer knows, not ShipStation's id.
 
         Not repeated once the request may have reached ShipStation (that could buy a second label): such a failure
         raises ShipStationError with outcome_unknown=True.
@@ -411,13 +414,14 @@ class ShipStationClient:
                 "insureShipment": True,
                 "insuredValue": _json_number(insured_value),
             }
-        action = f"buy a label for order {order_id}"
+        order = _order_called(order_number, order_id)
+        action = f"buy a label for {order}"
         payload = self._call("POST", "/orders/createlabelfororder", action, body=body, repeatable=False)
         if not isinstance(payload, dict):
             raise self._error(f"ShipStation's answer to {action} was not a label", outcome_unknown=True)
         shipment_id = _optional_int(payload.get("shipmentId"))
         tracking = _str(payload.get("trackingNumber"))
-        bought = f"ShipStation bought the label for order {order_id} (shipment {shipment_id}, tracking {tracking})"
+        bought = f"ShipStation bought the label for {order} (shipment {shipment_id}, tracking {tracking})"
         try:
             label_pdf = base64.b64decode(_str(payload.get("labelData")), validate=True)
         except (binascii.Error, ValueError):
@@ -442,6 +446,8 @@ class ShipStationClient:
         tracking_number: str,
         notify_customer: bool,
         notify_sales_channel: bool,
+        *,
+        order_number: str,
     ) -> None:
         """Tell ShipStation the order has shipped (without buying a label there).
 
@@ -456,8 +462,10 @@ class ShipStationClient:
             "notifyCustomer": bool(notify_customer),
             "notifySalesChannel": bool(notify_sales_channel),
         }
+        order = _order_called(order_number, order_id)
         try:
-            self._call("POST", "/orders/markasshipped", f"mark order {order_id} as shipped", body=body)
+            action = f"mark {order} as shipped"
+            self._call("POST", "/orders/markasshipped", action, body=body)
         except ShipStationError as error:
             refused = error.status_code is not None and 400 <= error.status_code < 500
             if not refused or isinstance(error, ShipStationAuthError) or error.status_code == 429:
@@ -465,7 +473,7 @@ class ShipStationClient:
             if self._order_status(order_id) != "shipped":
                 raise
             raise OrderAlreadyShippedError(
-                f"ShipStation already has order {order_id} of store {self.store_name} as shipped.",
+                f"ShipStation already has {order} of store {self.store_name} as shipped.",
                 status_code=error.status_code,
             ) from error
 
@@ -689,6 +697,12 @@ def _dimensions_json(dimensions: Dimensions | None) -> dict[str, Any] | None:
         "height": _json_number(dimensions.height),
         "units": _LENGTH_UNITS[dimensions.unit],
     }
+
+
+def _order_called(order_number: str, order_id: int) -> str:
+    """An order as messages name it: its number, with ShipStation's own id for anyone who looks it up there."""
+    number = order_number.strip()
+    return f"order {number} (ShipStation order id {order_id})" if number else f"order id {order_id}"
 
 
 def _str(value: Any) -> str:

@@ -152,6 +152,7 @@ class ShipStationConnector:
                 str(payload.get("tracking_number") or ""),
                 self._notify_customer,
                 self._notify_sales_channel,
+                order_number=str(payload.get("order_number") or ""),
             )
         except OrderAlreadyShippedError:
             return PushOutcome.ALREADY_DONE

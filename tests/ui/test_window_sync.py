@@ -148,8 +148,8 @@ def no_secret(fake: FakeShipStation, keys: MemoryKeyring) -> None:
 @pytest.mark.parametrize(
     ("fault", "reason"),
     [
-        (no_network, "Could not mark order 1 as shipped for store Main: shipdesk could not connect to ShipStation."),
-        (server_errors, "Could not mark order 1 as shipped for store Main: ShipStation had a server error."),
+        (no_network, "Could not mark order W-1 as shipped for store Main: shipdesk could not connect to ShipStation."),
+        (server_errors, "Could not mark order W-1 as shipped for store Main: ShipStation had a server error."),
         (refused_secret, "ShipStation refused the API key and secret for store Main."),
         (no_secret, "No API secret is saved for store Main; enter it again in the store's settings."),
     ],

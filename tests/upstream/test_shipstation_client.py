@@ -433,6 +433,7 @@ def test_a_bought_label_is_a_4x6_pdf_whose_barcode_scans_as_the_tracking_number(
         date(2026, 3, 9),
         Weight(Decimal(2), WeightUnit.POUND),
         Dimensions(Decimal(7), Decimal(5), Decimal("6.5"), LengthUnit.INCH),
+        order_number="1001",
         test_label=True,
     )
 
@@ -461,6 +462,7 @@ def test_the_label_request_carries_real_json_booleans_dates_and_units(
         Weight(Decimal("1.5"), WeightUnit.KILOGRAM),
         Dimensions(Decimal(30), Decimal(20), Decimal(10), LengthUnit.CENTIMETRE),
         insured_value=Decimal("225.00"),
+        order_number="1002",
         test_label=False,
     )
 
@@ -488,11 +490,20 @@ def test_a_refused_label_request_says_why_in_shipstations_words(
 ) -> None:
     with pytest.raises(ShipStationError) as raised:
         client.create_label_for_order(
-            123456789, "fedex", "fedex_teleport", "package", None, date(2026, 3, 9), None, None, test_label=True
+            123456789,
+            "fedex",
+            "fedex_teleport",
+            "package",
+            None,
+            date(2026, 3, 9),
+            None,
+            None,
+            order_number="1001",
+            test_label=True,
         )
 
     assert str(raised.value) == (
-        f"ShipStation refused to buy a label for order 123456789 for store {STORE}: "
+        f"ShipStation refused to buy a label for order 1001 (ShipStation order id 123456789) for store {STORE}: "
         "The request is invalid. serviceCode: Invalid serviceCode 'fedex_teleport'."
     )
     assert raised.value.status_code == 400
@@ -506,7 +517,16 @@ def test_a_label_purchase_is_not_repeated_once_it_may_have_reached_shipstation(
 
     with pytest.raises(ShipStationError) as raised:
         client.create_label_for_order(
-            123456789, "fedex", "fedex_2day", "package", None, date(2026, 3, 9), None, None, test_label=True
+            123456789,
+            "fedex",
+            "fedex_2day",
+            "package",
+            None,
+            date(2026, 3, 9),
+            None,
+            None,
+            order_number="1001",
+            test_label=True,
         )
 
     assert raised.value.outcome_unknown
@@ -519,7 +539,16 @@ def test_a_label_for_an_unknown_order_reports_shipstations_error(
 ) -> None:
     with pytest.raises(ShipStationError, match="Object reference not set to an instance of an object"):
         client.create_label_for_order(
-            42, "fedex", "fedex_2day", "package", None, date(2026, 3, 9), None, None, test_label=True
+            42,
+            "fedex",
+            "fedex_2day",
+            "package",
+            None,
+            date(2026, 3, 9),
+            None,
+            None,
+            order_number="1001",
+            test_label=True,
         )
 
     assert len(fake.requests_to("/orders/createlabelfororder")) == 1
@@ -528,7 +557,9 @@ def test_a_label_for_an_unknown_order_reports_shipstations_error(
 def test_mark_as_shipped_sends_the_tracking_number_and_real_booleans(
     fake: FakeShipStation, client: ShipStationClient
 ) -> None:
-    client.mark_as_shipped(123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True)
+    client.mark_as_shipped(
+        123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True, order_number="1001"
+    )
 
     assert fake.shipped_calls == [
         {
@@ -544,12 +575,19 @@ def test_mark_as_shipped_sends_the_tracking_number_and_real_booleans(
 
 
 def test_marking_an_order_shipped_twice_says_it_already_is(fake: FakeShipStation, client: ShipStationClient) -> None:
-    client.mark_as_shipped(123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True)
+    client.mark_as_shipped(
+        123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True, order_number="1001"
+    )
 
     with pytest.raises(OrderAlreadyShippedError) as raised:
-        client.mark_as_shipped(123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True)
+        client.mark_as_shipped(
+            123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True, order_number="1001"
+        )
 
-    assert str(raised.value) == f"ShipStation already has order 123456789 of store {STORE} as shipped."
+    assert (
+        str(raised.value)
+        == f"ShipStation already has order 1001 (ShipStation order id 123456789) of store {STORE} as shipped."
+    )
     assert len(fake.shipped_calls) == 2
 
 
@@ -560,17 +598,21 @@ def test_mark_as_shipped_repeated_after_a_dropped_answer_ends_as_already_shipped
     fake.lose_answer_next(1)
 
     with pytest.raises(OrderAlreadyShippedError):
-        client.mark_as_shipped(123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True)
+        client.mark_as_shipped(
+            123456789, "usps", date(2026, 3, 9), "9400111899223197428490", False, True, order_number="1001"
+        )
 
     assert len(fake.shipped_calls) == 2
 
 
 def test_marking_an_unknown_order_shipped_names_the_order(fake: FakeShipStation, client: ShipStationClient) -> None:
     with pytest.raises(ShipStationError) as raised:
-        client.mark_as_shipped(42, "usps", date(2026, 3, 9), "1Z999", False, False)
+        client.mark_as_shipped(42, "usps", date(2026, 3, 9), "1Z999", False, False, order_number="1042")
 
     assert not isinstance(raised.value, OrderAlreadyShippedError)
-    assert str(raised.value).startswith(f"ShipStation found nothing to mark order 42 as shipped for store {STORE}")
+    assert str(raised.value).startswith(
+        f"ShipStation found nothing to mark order 1042 (ShipStation order id 42) as shipped for store {STORE}"
+    )
 
 
 # ----------------------------------------------------------------------------- the secret in the keyring

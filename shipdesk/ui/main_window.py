@@ -162,7 +162,8 @@ class MainWindow(QMainWindow):
             self._update_counts()  # pushed updates have left the outbox
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A sync still running when the app quits would be cut off mid-request; it stops at its next page or push.
+        # A sync still running when the app quits would be cut off mid-request; it stops once its request is
+        # answered, and at once when it is only waiting for the rate limit or a retry.
         self.sync_runner.shutdown()
         self.sheet_printing.stop()
         self.thumbnails.stop()

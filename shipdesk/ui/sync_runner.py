@@ -8,17 +8,14 @@ from __future__ import annotations
 import enum
 import logging
 import threading
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from shipdesk.cache import Cache, open_cache
-from shipdesk.cache.stores import StoreRecord
-from shipdesk.upstream.connector import Connector
 from shipdesk.upstream.connectors import open_connector
-from shipdesk.upstream.sync_stores import StoreSync, sync_stores, syncable_stores
+from shipdesk.upstream.sync_stores import ConnectorFactory, StoreSync, sync_stores, syncable_stores
 
 SYNC_EVERY = timedelta(minutes=5)
 
@@ -49,7 +46,7 @@ class SyncRunner(QObject):
         cache: Cache,
         *,
         every: timedelta = SYNC_EVERY,
-        connector_for: Callable[[StoreRecord], Connector] = open_connector,
+        connector_for: ConnectorFactory = open_connector,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -96,7 +93,11 @@ class SyncRunner(QObject):
         return SyncStart.STARTED
 
     def shutdown(self) -> None:
-        """Stops the timer, asks a running sync to stop at its next page or push, and waits for it."""
+        """Stops the timer, asks a running sync to stop, and waits for it.
+
+        A sync waiting for the store's rate limit or a retry stops at once; one with a request in flight stops when
+        the answer comes (or the request times out), before the next page or push.
+        """
         self._closed = True
         self._timer.stop()
         thread = self._thread
@@ -129,7 +130,7 @@ class _SyncThread(QThread):
     def __init__(
         self,
         path: Path,
-        connector_for: Callable[[StoreRecord], Connector],
+        connector_for: ConnectorFactory,
         stop: threading.Event,
         parent: QObject,
     ) -> None:

@@ -27,6 +27,10 @@ class ConnectorError(Exception):
         self.whole_store = whole_store
 
 
+class StopRequested(Exception):
+    """Another thread asked the work to stop (the app is closing): a wait or a call ended early, nothing half-done."""
+
+
 @dataclass(frozen=True, slots=True)
 class PulledOrder:
     order: Order

@@ -12,6 +12,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
+from shipdesk.upstream.connector import StopRequested
+
 DOCUMENTED_LIMIT = 40  # requests a minute per key and secret, ShipStation API v1
 DOCUMENTED_WINDOW_SECONDS = 60.0
 # ShipStation writes the reset as whole seconds; waiting a little longer makes sure its window has turned over.
@@ -67,14 +69,22 @@ class RateLimiter:
             self._roll_window(self._clock())
             return self._remaining
 
-    def acquire(self) -> int:
-        """Wait until one more request may be sent, and count it; the ticket returned goes with its answer."""
+    def acquire(self, stop: threading.Event | None = None) -> int:
+        """Wait until one more request may be sent, and count it; the ticket returned goes with its answer.
+
+        A wait ends early with StopRequested once `stop` is set; such a request was never counted.
+        """
         while True:
+            if stop is not None and stop.is_set():
+                raise StopRequested
             with self._lock:
                 delay = self._take(self._clock())
                 if delay is None:
                     return self._generation
-            self._sleep(delay)
+            if stop is None:
+                self._sleep(delay)
+            elif stop.wait(delay):
+                raise StopRequested
 
     def record_response(self, status_code: int, headers: Mapping[str, str], ticket: int | None = None) -> None:
         """Learn from an answer's rate headers; a 429 pauses every request of this pair for Reset seconds.

@@ -10,6 +10,7 @@ import binascii
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 import httpx
 
 from shipdesk.domain import Dimensions, LengthUnit, Order, Weight, WeightUnit
+from shipdesk.upstream.connector import StopRequested
 from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
 from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
 
@@ -163,7 +165,11 @@ class ShipStationClient:
         backoff_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         currency: str = "USD",
+        stop: threading.Event | None = None,
     ) -> None:
+        """`stop`, once set by another thread, ends any wait (rate limit, retry) with StopRequested; a request
+        already sent runs to its answer or its timeout.
+        """
         if not api_key.strip() or not api_secret.strip():
             raise ValueError(f"The ShipStation API key and secret of store {store_name} must not be empty.")
         url = httpx.URL(base_url)
@@ -178,6 +184,7 @@ class ShipStationClient:
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
         self._sleep = sleep
+        self._stop = stop
         self._limiter = rate_limiter if rate_limiter is not None else shared_limiter(api_key, api_secret)
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -511,7 +518,7 @@ class ShipStationClient:
         failures = 0
         refusals = 0
         while True:
-            ticket = self._limiter.acquire()
+            ticket = self._limiter.acquire(self._stop)
             try:
                 response = self._http.request(method, path, params=params, content=content, headers=headers)
             except httpx.RequestError as error:
@@ -581,7 +588,10 @@ class ShipStationClient:
             failures + 1,
             self._max_attempts,
         )
-        self._sleep(delay)
+        if self._stop is None:
+            self._sleep(delay)
+        elif self._stop.wait(delay):
+            raise StopRequested
 
     def _transport_reason(self, error: httpx.RequestError) -> str:
         if isinstance(error, httpx.ConnectTimeout):

@@ -1,6 +1,7 @@
 """Syncing every connected store in turn: open its connector, push and pull, and say per store how it went.
 
-One store failing never stops the others; a stop asked for from outside takes effect between pages and pushes.
+One store failing never stops the others. A stop asked for from another thread takes effect between pages and
+pushes, and ends any wait for the store's rate limit or a retry at once.
 """
 
 from __future__ import annotations
@@ -8,15 +9,23 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import catalog_fetched_at, replace_catalog
 from shipdesk.cache.stores import StoreRecord, list_stores
 from shipdesk.domain import utc_now
-from shipdesk.upstream.connector import CatalogSource, Connector, ConnectorError, PulledPage, PushOutcome
+from shipdesk.upstream.connector import (
+    CatalogSource,
+    Connector,
+    ConnectorError,
+    PulledPage,
+    PushOutcome,
+    StopRequested,
+)
 from shipdesk.upstream.connectors import can_sync, open_connector
 from shipdesk.upstream.sync import SyncReport, sync_store
 
@@ -86,12 +95,14 @@ def syncable_stores(cache: Cache) -> list[StoreRecord]:
     return [record for record in list_stores(cache) if can_sync(record)]
 
 
-class SyncStopped(Exception):
-    """Raised inside a store's sync when a stop was asked for; the engine has kept what it wrote so far."""
+class ConnectorFactory(Protocol):
+    """Opens a store's connector; its waits end with StopRequested once `stop` is set (connectors.open_connector)."""
+
+    def __call__(self, record: StoreRecord, *, stop: threading.Event) -> Connector: ...
 
 
 class _Stoppable:
-    """A connector that raises SyncStopped before its next page or push once `stop` is set.
+    """A connector that raises StopRequested before its next page or push once `stop` is set.
 
     Pages are written and noted one at a time and a push is let go of before it is sent, so stopping there loses
     nothing: the next sync starts from the last page written and pushes what was not sent.
@@ -108,12 +119,12 @@ class _Stoppable:
     def pull(self, since: datetime | None) -> Iterator[PulledPage]:
         for page in self._connector.pull(since):
             if self._stop.is_set():
-                raise SyncStopped
+                raise StopRequested
             yield page
 
     def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
         if self._stop.is_set():
-            raise SyncStopped
+            raise StopRequested
         return self._connector.push(kind, payload)
 
     def close(self) -> None:
@@ -124,7 +135,7 @@ def sync_stores(
     cache: Cache,
     records: Iterable[StoreRecord],
     *,
-    connector_for: Callable[[StoreRecord], Connector] = open_connector,
+    connector_for: ConnectorFactory = open_connector,
     stop: threading.Event | None = None,
 ) -> Iterator[StoreSync]:
     """Push then pull each store, yielding how each went as soon as it is done.
@@ -139,11 +150,9 @@ def sync_stores(
         yield _sync_one(cache, record, connector_for, stop)
 
 
-def _sync_one(
-    cache: Cache, record: StoreRecord, connector_for: Callable[[StoreRecord], Connector], stop: threading.Event
-) -> StoreSync:
+def _sync_one(cache: Cache, record: StoreRecord, connector_for: ConnectorFactory, stop: threading.Event) -> StoreSync:
     try:
-        connector = connector_for(record)
+        connector = connector_for(record, stop=stop)
     except ConnectorError as error:
         _log.warning("store %s not synced: %s", record.name, error)
         return StoreSync(record.name, error=str(error))
@@ -152,7 +161,7 @@ def _sync_one(
         if not synced.problem:  # a store that did not answer the sync will not answer this either
             _refresh_catalog_when_old(cache, record.name, connector)
         return synced
-    except SyncStopped:
+    except StopRequested:
         _log.info("sync of store %s stopped on request", record.name)
         return StoreSync(record.name, error=STOPPED)
     except sqlite3.OperationalError as error:

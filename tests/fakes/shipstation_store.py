@@ -13,6 +13,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.stores import StoreRecord, add_store, get_store
 from shipdesk.upstream.rate_limit import RateLimiter
 from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, ShipStationConnector, connector_for_store
+from shipdesk.upstream.sync_stores import ConnectorFactory
 from tests.fakes.shipstation import FakeShipStation, load_sample, pacific_text
 
 STORE = "Main"
@@ -49,6 +50,11 @@ def fake_connector(fake: FakeShipStation, record: StoreRecord, **options: Any) -
     options.setdefault("rate_limiter", RateLimiter(fake.rate_limit, fake.window_seconds, reset_margin_seconds=0.1))
     secret = options.pop("secret", fake.api_secret)
     return connector_for_store(record, secret=secret, **options)
+
+
+def fake_connectors(fake: FakeShipStation, **options: Any) -> ConnectorFactory:
+    """What sync_stores opens each store with: fake_connector, with the stop the engine hands over."""
+    return lambda record, *, stop: fake_connector(fake, record, stop=stop, **options)
 
 
 def shipstation_order(

@@ -145,12 +145,15 @@ class Connectors:
     def __init__(self) -> None:
         self.threads: list[int] = []
         self.gate: threading.Event | None = None
+        self.backoff_seconds = 0.01
+        self.stops: list[threading.Event] = []  # what each connector was told to stop waiting on
 
-    def __call__(self, record: StoreRecord) -> Connector:
+    def __call__(self, record: StoreRecord, *, stop: threading.Event) -> Connector:
         self.threads.append(threading.get_ident())
+        self.stops.append(stop)
         if self.gate is not None:
             self.gate.wait(timeout=30)
-        return open_connector(record, backoff_seconds=0.01)
+        return open_connector(record, backoff_seconds=self.backoff_seconds, stop=stop)
 
 
 @pytest.fixture

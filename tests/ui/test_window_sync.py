@@ -236,6 +236,21 @@ def test_closing_the_window_mid_sync_stops_the_worker_and_keeps_the_waiting_upda
     assert (entry.attempts, entry.last_error) == (0, "")  # let go of unsent, not counted as a failed push
 
 
+def test_closing_the_window_while_the_sync_waits_to_retry_ends_the_wait(
+    window: MainWindow, fake: FakeShipStation, connectors: Connectors, qtbot: QtBot
+) -> None:
+    connectors.backoff_seconds = 600  # ShipStation fails, and the next try would come ten minutes later
+    fake.fail_next(5, status=500)
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: len(fake.requests) == 1)
+
+    window.close()
+
+    assert not window.sync_runner.is_running
+    assert len(connectors.stops) == 1 and connectors.stops[0].is_set()
+    assert len(fake.requests) == 1  # and no retry after it
+
+
 def test_without_stores_f5_reloads_the_cache_and_says_no_store_is_connected(
     cache: Cache, qtbot: QtBot, connectors: Connectors
 ) -> None:

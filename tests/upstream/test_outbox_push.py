@@ -141,7 +141,9 @@ def test_an_entry_leaves_the_outbox_only_after_the_store_confirmed_it(cache: Cac
         report = push_outbox(cache, "Main", connector, clock=lambda: NOW)
 
     assert report.pending == 1 and report.pushed == 0
-    assert report.stopped.startswith("Could not mark order T-1 (ShipStation order id 1) as shipped for store Main: shipdesk could not connect")
+    assert report.stopped.startswith(
+        "Could not mark order T-1 (ShipStation order id 1) as shipped for store Main: shipdesk could not connect"
+    )
     (entry,) = pending_outbox(cache)
     assert entry.attempts == 1 and entry.last_error == report.stopped
 
@@ -191,7 +193,9 @@ def test_a_refused_push_waits_with_growing_backoff_and_says_why(cache: Cache, fa
 
     assert first.pushed == 1 and first.pending == 1
     (failure,) = first.failed
-    assert failure.reason.startswith("ShipStation refused to mark order T-1 (ShipStation order id 1) as shipped for store Main:")
+    assert failure.reason.startswith(
+        "ShipStation refused to mark order T-1 (ShipStation order id 1) as shipped for store Main:"
+    )
     assert "is already cancelled" in failure.reason
     assert failure.next_attempt_at == NOW + timedelta(seconds=30)
     assert "Order T-1 not confirmed: ShipStation refused" in "\n".join(first.summary_lines())

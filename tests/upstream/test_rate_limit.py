@@ -7,12 +7,14 @@ import threading
 
 import pytest
 
+from shipdesk.upstream.connector import StopRequested
 from shipdesk.upstream.rate_limit import (
     RESET_MARGIN_SECONDS,
     RateLimiter,
     credential_fingerprint,
     shared_limiter,
 )
+from tests.fakes.watched_stop import WatchedStop
 
 
 class TestClock:
@@ -236,3 +238,36 @@ def test_the_registry_key_reveals_neither_key_nor_secret() -> None:
 def test_a_limit_of_nothing_is_refused() -> None:
     with pytest.raises(ValueError):
         RateLimiter(limit=0)
+
+
+def test_a_stop_ends_a_wait_for_the_window_at_once_and_the_request_is_not_counted() -> None:
+    limiter = RateLimiter(limit=1, window_seconds=600)
+    limiter.acquire()
+    stop = WatchedStop()
+    outcome: list[object] = []
+
+    def wait_for_room() -> None:
+        try:
+            outcome.append(limiter.acquire(stop))
+        except StopRequested as stopped:
+            outcome.append(stopped)
+
+    waiting = threading.Thread(target=wait_for_room)
+    waiting.start()
+    assert stop.waited_on.wait(timeout=30)
+    stop.set()
+    waiting.join(timeout=30)  # without the stop it would wait out the 600 s window
+
+    assert not waiting.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], StopRequested)
+    assert limiter.remaining == 0  # the window still holds only the first request
+
+
+def test_a_stop_set_before_asking_sends_nothing(limiter: RateLimiter) -> None:
+    stop = threading.Event()
+    stop.set()
+
+    with pytest.raises(StopRequested):
+        limiter.acquire(stop)
+
+    assert limiter.remaining == 40

@@ -4,7 +4,7 @@ are left alone, and a stop asked for mid-pull keeps every page written so the ne
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,10 +16,11 @@ from shipdesk.domain import utc_now
 from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome
 from shipdesk.upstream.credentials import save_secret
-from shipdesk.upstream.sync_stores import STOPPED, sync_stores, syncable_stores
+from shipdesk.upstream.sync_stores import STOPPED, StoreSync, sync_stores, syncable_stores
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
-from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record
+from tests.fakes.shipstation_store import add_fake_store, fake_connector, fake_connectors, fresh_record
+from tests.fakes.watched_stop import WatchedStop
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_a_stop_mid_pull_keeps_the_pages_written_and_the_next_sync_carries_on(
     (stopped,) = sync_stores(
         cache,
         syncable_stores(cache),
-        connector_for=lambda record: StopAfterFirstPage(fake_connector(fake, record), stop),
+        connector_for=lambda record, stop: StopAfterFirstPage(fake_connector(fake, record, stop=stop), stop),
         stop=stop,
     )
 
@@ -70,9 +71,7 @@ def test_a_stop_mid_pull_keeps_the_pages_written_and_the_next_sync_carries_on(
     assert len(load_orders(cache, OrderQuery())) == 500
     assert fresh_record(cache).high_water is not None
 
-    (carried_on,) = sync_stores(
-        cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)
-    )
+    (carried_on,) = sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake))
 
     assert carried_on.problem == ""
     assert carried_on.inserted == 700
@@ -108,24 +107,59 @@ def test_a_sync_keeps_the_accounts_carriers_and_fetches_them_again_only_when_a_d
     add_fake_store(cache, fake)
     save_secret("Main", fake.api_secret)
 
-    list(sync_stores(cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)))
-    list(sync_stores(cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)))
+    list(sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake)))
+    list(sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake)))
 
     assert [carrier.code for carrier in shipping_choices(cache, "Main")] == ["endicia", "fedex", "stamps_com", "ups"]
     assert len(fake.requests_to("/carriers")) == 1
     day_old = (utc_now() - timedelta(days=1, minutes=1)).isoformat()
     cache.conn.execute("UPDATE carrier_catalog SET fetched_at = ?", (day_old,))
-    list(sync_stores(cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record)))
+    list(sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake)))
     assert len(fake.requests_to("/carriers")) == 2
 
 
 def test_a_store_that_fails_its_sync_is_not_asked_for_its_carriers(cache: Cache, fake: FakeShipStation) -> None:
     add_fake_store(cache, fake)
 
-    [synced] = sync_stores(
-        cache, syncable_stores(cache), connector_for=lambda record: fake_connector(fake, record, secret="wrong")
-    )
+    [synced] = sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake, secret="wrong"))
 
     assert synced.problem.startswith("ShipStation refused the API key and secret")
     assert fake.requests_to("/carriers") == []
     assert shipping_choices(cache, "Main") == []
+
+
+def answer_429_for_a_minute(fake: FakeShipStation) -> None:
+    fake.too_many_next(1, reset_seconds=60)
+
+
+def answer_500(fake: FakeShipStation) -> None:
+    fake.fail_next(1, status=500)
+
+
+@pytest.mark.parametrize("fault", [answer_429_for_a_minute, answer_500], ids=["rate limit", "retry"])
+def test_a_stop_ends_a_sync_that_waits_for_shipstation_at_once(
+    cache: Cache, fake: FakeShipStation, fault: Callable[[FakeShipStation], None]
+) -> None:
+    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
+    add_fake_store(cache, fake)
+    fault(fake)
+    stop = WatchedStop()
+    outcomes: list[StoreSync] = []
+    syncing = threading.Thread(
+        target=lambda: outcomes.extend(
+            # A retry would come after 60 s, as would the end of the rate limit's pause.
+            sync_stores(
+                cache, syncable_stores(cache), connector_for=fake_connectors(fake, backoff_seconds=60), stop=stop
+            )
+        )
+    )
+
+    syncing.start()
+    assert stop.waited_on.wait(timeout=30)
+    stop.set()
+    syncing.join(timeout=30)
+
+    assert not syncing.is_alive()
+    assert [outcome.error for outcome in outcomes] == [STOPPED]
+    assert len(fake.requests) == 1
+    assert load_orders(cache, OrderQuery()) == []

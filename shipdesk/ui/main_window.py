@@ -163,7 +163,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A sync still running when the app quits would be cut off mid-request; it stops once its request is
-        # answered, and at once when it is only waiting for the rate limit or a retry.
+        # answered, and at once when it is only waiting for the rate limit or a retry. The window goes first, so
+        # closing never looks like a hang while a slow answer comes in.
+        self.hide()
         self.sync_runner.shutdown()
         self.sheet_printing.stop()
         self.thumbnails.stop()

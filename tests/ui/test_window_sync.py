@@ -251,6 +251,21 @@ def test_closing_the_window_while_the_sync_waits_to_retry_ends_the_wait(
     assert len(fake.requests) == 1  # and no retry after it
 
 
+def test_closing_the_window_while_shipstation_is_slow_to_answer_hides_it_before_waiting_for_the_answer(
+    window: MainWindow, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    fake.slow_next(1, seconds=1.0)
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: len(fake.requests) == 1)
+    shown_while_waiting: list[bool] = []
+    window.sync_runner.stopping.connect(lambda: shown_while_waiting.append(window.isVisible()))
+
+    window.close()
+
+    assert shown_while_waiting == [False]
+    assert not window.sync_runner.is_running
+
+
 def test_without_stores_f5_reloads_the_cache_and_says_no_store_is_connected(
     cache: Cache, qtbot: QtBot, connectors: Connectors
 ) -> None:

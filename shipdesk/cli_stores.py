@@ -1,4 +1,4 @@
-"""The `shipdesk stores …` and `shipdesk sync` commands: connect stores, test them, and sync them.
+"""The `shipdesk stores …` and `shipdesk sync` commands: connect stores, change, test and sync them.
 
 The API secret is read from SHIPDESK_API_SECRET, stdin or a prompt, goes to the OS keyring, and is never printed.
 """
@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from shipdesk.cache import Cache
 from shipdesk.cache.stores import StoreRecord, get_store
+from shipdesk.domain import plural
 from shipdesk.shipstation_shipping import refresh_choices, shipping_choices
 from shipdesk.store_setup import (
     StoreSetupError,
@@ -21,13 +22,16 @@ from shipdesk.store_setup import (
     check_name_free,
     connect_store,
     disconnect_store,
+    edit_store,
+    edited_record,
+    saved_store,
     shipstation_record,
     store_summaries,
     stores_there,
     try_connection,
 )
 from shipdesk.upstream.connectors import can_sync
-from shipdesk.upstream.credentials import CredentialsError
+from shipdesk.upstream.credentials import CredentialsError, SecretNotFoundError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
 from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store
 from shipdesk.upstream.sync_stores import sync_stores, syncable_stores
@@ -42,7 +46,7 @@ class StoreCommandError(Exception):
 
 
 def add_store_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    stores = subparsers.add_parser("stores", help="connect, list, test and remove stores")
+    stores = subparsers.add_parser("stores", help="connect, list, change, test and remove stores")
     actions = stores.add_subparsers(dest="stores_action", metavar="ACTION", required=True)
 
     add = actions.add_parser("add", help="connect a store")
@@ -54,12 +58,18 @@ def add_store_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentP
         "or asked for; it is kept in the system keyring.",
     )
     shipstation.add_argument("--name", required=True, help="the store's name in shipdesk")
-    shipstation.add_argument("--api-key", required=True, help="the API key from ShipStation's Settings → API")
-    shipstation.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"default: {DEFAULT_BASE_URL}")
-    shipstation.add_argument(
-        "--time-zone", default=DEFAULT_TIME_ZONE, help=f"zone of the account's times (default: {DEFAULT_TIME_ZONE})"
+    _add_shipstation_settings(shipstation, keep_saved=False)
+
+    edit = actions.add_parser(
+        "edit",
+        help="change a ShipStation store's API key, secret or settings (ShipStation must accept them first)",
+        description="Only the settings given change; the name stays. With --new-secret the API secret is read from "
+        f"{SECRET_VARIABLE}, from stdin when it is not a terminal, or asked for. ShipStation is asked first: when it "
+        "refuses, nothing changes.",
     )
-    shipstation.add_argument("--store-id", type=int, help="only this ShipStation store of the account")
+    edit.add_argument("name")
+    _add_shipstation_settings(edit, keep_saved=True)
+    edit.add_argument("--new-secret", action="store_true", help="replace the saved API secret (read as for add)")
 
     actions.add_parser("list", help="list connected stores and their sync state")
     test = actions.add_parser("test", help="check that the store answers and accepts the credentials")
@@ -75,6 +85,28 @@ def add_store_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     sync.add_argument("--store", help="only this store")
 
 
+def _add_shipstation_settings(parser: argparse.ArgumentParser, *, keep_saved: bool) -> None:
+    """--api-key, --base-url, --time-zone and --store-id; with `keep_saved`, one left out keeps the saved setting."""
+
+    def default(value: str) -> str | None:
+        return None if keep_saved else value
+
+    def default_help(value: str) -> str:
+        return "default: the saved one" if keep_saved else f"default: {value}"
+
+    parser.add_argument("--api-key", required=not keep_saved, help="the API key from ShipStation's Settings → API")
+    parser.add_argument("--base-url", default=default(DEFAULT_BASE_URL), help=default_help(DEFAULT_BASE_URL))
+    parser.add_argument(
+        "--time-zone",
+        default=default(DEFAULT_TIME_ZONE),
+        help=f"zone of the account's times ({default_help(DEFAULT_TIME_ZONE)})",
+    )
+    store = parser.add_mutually_exclusive_group()
+    store.add_argument("--store-id", type=int, help="only this ShipStation store of the account")
+    if keep_saved:
+        store.add_argument("--all-stores", action="store_true", help="every store of the account, not one store id")
+
+
 def run_store_command(cache: Cache, args: argparse.Namespace) -> int | None:
     """Run `stores …` or `sync`; None for any other command."""
     if args.command not in ("stores", "sync"):
@@ -85,6 +117,8 @@ def run_store_command(cache: Cache, args: argparse.Namespace) -> int | None:
         action: str = args.stores_action
         if action == "add":
             return _add_shipstation(cache, args)
+        if action == "edit":
+            return _edit_shipstation(cache, args)
         if action == "list":
             return _list(cache)
         if action == "test":
@@ -132,14 +166,52 @@ def _add_shipstation(cache: Cache, args: argparse.Namespace) -> int:
     return 0
 
 
+def _edit_shipstation(cache: Cache, args: argparse.Namespace) -> int:
+    name: str = args.name
+    changes = {
+        "api_key": args.api_key,
+        "base_url": args.base_url,
+        "time_zone": args.time_zone,
+        "store_id": _store_id_change(args),
+    }
+    # Before asking for a secret, which would be typed for nothing: the store, then what is to change.
+    record = edited_record(saved_store(cache, name), **changes)
+    if not args.new_secret and all(value is None for value in changes.values()):
+        raise StoreCommandError(
+            f"Nothing to change for store {name}: give --api-key, --base-url, --time-zone, --store-id, --all-stores "
+            "or --new-secret."
+        )
+    secret = read_secret() if args.new_secret else None
+    try:
+        found = edit_store(cache, record, secret)
+    except SecretNotFoundError:
+        raise StoreCommandError(
+            f"Store {name} not changed: no API secret is saved for it; give it with --new-secret."
+        ) from None
+    except ShipStationError as error:
+        raise StoreCommandError(f"Store {name} not changed: {error}") from None
+    print(f"Store {name} changed: ShipStation accepted the API key and secret ({stores_there(found)}).")
+    if secret is not None:
+        print("The new API secret is in the system keyring.")
+    return 0
+
+
+def _store_id_change(args: argparse.Namespace) -> str | None:
+    """The store id to save: "" for every store of the account, None to keep the saved one."""
+    if args.all_stores:
+        return ""
+    return None if args.store_id is None else str(args.store_id)
+
+
 def _list(cache: Cache) -> int:
     summaries = store_summaries(cache)
     for summary in summaries:
         record = summary.record
         synced = f"last sync {record.last_sync_at:%Y-%m-%d %H:%M} UTC" if record.last_sync_at else "never synced"
         error = f" — last sync failed: {record.last_sync_error}" if record.last_sync_error else ""
-        print(f"{record.name} ({record.kind}, {record.time_zone}): {synced}, {summary.waiting} updates waiting{error}")
-    print(f"{len(summaries)} stores")
+        waiting = plural(summary.waiting, "update")
+        print(f"{record.name} ({record.kind}, {record.time_zone}): {synced}, {waiting} waiting{error}")
+    print(plural(len(summaries), "store"))
     return 0
 
 
@@ -159,8 +231,7 @@ def _remove(cache: Cache, name: str, *, force: bool) -> int:
         disconnect_store(cache, name, drop_waiting=force)
     except UpdatesWaiting as waiting:
         raise StoreCommandError(
-            f"{waiting.count} shipped updates still wait for store {name}; sync first, or add --force to drop them "
-            "unsent."
+            f"{waiting} Sync first, or add --force to drop {'it' if waiting.count == 1 else 'them'} unsent."
         ) from None
     print(f"Store {name} removed and its secret forgotten; its orders stay in the cache.")
     return 0

@@ -1,20 +1,30 @@
-"""Connecting, testing and removing stores: the steps `shipdesk stores …` and the window's Stores dialog share.
+"""Connecting, testing, changing and removing stores: what `shipdesk stores …` and the window's Stores dialog share.
 
 A secret only passes through on its way to the keyring: nothing here files it elsewhere or puts it in a message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import replace_catalog
 from shipdesk.cache.outbox_schedule import drop_store_entries, store_outbox_count
-from shipdesk.cache.stores import StoreExists, StoreRecord, add_store, get_store, list_stores, remove_store
+from shipdesk.cache.stores import (
+    NoSuchStore,
+    StoreExists,
+    StoreRecord,
+    add_store,
+    get_store,
+    list_stores,
+    remove_store,
+    update_store,
+)
 from shipdesk.cache.sync_state import end_first_sync
-from shipdesk.upstream.credentials import delete_secret, save_secret
+from shipdesk.domain import plural
+from shipdesk.upstream.credentials import SecretNotFoundError, delete_secret, load_secret, save_secret
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationStore
 from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store
 
@@ -27,7 +37,9 @@ class UpdatesWaiting(StoreSetupError):
     """Shipped updates still wait to be sent to the store that is to be removed."""
 
     def __init__(self, store: str, count: int) -> None:
-        super().__init__(f"{_updates(count)} still {'waits' if count == 1 else 'wait'} to be sent to store {store}.")
+        super().__init__(
+            f"{plural(count, 'shipped update')} still {'waits' if count == 1 else 'wait'} to be sent to store {store}."
+        )
         self.store = store
         self.count = count
 
@@ -75,9 +87,49 @@ def shipstation_record(
     return StoreRecord(name=name, kind=KIND, config=config, time_zone=time_zone)
 
 
+_TYPED_SETTINGS = ("api_key", "base_url", "store_id")  # the config shipstation_record() makes from what was typed
+
+
+def edited_record(
+    current: StoreRecord,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    time_zone: str | None = None,
+    store_id: str | None = None,
+) -> StoreRecord:
+    """The ShipStation store `current` with the settings a person changed; None keeps that setting as it is.
+
+    The name stays, and so does what neither the form nor the command line sets (status mapping, notify choices).
+    """
+    if current.kind != KIND:
+        raise StoreSetupError(f"Store {current.name} is a {current.kind} store; it has no ShipStation settings.")
+    config = current.config
+    typed = shipstation_record(
+        current.name,
+        config.get("api_key", "") if api_key is None else api_key,
+        base_url=config.get("base_url", "") if base_url is None else base_url,
+        time_zone=current.time_zone if time_zone is None else time_zone,
+        store_id=config.get("store_id", "") if store_id is None else store_id,
+    )
+    kept = {key: value for key, value in config.items() if key not in _TYPED_SETTINGS}
+    return replace(current, config=kept | typed.config, time_zone=typed.time_zone)
+
+
+def saved_store(cache: Cache, name: str) -> StoreRecord:
+    record = get_store(cache, name)
+    if record is None:
+        raise _no_store_named(name)
+    return record
+
+
+def _no_store_named(name: str) -> StoreSetupError:
+    return StoreSetupError(f"There is no store named {name}.")
+
+
 def check_name_free(cache: Cache, name: str) -> None:
     if get_store(cache, name) is not None:
-        raise StoreSetupError(f"A store named {name} already exists; remove it first to connect it again.")
+        raise StoreSetupError(f"A store named {name} already exists; edit it to change its key, secret or settings.")
 
 
 def check_client(record: StoreRecord, secret: str) -> None:
@@ -123,6 +175,51 @@ def try_connection(record: StoreRecord, *, secret: str | None = None, **client_o
         return client.list_stores()
 
 
+def edit_store(
+    cache: Cache, record: StoreRecord, secret: str | None = None, **client_options: Any
+) -> list[ShipStationStore]:
+    """Saves a connected store's new settings, and its new secret when one is given, once ShipStation accepted them.
+
+    Without a new secret the saved one is tried. Whatever fails or is refused, the store stays as it was.
+    Raises ShipStationError, CredentialsError or StoreSetupError as try_connection and save_store_settings do;
+    returns the account's stores, as the test of the connection found them.
+    """
+    saved_store(cache, record.name)
+    found = try_connection(record, secret=secret, **client_options)
+    save_store_settings(cache, record, secret)
+    return found
+
+
+def save_store_settings(cache: Cache, record: StoreRecord, secret: str | None) -> None:
+    """Files settings ShipStation has accepted: the new secret (if any) in the keyring, the record in the cache.
+
+    When the cache refuses the record, the keyring gets the old secret back, so the two never disagree.
+    """
+    if secret is None:
+        _update_store(cache, record)
+        return
+    try:
+        old_secret: str | None = load_secret(record.name, store_kind=record.kind)
+    except SecretNotFoundError:
+        old_secret = None
+    save_secret(record.name, secret, store_kind=record.kind)
+    try:
+        _update_store(cache, record)
+    except BaseException:
+        if old_secret is None:
+            delete_secret(record.name, store_kind=record.kind)
+        else:
+            save_secret(record.name, old_secret, store_kind=record.kind)
+        raise
+
+
+def _update_store(cache: Cache, record: StoreRecord) -> None:
+    try:
+        update_store(cache, record)
+    except NoSuchStore:  # removed meanwhile, by another shipdesk on the same cache
+        raise _no_store_named(record.name) from None
+
+
 def stores_there(found: list[ShipStationStore]) -> str:
     """'2 stores there: Main shop, Etsy', the account's stores after a successful test."""
     names = ", ".join(store.name for store in found) or "none"
@@ -134,9 +231,7 @@ def disconnect_store(cache: Cache, name: str, *, drop_waiting: bool = False) -> 
 
     Refuses with UpdatesWaiting while updates still wait for it, unless `drop_waiting`; returns how many were dropped.
     """
-    record = get_store(cache, name)
-    if record is None:
-        raise StoreSetupError(f"There is no store named {name}.")
+    record = saved_store(cache, name)
     waiting = store_outbox_count(cache, name)
     if waiting and not drop_waiting:
         raise UpdatesWaiting(name, waiting)
@@ -146,7 +241,3 @@ def disconnect_store(cache: Cache, name: str, *, drop_waiting: bool = False) -> 
     end_first_sync(cache, name)
     delete_secret(name, store_kind=record.kind)
     return dropped
-
-
-def _updates(count: int) -> str:
-    return f"{count:,} shipped update" if count == 1 else f"{count:,} shipped updates"

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from shipdesk.cache import open_cache
-from shipdesk.cache.stores import StoreRecord, add_store
+from shipdesk.cache.stores import StoreRecord, add_store, get_store
 from shipdesk.cli import main
 from shipdesk.domain import utc_now
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -215,15 +217,170 @@ def test_stores_list_and_remove(
     assert run(connected, "stores", "list") == 0
     listed = capsys.readouterr().out.splitlines()
     assert listed[0].startswith("Main (shipstation, America/Los_Angeles): last sync ")
-    assert listed[0].endswith(", 1 updates waiting")
+    assert listed[0].endswith(", 1 update waiting")
+    assert listed[1:] == ["1 store"]
 
     assert run(connected, "stores", "remove", "Main") == 1
-    assert "1 shipped updates still wait for store Main" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith(
+        "1 shipped update still waits to be sent to store Main. Sync first, or add --force to drop it unsent.\n"
+    )
     assert run(connected, "stores", "remove", "Main", "--force") == 0
     assert capsys.readouterr().out == "Store Main removed and its secret forgotten; its orders stay in the cache.\n"
     assert memory_keyring.secrets == {}
     assert run(connected, "outbox") == 0
     assert capsys.readouterr().out.splitlines()[-1] == "0 updates waiting for their store"
+
+
+def saved_store(db: Path, name: str = "Main") -> StoreRecord | None:
+    cache = open_cache(db)
+    try:
+        return get_store(cache, name)
+    finally:
+        cache.close()
+
+
+def test_stores_edit_saves_a_rotated_key_and_secret_once_shipstation_accepts_them(
+    connected: Path,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert run(connected, "sync") == 0
+    synced = saved_store(connected)
+    assert synced is not None and synced.high_water is not None
+    fake.rotate_keys()
+    monkeypatch.setenv("SHIPDESK_API_SECRET", fake.api_secret)
+    capsys.readouterr()
+
+    code = run(connected, "stores", "edit", "Main", "--api-key", fake.api_key, "--new-secret")
+
+    out = capsys.readouterr()
+    assert code == 0
+    assert out.out.splitlines() == [
+        "Store Main changed: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store, "
+        "Ashley's Test WooCommerce).",
+        "The new API secret is in the system keyring.",
+    ]
+    assert saved_store(connected) == replace(synced, config={**synced.config, "api_key": fake.api_key})
+    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert fake.api_secret.encode() not in cache_file_bytes(connected)
+    assert fake.api_secret not in out.out + out.err + caplog.text
+    assert run(connected, "sync") == 0  # goes on from where the last sync stopped: no first sync again, nothing new
+    pulled = capsys.readouterr().out.splitlines()[1]
+    assert pulled.startswith("Pulled ") and pulled.endswith(" from Main: 0 new, 0 updated, 1 unchanged, 0 skipped.")
+
+
+def test_stores_edit_keeps_the_saved_secret_unless_a_new_one_is_asked_for(
+    connected: Path,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SHIPDESK_API_SECRET", "not-to-be-read-6a1f")
+    capsys.readouterr()
+
+    assert run(connected, "stores", "edit", "Main", "--time-zone", "America/Chicago", "--store-id", "42") == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        "Store Main changed: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store, "
+        "Ashley's Test WooCommerce)."
+    ]
+    store = saved_store(connected)
+    assert store is not None
+    assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "42")
+    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+
+    assert run(connected, "stores", "edit", "Main", "--all-stores") == 0
+    store = saved_store(connected)
+    assert store is not None and "store_id" not in store.config
+
+
+def test_stores_edit_with_a_secret_shipstation_refuses_changes_nothing(
+    connected: Path,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = saved_store(connected)
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong-secret-3c9d41\n"))
+    capsys.readouterr()
+
+    code = run(connected, "stores", "edit", "Main", "--time-zone", "America/Chicago", "--new-secret")
+
+    out = capsys.readouterr()
+    assert code == 1
+    assert out.err == (
+        "shipdesk: Store Main not changed: ShipStation refused the API key and secret for store Main. "
+        "Check them in ShipStation under Settings → API.\n"
+    )
+    assert "wrong-secret-3c9d41" not in out.out + out.err
+    assert saved_store(connected) == before
+    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["Nope", "--new-secret"], "There is no store named Nope."),
+        (
+            ["Main"],
+            "Nothing to change for store Main: give --api-key, --base-url, --time-zone, --store-id, --all-stores or --new-secret.",
+        ),
+        (
+            ["Main", "--time-zone", "Mars/Olympus", "--new-secret"],
+            "Unknown time zone 'Mars/Olympus' (use a name such as America/Chicago).",
+        ),
+        (
+            ["Main", "--base-url", "http://example.com"],
+            "ShipStation's address must start with https:// (got http://example.com).",
+        ),
+        (
+            ["Market stall", "--api-key", "k", "--new-secret"],
+            "Store Market stall is a csv store; it has no ShipStation settings.",
+        ),
+    ],
+)
+def test_stores_edit_says_what_is_wrong_before_asking_for_a_secret(
+    args: list[str],
+    error: str,
+    connected: Path,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cache = open_cache(connected)
+    add_store(cache, StoreRecord(name="Market stall", kind="csv"))
+    cache.close()
+    before = saved_store(connected)
+    monkeypatch.setattr("sys.stdin", io.StringIO("typed-for-nothing-81be\n"))
+    capsys.readouterr()
+
+    assert run(connected, "stores", "edit", *args) == 1
+
+    assert capsys.readouterr().err == f"shipdesk: {error}\n"
+    assert saved_store(connected) == before
+    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert fake.requests_to("/stores") == []
+    assert sys.stdin.readline() == "typed-for-nothing-81be\n"  # the secret was not read
+
+
+def test_stores_edit_without_a_saved_secret_asks_for_a_new_one(
+    connected: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    memory_keyring.secrets.clear()
+    capsys.readouterr()
+
+    assert run(connected, "stores", "edit", "Main", "--time-zone", "America/Chicago") == 1
+
+    assert capsys.readouterr().err == (
+        "shipdesk: Store Main not changed: no API secret is saved for it; give it with --new-secret.\n"
+    )
 
 
 def test_stores_catalog_fetches_once_and_shows_the_cached_choices(

@@ -29,6 +29,10 @@ class StoreExists(Exception):
     pass
 
 
+class NoSuchStore(Exception):
+    pass
+
+
 def add_store(cache: Cache, store: StoreRecord) -> None:
     with cache.transaction() as conn:
         if conn.execute("SELECT 1 FROM stores WHERE name = ?", (store.name,)).fetchone():
@@ -44,6 +48,20 @@ def add_store(cache: Cache, store: StoreRecord) -> None:
                 utc_now().isoformat(),
             ),
         )
+
+
+def update_store(cache: Cache, store: StoreRecord) -> None:
+    """Replaces the settings of the store of that name: its config, time zone and status mapping.
+
+    Its kind and sync progress stay, and so do its orders and waiting updates, which are kept by the store's name.
+    """
+    with cache.transaction() as conn:
+        changed = conn.execute(
+            "UPDATE stores SET config = ?, time_zone = ?, status_map = ? WHERE name = ?",
+            (json.dumps(store.config), store.time_zone, json.dumps(store.status_map), store.name),
+        ).rowcount
+        if not changed:
+            raise NoSuchStore(f"there is no store named {store.name!r}")
 
 
 def _record(row: tuple[str, str, str, str, str, str | None, str | None, str]) -> StoreRecord:

@@ -1,6 +1,8 @@
-"""The form that connects a ShipStation account: name, API key and secret, advanced settings, Test connection, Save.
+"""The form that connects a ShipStation account, or changes a connected one: name, API key and secret, advanced
+settings, Test connection, Save.
 
 The secret goes to the keyring on Save and the field is emptied; no label, message or log of the form ever shows it.
+A changed store is saved only once ShipStation accepted it, asked on a worker thread; its name cannot change.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -25,27 +28,44 @@ from PySide6.QtWidgets import (
 
 from shipdesk.cache import Cache
 from shipdesk.cache.stores import StoreRecord
-from shipdesk.store_setup import StoreSetupError, check_client, connect_store, shipstation_record
+from shipdesk.store_setup import (
+    StoreSetupError,
+    check_client,
+    connect_store,
+    edited_record,
+    save_store_settings,
+    shipstation_record,
+)
 from shipdesk.ui.connection_test import ConnectionTests, ConnectionTestThread
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL
 from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE
 
 WHERE_THE_KEYS_ARE = "ShipStation shows the API key and secret under Settings → Account → API Settings."
+KEEP_THE_SECRET = "leave empty to keep the saved secret"
+NAME_STAYS = "A store keeps its name; to rename it, remove it and add it again."
 OK_STYLE = "color: #1e6b30;"
 PROBLEM_STYLE = "color: #a4262c;"
 
 
 class ShipStationForm(QDialog):
-    """Emits `connected` with the store's name once it is saved; stays open, saying why, when it cannot be."""
+    """Adds a store, or with `editing` changes that one; stays open, saying why, when it cannot be saved.
+
+    Emits `connected` with the name of a store it added, `changed` with the name of one it changed.
+    """
 
     connected = Signal(str)
+    changed = Signal(str)
 
-    def __init__(self, cache: Cache, tests: ConnectionTests, parent: QWidget) -> None:
+    def __init__(
+        self, cache: Cache, tests: ConnectionTests, parent: QWidget, *, editing: StoreRecord | None = None
+    ) -> None:
         super().__init__(parent)
         self._cache = cache
         self._tests = tests
+        self._editing = editing
         self._test: ConnectionTestThread | None = None
+        self._saving: ConnectionTestThread | None = None  # the check a changed store waits for before it is saved
         self.setWindowTitle("Add ShipStation store")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(560)
@@ -86,6 +106,8 @@ class ShipStationForm(QDialog):
         self._build_layout(where, buttons)
         self._show_advanced(False)
         self.name.setFocus()
+        if editing is not None:
+            self._fill(editing)
 
     def _build_layout(self, where: QLabel, buttons: QDialogButtonBox) -> None:
         # One form for all the rows, so the advanced fields line up with the others when they are shown.
@@ -123,22 +145,54 @@ class ShipStationForm(QDialog):
         self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         self.adjustSize()
 
+    def _fill(self, record: StoreRecord) -> None:
+        """Shows the saved settings of the store to change; its secret stays in the keyring, out of the form."""
+        self.setWindowTitle(f"Edit store {record.name}")
+        self.name.setText(record.name)
+        self.name.setReadOnly(True)
+        self.name.setToolTip(NAME_STAYS)
+        fixed = self.name.palette()  # a read-only field looks editable unless told otherwise
+        fixed.setColor(QPalette.ColorRole.Base, fixed.color(QPalette.ColorRole.Window))
+        self.name.setPalette(fixed)
+        self.api_key.setText(record.config.get("api_key", ""))
+        self.secret.setPlaceholderText(KEEP_THE_SECRET)
+        self.base_url.setText(record.config.get("base_url") or DEFAULT_BASE_URL)
+        self.time_zone.setCurrentText(record.time_zone)
+        self.store_id.setText(record.config.get("store_id", ""))
+        self.test_button.setToolTip("Ask ShipStation whether it accepts these settings; nothing is saved")
+        advanced = (self.base_url.text(), self.time_zone.currentText(), self.store_id.text())
+        self._show_advanced(advanced != (DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, ""))
+        self.api_key.setFocus()
+
+    @property
+    def editing(self) -> bool:
+        return self._editing is not None
+
     # ------------------------------------------------------------------ reading the form
 
     def record(self) -> StoreRecord:
         """The store the form describes; StoreSetupError says what is wrong with it."""
-        return shipstation_record(
-            self.name.text(),
-            self.api_key.text(),
-            base_url=self.base_url.text(),
-            time_zone=self.time_zone.currentText(),
-            store_id=self.store_id.text(),
-        )
+        typed = {
+            "api_key": self.api_key.text(),
+            "base_url": self.base_url.text(),
+            "time_zone": self.time_zone.currentText(),
+            "store_id": self.store_id.text(),
+        }
+        if self._editing is not None:
+            return edited_record(self._editing, **typed)
+        return shipstation_record(self.name.text(), **typed)
+
+    def typed_secret(self) -> str | None:
+        """The secret typed in; None when a changed store keeps its saved one."""
+        secret = self.secret.text().strip()
+        return None if self.editing and not secret else secret
 
     def _checked_record(self) -> StoreRecord:
         """The form's store, refused now for anything the client would refuse at the first request."""
         record = self.record()
-        check_client(record, self.secret.text().strip())
+        secret = self.typed_secret()
+        if secret is not None:  # the saved secret is read from the keyring on the worker thread
+            check_client(record, secret)
         return record
 
     def _say(self, text: str, *, ok: bool) -> None:
@@ -154,25 +208,40 @@ class ShipStationForm(QDialog):
     def test_connection(self) -> None:
         if self._test is not None:
             return
+        self._test = self._ask_shipstation(refused="")
+        if self._test is not None:
+            self.test_button.setEnabled(False)
+            self._say("Asking ShipStation…", ok=True)
+
+    def _ask_shipstation(self, *, refused: str) -> ConnectionTestThread | None:
+        """Starts asking ShipStation about the form's store; None, the reason shown after `refused`, when it cannot."""
         try:
             record = self._checked_record()
         except StoreSetupError as error:
-            self._say(str(error), ok=False)
-            return
-        self.test_button.setEnabled(False)
-        self._say("Asking ShipStation…", ok=True)
-        self._test = self._tests.start(record, self.secret.text().strip())
+            self._say(f"{refused}{error}", ok=False)
+            return None
+        return self._tests.start(record, self.typed_secret())
 
     def _answered(self, thread: ConnectionTestThread) -> None:
+        if thread is self._saving:
+            self._checked_before_saving(thread)
+            return
         if thread is not self._test:
             return  # another dialog's test
         self._test = None
-        self.test_button.setEnabled(True)
+        self.test_button.setEnabled(not self.saving)
         self._say(thread.answer, ok=thread.accepted)
 
     # ------------------------------------------------------------------ saving
 
+    @property
+    def saving(self) -> bool:
+        return self._saving is not None
+
     def accept(self) -> None:
+        if self.editing:
+            self._check_then_save()
+            return
         try:
             record = self.record()
             connect_store(self._cache, record, self.secret.text().strip())
@@ -182,10 +251,40 @@ class ShipStationForm(QDialog):
         self.connected.emit(record.name)
         super().accept()
 
+    def _check_then_save(self) -> None:
+        """Asks ShipStation about the changed settings on a worker thread; the answer saves them or says why not."""
+        if self._saving is not None:
+            return
+        self._saving = self._ask_shipstation(refused="Not saved: ")
+        if self._saving is not None:
+            self._set_inputs_enabled(False)  # what is saved is what ShipStation was asked about
+            self._say("Asking ShipStation before saving…", ok=True)
+
+    def _checked_before_saving(self, thread: ConnectionTestThread) -> None:
+        self._saving = None
+        self._set_inputs_enabled(True)
+        if not thread.accepted:
+            self._say(f"Not saved: {thread.answer}", ok=False)
+            return
+        try:
+            save_store_settings(self._cache, thread.record, self.typed_secret())
+        except (StoreSetupError, CredentialsError) as error:
+            self._say(f"Not saved: {error}", ok=False)
+            return
+        self.changed.emit(thread.record.name)
+        super().accept()
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        for widget in (self.api_key, self.secret, self.base_url, self.time_zone, self.store_id, self.save_button):
+            widget.setEnabled(enabled)
+        self.test_button.setEnabled(enabled and self._test is None)
+
     def done(self, result: int) -> None:
-        # Saved or not, the secret leaves the widget; a test still in flight ends on its own, its answer unread.
+        # Saved or not, the secret leaves the widget; a check still in flight ends on its own, its answer unread,
+        # so a form closed while ShipStation is asked saves nothing.
         self.secret.clear()
         self._test = None
+        self._saving = None
         super().done(result)
 
 

@@ -1,4 +1,4 @@
-"""The Stores dialog: each connected store with its last sync, last error and waiting updates; add, test, remove.
+"""The Stores dialog: each connected store with its last sync, last error and waiting updates; add, edit, test, remove.
 
 Removing asks first and says how many shipped updates would be dropped unsent; it waits while a sync runs.
 """
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from shipdesk.cache import Cache
 from shipdesk.cache.outbox_schedule import store_outbox_count
-from shipdesk.cache.stores import get_store
+from shipdesk.cache.stores import StoreRecord, get_store
 from shipdesk.domain import plural
 from shipdesk.store_setup import StoreSetupError, StoreSummary, UpdatesWaiting, disconnect_store, store_summaries
 from shipdesk.ui.connection_test import ConnectionTests, ConnectionTestThread
@@ -67,7 +67,7 @@ def removal_consequences(name: str, waiting: int) -> str:
 
 
 class StoresDialog(QDialog):
-    """Emits `stores_changed` after a store was added or removed, so the window can show it."""
+    """Emits `stores_changed` after a store was added, changed or removed, so the window can show it."""
 
     stores_changed = Signal()
 
@@ -98,6 +98,7 @@ class StoresDialog(QDialog):
         self.empty_hint = QLabel(NO_STORES_HINT)
         self.empty_hint.setWordWrap(True)
         self.add_button = QPushButton("&Add ShipStation store…")
+        self.edit_button = QPushButton("&Edit…")
         self.test_button = QPushButton("&Test connection")
         self.remove_button = QPushButton("&Remove…")
         self.answer = QLabel("")
@@ -109,6 +110,8 @@ class StoresDialog(QDialog):
         self._build_layout(buttons)
 
         self.add_button.clicked.connect(self.add_shipstation_store)
+        self.edit_button.clicked.connect(self.edit_chosen_store)
+        self.list.itemDoubleClicked.connect(self.edit_chosen_store)
         self.test_button.clicked.connect(self.test_chosen_store)
         self.remove_button.clicked.connect(self.remove_chosen_store)
         self.list.itemSelectionChanged.connect(self._update_buttons)
@@ -118,7 +121,7 @@ class StoresDialog(QDialog):
 
     def _build_layout(self, buttons: QDialogButtonBox) -> None:
         actions = QVBoxLayout()
-        for button in (self.add_button, self.test_button, self.remove_button):
+        for button in (self.add_button, self.edit_button, self.test_button, self.remove_button):
             button.setAutoDefault(False)
             actions.addWidget(button)
         actions.addStretch(1)
@@ -181,6 +184,8 @@ class StoresDialog(QDialog):
         self.test_button.setToolTip(
             "" if testable or not chosen else "Only a ShipStation store has a connection to test"
         )
+        self.edit_button.setEnabled(testable)
+        self.edit_button.setToolTip("" if testable or not chosen else "Only a ShipStation store has settings to edit")
         self.remove_button.setEnabled(chosen)
 
     def _synced(self, _outcomes: list[StoreSync]) -> None:
@@ -196,10 +201,14 @@ class StoresDialog(QDialog):
     # ------------------------------------------------------------------ add
 
     def add_shipstation_store(self) -> None:
+        self._open_form(None)
+
+    def _open_form(self, editing: StoreRecord | None) -> None:
         if self.form is not None:
-            self.form.deleteLater()  # the last one, closed: each Add starts from an empty form
-        self.form = ShipStationForm(self._cache, self._tests, self)
+            self.form.deleteLater()  # the last one, closed: each Add or Edit starts afresh
+        self.form = ShipStationForm(self._cache, self._tests, self, editing=editing)
         self.form.connected.connect(self._connected)
+        self.form.changed.connect(self._changed)
         self.form.open()
 
     def _connected(self, name: str) -> None:
@@ -207,6 +216,21 @@ class StoresDialog(QDialog):
         self.select_store(name)
         kept = f"Store {name} connected; its API secret is in the system keyring."
         self._say(f"{kept} Press F5 (Sync now) to fetch its orders.", ok=True)
+        self.stores_changed.emit()
+
+    # ------------------------------------------------------------------ edit
+
+    def edit_chosen_store(self) -> None:
+        name = self.chosen_store()
+        record = get_store(self._cache, name) if name is not None else None
+        if record is None or record.kind != SHIPSTATION:
+            return
+        self._open_form(record)
+
+    def _changed(self, name: str) -> None:
+        self.refresh()
+        self.select_store(name)
+        self._say(f"Store {name} saved: ShipStation accepted its new settings.", ok=True)
         self.stores_changed.emit()
 
     # ------------------------------------------------------------------ test

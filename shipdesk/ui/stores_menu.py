@@ -1,6 +1,6 @@
 """File → Stores… in the window: the action, the one Stores dialog it opens, and the connection tests it runs.
 
-The window learns of an added or removed store through `changed`, and stops the tests in flight when it closes.
+The window learns of an added, changed or removed store through `changed`; it stops the tests in flight at close.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from shipdesk.ui.sync_runner import SyncRunner
 
 
 class StoresMenu(QObject):
-    changed = Signal()  # a store was added or removed
+    changed = Signal()  # a store was added, changed or removed
 
     def __init__(self, window: QMainWindow, cache: Cache, runner: SyncRunner) -> None:
         super().__init__(window)
@@ -26,7 +26,7 @@ class StoresMenu(QObject):
         self.tests = ConnectionTests(self)
         self.dialog: StoresDialog | None = None
         self.action = QAction("S&tores…", window)
-        self.action.setStatusTip("Connect a ShipStation account, test a store's connection, or remove a store")
+        self.action.setStatusTip("Connect a ShipStation account, change or test a store, or remove one")
         self.action.triggered.connect(self.open)
 
     def open(self) -> StoresDialog:

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from shipdesk.cache import Cache
-from shipdesk.cache.stores import StoreExists, StoreRecord, add_store, get_store, list_stores, note_sync, remove_store
+from shipdesk.cache.orders import find_by_number, upsert_orders
+from shipdesk.cache.shipments import pending_outbox, record_shipment
+from shipdesk.cache.stores import (
+    NoSuchStore,
+    StoreExists,
+    StoreRecord,
+    add_store,
+    get_store,
+    list_stores,
+    note_sync,
+    remove_store,
+    update_store,
+)
+from shipdesk.domain import Shipment, utc_now
+from tests.cache.test_orders_cache import make_order
 
 
 def test_a_store_is_kept_with_its_settings(cache: Cache) -> None:
@@ -52,3 +67,46 @@ def test_a_removed_store_is_gone(cache: Cache) -> None:
     add_store(cache, StoreRecord(name="Main shop", kind="shipstation"))
     remove_store(cache, "Main shop")
     assert get_store(cache, "Main shop") is None
+
+
+def test_changing_a_stores_settings_keeps_its_sync_progress_orders_and_waiting_updates(cache: Cache) -> None:
+    add_store(cache, StoreRecord(name="Main shop", kind="shipstation", config={"api_key": "old-key"}))
+    synced_upto = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    note_sync(cache, "Main shop", high_water=synced_upto)
+    with cache.transaction() as conn:
+        upsert_orders(conn, [make_order("1001", store="Main shop")])
+    (stored,) = find_by_number(cache, "1001")
+    record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400", utc_now()))
+    orders_before = find_by_number(cache, "1001")
+    before = get_store(cache, "Main shop")
+    assert before is not None
+
+    # The record handed over carries no sync progress: what the cache holds of it must win.
+    update_store(
+        cache,
+        StoreRecord(
+            name="Main shop",
+            kind="shipstation",
+            config={"api_key": "new-key", "store_id": "42"},
+            time_zone="America/Chicago",
+            status_map={"Processing": "awaiting_shipment"},
+        ),
+    )
+
+    after = get_store(cache, "Main shop")
+    assert after == replace(
+        before,
+        config={"api_key": "new-key", "store_id": "42"},
+        time_zone="America/Chicago",
+        status_map={"Processing": "awaiting_shipment"},
+    )
+    assert after.high_water == synced_upto and after.last_sync_at is not None
+    assert find_by_number(cache, "1001") == orders_before
+    assert [(entry.store, entry.order_id) for entry in pending_outbox(cache)] == [("Main shop", stored.id)]
+
+
+def test_changing_a_store_that_is_not_there_is_refused_and_adds_none(cache: Cache) -> None:
+    with pytest.raises(NoSuchStore, match="no store named 'Main shop'"):
+        update_store(cache, StoreRecord(name="Main shop", kind="shipstation"))
+
+    assert list_stores(cache) == []

@@ -192,6 +192,11 @@ class FakeShipStation:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    def rotate_keys(self) -> tuple[str, str]:
+        """What a warehouse does in ShipStation's settings: a new API key and secret; the old ones stop working."""
+        self.api_key, self.api_secret = "fake-key-rotated-51c0", "rotated-secret-7d3e90"
+        return self.api_key, self.api_secret
+
     # ------------------------------------------------------------------------- orders
 
     def add_order(self, data: dict[str, Any], *, modified: datetime | None = None) -> int:

@@ -1,5 +1,6 @@
 """File → Stores… as the station's staff use it, against a fake ShipStation over real HTTP: connect an account through
-the form, test it, remove it, and sync it with F5; the secret goes to the keyring and is never shown or filed."""
+the form, change it, test it, remove it, and sync it with F5; the secret goes to the keyring and is never shown or
+filed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,17 +18,18 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QMessageBox, Q
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.shipments import pending_outbox, record_shipment
-from shipdesk.cache.stores import StoreRecord, get_store
+from shipdesk.cache.stores import StoreRecord, add_store, get_store, note_sync
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.shipstation_form import ShipStationForm
+from shipdesk.ui.shipstation_form import KEEP_THE_SECRET, ShipStationForm
 from shipdesk.ui.stores_dialog import StoresDialog
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import NO_STORES, NOT_SYNCED_YET
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import StoreSync
+from tests.cache.test_orders_cache import make_order
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store
@@ -98,6 +101,19 @@ def add_through_form(window: MainWindow, qtbot: QtBot, fake: FakeShipStation) ->
     return dialog
 
 
+def open_edit_form(dialog: StoresDialog, qtbot: QtBot) -> ShipStationForm:
+    qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
+    form = dialog.form
+    assert form is not None and form.isVisible()
+    return form
+
+
+def save_and_wait(window: MainWindow, form: ShipStationForm, qtbot: QtBot) -> None:
+    """Clicks Save on a changed store's form and waits until ShipStation has answered and the form acted on it."""
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.stores_menu.tests.running and not form.saving, timeout=TIMEOUT_MS)
+
+
 def click_and_wait_for_answer(qtbot: QtBot, window: MainWindow, button: QAbstractButton, label: QLabel) -> str:
     """Clicks a Test connection button and waits until the test has ended and its answer is shown."""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -133,6 +149,16 @@ def cache_file_bytes(cache: Cache) -> bytes:
     files = sorted(cache.path.parent.glob(cache.path.name + "*"))
     assert cache.path.with_name(cache.path.name + "-wal") in files  # the WAL, where fresh writes are
     return b"".join(path.read_bytes() for path in files)
+
+
+def synced_before(cache: Cache) -> StoreRecord:
+    """Store Main as a sync leaves it: order 1001 pulled, and how far the pull went."""
+    with cache.transaction() as conn:
+        upsert_orders(conn, [make_order("1001", store="Main")])
+    note_sync(cache, "Main", high_water=utc_now())
+    record = get_store(cache, "Main")
+    assert record is not None and record.high_water is not None and record.last_sync_at is not None
+    return record
 
 
 def ship_here(cache: Cache, number: str) -> None:
@@ -249,7 +275,153 @@ def test_a_second_store_of_the_same_name_is_refused_and_the_first_secret_stays(
 
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
 
-    assert form.answer.text() == "Not saved: A store named Main already exists; remove it first to connect it again."
+    assert form.answer.text() == (
+        "Not saved: A store named Main already exists; edit it to change its key, secret or settings."
+    )
+    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+
+
+# ----------------------------------------------------------------------------- editing
+
+
+def test_edit_opens_the_form_on_the_stores_saved_settings_with_its_name_fixed_and_no_secret(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    dialog = open_stores(window)
+    assert dialog.chosen_store() == "Main" and dialog.edit_button.isEnabled()
+
+    form = open_edit_form(dialog, qtbot)
+
+    assert form.windowTitle() == "Edit store Main"
+    assert (form.name.text(), form.name.isReadOnly()) == ("Main", True)
+    assert form.api_key.text() == fake.api_key
+    assert (form.secret.text(), form.secret.placeholderText()) == ("", KEEP_THE_SECRET)
+    assert form.advanced_shown  # the fake's address is not ShipStation's own, so it is shown
+    assert (form.base_url.text(), form.time_zone.currentText(), form.store_id.text()) == (
+        fake.base_url,
+        "America/Los_Angeles",
+        "",
+    )
+    assert fake.api_secret not in everything_shown(window)
+    form.reject()
+
+
+def test_edit_is_offered_for_a_chosen_shipstation_store_only(
+    window: MainWindow, cache: Cache, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    dialog = open_stores(window)
+    assert not dialog.edit_button.isEnabled()  # no store to edit yet
+
+    add_store(cache, StoreRecord(name="Market stall", kind="csv"))
+    dialog.refresh()
+
+    assert dialog.chosen_store() == "Market stall"
+    assert not dialog.edit_button.isEnabled()
+    assert dialog.edit_button.toolTip() == "Only a ShipStation store has settings to edit"
+
+
+def test_a_rotated_key_and_secret_are_saved_once_shipstation_accepts_them_and_the_orders_stay(
+    window: MainWindow,
+    connected: Cache,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    synced = synced_before(connected)
+    window.reload()
+    fake.rotate_keys()
+    dialog = open_stores(window)
+    form = open_edit_form(dialog, qtbot)
+    form.api_key.clear()
+    qtbot.keyClicks(form.api_key, fake.api_key)
+    qtbot.keyClicks(form.secret, fake.api_secret)
+    fake.slow_next(1, seconds=0.3)  # long enough to see the form while it waits
+
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.isVisible() and not form.save_button.isEnabled()  # ShipStation is asked first, off the UI thread
+    assert form.answer.text() == "Asking ShipStation before saving…"
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=TIMEOUT_MS)
+
+    assert [request.authorized for request in fake.requests_to("/stores")] == [True]
+    assert get_store(connected, "Main") == replace(synced, config={**synced.config, "api_key": fake.api_key})
+    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert form.secret.text() == ""
+    assert dialog.answer.text() == "Store Main saved: ShipStation accepted its new settings."
+    assert shown_column(window, ORDER_NUMBER_COLUMN) == ["1001"]  # the orders stay
+    assert fake.api_secret.encode() not in cache_file_bytes(connected)
+    assert fake.api_secret not in everything_shown(window) + caplog.text
+
+
+def test_a_secret_shipstation_refuses_is_said_in_the_form_and_changes_nothing(
+    window: MainWindow,
+    connected: Cache,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    before = get_store(connected, "Main")
+    wrong = "wrong-secret-3c9d41"
+    form = open_edit_form(open_stores(window), qtbot)
+    form.time_zone.setCurrentText("America/Chicago")
+    qtbot.keyClicks(form.secret, wrong)
+
+    save_and_wait(window, form, qtbot)
+
+    assert form.isVisible()
+    assert form.answer.text() == f"Not saved: {REFUSED}"
+    assert form.save_button.isEnabled() and form.api_key.isEnabled()  # to try again
+    assert get_store(connected, "Main") == before
+    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    form.reject()
+    assert wrong not in everything_shown(window) + caplog.text
+
+
+def test_saving_without_a_new_secret_asks_with_the_saved_one_and_keeps_it(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    form = open_edit_form(open_stores(window), qtbot)
+    form.time_zone.setCurrentText("America/Chicago")
+    qtbot.keyClicks(form.store_id, "42")
+
+    save_and_wait(window, form, qtbot)
+
+    assert not form.isVisible()
+    assert [request.authorized for request in fake.requests_to("/stores")] == [True]
+    store = get_store(connected, "Main")
+    assert store is not None
+    assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "42")
+    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+
+
+def test_the_edit_forms_test_uses_the_saved_secret_when_none_is_typed(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    form = open_edit_form(open_stores(window), qtbot)
+
+    answer = click_and_wait_for_answer(qtbot, window, form.test_button, form.answer)
+
+    assert answer == f"ShipStation accepted the key and secret ({FAKE_STORES})."
+    form.reject()
+
+
+def test_cancel_while_shipstation_is_asked_saves_nothing(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    before = get_store(connected, "Main")
+    fake.slow_next(1, seconds=0.5)
+    form = open_edit_form(open_stores(window), qtbot)
+    form.time_zone.setCurrentText("America/Chicago")
+
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    form.reject()
+    qtbot.waitUntil(lambda: not window.stores_menu.tests.running, timeout=TIMEOUT_MS)
+
+    assert [request.authorized for request in fake.requests_to("/stores")] == [True]  # ShipStation said yes, too late
+    assert get_store(connected, "Main") == before
     assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
 
 
@@ -433,4 +605,9 @@ def test_the_list_and_the_form_render(
     fill_form(form, qtbot, fake, name="Second", secret=fake.api_secret)
     qtbot.waitExposed(form)
     assert colours_in_grab(form, tmp_path / "stores_form.png") > 10
+    form.reject()
+
+    form = open_edit_form(dialog, qtbot)
+    qtbot.waitExposed(form)
+    assert colours_in_grab(form, tmp_path / "stores_edit_form.png") > 10
     form.reject()

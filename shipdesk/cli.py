@@ -28,6 +28,7 @@ from shipdesk.cli_printers import add_printer_commands, print_progress, run_prin
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, plural, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
+from shipdesk.printing.devices import Device, use_system_printers
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
 from shipdesk.printing.label_formats import FORMATS
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    use_system_printers(_open_system_printer)
     try:
         if args.command is None:
             return _open_window(args)
@@ -129,6 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CacheError, CsvFileError, PrinterError, PrinterProfileError, UsageError, OSError) as error:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
+
+
+def _open_system_printer(uri: str) -> Device:
+    from shipdesk.ui.system_printer import open_system_printer  # Qt loads only when a system printer is used
+
+    return open_system_printer(uri)
 
 
 def _open_window(args: argparse.Namespace) -> int:

@@ -45,7 +45,8 @@ def add_printer_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     add.add_argument(
         "--uri",
         required=True,
-        help="tcp://HOST:9100, usb://VID:PID, serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE, file:///folder",
+        help="tcp://HOST:9100, usb://VID:PID, serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE, file:///folder, "
+        "or system://NAME for a printer the operating system knows (system:// for its default; PDF only)",
     )
     add.add_argument("--dpi", type=int, default=203, choices=DPIS)
     add.add_argument("--media", default="4x6", choices=MEDIA)
@@ -90,7 +91,7 @@ def run_printer_command(cache: Cache, args: argparse.Namespace) -> int | None:
         if connection is None:
             raise PrinterProfileError(
                 f"{args.uri} is not a printer connection shipdesk knows; write it as tcp://HOST:9100, usb://VID:PID, "
-                "serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE or file:///folder"
+                "serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE, system://PRINTER NAME or file:///folder"
             )
         save_printer(cache, checked_profile(profile, connection))
         print(f"Saved printer {profile.name}: {_describe(profile)}" + (" (the default)" if profile.is_default else ""))

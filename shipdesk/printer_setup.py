@@ -11,7 +11,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, get_printer, list_printers, remove_printer
 from shipdesk.cache.printers import save_printer as save_profile
 from shipdesk.cache.settings import LAST_LABEL_PRINTER, LAST_SLIP_PRINTER, get_setting, set_setting
-from shipdesk.printing.connection import Connection
+from shipdesk.printing.connection import Connection, ConnectionKind
 
 _LAST_USED = (LAST_LABEL_PRINTER, LAST_SLIP_PRINTER)
 
@@ -23,6 +23,11 @@ def checked_profile(profile: PrinterProfile, connection: Connection) -> PrinterP
     """
     profile = dataclasses.replace(profile, name=profile.name.strip())
     problems = connection.problems() + profile.problems()
+    if connection.kind is ConnectionKind.SYSTEM and profile.language != "pdf":
+        problems.append(
+            "a system printer takes PDF pages: choose the language pdf, or connect a ZPL, TSPL or ESC/POS printer "
+            "by network, USB, serial port or a raw cups:// queue"
+        )
     if problems:
         raise PrinterProfileError("; ".join(problems))
     return profile

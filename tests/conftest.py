@@ -10,6 +10,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.printing.cups_server import SOCKET
+
+os.environ["CUPS_SERVER"] = str(SOCKET)  # the tests' own print service, never the machine's printers
+
 from shipdesk.cache import Cache, open_cache
 
 
@@ -22,3 +26,6 @@ def cache(tmp_path: Path) -> Iterator[Cache]:
 
 # Every test that names `memory_keyring` gets an in-memory keyring instead of the OS one.
 from tests.fakes.memory_keyring import memory_keyring  # noqa: E402, F401
+
+# The private CUPS server, for the tests of the OS print queue and of system printers.
+from tests.printing.cups_server import cups_server  # noqa: E402, F401

@@ -212,6 +212,7 @@ def test_label_writes_printer_language_to_a_file(tmp_path: Path, fmt: str, start
         ("tcp://:9100", "host"),
         ("ftp://printer", "is not a printer connection shipdesk knows"),
         ("usb://zebra", "usb"),
+        ("system://Zebra", "a system printer takes pdf pages: choose the language pdf"),
     ],
 )
 def test_a_printer_with_a_connection_that_cannot_work_is_not_saved(

@@ -1,4 +1,5 @@
-"""A printer's connection as a person fills it in (network, USB, serial, OS print queue, folder) and as its URI.
+"""A printer's connection as a person fills it in (network, USB, serial, system printer, CUPS queue, folder) and as
+its URI.
 
 The fields make the URI a printer profile keeps, and a kept URI gives the fields back, so a printer can be edited.
 """
@@ -26,6 +27,7 @@ class ConnectionKind(enum.Enum):
     NETWORK = "tcp"
     USB = "usb"
     SERIAL = "serial"
+    SYSTEM = "system"  # a printer the operating system knows, printed to through QtPrintSupport (PDF only)
     OS_QUEUE = "cups"
     FOLDER = "file"
 
@@ -42,6 +44,7 @@ class Connection:
     device: str = ""
     baudrate: int = DEFAULT_BAUD_RATE
     queue: str = ""  # empty: the system's default queue
+    printer: str = ""  # a system printer's name as the OS shows it; empty: the system's default printer
     folder: str = ""
     options: tuple[tuple[str, str], ...] = ()
 
@@ -88,6 +91,8 @@ class Connection:
             options = [("baudrate", str(self.baudrate)), *options]
         elif kind is ConnectionKind.OS_QUEUE:
             address = quote(self.queue.strip(), safe="")
+        elif kind is ConnectionKind.SYSTEM:
+            address = quote(self.printer.strip(), safe="")
         else:
             folder = Path(self.folder.strip()).expanduser()
             if not folder.is_absolute():
@@ -107,6 +112,8 @@ class Connection:
             return f"serial {self.device}, {self.baudrate} baud"
         if kind is ConnectionKind.OS_QUEUE:
             return f"print queue {self.queue}" if self.queue else "the default print queue"
+        if kind is ConnectionKind.SYSTEM:
+            return f"system printer {self.printer}" if self.printer else "the system's default printer"
         return f"folder {self.folder}"
 
 
@@ -135,6 +142,8 @@ def parse_connection(uri: str) -> Connection | None:
         return Connection(kind, device=unquote(parts.netloc + parts.path), baudrate=baudrate, options=others)
     if kind is ConnectionKind.OS_QUEUE:
         return Connection(kind, queue=unquote(parts.netloc + parts.path).strip("/"), options=tuple(query))
+    if kind is ConnectionKind.SYSTEM:
+        return Connection(kind, printer=system_printer_name(uri), options=tuple(query))
     return Connection(kind, folder=url2pathname(parts.path), options=tuple(query))
 
 
@@ -142,3 +151,9 @@ def _usb_id(text: str) -> str:
     """VID:PID as four hex digits each, e.g. 0A5F:0164; empty when `text` is not one."""
     found = _USB_ID.fullmatch(text.strip())
     return f"{int(found[1], 16):04X}:{int(found[2], 16):04X}" if found else ""
+
+
+def system_printer_name(uri: str) -> str:
+    """The printer a system:// URI names, as the operating system spells it; empty for the default printer."""
+    parts = urlsplit(uri.strip())
+    return unquote(parts.netloc + parts.path).strip("/")

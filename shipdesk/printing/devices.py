@@ -1,6 +1,8 @@
-"""Raw printer connections named by a URI: a folder, raw TCP (port 9100), USB, serial, or a CUPS queue.
+"""Printer connections named by a URI: a folder, raw TCP (port 9100), USB, serial, a CUPS queue, or a system printer.
 
 `open_device(uri).send(job)` delivers one job's bytes or raises PrinterError in words a person can act on.
+System printers (system://NAME) print through QtPrintSupport, which lives in the UI layer: the program registers
+their opener with `use_system_printers` before it prints.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import importlib
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +29,7 @@ RAW_PORT = 9100
 TIMEOUT = 10.0  # seconds to connect, and for each write to make progress
 STATUS_WAIT = 0.5  # seconds a printer gets to answer a status query before it is taken as one that never answers
 CLOSE_WAIT = 2.0  # seconds a printer gets to close after the last byte: a reset then means it dropped the job
-SCHEMES = ("file", "tcp", "usb", "serial", "cups")
+SCHEMES = ("file", "tcp", "usb", "serial", "cups", "system")
 
 
 class Device(Protocol):
@@ -36,6 +39,15 @@ class Device(Protocol):
     def name(self) -> str: ...
 
     def send(self, job: bytes) -> None: ...
+
+
+SystemPrinterOpener = Callable[[str], Device]  # takes the system:// URI
+_system_printers: list[SystemPrinterOpener] = []
+
+
+def use_system_printers(opener: SystemPrinterOpener) -> None:
+    """Lets open_device open system:// printers with `opener` from now on."""
+    _system_printers[:] = [opener]
 
 
 def open_device(uri: str, timeout: float = TIMEOUT, language: str = "") -> Device:
@@ -65,6 +77,10 @@ def open_device(uri: str, timeout: float = TIMEOUT, language: str = "") -> Devic
     if parts.scheme == "cups":
         # cups://QUEUE, or cups:// for the system's default queue; ?server= names another CUPS server or socket.
         return CupsDevice(CupsQueue(unquote(parts.netloc + parts.path).strip("/"), server=query.get("server", "")))
+    if parts.scheme == "system":
+        if not _system_printers:
+            raise PrinterError(f"Cannot print to {uri}: system printers are not available in this program")
+        return _system_printers[0](uri)
     raise PrinterError(f"{uri} is not a printer address shipdesk knows; start it with one of {', '.join(SCHEMES)}://")
 
 

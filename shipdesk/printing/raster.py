@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -18,6 +19,7 @@ from shipdesk.printing.symbols import LinearSymbol, MatrixSymbol, fit_module, li
 from shipdesk.resources import resource_path
 
 BLACK, WHITE = 0, 1
+POINTS_PER_INCH = 72
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,30 @@ def _on_white(picture: PILImage.Image) -> PILImage.Image:
 # ----------------------------------------------------------------------------- labels bought elsewhere
 
 
+def rasterise_pdf_pages(pdf: bytes, dpi: int) -> Iterator[tuple[PILImage.Image, tuple[float, float]]]:
+    """Each page of a PDF as a 1-bit image at `dpi`, with the page's size in points; one page at a time.
+
+    Raises ValueError when the bytes are not a PDF that can be opened.
+    """
+    document = _open_pdf(pdf)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            size = page.get_size()
+            bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
+            yield to_one_bit(bitmap.to_pil()), size
+            page.close()
+    finally:
+        document.close()
+
+
+def _open_pdf(pdf: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as error:
+        raise ValueError(f"The label is not a PDF that can be opened ({error}).") from error
+
+
 def rasterise_pdf(pdf: bytes, dpi: int, media: tuple[float, float]) -> list[PILImage.Image]:
     """Each page of a provider's label PDF as a 1-bit image of the media (width, height in mm) at `dpi`.
 
@@ -219,10 +245,7 @@ def rasterise_pdf(pdf: bytes, dpi: int, media: tuple[float, float]) -> list[PILI
     Raises ValueError when the bytes are not a PDF that can be opened.
     """
     media_dots = (to_dots(media[0], dpi), to_dots(media[1], dpi))
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as error:
-        raise ValueError(f"The label is not a PDF that can be opened ({error}).") from error
+    document = _open_pdf(pdf)
     try:
         pages: list[PILImage.Image] = []
         for index in range(len(document)):

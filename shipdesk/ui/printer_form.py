@@ -5,6 +5,8 @@ It shows only the fields the chosen language and connection need, builds the URI
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,22 +38,29 @@ from shipdesk.printing.connection import (
 )
 from shipdesk.printing.devices import RAW_PORT
 from shipdesk.ui.printer_check import PrinterCheck
+from shipdesk.ui.system_printer import system_printer_names
 
 LANGUAGE_NAMES = {
     "zpl": "ZPL (Zebra)",
     "tspl": "TSPL (Rollo, Munbyn, Xprinter…)",
     "escpos": "ESC/POS (receipt printers)",
-    "pdf": "PDF / sheet printer (through the OS queue or a folder)",
+    "pdf": "PDF (printers with a driver, or a folder)",
 }
 KIND_NAMES = {
     ConnectionKind.NETWORK: "Network (IP address)",
     ConnectionKind.USB: "USB",
     ConnectionKind.SERIAL: "Serial port",
-    ConnectionKind.OS_QUEUE: "OS print queue",
+    ConnectionKind.SYSTEM: "System printer (installed with its driver)",
+    ConnectionKind.OS_QUEUE: "CUPS print queue",
     ConnectionKind.FOLDER: "Folder (a file for each job)",
 }
-# A PDF needs a driver to become print, which only the OS queue has; a folder keeps the files.
-_KINDS_FOR = {"pdf": (ConnectionKind.OS_QUEUE, ConnectionKind.FOLDER)}
+_DRIVER_KINDS = (ConnectionKind.SYSTEM, ConnectionKind.OS_QUEUE, ConnectionKind.FOLDER)
+# Windows has no CUPS; its printers are reached as system printers.
+_OFFERED = tuple(kind for kind in ConnectionKind if kind is not ConnectionKind.OS_QUEUE or sys.platform != "win32")
+# A PDF needs a driver to become print, which only the system's printers and queues have; a folder keeps the files.
+# A system printer takes only PDF pages: a printer language needs a raw connection.
+_KINDS_FOR = {"pdf": tuple(kind for kind in _OFFERED if kind in _DRIVER_KINDS)}
+_RAW_KINDS = tuple(kind for kind in _OFFERED if kind is not ConnectionKind.SYSTEM)
 MEDIA_NAMES = {
     "4x6": "4 × 6 in labels",
     "4x4": "4 × 4 in labels",
@@ -125,6 +134,10 @@ class PrinterForm(QDialog):
         self.baudrate.setCurrentIndex(self.baudrate.findData(DEFAULT_BAUD_RATE))
         self.queue = QLineEdit()
         self.queue.setPlaceholderText("empty: the system's default printer")
+        self.system_printer = QComboBox()
+        self.system_printer.setEditable(True)  # a printer not installed yet can be named ahead
+        self.system_printer.lineEdit().setPlaceholderText("empty: the system's default printer")
+        self._system_printers_listed = False
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("each job becomes a file in this folder")
         self.choose_folder = QPushButton("Choose…")
@@ -172,6 +185,7 @@ class PrinterForm(QDialog):
         form.addRow("&Device", self.device)
         form.addRow("&Baud rate", self.baudrate)
         form.addRow("&Queue", self.queue)
+        form.addRow("Pr&inter", self.system_printer)
         folder_row = QWidget()
         folder_layout = QHBoxLayout(folder_row)
         folder_layout.setContentsMargins(0, 0, 0, 0)
@@ -216,6 +230,7 @@ class PrinterForm(QDialog):
         self.device.setText(connection.device)
         _choose(self.baudrate, connection.baudrate, f"{connection.baudrate} baud")
         self.queue.setText(connection.queue)
+        self.system_printer.setEditText(connection.printer)
         self.folder.setText(connection.folder)
 
     # ------------------------------------------------------------------ fields shown
@@ -224,7 +239,7 @@ class PrinterForm(QDialog):
         self, _index: int = 0, *, keep_kind: ConnectionKind | None = None, keep_media: str = ""
     ) -> None:
         language = self.chosen_language()
-        kinds = _KINDS_FOR.get(language, tuple(ConnectionKind))
+        kinds = _KINDS_FOR.get(language, _RAW_KINDS)
         wanted_kind = keep_kind or self.kind.currentData()
         self.kind.blockSignals(True)
         _refill(self.kind, [(KIND_NAMES[kind], kind) for kind in kinds], wanted_kind)
@@ -257,11 +272,23 @@ class PrinterForm(QDialog):
             self.device: ConnectionKind.SERIAL,
             self.baudrate: ConnectionKind.SERIAL,
             self.queue: ConnectionKind.OS_QUEUE,
+            self.system_printer: ConnectionKind.SYSTEM,
             self._folder_row: ConnectionKind.FOLDER,
         }
         for field, shows_for in rows.items():
             self._form.setRowVisible(field, shows_for is kind)
+        if kind is ConnectionKind.SYSTEM:
+            self._list_system_printers()
         self.adjustSize()
+
+    def _list_system_printers(self) -> None:
+        """The printers the system has, asked for once the form shows them: with network printers it takes a while."""
+        if self._system_printers_listed:
+            return
+        self._system_printers_listed = True
+        typed = self.system_printer.currentText()
+        self.system_printer.addItems(system_printer_names())
+        self.system_printer.setEditText(typed)
 
     def _choose_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Folder for print jobs", self.folder.text())
@@ -287,6 +314,7 @@ class PrinterForm(QDialog):
             device=self.device.text().strip(),
             baudrate=int(self.baudrate.currentData()),
             queue=self.queue.text().strip(),
+            printer=self.system_printer.currentText().strip(),
             folder=self.folder.text().strip(),
             options=self._options if kind is self._options_kind else (),
         )

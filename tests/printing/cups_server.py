@@ -20,6 +20,11 @@ from pathlib import Path
 import pytest
 
 CUPSD = "/usr/sbin/cupsd"
+# Where the private server lives, known before it starts: the tests point CUPS_SERVER here at once (tests/conftest.py),
+# so nothing a test prints ever reaches the machine's own printers, and libcups, which reads the variable once,
+# finds the private server whenever a test starts it.
+ROOT = Path(tempfile.gettempdir()) / f"shipdesk-cups-{os.getpid()}"
+SOCKET = ROOT / "cups.sock"
 CUPS_PDF_BACKEND = Path("/usr/lib/cups/backend/cups-pdf")
 CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd")
 
@@ -75,6 +80,21 @@ class CupsServer:
         raise AssertionError(f"CUPS jobs did not finish: {jobs}")
 
 
+# cups-pdf writes each job to the submitting user's ~/PDF, named after the job title.
+CUPS_PDF_OUT = Path.home() / "PDF"
+
+
+def wait_for_pdf(pattern: str, timeout: float = 30) -> Path:
+    """The first PDF cups-pdf wrote whose name matches `pattern`, once it is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = sorted(CUPS_PDF_OUT.glob(pattern))
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {pattern} arrived in {CUPS_PDF_OUT}")
+
+
 def _why_no_cups() -> str:
     if os.geteuid() != 0:
         return "the private cupsd runs the cups-pdf backend, which needs root (.ci/run runs as root)"
@@ -114,7 +134,9 @@ def cups_server() -> Iterator[CupsServer]:
     if reason:
         pytest.skip(reason)
     # Not under pytest's temp folder: its parents are private to root, and CUPS filters run as the lp user.
-    root = Path(tempfile.mkdtemp(prefix="shipdesk-cups-"))
+    root = ROOT
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
     cupsd_conf, files_conf = _write_config(root)
     daemon = subprocess.Popen([CUPSD, "-f", "-c", str(cupsd_conf), "-s", str(files_conf)])
     sink = TcpSink()

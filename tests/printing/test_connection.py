@@ -10,10 +10,11 @@ import pytest
 from shipdesk.printing.connection import Connection, ConnectionKind, parse_connection
 from shipdesk.printing.devices import FolderDevice, SerialDevice, TcpDevice, UsbDevice, open_device
 
-NETWORK, USB, SERIAL, OS_QUEUE, FOLDER = (
+NETWORK, USB, SERIAL, SYSTEM, OS_QUEUE, FOLDER = (
     ConnectionKind.NETWORK,
     ConnectionKind.USB,
     ConnectionKind.SERIAL,
+    ConnectionKind.SYSTEM,
     ConnectionKind.OS_QUEUE,
     ConnectionKind.FOLDER,
 )
@@ -30,6 +31,10 @@ NETWORK, USB, SERIAL, OS_QUEUE, FOLDER = (
         (Connection(OS_QUEUE), "cups://"),
         (Connection(OS_QUEUE, queue="Zebra", options=(("server", "print.local"),)), "cups://Zebra?server=print.local"),
         (Connection(FOLDER, folder="/srv/label jobs"), "file:///srv/label%20jobs"),
+        (Connection(SYSTEM, printer="ZDesigner GK420d"), "system://ZDesigner%20GK420d"),
+        (Connection(SYSTEM, printer="\\\\print-server\\Zebra"), "system://%5C%5Cprint-server%5CZebra"),
+        (Connection(SYSTEM, printer="HP LaserJet (Office: 2/F)"), "system://HP%20LaserJet%20%28Office%3A%202%2FF%29"),
+        (Connection(SYSTEM), "system://"),
     ],
 )
 def test_fields_make_the_uri_and_the_uri_gives_them_back(connection: Connection, uri: str) -> None:
@@ -92,3 +97,5 @@ def test_each_kind_describes_itself_in_a_few_words() -> None:
     assert Connection(OS_QUEUE).describe() == "the default print queue"
     assert Connection(OS_QUEUE, queue="Office").describe() == "print queue Office"
     assert Connection(FOLDER, folder="/srv/labels").describe() == "folder /srv/labels"
+    assert Connection(SYSTEM).describe() == "the system's default printer"
+    assert Connection(SYSTEM, printer="ZDesigner GK420d").describe() == "system printer ZDesigner GK420d"

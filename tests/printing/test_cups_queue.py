@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import subprocess
-import time
 from datetime import date
 from pathlib import Path
 
@@ -13,20 +12,7 @@ import pytest
 
 from shipdesk.printing.cups_queue import CupsQueue
 from shipdesk.printing.errors import PrinterError
-from tests.printing.cups_server import CupsServer
-
-# cups-pdf writes each job to the submitting user's ~/PDF, named after the job title.
-CUPS_PDF_OUT = Path.home() / "PDF"
-
-
-def wait_for(pattern: str, timeout: float = 30) -> Path:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = sorted(CUPS_PDF_OUT.glob(pattern))
-        if found:
-            return found[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no {pattern} arrived in {CUPS_PDF_OUT}")
+from tests.printing.cups_server import CupsServer, wait_for_pdf
 
 
 def test_a_label_pdf_sent_to_a_cups_queue_arrives_as_a_pdf(cups_server: CupsServer, tmp_path: Path) -> None:
@@ -48,7 +34,7 @@ def test_a_label_pdf_sent_to_a_cups_queue_arrives_as_a_pdf(cups_server: CupsServ
     job = queue.send(render_labels_pdf([label], LabelSize.FOUR_BY_SIX), title=title)
     assert job.startswith(cups_server.pdf_queue)
     cups_server.wait_until_idle()
-    arrived = wait_for(f"{title}*.pdf")
+    arrived = wait_for_pdf(f"{title}*.pdf")
     try:
         assert len(pypdfium2.PdfDocument(arrived)) == 1
         pages = tmp_path / "page"

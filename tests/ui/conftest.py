@@ -25,12 +25,15 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import upsert_orders
 from shipdesk.cache.stores import StoreRecord
 from shipdesk.domain import Address, Item, Order, OrderStatus, utc_now
+from shipdesk.printing import devices
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.orders_model import COLUMNS
+from shipdesk.ui.system_printer import open_system_printer
 from shipdesk.upstream.connector import Connector
 from shipdesk.upstream.connectors import open_connector
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import shipstation_order
+from tests.printing.cups_server import CUPS_PDF_OUT, CupsServer
 
 UI_TESTS = Path(__file__).parent
 ORDER_NUMBER_COLUMN = 0
@@ -182,3 +185,15 @@ def fake() -> Iterator[FakeShipStation]:
             order = shipstation_order(order_id, number=f"W-{order_id}", order_date=utc_now() - timedelta(days=1))
             server.add_order(order, modified=utc_now() - timedelta(hours=order_id))
         yield server
+
+
+@pytest.fixture
+def system_cups(cups_server: CupsServer, qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[CupsServer]:
+    """The private CUPS server as the system's print service, with no earlier shipdesk job in cups-pdf's folder, and
+    system:// printers opened as the program opens them."""
+    monkeypatch.setattr(devices, "_system_printers", [open_system_printer])
+    for earlier in CUPS_PDF_OUT.glob("shipdesk*.pdf"):
+        earlier.unlink()
+    yield cups_server
+    for printed in CUPS_PDF_OUT.glob("shipdesk*.pdf"):
+        printed.unlink()

@@ -25,6 +25,7 @@ from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.printer_form import PrinterForm
 from shipdesk.ui.printers_dialog import PrintersDialog
 from tests.fakes.raw_printer import Listener
+from tests.printing.cups_server import CupsServer, wait_for_pdf
 from tests.ui.conftest import select_orders
 from tests.ui.print_steps import BATCH_TIMEOUT_MS, open_print_dialog
 
@@ -295,7 +296,7 @@ def test_a_sheet_printer_goes_to_the_os_queue_or_a_folder_and_test_prints_there(
     qtbot.keyClicks(form.name, "Sheets")
     choose(form.language, "pdf")
     offered = [form.kind.itemData(index) for index in range(form.kind.count())]
-    assert offered == [ConnectionKind.OS_QUEUE, ConnectionKind.FOLDER]
+    assert offered == [ConnectionKind.SYSTEM, ConnectionKind.OS_QUEUE, ConnectionKind.FOLDER]
     assert not visible(form.darkness) and not visible(form.cut)
     choose(form.kind, ConnectionKind.FOLDER)
     assert visible(form.folder) and not visible(form.host)
@@ -309,6 +310,41 @@ def test_a_sheet_printer_goes_to_the_os_queue_or_a_folder_and_test_prints_there(
     assert written.read_bytes().startswith(b"%PDF")
     click(qtbot, form.save_button)
     assert get_printer(demo_cache, "Sheets").uri == (tmp_path / "sheets").as_uri()
+
+
+def test_a_sheet_printer_can_be_one_the_system_knows_chosen_from_its_list_and_test_prints_there(
+    window: MainWindow, demo_cache: Cache, system_cups: CupsServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = open_printers(window)
+    form = open_form(dialog, qtbot, dialog.add_button)
+    qtbot.keyClicks(form.name, "Office laser")
+    choose(form.language, "pdf")
+    assert form.chosen_kind() is ConnectionKind.SYSTEM  # offered first, on every system
+    assert visible(form.system_printer) and not visible(form.queue)
+    listed = [form.system_printer.itemText(index) for index in range(form.system_printer.count())]
+    assert system_cups.pdf_queue in listed
+    form.system_printer.setCurrentIndex(listed.index(system_cups.pdf_queue))
+    form.grab().save(str(tmp_path / "system-printer-form.png"))
+
+    click(qtbot, form.test_button)
+    wait_for_test(qtbot, form)
+
+    assert form.result.text() == "Sent a test label to Office laser."
+    system_cups.wait_until_idle()
+    assert wait_for_pdf("shipdesk*.pdf").read_bytes().startswith(b"%PDF")
+    click(qtbot, form.save_button)
+    assert get_printer(demo_cache, "Office laser").uri == f"system://{system_cups.pdf_queue}"
+
+
+def test_a_label_printer_speaking_a_printer_language_is_never_offered_as_a_system_printer(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialog = open_printers(window)
+    form = open_form(dialog, qtbot, dialog.add_button)
+    for language in ("zpl", "tspl", "escpos"):
+        choose(form.language, language)
+        offered = [form.kind.itemData(index) for index in range(form.kind.count())]
+        assert ConnectionKind.SYSTEM not in offered, language
 
 
 def test_the_print_dialog_offers_a_printer_added_in_the_printers_dialog(

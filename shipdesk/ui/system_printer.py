@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 
 from PIL import Image as PILImage
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF
@@ -46,7 +48,8 @@ class SystemPrinter:
                 "language to PDF, or connect it by network, USB, serial port or a raw cups:// queue"
             )
         printer = QPrinter(self._printer_info(), QPrinter.PrinterMode.HighResolution)
-        printer.setDocName("shipdesk")
+        # Each job its own name in the queue: a printer that files jobs by name (a PDF writer) keeps them all.
+        printer.setDocName(f"shipdesk-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}")
         printer.setFullPage(True)
         dpi = raster_resolution(printer.resolution())
         refused = PrinterError(f"Cannot print to {self.name}: the system did not take the job")

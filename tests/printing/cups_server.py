@@ -86,13 +86,18 @@ CUPS_PDF_OUT = Path.home() / "PDF"
 
 def wait_for_pdf(pattern: str, timeout: float = 30) -> Path:
     """The first PDF cups-pdf wrote whose name matches `pattern`, once it is there."""
+    return wait_for_pdfs(pattern, 1, timeout)[0]
+
+
+def wait_for_pdfs(pattern: str, count: int, timeout: float = 30) -> list[Path]:
+    """The PDFs cups-pdf wrote whose names match `pattern`, once there are `count` of them."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = sorted(CUPS_PDF_OUT.glob(pattern))
-        if found:
-            return found[0]
+        if len(found) >= count:
+            return found
         time.sleep(0.2)
-    raise AssertionError(f"no {pattern} arrived in {CUPS_PDF_OUT}")
+    raise AssertionError(f"{count} × {pattern} did not arrive in {CUPS_PDF_OUT}")
 
 
 def _why_no_cups() -> str:

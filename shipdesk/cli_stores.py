@@ -26,6 +26,7 @@ from shipdesk.store_setup import (
     edited_record,
     saved_store,
     shipstation_record,
+    shipstation_settings,
     store_summaries,
     stores_there,
     try_connection,
@@ -105,6 +106,30 @@ def _add_shipstation_settings(parser: argparse.ArgumentParser, *, keep_saved: bo
     store.add_argument("--store-id", type=int, help="only this ShipStation store of the account")
     if keep_saved:
         store.add_argument("--all-stores", action="store_true", help="every store of the account, not one store id")
+    parser.add_argument(
+        "--notify-customer",
+        action=argparse.BooleanOptionalAction,
+        default=None if keep_saved else False,
+        help="ShipStation e-mails the customer when an order is marked shipped here "
+        f"({'default: the saved choice' if keep_saved else 'default: no'})",
+    )
+    parser.add_argument(
+        "--notify-sales-channel",
+        action=argparse.BooleanOptionalAction,
+        default=None if keep_saved else True,
+        help="ShipStation tells the marketplace or shop the order came from "
+        f"({'default: the saved choice' if keep_saved else 'default: yes'})",
+    )
+    mapping = parser.add_mutually_exclusive_group()
+    mapping.add_argument(
+        "--status-map",
+        action="append",
+        metavar="STATUS=READ_AS",
+        help="read a ShipStation status another way, e.g. pending_fulfillment=awaiting_shipment; repeat for more"
+        + ("; replaces the saved mapping" if keep_saved else ""),
+    )
+    if keep_saved:
+        mapping.add_argument("--no-status-map", action="store_true", help="read every status as ShipStation means it")
 
 
 def run_store_command(cache: Cache, args: argparse.Namespace) -> int | None:
@@ -155,6 +180,9 @@ def _add_shipstation(cache: Cache, args: argparse.Namespace) -> int:
         base_url=args.base_url,
         time_zone=args.time_zone,
         store_id="" if args.store_id is None else str(args.store_id),
+        notify_customer=args.notify_customer,
+        notify_sales_channel=args.notify_sales_channel,
+        status_map=_status_map(args.status_map),
     )
     check_name_free(cache, record.name)  # before asking for the secret, which would be typed for nothing
     connect_store(cache, record, read_secret())
@@ -173,13 +201,16 @@ def _edit_shipstation(cache: Cache, args: argparse.Namespace) -> int:
         "base_url": args.base_url,
         "time_zone": args.time_zone,
         "store_id": _store_id_change(args),
+        "notify_customer": args.notify_customer,
+        "notify_sales_channel": args.notify_sales_channel,
+        "status_map": {} if args.no_status_map else _status_map(args.status_map),
     }
     # Before asking for a secret, which would be typed for nothing: the store, then what is to change.
     record = edited_record(saved_store(cache, name), **changes)
     if not args.new_secret and all(value is None for value in changes.values()):
         raise StoreCommandError(
-            f"Nothing to change for store {name}: give --api-key, --base-url, --time-zone, --store-id, --all-stores "
-            "or --new-secret."
+            f"Nothing to change for store {name}: give the settings to change (shipdesk stores edit --help lists "
+            "them) or --new-secret."
         )
     secret = read_secret() if args.new_secret else None
     try:
@@ -203,6 +234,21 @@ def _store_id_change(args: argparse.Namespace) -> str | None:
     return None if args.store_id is None else str(args.store_id)
 
 
+def _status_map(pairs: list[str] | None) -> dict[str, str] | None:
+    """--status-map STATUS=READ_AS, given once or more; None when not given."""
+    if pairs is None:
+        return None
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        status, equals, meaning = pair.partition("=")
+        if not equals or not status.strip() or not meaning.strip():
+            raise StoreCommandError(
+                f"--status-map takes STATUS=READ_AS, such as pending_fulfillment=awaiting_shipment (got {pair!r})."
+            )
+        mapping[status] = meaning
+    return mapping
+
+
 def _list(cache: Cache) -> int:
     summaries = store_summaries(cache)
     for summary in summaries:
@@ -211,6 +257,8 @@ def _list(cache: Cache) -> int:
         error = f" — last sync failed: {record.last_sync_error}" if record.last_sync_error else ""
         waiting = plural(summary.waiting, "update")
         print(f"{record.name} ({record.kind}, {record.time_zone}): {synced}, {waiting} waiting{error}")
+        if record.kind == KIND:
+            print(f"  {shipstation_settings(record)}")
     print(plural(len(summaries), "store"))
     return 0
 

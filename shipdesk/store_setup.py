@@ -5,6 +5,7 @@ A secret only passes through on its way to the keyring: nothing here files it el
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,7 +27,15 @@ from shipdesk.cache.sync_state import end_first_sync
 from shipdesk.domain import plural
 from shipdesk.upstream.credentials import SecretNotFoundError, delete_secret, load_secret, save_secret
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationStore
-from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store
+from shipdesk.upstream.shipstation_connector import (
+    DEFAULT_TIME_ZONE,
+    KIND,
+    MAPPABLE_STATUSES,
+    MAPPED_TO,
+    NOTIFY_CUSTOMER,
+    NOTIFY_SALES_CHANNEL,
+    client_for_store,
+)
 
 
 class StoreSetupError(Exception):
@@ -63,10 +72,15 @@ def shipstation_record(
     base_url: str = "",
     time_zone: str = DEFAULT_TIME_ZONE,
     store_id: str = "",
+    notify_customer: bool = False,
+    notify_sales_channel: bool = True,
+    status_map: Mapping[str, str] | None = None,
 ) -> StoreRecord:
     """The record of a ShipStation store from what a person typed; StoreSetupError says what is wrong with it.
 
-    An empty base URL means ShipStation's own; an empty store id means every store of the account.
+    An empty base URL means ShipStation's own; an empty store id means every store of the account. The notify
+    choices say whom ShipStation tells when shipdesk marks an order shipped: the customer by e-mail, the sales
+    channel (the marketplace or shop the order came from). `status_map` reads ShipStation statuses another way.
     """
     name = name.strip()
     if not name:
@@ -84,10 +98,60 @@ def shipstation_record(
                 f"The ShipStation store id is a number such as 12345 (got {store_id!r}); leave it empty for all stores."
             )
         config["store_id"] = str(int(store_id))
-    return StoreRecord(name=name, kind=KIND, config=config, time_zone=time_zone)
+    config[NOTIFY_CUSTOMER] = _flag(notify_customer)
+    config[NOTIFY_SALES_CHANNEL] = _flag(notify_sales_channel)
+    return StoreRecord(
+        name=name, kind=KIND, config=config, time_zone=time_zone, status_map=checked_status_map(status_map or {})
+    )
 
 
-_TYPED_SETTINGS = ("api_key", "base_url", "store_id")  # the config shipstation_record() makes from what was typed
+def checked_status_map(wanted: Mapping[str, str]) -> dict[str, str]:
+    """A status mapping as a person wrote it ("On hold" → "awaiting shipment"), in the words the sync reads.
+
+    StoreSetupError says what is wrong: a status ShipStation does not have, or a meaning an order cannot be given.
+    """
+    mapping: dict[str, str] = {}
+    for store_status, meaning in wanted.items():
+        word = _status_word(store_status)
+        if word not in MAPPABLE_STATUSES:
+            raise StoreSetupError(
+                f"{store_status.strip()!r} is not a ShipStation status that can be read another way; "
+                f"those are {', '.join(MAPPABLE_STATUSES)}."
+            )
+        status = _status_word(meaning)
+        if status not in {choice.value for choice in MAPPED_TO}:
+            raise StoreSetupError(
+                f"ShipStation's {word} can be read as {', '.join(choice.value for choice in MAPPED_TO)}, "
+                f"not {meaning.strip()!r}."
+            )
+        mapping[word] = status
+    return mapping
+
+
+def _status_word(text: str) -> str:
+    return "_".join(text.strip().casefold().replace("-", " ").replace("_", " ").split())
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def notify_choices(record: StoreRecord) -> tuple[bool, bool]:
+    """(customer, sales channel): whom ShipStation tells when shipdesk marks an order of this store shipped."""
+    return record.config.get(NOTIFY_CUSTOMER) == "true", record.config.get(NOTIFY_SALES_CHANNEL, "true") == "true"
+
+
+def shipstation_settings(record: StoreRecord) -> str:
+    """Whom ShipStation tells and how its statuses are read, in a line: "tells the sales channel; on_hold read as …"."""
+    customer, sales_channel = notify_choices(record)
+    told = [whom for whom, tell in (("the customer", customer), ("the sales channel", sales_channel)) if tell]
+    tells = f"marking shipped tells {' and '.join(told)}" if told else "marking shipped tells no one"
+    mapped = [f"{status} read as {meaning}" for status, meaning in record.status_map.items()]
+    return "; ".join([tells, *mapped])
+
+
+# The config shipstation_record() makes from what was typed.
+_TYPED_SETTINGS = ("api_key", "base_url", "store_id", NOTIFY_CUSTOMER, NOTIFY_SALES_CHANNEL)
 
 
 def edited_record(
@@ -97,23 +161,31 @@ def edited_record(
     base_url: str | None = None,
     time_zone: str | None = None,
     store_id: str | None = None,
+    notify_customer: bool | None = None,
+    notify_sales_channel: bool | None = None,
+    status_map: Mapping[str, str] | None = None,
 ) -> StoreRecord:
     """The ShipStation store `current` with the settings a person changed; None keeps that setting as it is.
 
-    The name stays, and so does what neither the form nor the command line sets (status mapping, notify choices).
+    The name stays, and so does any other config the store has. A `status_map` given replaces the whole mapping.
     """
     if current.kind != KIND:
         raise StoreSetupError(f"Store {current.name} is a {current.kind} store; it has no ShipStation settings.")
     config = current.config
+    customer, sales_channel = notify_choices(current)
     typed = shipstation_record(
         current.name,
         config.get("api_key", "") if api_key is None else api_key,
         base_url=config.get("base_url", "") if base_url is None else base_url,
         time_zone=current.time_zone if time_zone is None else time_zone,
         store_id=config.get("store_id", "") if store_id is None else store_id,
+        notify_customer=customer if notify_customer is None else notify_customer,
+        notify_sales_channel=sales_channel if notify_sales_channel is None else notify_sales_channel,
+        status_map=status_map,
     )
     kept = {key: value for key, value in config.items() if key not in _TYPED_SETTINGS}
-    return replace(current, config=kept | typed.config, time_zone=typed.time_zone)
+    mapping = current.status_map if status_map is None else typed.status_map
+    return replace(current, config=kept | typed.config, time_zone=typed.time_zone, status_map=mapping)
 
 
 def saved_store(cache: Cache, name: str) -> StoreRecord:

@@ -218,7 +218,7 @@ def test_stores_list_and_remove(
     listed = capsys.readouterr().out.splitlines()
     assert listed[0].startswith("Main (shipstation, America/Los_Angeles): last sync ")
     assert listed[0].endswith(", 1 update waiting")
-    assert listed[1:] == ["1 store"]
+    assert listed[1:] == ["  marking shipped tells the sales channel", "1 store"]
 
     assert run(connected, "stores", "remove", "Main") == 1
     assert capsys.readouterr().err.endswith(
@@ -229,6 +229,55 @@ def test_stores_list_and_remove(
     assert memory_keyring.secrets == {}
     assert run(connected, "outbox") == 0
     assert capsys.readouterr().out.splitlines()[-1] == "0 updates waiting for their store"
+
+
+def test_whom_shipstation_tells_and_how_its_statuses_read_are_the_stores_own_settings(
+    connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.add_order(
+        shipstation_order(3, number="DS-3", status="pending_fulfillment", order_date=utc_now() - timedelta(days=1)),
+        modified=utc_now(),
+    )
+    edit = ["stores", "edit", "Main", "--notify-customer", "--no-notify-sales-channel"]
+
+    assert run(connected, *edit, "--status-map", "Pending fulfillment=awaiting shipment") == 0
+    assert run(connected, "sync") == 0
+    assert run(connected, "orders", "--search", "DS-3", "--json") == 0
+    assert '"status": "awaiting_shipment"' in capsys.readouterr().out  # packed here, not by the provider
+    assert run(connected, "ship", "DS-3", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z3") == 0
+    assert run(connected, "sync") == 0
+
+    (shipped,) = fake.shipped_calls
+    assert (shipped["orderId"], shipped["notifyCustomer"], shipped["notifySalesChannel"]) == (3, True, False)
+    capsys.readouterr()
+    assert run(connected, "stores", "list") == 0
+    assert "  marking shipped tells the customer; pending_fulfillment read as awaiting_shipment" in (
+        capsys.readouterr().out.splitlines()
+    )
+    assert run(connected, "stores", "edit", "Main", "--no-status-map") == 0
+    record = saved_store(connected)
+    assert record is not None and record.status_map == {}
+
+
+@pytest.mark.parametrize(
+    ("mapping", "said"),
+    [
+        (
+            "on_hold",
+            "--status-map takes STATUS=READ_AS, such as pending_fulfillment=awaiting_shipment (got 'on_hold').",
+        ),
+        ("shipped=awaiting_shipment", "'shipped' is not a ShipStation status that can be read another way"),
+    ],
+)
+def test_a_status_mapping_that_cannot_work_changes_nothing(
+    connected: Path, mapping: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = saved_store(connected)
+
+    assert run(connected, "stores", "edit", "Main", "--status-map", mapping) == 1
+
+    assert said in capsys.readouterr().err
+    assert saved_store(connected) == before
 
 
 def saved_store(db: Path, name: str = "Main") -> StoreRecord | None:
@@ -329,7 +378,8 @@ def test_stores_edit_with_a_secret_shipstation_refuses_changes_nothing(
         (["Nope", "--new-secret"], "There is no store named Nope."),
         (
             ["Main"],
-            "Nothing to change for store Main: give --api-key, --base-url, --time-zone, --store-id, --all-stores or --new-secret.",
+            "Nothing to change for store Main: give the settings to change (shipdesk stores edit --help lists them) "
+            "or --new-secret.",
         ),
         (
             ["Main", "--time-zone", "Mars/Olympus", "--new-secret"],

@@ -3,6 +3,7 @@ what changing one asks of ShipStation before it keeps anything, and what removin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from shipdesk.store_setup import (
     disconnect_store,
     edit_store,
     edited_record,
+    notify_choices,
     save_store_settings,
     shipstation_record,
     stores_there,
@@ -54,14 +56,28 @@ def test_a_typed_in_store_is_trimmed_and_gets_shipstations_address_when_none_is_
     record = shipstation_record("  Main ", " key ", base_url=" ", time_zone=" America/Chicago ", store_id=" 0042 ")
 
     assert (record.name, record.kind, record.time_zone) == ("Main", "shipstation", "America/Chicago")
-    assert record.config == {"api_key": "key", "base_url": DEFAULT_BASE_URL, "store_id": "42"}
+    assert record.config == {
+        "api_key": "key",
+        "base_url": DEFAULT_BASE_URL,
+        "store_id": "42",
+        "notify_customer": "false",  # ShipStation e-mails the customer only when asked to
+        "notify_sales_channel": "true",
+    }
+    assert record.status_map == {}
 
 
 def test_a_changed_store_keeps_its_name_its_sync_progress_and_what_was_not_typed() -> None:
     current = StoreRecord(
         name="Main",
         kind="shipstation",
-        config={"api_key": "key", "base_url": "https://ss.example.com", "store_id": "42", "notify_customer": "true"},
+        config={
+            "api_key": "key",
+            "base_url": "https://ss.example.com",
+            "store_id": "42",
+            "notify_customer": "true",
+            "notify_sales_channel": "false",
+            "label_note": "kept",
+        },
         time_zone="America/Chicago",
         status_map={"Processing": "awaiting_shipment"},
         high_water=SYNCED_UPTO,
@@ -73,9 +89,45 @@ def test_a_changed_store_keeps_its_name_its_sync_progress_and_what_was_not_typed
     assert unchanged == current
     assert changed == replace(
         current,
-        config={"api_key": "new-key", "base_url": DEFAULT_BASE_URL, "notify_customer": "true"},
+        config={
+            "api_key": "new-key",
+            "base_url": DEFAULT_BASE_URL,
+            "notify_customer": "true",
+            "notify_sales_channel": "false",
+            "label_note": "kept",
+        },
         time_zone="Europe/London",
     )
+
+
+def test_whom_shipstation_tells_and_how_its_statuses_read_are_changed_only_when_asked() -> None:
+    current = shipstation_record("Main", "key", status_map={"on_hold": "awaiting_shipment"})
+
+    quiet = edited_record(current, notify_sales_channel=False)
+    telling = edited_record(quiet, notify_customer=True, status_map={"Pending fulfillment": "Awaiting shipment"})
+    unmapped = edited_record(telling, status_map={})
+
+    assert notify_choices(current) == (False, True)
+    assert (notify_choices(quiet), quiet.status_map) == ((False, False), {"on_hold": "awaiting_shipment"})
+    assert (notify_choices(telling), telling.status_map) == (
+        (True, False),
+        {"pending_fulfillment": "awaiting_shipment"},
+    )
+    assert unmapped.status_map == {}
+
+
+@pytest.mark.parametrize(
+    ("mapping", "said"),
+    [
+        ({"Procesing": "awaiting_shipment"}, "'Procesing' is not a ShipStation status that can be read another way"),
+        ({"shipped": "awaiting_shipment"}, "'shipped' is not a ShipStation status that can be read another way"),
+        ({"on_hold": "shipped"}, "ShipStation's on_hold can be read as awaiting_shipment, on_hold, awaiting_payment"),
+        ({"on_hold": "later"}, "not 'later'"),
+    ],
+)
+def test_a_status_mapping_that_cannot_work_is_refused_saying_why(mapping: dict[str, str], said: str) -> None:
+    with pytest.raises(StoreSetupError, match=re.escape(said)):
+        shipstation_record("Main", "key", status_map=mapping)
 
 
 def test_a_changed_store_is_refused_for_the_same_mistakes_as_a_new_one() -> None:

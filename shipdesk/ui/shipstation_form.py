@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -33,10 +34,12 @@ from shipdesk.store_setup import (
     check_client,
     connect_store,
     edited_record,
+    notify_choices,
     save_store_settings,
     shipstation_record,
 )
 from shipdesk.ui.connection_test import ConnectionTests, ConnectionTestThread
+from shipdesk.ui.status_map_fields import StatusMapFields
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL
 from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE
@@ -87,6 +90,15 @@ class ShipStationForm(QDialog):
         self.time_zone = _time_zone_combo()
         self.store_id = QLineEdit()
         self.store_id.setPlaceholderText("empty: every store of the account")
+        self.notify_customer = QCheckBox("E-mail the &customer")
+        self.notify_customer.setToolTip("ShipStation sends the customer its shipment e-mail with the tracking number")
+        self.notify_sales_channel = QCheckBox("Tell the sales c&hannel (the marketplace or shop)")
+        self.notify_sales_channel.setChecked(True)
+        self.notify_sales_channel.setToolTip("ShipStation passes the tracking number on to where the order was sold")
+        self.status_map = StatusMapFields()
+        self.status_map.setToolTip(
+            "How shipdesk reads ShipStation's statuses, e.g. orders pending fulfillment packed here after all"
+        )
         self.answer = QLabel("")
         self.answer.setTextFormat(Qt.TextFormat.PlainText)
         self.answer.setWordWrap(True)
@@ -116,10 +128,17 @@ class ShipStationForm(QDialog):
         self.form.addRow("API &key", self.api_key)
         self.form.addRow("API s&ecret", self.secret)
         self.form.addRow("", where)
+        notify = QWidget()
+        notify_layout = QVBoxLayout(notify)
+        notify_layout.setContentsMargins(0, 0, 0, 0)
+        notify_layout.addWidget(self.notify_customer)
+        notify_layout.addWidget(self.notify_sales_channel)
+        self.form.addRow("When an order ships", notify)
         self.form.addRow(self.advanced_toggle)
         self.form.addRow("&Base URL", self.base_url)
         self.form.addRow("Time &zone", self.time_zone)
         self.form.addRow("ShipStation store &id", self.store_id)
+        self.form.addRow("Read statuses", self.status_map)
         widest = self.form.labelForField(self.store_id)
         self.form.labelForField(self.name).setMinimumWidth(widest.sizeHint().width())  # no jump when folded
         bottom = QHBoxLayout()
@@ -140,7 +159,7 @@ class ShipStationForm(QDialog):
         self._show_advanced(not self.advanced_shown)
 
     def _show_advanced(self, shown: bool) -> None:
-        for field in (self.base_url, self.time_zone, self.store_id):
+        for field in (self.base_url, self.time_zone, self.store_id, self.status_map):
             self.form.setRowVisible(field, shown)
         self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         self.adjustSize()
@@ -159,9 +178,13 @@ class ShipStationForm(QDialog):
         self.base_url.setText(record.config.get("base_url") or DEFAULT_BASE_URL)
         self.time_zone.setCurrentText(record.time_zone)
         self.store_id.setText(record.config.get("store_id", ""))
+        customer, sales_channel = notify_choices(record)
+        self.notify_customer.setChecked(customer)
+        self.notify_sales_channel.setChecked(sales_channel)
+        self.status_map.show_mapping(record.status_map)
         self.test_button.setToolTip("Ask ShipStation whether it accepts these settings; nothing is saved")
         advanced = (self.base_url.text(), self.time_zone.currentText(), self.store_id.text())
-        self._show_advanced(advanced != (DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, ""))
+        self._show_advanced(advanced != (DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, "") or bool(record.status_map))
         self.api_key.setFocus()
 
     @property
@@ -177,6 +200,9 @@ class ShipStationForm(QDialog):
             "base_url": self.base_url.text(),
             "time_zone": self.time_zone.currentText(),
             "store_id": self.store_id.text(),
+            "notify_customer": self.notify_customer.isChecked(),
+            "notify_sales_channel": self.notify_sales_channel.isChecked(),
+            "status_map": self.status_map.mapping(),
         }
         if self._editing is not None:
             return edited_record(self._editing, **typed)
@@ -275,7 +301,8 @@ class ShipStationForm(QDialog):
         super().accept()
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
-        for widget in (self.api_key, self.secret, self.base_url, self.time_zone, self.store_id, self.save_button):
+        inputs = (self.api_key, self.secret, self.base_url, self.time_zone, self.store_id, self.notify_customer)
+        for widget in (*inputs, self.notify_sales_channel, self.status_map, self.save_button):
             widget.setEnabled(enabled)
         self.test_button.setEnabled(enabled and self._test is None)
 

@@ -44,6 +44,20 @@ _CARRIER_CODES = {
     "australia post": "australia_post",
 }
 _UNKNOWN_STATUS = re.compile(r"unknown ShipStation status '(.+)'")
+# The ShipStation statuses a store's status mapping may read another way, with how they are read without one.
+# Shipped and cancelled are final: an order becomes one of those only as ShipStation says.
+MAPPABLE_STATUSES = {
+    "awaiting_payment": OrderStatus.AWAITING_PAYMENT,
+    "awaiting_shipment": OrderStatus.AWAITING_SHIPMENT,
+    "on_hold": OrderStatus.ON_HOLD,
+    "pending_fulfillment": OrderStatus.ON_HOLD,
+    "rejected_fulfillment": OrderStatus.ON_HOLD,
+    "externally_fulfilled": OrderStatus.ON_HOLD,
+}
+# What such a status may be read as.
+MAPPED_TO = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.ON_HOLD, OrderStatus.AWAITING_PAYMENT)
+NOTIFY_CUSTOMER = "notify_customer"  # config keys, "true" or "false"
+NOTIFY_SALES_CHANNEL = "notify_sales_channel"
 
 
 def carrier_code(carrier: str, known_codes: frozenset[str] = frozenset()) -> str:
@@ -227,7 +241,7 @@ def connector_for_store(
         client_for_store(store, secret=secret, **options),
         time_zone=store.time_zone or DEFAULT_TIME_ZONE,
         store_id=store_id,
-        notify_customer=store.config.get("notify_customer", "false") == "true",
-        notify_sales_channel=store.config.get("notify_sales_channel", "true") == "true",
+        notify_customer=store.config.get(NOTIFY_CUSTOMER, "false") == "true",
+        notify_sales_channel=store.config.get(NOTIFY_SALES_CHANNEL, "true") == "true",
         known_carrier_codes=known_carrier_codes,
     )

@@ -12,9 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -193,7 +193,12 @@ def test_a_store_added_through_the_form_keeps_its_secret_in_the_keyring_only(
     assert get_store(cache, "Main") == StoreRecord(
         name="Main",
         kind="shipstation",
-        config={"api_key": fake.api_key, "base_url": fake.base_url},
+        config={
+            "api_key": fake.api_key,
+            "base_url": fake.base_url,
+            "notify_customer": "false",
+            "notify_sales_channel": "true",
+        },
         time_zone="America/Los_Angeles",
     )
     assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
@@ -345,7 +350,10 @@ def test_a_rotated_key_and_secret_are_saved_once_shipstation_accepts_them_and_th
     qtbot.waitUntil(lambda: not form.isVisible(), timeout=TIMEOUT_MS)
 
     assert [request.authorized for request in fake.requests_to("/stores")] == [True]
-    assert get_store(connected, "Main") == replace(synced, config={**synced.config, "api_key": fake.api_key})
+    defaults = {"notify_customer": "false", "notify_sales_channel": "true"}  # a store saved before had none
+    assert get_store(connected, "Main") == replace(
+        synced, config={**synced.config, "api_key": fake.api_key, **defaults}
+    )
     assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
     assert form.secret.text() == ""
     assert dialog.answer.text() == "Store Main saved: ShipStation accepted its new settings."
@@ -611,3 +619,48 @@ def test_the_list_and_the_form_render(
     qtbot.waitExposed(form)
     assert colours_in_grab(form, tmp_path / "stores_edit_form.png") > 10
     form.reject()
+
+
+def tick(qtbot: QtBot, box: QCheckBox) -> None:
+    """Clicks the box itself, as a person does; the widget may stretch far beyond its text."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
+
+
+def choose_reading(form: ShipStationForm, status: str, shown: str) -> None:
+    combo = form.status_map.choices[status]
+    index = combo.findText(shown)
+    assert index >= 0, f"{shown!r} is not offered for {status}"
+    combo.setCurrentIndex(index)
+
+
+def test_whom_shipstation_tells_and_how_it_is_read_are_set_in_the_form_and_shown_again_to_edit(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot)
+    assert not form.notify_customer.isChecked() and form.notify_sales_channel.isChecked()  # ShipStation's own default
+    fill_form(form, qtbot, fake, secret=fake.api_secret)
+    tick(qtbot, form.notify_customer)
+    assert form.status_map.isVisible()
+    choose_reading(form, "pending_fulfillment", "Awaiting shipment")
+    form.grab().save(str(tmp_path / "store-settings.png"))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+    saved = get_store(cache, "Main")
+    assert saved is not None
+    assert (saved.config["notify_customer"], saved.config["notify_sales_channel"]) == ("true", "true")
+    assert saved.status_map == {"pending_fulfillment": "awaiting_shipment"}
+
+    assert dialog.chosen_store() == "Main"  # the store just added is the one chosen
+    editing = open_edit_form(dialog, qtbot)
+    assert editing.notify_customer.isChecked() and editing.notify_sales_channel.isChecked()
+    assert editing.status_map.isVisible()  # a store whose statuses are read its own way opens showing it
+    assert editing.status_map.mapping() == {"pending_fulfillment": "awaiting_shipment"}
+    tick(qtbot, editing.notify_sales_channel)
+    choose_reading(editing, "pending_fulfillment", "as usual (on hold)")
+    save_and_wait(window, editing, qtbot)
+
+    changed = get_store(cache, "Main")
+    assert changed is not None
+    assert (changed.config["notify_customer"], changed.config["notify_sales_channel"]) == ("true", "false")
+    assert changed.status_map == {}

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import QApplication
 
 from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.orders import upsert_orders
-from shipdesk.domain import OrderStatus
+from shipdesk.domain import OrderStatus, plural
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.order_text import plural
 from shipdesk.ui.orders_model import COLUMNS
 
 TARGET_SHOWN_S = 1.0

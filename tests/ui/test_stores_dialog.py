@@ -75,8 +75,9 @@ def open_stores(window: MainWindow) -> StoresDialog:
     return dialog
 
 
-def open_form(dialog: StoresDialog, qtbot: QtBot) -> ShipStationForm:
-    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+def open_form(dialog: StoresDialog, qtbot: QtBot, button: QAbstractButton | None = None) -> ShipStationForm:
+    """The store form as Add (or `button`, such as Edit…) opens it."""
+    qtbot.mouseClick(button or dialog.add_button, Qt.MouseButton.LeftButton)
     form = dialog.form
     assert form is not None and form.isVisible()
     return form
@@ -99,13 +100,6 @@ def add_through_form(window: MainWindow, qtbot: QtBot, fake: FakeShipStation) ->
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert not form.isVisible()
     return dialog
-
-
-def open_edit_form(dialog: StoresDialog, qtbot: QtBot) -> ShipStationForm:
-    qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
-    form = dialog.form
-    assert form is not None and form.isVisible()
-    return form
 
 
 def save_and_wait(window: MainWindow, form: ShipStationForm, qtbot: QtBot) -> None:
@@ -295,7 +289,7 @@ def test_edit_opens_the_form_on_the_stores_saved_settings_with_its_name_fixed_an
     dialog = open_stores(window)
     assert dialog.chosen_store() == "Main" and dialog.edit_button.isEnabled()
 
-    form = open_edit_form(dialog, qtbot)
+    form = open_form(dialog, qtbot, dialog.edit_button)
 
     assert form.windowTitle() == "Edit store Main"
     assert (form.name.text(), form.name.isReadOnly()) == ("Main", True)
@@ -338,7 +332,7 @@ def test_a_rotated_key_and_secret_are_saved_once_shipstation_accepts_them_and_th
     window.reload()
     fake.rotate_keys()
     dialog = open_stores(window)
-    form = open_edit_form(dialog, qtbot)
+    form = open_form(dialog, qtbot, dialog.edit_button)
     form.api_key.clear()
     qtbot.keyClicks(form.api_key, fake.api_key)
     qtbot.keyClicks(form.secret, fake.api_secret)
@@ -373,7 +367,8 @@ def test_a_secret_shipstation_refuses_is_said_in_the_form_and_changes_nothing(
     caplog.set_level(logging.DEBUG)
     before = get_store(connected, "Main")
     wrong = "wrong-secret-3c9d41"
-    form = open_edit_form(open_stores(window), qtbot)
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot, dialog.edit_button)
     form.time_zone.setCurrentText("America/Chicago")
     qtbot.keyClicks(form.secret, wrong)
 
@@ -391,7 +386,8 @@ def test_a_secret_shipstation_refuses_is_said_in_the_form_and_changes_nothing(
 def test_saving_without_a_new_secret_asks_with_the_saved_one_and_keeps_it(
     window: MainWindow, connected: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
 ) -> None:
-    form = open_edit_form(open_stores(window), qtbot)
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot, dialog.edit_button)
     form.time_zone.setCurrentText("America/Chicago")
     qtbot.keyClicks(form.store_id, "42")
 
@@ -408,7 +404,8 @@ def test_saving_without_a_new_secret_asks_with_the_saved_one_and_keeps_it(
 def test_the_edit_forms_test_uses_the_saved_secret_when_none_is_typed(
     window: MainWindow, connected: Cache, fake: FakeShipStation, qtbot: QtBot
 ) -> None:
-    form = open_edit_form(open_stores(window), qtbot)
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot, dialog.edit_button)
 
     answer = click_and_wait_for_answer(qtbot, window, form.test_button, form.answer)
 
@@ -421,7 +418,8 @@ def test_cancel_while_shipstation_is_asked_saves_nothing(
 ) -> None:
     before = get_store(connected, "Main")
     fake.slow_next(1, seconds=0.5)
-    form = open_edit_form(open_stores(window), qtbot)
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot, dialog.edit_button)
     form.time_zone.setCurrentText("America/Chicago")
 
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
@@ -615,7 +613,7 @@ def test_the_list_and_the_form_render(
     assert colours_in_grab(form, tmp_path / "stores_form.png") > 10
     form.reject()
 
-    form = open_edit_form(dialog, qtbot)
+    form = open_form(dialog, qtbot, dialog.edit_button)
     qtbot.waitExposed(form)
     assert colours_in_grab(form, tmp_path / "stores_edit_form.png") > 10
     form.reject()
@@ -652,7 +650,7 @@ def test_whom_shipstation_tells_and_how_it_is_read_are_set_in_the_form_and_shown
     assert saved.status_map == {"pending_fulfillment": "awaiting_shipment"}
 
     assert dialog.chosen_store() == "Main"  # the store just added is the one chosen
-    editing = open_edit_form(dialog, qtbot)
+    editing = open_form(dialog, qtbot, dialog.edit_button)
     assert editing.notify_customer.isChecked() and editing.notify_sales_channel.isChecked()
     assert editing.status_map.isVisible()  # a store whose statuses are read its own way opens showing it
     assert editing.status_map.mapping() == {"pending_fulfillment": "awaiting_shipment"}

@@ -6,7 +6,8 @@ Each upstream kind implements Connector; the rules and the cache writes stay in 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -29,6 +30,14 @@ class ConnectorError(Exception):
 
 class StopRequested(Exception):
     """Another thread asked the work to stop (the app is closing): a wait or a call ended early, nothing half-done."""
+
+
+def pause(seconds: float, stop: threading.Event | None, sleep: Callable[[float], None]) -> None:
+    """Waits `seconds` with `sleep`; with a `stop`, on it instead, and raises StopRequested as soon as it is set."""
+    if stop is None:
+        sleep(seconds)
+    elif stop.wait(seconds):
+        raise StopRequested
 
 
 @dataclass(frozen=True, slots=True)

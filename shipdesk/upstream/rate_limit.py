@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from shipdesk.upstream.connector import StopRequested
+from shipdesk.upstream.connector import StopRequested, pause
 
 DOCUMENTED_LIMIT = 40  # requests a minute per key and secret, ShipStation API v1
 DOCUMENTED_WINDOW_SECONDS = 60.0
@@ -81,10 +81,7 @@ class RateLimiter:
                 delay = self._take(self._clock())
                 if delay is None:
                     return self._generation
-            if stop is None:
-                self._sleep(delay)
-            elif stop.wait(delay):
-                raise StopRequested
+            pause(delay, stop, self._sleep)
 
     def record_response(self, status_code: int, headers: Mapping[str, str], ticket: int | None = None) -> None:
         """Learn from an answer's rate headers; a 429 pauses every request of this pair for Reset seconds.

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from shipdesk.domain import Dimensions, LengthUnit, Order, Weight, WeightUnit
-from shipdesk.upstream.connector import StopRequested
+from shipdesk.upstream.connector import pause
 from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
 from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
 
@@ -588,10 +588,7 @@ class ShipStationClient:
             failures + 1,
             self._max_attempts,
         )
-        if self._stop is None:
-            self._sleep(delay)
-        elif self._stop.wait(delay):
-            raise StopRequested
+        pause(delay, self._stop, self._sleep)
 
     def _transport_reason(self, error: httpx.RequestError) -> str:
         if isinstance(error, httpx.ConnectTimeout):

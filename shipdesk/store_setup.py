@@ -35,6 +35,7 @@ from shipdesk.upstream.shipstation_connector import (
     NOTIFY_CUSTOMER,
     NOTIFY_SALES_CHANNEL,
     client_for_store,
+    notify_choices,
 )
 
 
@@ -134,11 +135,6 @@ def _status_word(text: str) -> str:
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
-
-
-def notify_choices(record: StoreRecord) -> tuple[bool, bool]:
-    """(customer, sales channel): whom ShipStation tells when shipdesk marks an order of this store shipped."""
-    return record.config.get(NOTIFY_CUSTOMER) == "true", record.config.get(NOTIFY_SALES_CHANNEL, "true") == "true"
 
 
 def shipstation_settings(record: StoreRecord) -> str:

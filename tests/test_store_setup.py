@@ -23,12 +23,12 @@ from shipdesk.store_setup import (
     disconnect_store,
     edit_store,
     edited_record,
-    notify_choices,
     save_store_settings,
     shipstation_record,
     stores_there,
 )
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError, ShipStationStore
+from shipdesk.upstream.shipstation_connector import notify_choices
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 

@@ -34,7 +34,6 @@ from shipdesk.store_setup import (
     check_client,
     connect_store,
     edited_record,
-    notify_choices,
     save_store_settings,
     shipstation_record,
 )
@@ -42,7 +41,7 @@ from shipdesk.ui.connection_test import ConnectionTests, ConnectionTestThread
 from shipdesk.ui.status_map_fields import StatusMapFields
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL
-from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE
+from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, notify_choices
 
 WHERE_THE_KEYS_ARE = "ShipStation shows the API key and secret under Settings → Account → API Settings."
 KEEP_THE_SECRET = "leave empty to keep the saved secret"

@@ -228,6 +228,14 @@ def client_for_store(store: StoreRecord, *, secret: str | None = None, **options
     return ShipStationClient(api_key, api_secret, base_url=base_url, store_name=store.name, **options)
 
 
+def notify_choices(store: StoreRecord) -> tuple[bool, bool]:
+    """(customer, sales channel): whom ShipStation tells when shipdesk marks an order of the store shipped.
+
+    Without a choice saved, ShipStation's own defaults: the sales channel is told, the customer is not e-mailed.
+    """
+    return store.config.get(NOTIFY_CUSTOMER) == "true", store.config.get(NOTIFY_SALES_CHANNEL, "true") == "true"
+
+
 def connector_for_store(
     store: StoreRecord,
     *,
@@ -237,11 +245,12 @@ def connector_for_store(
 ) -> ShipStationConnector:
     """The connector of a ShipStation store record, its time zone and settings taken from the record."""
     store_id = _int(store.config.get("store_id"))
+    notify_customer, notify_sales_channel = notify_choices(store)
     return ShipStationConnector(
         client_for_store(store, secret=secret, **options),
         time_zone=store.time_zone or DEFAULT_TIME_ZONE,
         store_id=store_id,
-        notify_customer=store.config.get(NOTIFY_CUSTOMER, "false") == "true",
-        notify_sales_channel=store.config.get(NOTIFY_SALES_CHANNEL, "true") == "true",
+        notify_customer=notify_customer,
+        notify_sales_channel=notify_sales_channel,
         known_carrier_codes=known_carrier_codes,
     )

@@ -36,6 +36,7 @@ from shipdesk.shipping.shipstation_labels import LabelRequest
 from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.ui.parcel_fields import ParcelFields
 from shipdesk.ui.print_worker import JobSendThread, PrintRequest
+from shipdesk.ui.printers_dialog import printer_words
 from shipdesk.upstream.shipstation_connector import KIND as SHIPSTATION
 
 LABEL_SIZE_NAMES = {
@@ -191,7 +192,7 @@ class PrintDialog(QDialog):
         self.label_size.setCurrentIndex(self.label_size.findData(size))
         self.label_size.setEnabled(False)  # a thermal printer prints on the media it holds
         self.label_size.setToolTip(f"Set by the media of {profile.name}")
-        self.printer_detail.setText(f"{profile.language.upper()}, {profile.dpi} dpi, {profile.media} at {profile.uri}")
+        self.printer_detail.setText(printer_words(profile))
 
     def _carrier_changed(self) -> None:
         choices = self.carrier.currentData()

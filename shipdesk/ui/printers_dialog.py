@@ -233,10 +233,25 @@ class PrintersDialog(QDialog):
 
 
 def _row(profile: PrinterProfile) -> list[str]:
-    connection = parse_connection(profile.uri)
     return [
         profile.name + (" (default)" if profile.is_default else ""),
         LANGUAGE_SHORT_NAMES.get(profile.language, profile.language),
-        connection.describe() if connection is not None else profile.uri,
-        f"{MEDIA_NAMES.get(profile.media, profile.media)}, {profile.dpi} dpi",
+        connection_words(profile),
+        paper_words(profile),
     ]
+
+
+def connection_words(profile: PrinterProfile) -> str:
+    """How the printer is reached, in a few words: "network 192.168.1.50:9100", "system printer HP LaserJet"."""
+    connection = parse_connection(profile.uri)
+    return connection.describe() if connection is not None else profile.uri
+
+
+def paper_words(profile: PrinterProfile) -> str:
+    return f"{MEDIA_NAMES.get(profile.media, profile.media)}, {profile.dpi} dpi"
+
+
+def printer_words(profile: PrinterProfile) -> str:
+    """The printer in one line, as the print dialogs show the one chosen."""
+    language = LANGUAGE_SHORT_NAMES.get(profile.language, profile.language)
+    return f"{language} on {paper_words(profile)}, {connection_words(profile)}"

@@ -59,7 +59,7 @@ def test_it_offers_the_saved_printers_and_the_pdf_folder_and_picks_the_default(
 
     choose_printer(dialog, "Zebra")  # a thermal printer prints on the media it holds
     assert dialog.label_size.currentData() == LabelSize.FOUR_BY_FOUR and not dialog.label_size.isEnabled()
-    assert dialog.printer_detail.text() == "ZPL, 203 dpi, 4x4 at tcp://127.0.0.1:9100"
+    assert dialog.printer_detail.text() == "ZPL on 4 × 4 in labels, 203 dpi, network 127.0.0.1:9100"
     choose_printer(dialog, "PDF folder")
     assert dialog.label_size.isEnabled() and not dialog.test_button.isEnabled()
     assert not dialog.tracking.isEnabled()  # a tracking number belongs to one order

@@ -14,6 +14,7 @@ import pypdfium2
 import pytest
 
 from shipdesk.cli import main
+from tests.printing.scanning import pdf_scan
 
 ORDERS_CSV = """\
 Order #,Order Date,Recipient,Company,Address 1,Address 2,City,State,Postal Code,Country,Phone,Email,SKU,Item Name,Quantity,Unit Price,Gift,Gift Message,Customer Notes
@@ -55,10 +56,7 @@ def orders_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> lis
 def decode_barcodes(pdf: Path, tmp_path: Path) -> list[str]:
     if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
         pytest.skip("needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)")
-    subprocess.run(["pdftoppm", "-r", "203", "-png", str(pdf), str(tmp_path / "page")], check=True)
-    pages = sorted(tmp_path.glob("page*.png"))
-    found = subprocess.run(["zbarimg", "--raw", "-q", *map(str, pages)], capture_output=True, text=True)
-    return found.stdout.split()
+    return pdf_scan(pdf, dpi=203)
 
 
 def test_import_says_what_was_imported_and_what_was_held(

@@ -27,6 +27,15 @@ def zbar_scan(image: Image.Image, symbology: str = "code128") -> list[str]:
     return result.stdout.splitlines()
 
 
+def pdf_scan(pdf: Path, dpi: int = 300) -> list[str]:
+    """Every value zbarimg reads off a PDF, page after page, as pdftoppm renders it at `dpi`."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), f"{folder}/page"], check=True)
+        pages = sorted(Path(folder).glob("page*.png"))  # pdftoppm pads the page numbers, so they sort in order
+        result = subprocess.run(["zbarimg", "--raw", "-q", *map(str, pages)], capture_output=True, text=True)
+    return result.stdout.split()
+
+
 def zxing_scan(image: Image.Image, human_readable: bool = False) -> list[tuple[str, str]]:
     """(format, text) of every symbol zxing-cpp finds: the bytes as sent, or GS1 data as "(AI)data" text."""
     zxingcpp = pytest.importorskip("zxingcpp", reason="PDF417 and DataMatrix need zxing-cpp to decode")

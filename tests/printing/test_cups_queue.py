@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import secrets
-import subprocess
 from datetime import date
-from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -13,9 +11,10 @@ import pytest
 from shipdesk.printing.cups_queue import CupsQueue
 from shipdesk.printing.errors import PrinterError
 from tests.printing.cups_server import CupsServer, wait_for_pdf
+from tests.printing.scanning import pdf_scan
 
 
-def test_a_label_pdf_sent_to_a_cups_queue_arrives_as_a_pdf(cups_server: CupsServer, tmp_path: Path) -> None:
+def test_a_label_pdf_sent_to_a_cups_queue_arrives_as_a_pdf(cups_server: CupsServer) -> None:
     from shipdesk.domain import Address, LabelSize
     from shipdesk.printing.label_content import ShippingLabel
     from shipdesk.printing.label_pdf import render_labels_pdf
@@ -37,12 +36,7 @@ def test_a_label_pdf_sent_to_a_cups_queue_arrives_as_a_pdf(cups_server: CupsServ
     arrived = wait_for_pdf(f"{title}*.pdf")
     try:
         assert len(pypdfium2.PdfDocument(arrived)) == 1
-        pages = tmp_path / "page"
-        subprocess.run(["pdftoppm", "-r", "300", "-png", str(arrived), str(pages)], check=True)
-        decoded = subprocess.run(
-            ["zbarimg", "--raw", "-q", *map(str, tmp_path.glob("page*.png"))], capture_output=True, text=True
-        )
-        assert decoded.stdout.split() == ["JD014600006281234567"]
+        assert pdf_scan(arrived) == ["JD014600006281234567"]
     finally:
         arrived.unlink()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -20,6 +19,7 @@ from shipdesk.cache.shipments import outbox_count, pending_outbox
 from shipdesk.ui.main_window import MainWindow
 from tests.fakes.raw_printer import Listener
 from tests.printing.cups_server import CupsServer, wait_for_pdfs
+from tests.printing.scanning import pdf_scan
 from tests.ui.conftest import STATUS_COLUMN, make_orders, row_of_order, select_orders, show_window
 from tests.ui.print_steps import (
     BATCH_TIMEOUT_MS,
@@ -218,7 +218,7 @@ def test_a_window_over_an_in_memory_cache_prints_through_its_one_connection(qtbo
 
 
 def test_three_orders_print_to_a_system_printer_as_4x6_pages_and_ship(
-    window: MainWindow, demo_cache: Cache, system_cups: CupsServer, qtbot: QtBot, tmp_path: Path
+    window: MainWindow, demo_cache: Cache, system_cups: CupsServer, qtbot: QtBot
 ) -> None:
     save_printer(demo_cache, PrinterProfile("Desk", "pdf", f"system://{system_cups.pdf_queue}", dpi=203, media="4x6"))
     select_orders(window, qtbot, *THREE_ORDERS)
@@ -229,11 +229,8 @@ def test_three_orders_print_to_a_system_printer_as_4x6_pages_and_ship(
     system_cups.wait_until_idle()
     tracking = {str(entry.payload["tracking_number"]) for entry in pending_outbox(demo_cache)}
     scanned = []
-    for number, job in enumerate(wait_for_pdfs("shipdesk*.pdf", count=3)):
+    for job in wait_for_pdfs("shipdesk*.pdf", count=3):
         info = subprocess.run(["pdfinfo", str(job)], capture_output=True, text=True, check=True).stdout
         assert "288 x 432 pts" in info
-        subprocess.run(["pdftoppm", "-r", "300", "-png", str(job), str(tmp_path / f"job{number}")], check=True)
-        scanned += subprocess.run(
-            ["zbarimg", "--raw", "-q", *map(str, tmp_path.glob(f"job{number}*.png"))], capture_output=True, text=True
-        ).stdout.split()
+        scanned += pdf_scan(job)
     assert sorted(scanned) == sorted(tracking)

@@ -26,6 +26,7 @@ from shipdesk.ui.system_printer import (
     system_printer_names,
 )
 from tests.printing.cups_server import CUPS_PDF_OUT, CupsServer, wait_for_pdf
+from tests.printing.scanning import pdf_scan
 
 DEMO_ORDERS = Path(__file__).resolve().parents[2] / "resources" / "demo-orders.csv"
 
@@ -42,21 +43,12 @@ def label(tracking: str, name: str) -> ShippingLabel:
     )
 
 
-def scanned(pdf: Path, folder: Path) -> list[str]:
-    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(folder / "page")], check=True)
-    pages = sorted(folder.glob("page*.png"))
-    return [
-        subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True).stdout.strip()
-        for page in pages
-    ]
-
-
 def test_the_systems_printers_are_offered_by_their_names(system_cups: CupsServer) -> None:
     assert {system_cups.pdf_queue, system_cups.raw_queue} <= set(system_printer_names())
 
 
 def test_labels_printed_to_a_system_printer_arrive_page_by_page_at_4x6_and_their_barcodes_scan(
-    system_cups: CupsServer, tmp_path: Path
+    system_cups: CupsServer,
 ) -> None:
     pdf = render_labels_pdf(
         [label("1Z999AA10123456784", "Zoë Ørsted"), label("1Z999AA10123456785", "Łukasz Żółw")],
@@ -71,7 +63,7 @@ def test_labels_printed_to_a_system_printer_arrive_page_by_page_at_4x6_and_their
     info = subprocess.run(["pdfinfo", str(arrived)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           2" in info
     assert "288 x 432 pts" in info
-    assert scanned(arrived, tmp_path) == ["1Z999AA10123456784", "1Z999AA10123456785"]
+    assert pdf_scan(arrived) == ["1Z999AA10123456784", "1Z999AA10123456785"]
 
 
 def test_the_command_line_prints_labels_on_a_system_printer_and_marks_the_orders_shipped(
@@ -87,7 +79,7 @@ def test_the_command_line_prints_labels_on_a_system_printer_and_marks_the_orders
 
     assert "[1/1] Printed order 1001 on Office" in capsys.readouterr().out
     system_cups.wait_until_idle()
-    assert scanned(wait_for_pdf("shipdesk*.pdf"), tmp_path) == ["1Z999AA10123456784"]
+    assert pdf_scan(wait_for_pdf("shipdesk*.pdf")) == ["1Z999AA10123456784"]
     assert main(["--db", db, "orders", "--search", "1001", "--json"]) == 0
     assert '"status": "shipped"' in capsys.readouterr().out
 

@@ -485,22 +485,18 @@ def test_the_label_request_carries_real_json_booleans_dates_and_units(
     assert fake.order(987654321)["orderStatus"] == "shipped"
 
 
+def buy_test_label(client: ShipStationClient, *, order_id: int = 123456789, service: str = "fedex_2day") -> None:
+    """A test label for order 1001 with no weight, size or extras: what the refusal tests send."""
+    client.create_label_for_order(
+        order_id, "fedex", service, "package", None, date(2026, 3, 9), None, None, order_number="1001", test_label=True
+    )
+
+
 def test_a_refused_label_request_says_why_in_shipstations_words(
     fake: FakeShipStation, client: ShipStationClient
 ) -> None:
     with pytest.raises(ShipStationError) as raised:
-        client.create_label_for_order(
-            123456789,
-            "fedex",
-            "fedex_teleport",
-            "package",
-            None,
-            date(2026, 3, 9),
-            None,
-            None,
-            order_number="1001",
-            test_label=True,
-        )
+        buy_test_label(client, service="fedex_teleport")
 
     assert str(raised.value) == (
         f"ShipStation refused to buy a label for order 1001 (ShipStation order id 123456789) for store {STORE}: "
@@ -516,18 +512,7 @@ def test_a_label_purchase_is_not_repeated_once_it_may_have_reached_shipstation(
     fake.drop_next(1)
 
     with pytest.raises(ShipStationError) as raised:
-        client.create_label_for_order(
-            123456789,
-            "fedex",
-            "fedex_2day",
-            "package",
-            None,
-            date(2026, 3, 9),
-            None,
-            None,
-            order_number="1001",
-            test_label=True,
-        )
+        buy_test_label(client)
 
     assert raised.value.outcome_unknown
     assert "check the order in ShipStation before trying again" in str(raised.value)
@@ -538,18 +523,7 @@ def test_a_label_for_an_unknown_order_reports_shipstations_error(
     fake: FakeShipStation, client: ShipStationClient
 ) -> None:
     with pytest.raises(ShipStationError, match="Object reference not set to an instance of an object"):
-        client.create_label_for_order(
-            42,
-            "fedex",
-            "fedex_2day",
-            "package",
-            None,
-            date(2026, 3, 9),
-            None,
-            None,
-            order_number="1001",
-            test_label=True,
-        )
+        buy_test_label(client, order_id=42)
 
     assert len(fake.requests_to("/orders/createlabelfororder")) == 1
 

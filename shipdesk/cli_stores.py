@@ -18,6 +18,7 @@ from shipdesk.domain import plural
 from shipdesk.shipstation_shipping import refresh_choices, shipping_choices
 from shipdesk.store_setup import (
     StoreSetupError,
+    UnknownStoreId,
     UpdatesWaiting,
     check_name_free,
     connect_store,
@@ -219,7 +220,7 @@ def _edit_shipstation(cache: Cache, args: argparse.Namespace) -> int:
         raise StoreCommandError(
             f"Store {name} not changed: no API secret is saved for it; give it with --new-secret."
         ) from None
-    except ShipStationError as error:
+    except (ShipStationError, UnknownStoreId) as error:
         raise StoreCommandError(f"Store {name} not changed: {error}") from None
     print(f"Store {name} changed: ShipStation accepted the API key and secret ({stores_there(found)}).")
     if secret is not None:
@@ -267,7 +268,7 @@ def _test(cache: Cache, name: str) -> int:
     record = _shipstation_store(cache, name)
     try:
         found = try_connection(record)
-    except ShipStationError as error:
+    except (ShipStationError, UnknownStoreId) as error:
         print(f"Store {name} does not work: {error}", file=sys.stderr)
         return 1
     print(f"Store {name} works: ShipStation accepted the API key and secret ({stores_there(found)}).")

@@ -43,6 +43,10 @@ class StoreSetupError(Exception):
     """The store cannot be connected, tested or removed as asked; the message says why in the user's words."""
 
 
+class UnknownStoreId(StoreSetupError):
+    """The key and secret work, but the store id chosen is not one of the account's active stores."""
+
+
 class UpdatesWaiting(StoreSetupError):
     """Shipped updates still wait to be sent to the store that is to be removed."""
 
@@ -138,12 +142,14 @@ def _flag(value: bool) -> str:
 
 
 def shipstation_settings(record: StoreRecord) -> str:
-    """Whom ShipStation tells and how its statuses are read, in a line: "tells the sales channel; on_hold read as …"."""
+    """Which orders, whom ShipStation tells and how statuses are read, in a line: "store 22766 only; marking …"."""
+    store_id = record.config.get("store_id", "")
+    orders = f"store {store_id} only" if store_id else "every store of the account"
     customer, sales_channel = notify_choices(record)
     told = [whom for whom, tell in (("the customer", customer), ("the sales channel", sales_channel)) if tell]
     tells = f"marking shipped tells {' and '.join(told)}" if told else "marking shipped tells no one"
     mapped = [f"{status} read as {meaning}" for status, meaning in record.status_map.items()]
-    return "; ".join([tells, *mapped])
+    return "; ".join([orders, tells, *mapped])
 
 
 # The config shipstation_record() makes from what was typed.
@@ -240,7 +246,19 @@ def try_connection(record: StoreRecord, *, secret: str | None = None, **client_o
     except ValueError as error:
         raise StoreSetupError(str(error)) from None
     with client:
-        return client.list_stores()
+        found = client.list_stores()
+    _check_store_id(record, found)
+    return found
+
+
+def _check_store_id(record: StoreRecord, found: list[ShipStationStore]) -> None:
+    """Refuses a store id the account does not have: a sync would quietly find none of its orders."""
+    store_id = str(record.config.get("store_id", ""))
+    if store_id and all(str(store.store_id) != store_id for store in found):
+        raise UnknownStoreId(
+            f"ShipStation accepted the key and secret, but the account has no active store {store_id} "
+            f"({stores_there(found)}). Choose one of those ids, or every store of the account."
+        )
 
 
 def edit_store(
@@ -289,8 +307,11 @@ def _update_store(cache: Cache, record: StoreRecord) -> None:
 
 
 def stores_there(found: list[ShipStationStore]) -> str:
-    """'2 stores there: Main shop, Etsy', the account's stores after a successful test."""
-    names = ", ".join(store.name for store in found) or "none"
+    """'2 stores there: Main shop (id 22766), Etsy (id 25748)', the account's stores after a successful test.
+
+    The ids are what `--store-id` and the store form's store id take.
+    """
+    names = ", ".join(f"{store.name} (id {store.store_id})" for store in found) or "none"
     return f"{len(found)} {'store' if len(found) == 1 else 'stores'} there: {names}"
 
 

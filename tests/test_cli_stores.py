@@ -119,8 +119,46 @@ def test_stores_test_says_the_store_works(connected: Path, capsys: pytest.Captur
     assert run(connected, "stores", "test", "Main") == 0
 
     assert capsys.readouterr().out == (
-        "Store Main works: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store, Ashley's Test WooCommerce).\n"
+        "Store Main works: ShipStation accepted the API key and secret (2 stores there: "
+        "ShipStation Manual Store (id 22766), Ashley's Test WooCommerce (id 25748)).\n"
     )
+
+
+NO_STORE_999 = (
+    "ShipStation accepted the key and secret, but the account has no active store 999 (2 stores there: "
+    "ShipStation Manual Store (id 22766), Ashley's Test WooCommerce (id 25748)). Choose one of those ids, or "
+    "every store of the account."
+)
+
+
+def test_stores_test_fails_on_a_store_id_the_account_does_not_have_and_names_the_ids_it_has(
+    db: Path,
+    fake: FakeShipStation,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SHIPDESK_API_SECRET", fake.api_secret)
+    add = ["stores", "add", "shipstation", "--name", "Main", "--api-key", fake.api_key, "--base-url", fake.base_url]
+    assert run(db, *add, "--store-id", "999") == 0  # adding asks nothing of ShipStation: it may be offline
+    capsys.readouterr()
+
+    assert run(db, "stores", "test", "Main") == 1
+
+    assert capsys.readouterr().err == f"Store Main does not work: {NO_STORE_999}\n"
+
+
+def test_editing_to_a_store_id_the_account_does_not_have_is_refused_and_keeps_the_saved_one(
+    connected: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(connected, "stores", "edit", "Main", "--store-id", "25748") == 0
+    capsys.readouterr()
+
+    assert run(connected, "stores", "edit", "Main", "--store-id", "999") == 1
+
+    assert capsys.readouterr().err == f"shipdesk: Store Main not changed: {NO_STORE_999}\n"
+    assert run(connected, "stores", "list") == 0
+    assert "  store 25748 only; marking shipped tells the sales channel\n" in capsys.readouterr().out
 
 
 def test_a_wrong_secret_is_reported_in_plain_words_and_never_shown(
@@ -218,7 +256,7 @@ def test_stores_list_and_remove(
     listed = capsys.readouterr().out.splitlines()
     assert listed[0].startswith("Main (shipstation, America/Los_Angeles): last sync ")
     assert listed[0].endswith(", 1 update waiting")
-    assert listed[1:] == ["  marking shipped tells the sales channel", "1 store"]
+    assert listed[1:] == ["  every store of the account; marking shipped tells the sales channel", "1 store"]
 
     assert run(connected, "stores", "remove", "Main") == 1
     assert capsys.readouterr().err.endswith(
@@ -251,8 +289,9 @@ def test_whom_shipstation_tells_and_how_its_statuses_read_are_the_stores_own_set
     assert (shipped["orderId"], shipped["notifyCustomer"], shipped["notifySalesChannel"]) == (3, True, False)
     capsys.readouterr()
     assert run(connected, "stores", "list") == 0
-    assert "  marking shipped tells the customer; pending_fulfillment read as awaiting_shipment" in (
-        capsys.readouterr().out.splitlines()
+    assert (
+        "  every store of the account; marking shipped tells the customer; pending_fulfillment read as awaiting_shipment"
+        in (capsys.readouterr().out.splitlines())
     )
     assert run(connected, "stores", "edit", "Main", "--no-status-map") == 0
     record = saved_store(connected)
@@ -309,8 +348,8 @@ def test_stores_edit_saves_a_rotated_key_and_secret_once_shipstation_accepts_the
     out = capsys.readouterr()
     assert code == 0
     assert out.out.splitlines() == [
-        "Store Main changed: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store, "
-        "Ashley's Test WooCommerce).",
+        "Store Main changed: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store (id 22766), "
+        "Ashley's Test WooCommerce (id 25748)).",
         "The new API secret is in the system keyring.",
     ]
     assert saved_store(connected) == replace(synced, config={**synced.config, "api_key": fake.api_key})
@@ -332,15 +371,15 @@ def test_stores_edit_keeps_the_saved_secret_unless_a_new_one_is_asked_for(
     monkeypatch.setenv("SHIPDESK_API_SECRET", "not-to-be-read-6a1f")
     capsys.readouterr()
 
-    assert run(connected, "stores", "edit", "Main", "--time-zone", "America/Chicago", "--store-id", "42") == 0
+    assert run(connected, "stores", "edit", "Main", "--time-zone", "America/Chicago", "--store-id", "22766") == 0
 
     assert capsys.readouterr().out.splitlines() == [
-        "Store Main changed: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store, "
-        "Ashley's Test WooCommerce)."
+        "Store Main changed: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store (id 22766), "
+        "Ashley's Test WooCommerce (id 25748))."
     ]
     store = saved_store(connected)
     assert store is not None
-    assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "42")
+    assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "22766")
     assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
 
     assert run(connected, "stores", "edit", "Main", "--all-stores") == 0

@@ -148,7 +148,10 @@ def test_a_rotated_key_and_secret_replace_the_saved_ones_once_shipstation_accept
 
     found = edit_store(cache, edited_record(connected, api_key=new_key), new_secret)
 
-    assert stores_there(found) == "2 stores there: ShipStation Manual Store, Ashley's Test WooCommerce"
+    assert (
+        stores_there(found)
+        == "2 stores there: ShipStation Manual Store (id 22766), Ashley's Test WooCommerce (id 25748)"
+    )
     assert [request.authorized for request in fake.requests_to("/stores")] == [True]
     assert get_store(cache, "Main") == replace(connected, config={**connected.config, "api_key": new_key})
     assert memory_keyring.secrets == {SECRET_ACCOUNT: new_secret}
@@ -221,8 +224,8 @@ def test_the_accounts_stores_are_counted_in_plain_words() -> None:
     one = ShipStationStore(1, "Manual", None, "", True)
     two = ShipStationStore(2, "Etsy", 3, "Etsy", True)
 
-    assert stores_there([one]) == "1 store there: Manual"
-    assert stores_there([one, two]) == "2 stores there: Manual, Etsy"
+    assert stores_there([one]) == "1 store there: Manual (id 1)"
+    assert stores_there([one, two]) == "2 stores there: Manual (id 1), Etsy (id 2)"
     assert stores_there([]) == "0 stores there: none"
 
 

@@ -38,7 +38,7 @@ from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column
 TIMEOUT_MS = 20_000  # a generous bound for a slow machine; nothing is asserted on the time it takes
 SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
 SECRET_ACCOUNT = ("shipdesk", "shipstation:Main")
-FAKE_STORES = "2 stores there: ShipStation Manual Store, Ashley's Test WooCommerce"
+FAKE_STORES = "2 stores there: ShipStation Manual Store (id 22766), Ashley's Test WooCommerce (id 25748)"
 REFUSED = "ShipStation refused the API key and secret for store Main. Check them in ShipStation under Settings → API."
 
 
@@ -389,7 +389,7 @@ def test_saving_without_a_new_secret_asks_with_the_saved_one_and_keeps_it(
     dialog = open_stores(window)
     form = open_form(dialog, qtbot, dialog.edit_button)
     form.time_zone.setCurrentText("America/Chicago")
-    qtbot.keyClicks(form.store_id, "42")
+    qtbot.keyClicks(form.store_id, "22766")
 
     save_and_wait(window, form, qtbot)
 
@@ -397,8 +397,27 @@ def test_saving_without_a_new_secret_asks_with_the_saved_one_and_keeps_it(
     assert [request.authorized for request in fake.requests_to("/stores")] == [True]
     store = get_store(connected, "Main")
     assert store is not None
-    assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "42")
+    assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "22766")
     assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+
+
+def test_a_store_id_the_account_does_not_have_is_not_saved_and_the_form_names_the_ids_it_has(
+    window: MainWindow, connected: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    before = get_store(connected, "Main")
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot, dialog.edit_button)
+    qtbot.keyClicks(form.store_id, "999")
+
+    save_and_wait(window, form, qtbot)
+
+    assert form.isVisible()
+    assert form.answer.text() == (
+        "Not saved: ShipStation accepted the key and secret, but the account has no active store 999 "
+        f"({FAKE_STORES}). Choose one of those ids, or every store of the account."
+    )
+    assert get_store(connected, "Main") == before
+    form.reject()
 
 
 def test_the_edit_forms_test_uses_the_saved_secret_when_none_is_typed(

@@ -48,16 +48,17 @@ class OrderRow:
     store: str
 
 
-# The sortable columns, by the name the UI and CLI use.
-SORT_COLUMNS: dict[str, str] = {
-    "order_number": "order_number",
-    "order_date": "order_date",
-    "ship_name": "ship_name COLLATE NOCASE",
-    "ship_country": "ship_country",
-    "item_count": "item_count",
-    "weight": "weight_grams",
-    "status": "status",
-    "store": "store",
+# The sortable columns, by the name the UI and CLI use: the terms to sort by, each in the direction asked for.
+# Order numbers sort shorter first, so 999 comes before 1000 and B-99 before B-100, as people count them.
+SORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "order_number": ("length(order_number)", "order_number"),
+    "order_date": ("order_date",),
+    "ship_name": ("ship_name COLLATE NOCASE",),
+    "ship_country": ("ship_country",),
+    "item_count": ("item_count",),
+    "weight": ("weight_grams",),
+    "status": ("status",),
+    "store": ("store",),
 }
 
 
@@ -213,12 +214,12 @@ def list_order_ids(cache: Cache, query: OrderQuery) -> list[int]:
         params.append(match)
     elif query.search.strip():
         return []  # only punctuation: nothing can match
-    order_by = SORT_COLUMNS.get(query.sort, "order_date")
     direction = "DESC" if query.descending else "ASC"
+    order_by = ", ".join(f"{term} {direction}" for term in SORT_COLUMNS.get(query.sort, ("order_date",)))
     sql = "SELECT id FROM orders"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {order_by} {direction}, id {direction}"
+    sql += f" ORDER BY {order_by}, id {direction}"
     return [row[0] for row in cache.conn.execute(sql, params)]
 
 

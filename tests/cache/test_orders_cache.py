@@ -177,6 +177,14 @@ def test_lists_filter_by_status_and_store_and_sort_in_sql(cache: Cache) -> None:
     assert numbers(OrderQuery(store="market")) == ["1004"]
 
 
+def test_order_numbers_sort_as_people_count_them_not_as_text(cache: Cache) -> None:
+    upsert(cache, *(make_order(number) for number in ("10000", "1001", "999", "1000", "99")))
+    numbers = lambda query: [entry.order.order_number for entry in load_orders(cache, query)]  # noqa: E731
+
+    assert numbers(OrderQuery(sort="order_number", descending=False)) == ["99", "999", "1000", "1001", "10000"]
+    assert numbers(OrderQuery(sort="order_number", descending=True)) == ["10000", "1001", "1000", "999", "99"]
+
+
 def test_recording_a_shipment_marks_the_order_shipped_and_queues_one_outbox_row(cache: Cache) -> None:
     upsert(cache, make_order("1001"))
     (stored,) = find_by_number(cache, "1001")

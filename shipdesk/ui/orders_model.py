@@ -56,8 +56,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("Items", "item_count", lambda row: f"{row.item_count:,}", "000", _RIGHT),
     Column("Weight", "weight", lambda row: weight_text(row.weight_grams), "000.00 kg", _RIGHT),
     Column(
-        "Status", "status", lambda row: status_text(row.status, row.hold_reason), "On hold: no item that needs shipping"
-    ),
+        "Status", "status", lambda row: status_text(row.status, row.hold_reason), "On hold: no ship-to address"
+    ),  # a longer hold reason is elided in the table; its tooltip and the detail pane say it whole
     Column("Store", "store", lambda row: row.store, "Demo store"),
 )
 STATUS_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "status")

@@ -125,6 +125,11 @@ def outbox_count(cache: Cache) -> int:
     return count
 
 
+def waiting_for_store(cache: Cache, order_id: int) -> bool:
+    """Whether an update about the order is still in the outbox, not yet confirmed by its store."""
+    return cache.conn.execute("SELECT 1 FROM outbox WHERE order_id = ? LIMIT 1", (order_id,)).fetchone() is not None
+
+
 def confirm_outbox(cache: Cache, entry_id: int) -> None:
     """The store confirmed the update: only now does the row leave the outbox."""
     with cache.transaction() as conn:

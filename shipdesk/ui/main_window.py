@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import count_orders, get_order, stores
-from shipdesk.cache.shipments import outbox_count
+from shipdesk.cache.shipments import latest_shipment, outbox_count, waiting_for_store
 from shipdesk.domain import plural
 from shipdesk.ui.item_thumbnails import ItemThumbnails
-from shipdesk.ui.order_detail import OrderDetail
+from shipdesk.ui.order_detail import OrderDetail, ShipmentShown
 from shipdesk.ui.order_filters import OrderFilters
 from shipdesk.ui.orders_model import OrdersModel
 from shipdesk.ui.orders_table import OrdersTable
@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         selections.selectionChanged.connect(self._selection_changed)
         selections.currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._update_counts)
+        # After the table has restored what it could of the selection: an order a search or filter hid leaves the
+        # selection without a selectionChanged, and a reprinted or synced order has changed in the cache.
+        self.model.modelReset.connect(self._show_selected)
         self.sync_runner.finished.connect(self._synced)
         self.stores_menu.changed.connect(self.sync_status.show_last_sync)
         self.stores_menu.changed.connect(self.reload)
@@ -127,7 +130,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([990, 450])
+        splitter.setSizes([1000, 400])
         self.setCentralWidget(splitter)
         for label in (self.shown_count, self.sync_status, self.outbox_count):
             label.setContentsMargins(12, 0, 12, 0)
@@ -227,4 +230,5 @@ class MainWindow(QMainWindow):
         if stored is None:
             self.detail.show_nothing()
         else:
-            self.detail.show_order(stored, count, self.thumbnails.for_order(stored.order))
+            shipped = ShipmentShown(latest_shipment(self.cache, stored.id), waiting_for_store(self.cache, stored.id))
+            self.detail.show_order(stored, count, self.thumbnails.for_order(stored.order), shipped)

@@ -6,6 +6,7 @@ Everything a customer or store wrote is shown as plain text, never read as marku
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -21,11 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from shipdesk.cache.orders import StoredOrder
-from shipdesk.domain import Order, OrderStatus, plural
+from shipdesk.domain import Order, OrderStatus, Shipment, plural
 from shipdesk.ui.order_items import OrderItemsGrid
 from shipdesk.ui.order_text import address_text, date_text, money_text, status_text
 
 NOTHING_SELECTED = "Select an order to see its items and addresses."
+STORE_NOT_TOLD = "Not yet sent to the store; it goes with the next sync."
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentShown:
+    """The order's latest shipment recorded here (None for orders shipped elsewhere) and whether the store knows."""
+
+    shipment: Shipment | None = None
+    waiting_for_store: bool = False
+
+
 GIFT_WITHOUT_MESSAGE = "A gift, without a message."
 INCOMPLETE_ADDRESS = "Incomplete: a label needs a name, street, city and country."
 
@@ -104,7 +116,11 @@ class OrderDetail(QStackedWidget):
         self.setCurrentWidget(self.hint)
 
     def show_order(
-        self, stored: StoredOrder, selected_count: int = 1, thumbnails: Mapping[str, bytes] | None = None
+        self,
+        stored: StoredOrder,
+        selected_count: int = 1,
+        thumbnails: Mapping[str, bytes] | None = None,
+        shipped: ShipmentShown = ShipmentShown(),
     ) -> None:
         order = stored.order
         self.title.setText(f"Order {order.order_number}")
@@ -114,7 +130,7 @@ class OrderDetail(QStackedWidget):
             f"{selected_count:,} orders selected; Print labels prints all of them." if selected_count > 1 else ""
         )
         self.selection_note.setVisible(selected_count > 1)
-        self.facts.setText(_facts_text(order))
+        self.facts.setText("\n".join([*_shipment_lines(shipped), _facts_text(order)]))
         ship_to = address_text(order.ship_to)
         if not order.ship_to.is_complete_for_shipping():
             ship_to = f"{ship_to}\n\n{INCOMPLETE_ADDRESS}".strip()
@@ -143,6 +159,18 @@ def _facts_text(order: Order) -> str:
         f" (shipping {order.shipping_paid:,.2f}, tax {order.tax_amount:,.2f})"
     )
     return "\n".join(lines)
+
+
+def _shipment_lines(shipped: ShipmentShown) -> list[str]:
+    """The label that went out: when, how, its tracking number and cost, and whether the store has been told."""
+    shipment = shipped.shipment
+    if shipment is None:
+        return []
+    how = " ".join(part for part in (shipment.carrier, shipment.service) if part)
+    lines = [" · ".join(part for part in (f"Shipped {date_text(shipment.shipped_at)}", how) if part)]
+    tracking = f"Tracking {shipment.tracking_number}" if shipment.tracking_number else "No tracking number"
+    lines.append(tracking if shipment.cost is None else f"{tracking} · cost {shipment.cost:,.2f}")
+    return [*lines, STORE_NOT_TOLD] if shipped.waiting_for_store else lines
 
 
 def _status_style(status: OrderStatus) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import upsert_orders
+from shipdesk.cache.orders import find_by_number, upsert_orders
+from shipdesk.cache.shipments import confirm_outbox, pending_outbox, record_shipment
+from shipdesk.domain import Shipment
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.order_detail import INCOMPLETE_ADDRESS, NOTHING_SELECTED
+from shipdesk.ui.order_detail import INCOMPLETE_ADDRESS, NOTHING_SELECTED, STORE_NOT_TOLD
 from tests.ui.conftest import (
     DATE_COLUMN,
     ORDER_NUMBER_COLUMN,
@@ -180,3 +185,49 @@ def test_a_gift_order_shows_its_message_and_others_show_none(window: MainWindow,
 
     click_order(window, qtbot, "1002")
     assert not window.detail.gift_box.isVisible()
+
+
+def test_an_order_a_search_hides_leaves_the_detail_pane_and_print_off(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1001")
+    assert window.detail.title.text() == "Order 1001"
+
+    type_search(window, qtbot, "Lefèvre")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 230)
+
+    assert "1001" not in shown_column(window, ORDER_NUMBER_COLUMN)
+    assert window.detail.currentWidget() is window.detail.hint
+    assert not window.print_action.isEnabled()
+    assert not window.slips_action.isEnabled()
+
+
+def test_a_shipped_order_shows_its_label_and_whether_the_store_has_been_told(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1002")
+    shipped_at = datetime(2026, 11, 30, 14, 2, tzinfo=UTC)
+    shipment = Shipment("UPS", "Ground", "1Z999AA10123456784", shipped_at, cost=Decimal("9.8"))
+    record_shipment(demo_cache, stored.id, shipment)
+    window.reload()
+
+    click_order(window, qtbot, "1002")
+
+    assert window.detail.status.text() == "Shipped"
+    facts = window.detail.facts.text().splitlines()
+    local_time = shipped_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert facts[:3] == [
+        f"Shipped {local_time} · UPS Ground",
+        "Tracking 1Z999AA10123456784 · cost 9.80",
+        STORE_NOT_TOLD,
+    ]
+
+    (entry,) = pending_outbox(demo_cache)
+    confirm_outbox(demo_cache, entry.id)
+    window.reload()
+
+    assert STORE_NOT_TOLD not in window.detail.facts.text()
+    assert window.detail.facts.text().startswith(f"Shipped {local_time} · UPS Ground\nTracking 1Z999AA10123456784")
+
+
+def test_an_order_without_a_label_from_here_shows_no_shipment_line(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1002")
+    assert window.detail.facts.text().startswith("Ordered ")

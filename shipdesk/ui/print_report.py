@@ -12,17 +12,19 @@ from shipdesk.label_batch import LabelBatchResult
 
 
 def batch_summary(result: LabelBatchResult) -> str:
-    """One sentence for the status bar, e.g. 'Printed 3 labels to …/labels-….pdf; 3 orders marked shipped.'"""
+    """For the status bar, e.g. 'Printed 3 labels; 3 orders marked shipped. In …/labels-….pdf'.
+
+    The counts come first and the file last: a narrow status bar cuts the end of a long folder, not the news.
+    """
     if result.pdf_path is None:
         return f"No labels printed: {plural(len(result.failed), 'order')} could not be printed."
     shipped = len(result.printed) - len(result.reprinted)
-    text = f"Printed {plural(len(result.printed), 'label')} to {result.pdf_path}"
-    text += f"; {plural(shipped, 'order')} marked shipped"
+    text = f"Printed {plural(len(result.printed), 'label')}; {plural(shipped, 'order')} marked shipped"
     if result.reprinted:
         text += f", {len(result.reprinted):,} reprinted"
     if result.failed:
         text += f"; {len(result.failed):,} not printed"
-    return text + "."
+    return f"{text}. In {result.pdf_path}"
 
 
 def printer_batch_summary(result: LabelBatchResult, printer: str, numbers: Mapping[int, str]) -> str:

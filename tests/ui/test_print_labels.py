@@ -47,7 +47,7 @@ def test_three_selected_orders_print_as_one_three_page_pdf(window: MainWindow, d
     assert sorted(str(entry.payload["order_number"]) for entry in outbox) == ["1001", "1002", "1003"]
     assert [status_of(window, number) for number in ("1001", "1002", "1003")] == ["Shipped"] * 3
     assert window.outbox_count.text() == "3 updates waiting in the outbox"
-    assert window.statusBar().currentMessage() == f"Printed 3 labels to {pdf}; 3 orders marked shipped."
+    assert window.statusBar().currentMessage() == f"Printed 3 labels; 3 orders marked shipped. In {pdf}"
     assert open_boxes(window) == []
     worker = window.batch_printing.last_worker
     assert worker is not None and worker.ran_on not in (None, threading.main_thread().ident)
@@ -74,7 +74,7 @@ def test_a_held_order_is_reported_with_its_reason_while_the_others_print(
     assert status_of(window, "1139") == status_of(window, "1141") == "Shipped"
     [box] = open_boxes(window)
     assert box.windowTitle() == "Some labels not printed"
-    assert box.text() == f"Printed 2 labels to {pdf}; 2 orders marked shipped; 1 not printed."
+    assert box.text() == f"Printed 2 labels; 2 orders marked shipped; 1 not printed. In {pdf}"
     assert box.informativeText() == "Order 1140: no ship-to address."
 
 

@@ -10,7 +10,7 @@ from shipdesk.ui.print_report import batch_summary, failure_lines, printer_batch
 
 def test_a_full_batch_names_the_file_and_the_orders_shipped() -> None:
     result = LabelBatchResult(pdf_path=Path("/labels/a.pdf"), printed=[1, 2, 3])
-    assert batch_summary(result) == "Printed 3 labels to /labels/a.pdf; 3 orders marked shipped."
+    assert batch_summary(result) == "Printed 3 labels; 3 orders marked shipped. In /labels/a.pdf"
 
 
 def test_reprints_and_failures_are_counted_apart() -> None:
@@ -19,7 +19,7 @@ def test_reprints_and_failures_are_counted_apart() -> None:
     )
     assert (
         batch_summary(result)
-        == "Printed 2 labels to /labels/a.pdf; 1 order marked shipped, 1 reprinted; 1 not printed."
+        == "Printed 2 labels; 1 order marked shipped, 1 reprinted; 1 not printed. In /labels/a.pdf"
     )
     assert failure_lines(result) == ["Order 1003: it was cancelled."]
 

@@ -60,10 +60,13 @@ def pick_list_job(orders: Sequence[Order], profile: PrinterProfile | None, *, sh
     return render_pick_list_pdf(pick_lines(orders), title=title, sheet=sheet or _sheet(profile))
 
 
-def send_job(cache: Cache, job: bytes, profile: PrinterProfile | None, name_hint: str) -> str:
-    """Sends a slip or pick-list job; returns where it went. Raises PrinterError when it could not go."""
+def send_job(cache: Cache, job: bytes, profile: PrinterProfile | None, kind: str) -> str:
+    """Sends a job of that kind ("packing-slips", "pick-list"); returns where it went.
+
+    Without a printer it is a PDF in the label folder, named after its kind. Raises PrinterError when it could not go.
+    """
     if profile is None:
-        path: Path = default_printer(cache).print_pdf(job, name_hint)
+        path: Path = default_printer(cache).print_pdf(job, "", kind=kind)
         return str(path)
     device = open_device(profile.uri, language=profile.language)
     device.send(job)

@@ -54,12 +54,12 @@ class FolderPrinter:
         self.folder = folder
         self._clock = clock  # local time: the file name is read by people at the station
 
-    def print_pdf(self, data: bytes, name_hint: str) -> Path:
-        """Saves `data` under a new file name built from the time and `name_hint`; returns the file.
+    def print_pdf(self, data: bytes, name_hint: str, *, kind: str = "labels") -> Path:
+        """Saves `data` under a new file name built from what it is, the time and `name_hint`; returns the file.
 
         Raises PrinterError, in the user's words, when the folder cannot be made or written.
         """
-        stem = f"labels-{self._clock():%Y-%m-%d-%H%M%S}"
+        stem = f"{_safe_name_part(kind) or 'labels'}-{self._clock():%Y-%m-%d-%H%M%S}"
         hint = _safe_name_part(name_hint)
         if hint:
             stem = f"{stem}-{hint}"

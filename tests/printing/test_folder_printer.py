@@ -86,3 +86,9 @@ def test_a_folder_without_write_permission_is_reported_in_plain_words(tmp_path: 
             FolderPrinter(folder).print_pdf(PDF, "1-orders")
     finally:
         folder.chmod(0o700)
+
+
+def test_slips_and_pick_lists_are_named_for_what_they_are(tmp_path: Path) -> None:
+    printer = FolderPrinter(tmp_path, clock=lambda: datetime(2026, 1, 2, 3, 4, 5))
+    assert printer.print_pdf(PDF, "", kind="pick-list").name == "pick-list-2026-01-02-030405.pdf"
+    assert printer.print_pdf(PDF, "", kind="packing-slips").name == "packing-slips-2026-01-02-030405.pdf"

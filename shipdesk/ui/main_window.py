@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.stores_menu.changed.connect(self.reload)
         self._update_counts()
         self._show_selected()
-        self.resize(1440, 860)
+        self._fit_to_screen(1440, 860)
 
     # ------------------------------------------------------------------ building
 
@@ -135,6 +135,11 @@ class MainWindow(QMainWindow):
         for label in (self.shown_count, self.sync_status, self.outbox_count):
             label.setContentsMargins(12, 0, 12, 0)
             self.statusBar().addPermanentWidget(label)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Opens at that size, or as large as the screen's free area where that is smaller (a 1366×768 laptop)."""
+        free = self.screen().availableGeometry()
+        self.resize(min(width, free.width()), min(height, free.height()))
 
     # ------------------------------------------------------------------ actions
 

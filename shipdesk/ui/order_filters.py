@@ -5,7 +5,8 @@ It only says what to show; the window turns that into a cache query.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from shipdesk.domain import OrderStatus
@@ -39,6 +40,8 @@ class OrderFilters(QWidget):
         self._pause.timeout.connect(self.changed)
         self.search.textChanged.connect(self._pause.start)
         self.search.returnPressed.connect(self._now)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, context=Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self._clear_search)
         self.status.currentIndexChanged.connect(self._now)
         self.store.currentIndexChanged.connect(self._now)
 
@@ -70,6 +73,12 @@ class OrderFilters(QWidget):
         self.store.setCurrentIndex(max(0, self.store.findData(chosen)) if chosen else 0)
         self.store.blockSignals(False)
         self.store.setVisible(len(names) > 1)
+
+    def _clear_search(self) -> None:
+        """Escape in the search box: every order again, at once."""
+        if self.search.text():
+            self.search.clear()
+            self._now()
 
     def _now(self) -> None:
         self._pause.stop()

@@ -231,3 +231,18 @@ def test_a_shipped_order_shows_its_label_and_whether_the_store_has_been_told(
 def test_an_order_without_a_label_from_here_shows_no_shipment_line(window: MainWindow, qtbot: QtBot) -> None:
     click_order(window, qtbot, "1002")
     assert window.detail.facts.text().startswith("Ordered ")
+
+
+def test_escape_in_the_search_box_clears_it_and_shows_every_order_at_once(window: MainWindow, qtbot: QtBot) -> None:
+    type_search(window, qtbot, "Núñez")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 230)
+
+    qtbot.keyClick(window.filters.search, Qt.Key.Key_Escape)
+
+    assert window.filters.search.text() == ""
+    assert window.model.rowCount() == 230  # no pause to wait for
+
+
+def test_the_window_opens_no_larger_than_the_screens_free_area(window: MainWindow) -> None:
+    free = window.screen().availableGeometry()
+    assert (window.width(), window.height()) == (min(1440, free.width()), min(860, free.height()))

@@ -316,12 +316,17 @@ class Order:
         return sum([item.quantity for item in self.items if item.is_physical])
 
 
+NO_SHIP_TO_ADDRESS = "no ship-to address"
+NOTHING_TO_SHIP = "no item that needs shipping"
+PACKING_BLOCKS = (NO_SHIP_TO_ADDRESS, NOTHING_TO_SHIP)  # every reason packing_block_reason gives
+
+
 def packing_block_reason(order: Order) -> str:
     """Why an order cannot go to the packing queue, or '' when it can."""
     if not order.ship_to.is_complete_for_shipping():
-        return "no ship-to address"
+        return NO_SHIP_TO_ADDRESS
     if not order.physical_items:
-        return "no item that needs shipping"
+        return NOTHING_TO_SHIP
     return ""
 
 

@@ -23,7 +23,7 @@ from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
 from shipdesk.cache.shipments import latest_shipment, record_shipment
-from shipdesk.domain import LabelSize, OrderStatus, Shipment, packing_block_reason, utc_now
+from shipdesk.domain import PACKING_BLOCKS, LabelSize, OrderStatus, Shipment, packing_block_reason, utc_now
 from shipdesk.printing.devices import Device, open_device
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
@@ -287,6 +287,16 @@ def report_progress(
     """Tells `on_progress`, when there is one, how far a batch has got."""
     if on_progress is not None:
         on_progress(Progress(done, total, number, message))
+
+
+def foreseen_failure(status: OrderStatus, hold_reason: str) -> str:
+    """Why a batch will refuse an order, as far as its listed status says, or ''; for a warning before printing.
+
+    The batch itself decides from the whole order: an order held for another reason may still lack an address.
+    """
+    if status is OrderStatus.SHIPPED:
+        return ""  # reprinted
+    return _why_not_printable(status, hold_reason if hold_reason in PACKING_BLOCKS else "")
 
 
 def _why_not_printable(status: OrderStatus, block_reason: str) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 from shipdesk.cache import Cache
 from shipdesk.cache.database import CacheError
 from shipdesk.cache.orders import OrderRow, fetch_rows
-from shipdesk.label_batch import LabelBatchResult
+from shipdesk.label_batch import LabelBatchResult, foreseen_failure
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.shipstation_labels import LabelError
 from shipdesk.ui.messages import show_problem
@@ -54,8 +54,14 @@ class BatchPrinting(QObject):
         if self.worker is not None:
             self._window.statusBar().showMessage("Labels are still printing; wait for the batch or cancel it.", 5000)
             return
-        stores = {row.store for row in _rows(self._cache, order_ids).values()}
-        dialog = PrintDialog(self._cache, order_ids, stores, self._window)
+        rows = _rows(self._cache, order_ids)
+        stores = {row.store for row in rows.values()}
+        refused = {
+            row.order_number: reason
+            for row in (rows[order_id] for order_id in order_ids if order_id in rows)
+            if (reason := foreseen_failure(row.status, row.hold_reason))
+        }
+        dialog = PrintDialog(self._cache, order_ids, stores, self._window, refused=refused)
         dialog.accepted.connect(lambda: self.start(dialog.request()))
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog

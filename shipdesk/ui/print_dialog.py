@@ -5,7 +5,7 @@ It offers the saved printer profiles and the built-in PDF folder, remembers the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
@@ -48,8 +48,20 @@ LABEL_SIZE_NAMES = {
 }
 
 
+REFUSED_EXAMPLES = 5  # orders named in the warning about orders that will not print
+
+
 class PrintDialog(QDialog):
-    def __init__(self, cache: Cache, order_ids: Sequence[int], stores: Iterable[str], parent: QWidget) -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        order_ids: Sequence[int],
+        stores: Iterable[str],
+        parent: QWidget,
+        *,
+        refused: Mapping[str, str] | None = None,
+    ) -> None:
+        """`refused` names the orders the batch will not print (order number → why), to say so before Print."""
         super().__init__(parent)
         self._cache = cache
         self._order_ids = tuple(order_ids)
@@ -77,6 +89,11 @@ class PrintDialog(QDialog):
         self.tracking = QLineEdit()
         self.buy = QCheckBox("&Buy the labels through ShipStation (charged to the account)")
         self.parcel = ParcelFields()
+        self.refused_note = QLabel(refused_text(len(self._order_ids), refused or {}))
+        self.refused_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.refused_note.setWordWrap(True)
+        self.refused_note.setStyleSheet("color: #b35900;")
+        self.refused_note.setVisible(bool(refused))
         stores = set(stores)
         self._purchase_store = _one_shipstation_store(cache, stores)
         self._carriers = _carrier_choices(cache, stores)
@@ -90,6 +107,7 @@ class PrintDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self._build_layout(buttons)
+        self.print_button.setEnabled(not refused or len(refused) < len(self._order_ids))
 
         self.printer.currentIndexChanged.connect(self._printer_changed)
         self.carrier.currentIndexChanged.connect(self._carrier_changed)
@@ -116,6 +134,7 @@ class PrintDialog(QDialog):
         form.addRow("&Tracking number", self.tracking)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.refused_note)
         layout.addWidget(buttons)
 
     # ------------------------------------------------------------------ choices offered
@@ -320,3 +339,16 @@ def _carrier_choices(cache: Cache, stores: Iterable[str]) -> list[CarrierChoices
         for choices in shipping_choices(cache, store):
             seen.setdefault(choices.name, choices)
     return list(seen.values())
+
+
+def refused_text(selected: int, refused: Mapping[str, str]) -> str:
+    """'2 of 5 orders will not be printed: 1227 (no item that needs shipping), 1140 (no ship-to address).'"""
+    if not refused:
+        return ""
+    named = [f"{number} ({reason})" for number, reason in list(refused.items())[:REFUSED_EXAMPLES]]
+    more = f" and {len(refused) - REFUSED_EXAMPLES:,} more" if len(refused) > REFUSED_EXAMPLES else ""
+    if len(refused) >= selected:
+        head = "None of the selected orders can be printed" if selected > 1 else "This order cannot be printed"
+    else:
+        head = f"{len(refused):,} of {plural(selected, 'order')} will not be printed"
+    return f"{head}: {', '.join(named)}{more}."

@@ -15,6 +15,7 @@ from shipdesk.cache.shipments import latest_shipment
 from shipdesk.cli_printers import TEST_TRACKING_NUMBER
 from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize
 from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.print_dialog import refused_text
 from tests.fakes.raw_printer import Listener
 from tests.ui.conftest import select_orders
 from tests.ui.print_steps import BATCH_TIMEOUT_MS, choose_printer, open_print_dialog, press_print
@@ -155,3 +156,40 @@ def test_a_test_print_to_a_printer_that_is_off_says_so(window: MainWindow, demo_
         f"Test label not printed: The printer at 127.0.0.1:{off.port} did not answer (connection refused)"
     )
     dialog.reject()
+
+
+def test_the_dialog_says_before_print_which_orders_will_not_print_and_why(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1139", "1140", "1141")
+    dialog = open_print_dialog(window)
+
+    assert dialog.refused_note.isVisibleTo(dialog)
+    assert dialog.refused_note.text() == "1 of 3 orders will not be printed: 1140 (no ship-to address)."
+    assert dialog.print_button.isEnabled()
+    dialog.reject()
+
+
+def test_print_is_off_when_no_selected_order_can_be_printed(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1140")
+    dialog = open_print_dialog(window)
+
+    assert dialog.refused_note.text() == "This order cannot be printed: 1140 (no ship-to address)."
+    assert not dialog.print_button.isEnabled()
+    dialog.reject()
+
+
+def test_printable_orders_get_no_warning(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1001", "1002")
+    dialog = open_print_dialog(window)
+
+    assert not dialog.refused_note.isVisibleTo(dialog)
+    assert dialog.print_button.isEnabled()
+    dialog.reject()
+
+
+def test_the_warning_names_a_few_orders_and_counts_the_rest() -> None:
+    refused = {str(number): "no ship-to address" for number in range(1, 8)}
+    assert refused_text(10, refused) == (
+        "7 of 10 orders will not be printed: 1 (no ship-to address), 2 (no ship-to address), 3 (no ship-to address), "
+        "4 (no ship-to address), 5 (no ship-to address) and 2 more."
+    )
+    assert refused_text(7, refused).startswith("None of the selected orders can be printed: 1 (no ship-to address)")

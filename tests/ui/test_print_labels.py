@@ -5,14 +5,17 @@ in the outbox. The print dialog opens first; printing to the PDF folder is what 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
+from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, set_setting
 from shipdesk.cache.shipments import pending_outbox
+from shipdesk.domain import OrderStatus
 from shipdesk.ui.main_window import MainWindow
 from tests.ui.conftest import STATUS_COLUMN, row_of_order, select_orders
 from tests.ui.print_steps import open_boxes, open_print_dialog, press_print, print_from_window
@@ -79,13 +82,18 @@ def test_a_held_order_is_reported_with_its_reason_while_the_others_print(
 
 
 def test_when_nothing_can_print_no_file_is_written(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
-    select_orders(window, qtbot, "1140")
-    print_from_window(window, qtbot)
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    (stored,) = find_by_number(demo_cache, "1001")
+    with demo_cache.transaction() as conn:  # a sync lands while the dialog is open: the store cancelled it
+        upsert_orders(conn, [replace(stored.order, status=OrderStatus.CANCELLED)])
+
+    press_print(window, qtbot, dialog)
 
     assert label_files(demo_cache) == []
     [box] = open_boxes(window)
     assert box.windowTitle() == "No labels printed"
-    assert box.informativeText() == "Order 1140: no ship-to address."
+    assert box.informativeText() == "Order 1001: it was cancelled."
 
 
 def test_a_label_folder_that_cannot_be_written_is_explained_and_nothing_ships(

@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
+from shipdesk.app_log import start_log
 from shipdesk.cache import Cache, CacheError, open_cache
 from shipdesk.cache.order_json import order_to_dict
 from shipdesk.cache.orders import OrderQuery, load_orders
@@ -119,11 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _open_window(args)
-        cache = open_cache(args.db or default_db_path())
+        cache_path = args.db or default_db_path()
+        cache = open_cache(cache_path)
+        start_log(cache_path)
         try:
             return _run_command(cache, args)
         finally:
             cache.close()
+    except KeyboardInterrupt:
+        print(f"shipdesk: {_interrupted(args.command)}", file=sys.stderr)
+        return 130  # as shells report a command ended by Ctrl+C
     except BrokenPipeError:
         # The reader of our output went away (`shipdesk orders | head`): nothing more to say, and nowhere to say it.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stays open until the process ends)
@@ -131,6 +137,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CacheError, CsvFileError, PrinterError, PrinterProfileError, UsageError, OSError) as error:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
+
+
+def _interrupted(command: str | None) -> str:
+    """What Ctrl+C left behind: every step that finished is saved (each is its own transaction)."""
+    said = "Stopped by Ctrl+C; what had finished is saved."
+    if command == "buy-label":
+        said += " A label being bought may have been bought anyway: check the order in ShipStation before buying again."
+    return said
 
 
 def _open_system_printer(uri: str) -> Device:
@@ -148,6 +162,8 @@ def _open_window(args: argparse.Namespace) -> int:
     else:
         cache = open_cache(args.db or default_db_path())
         title_suffix = ""
+    if cache.path is not None:
+        start_log(cache.path)
     try:
         return run_window(cache, title_suffix=title_suffix)
     finally:

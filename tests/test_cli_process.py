@@ -1,0 +1,61 @@
+"""The command line as a process, as an operator's terminal or script sees it: its output, its log, Ctrl+C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from shipdesk.app_log import LOG_FILE_NAME
+from shipdesk.cache import open_cache
+from shipdesk.cache.stores import StoreRecord, add_store
+
+# The real keyring would find whatever this machine has; the failing one answers the same everywhere.
+NO_KEYRING = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+NOT_SYNCED = "Store Main not synced: No system keyring is available to keep the API secret"
+
+
+def shipdesk(cache: Path, *args: str, **options: object) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "shipdesk", "--db", str(cache), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=NO_KEYRING,
+        **options,  # type: ignore[call-overload]
+    )
+
+
+def test_a_failed_sync_says_it_once_in_plain_words_and_logs_the_details_beside_the_cache(tmp_path: Path) -> None:
+    cache_path = tmp_path / "cache.sqlite"
+    cache = open_cache(cache_path)
+    add_store(cache, StoreRecord("Main", "shipstation", {"api_key": "k", "base_url": "https://127.0.0.1:9"}))
+    cache.close()
+
+    out, err = shipdesk(cache_path, "sync").communicate(timeout=60)
+
+    assert err.startswith(NOT_SYNCED)
+    assert len(err.strip().splitlines()) == 1
+    assert "WARNING" not in out + err  # a library's console logging does not reach the terminal
+    log = (tmp_path / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "WARNING shipdesk.upstream.sync_stores: store Main not synced: No system keyring" in log
+
+
+def test_ctrl_c_stops_a_command_with_one_line_and_the_shells_exit_code(tmp_path: Path) -> None:
+    never_written = tmp_path / "orders.csv"
+    os.mkfifo(never_written)  # opening it waits until someone writes: the command is still running
+    cache_path = tmp_path / "cache.sqlite"
+    running = shipdesk(cache_path, "import-csv", str(never_written))
+    deadline = time.monotonic() + 60
+    while not cache_path.exists():  # the cache is opened once Python is running shipdesk and handles Ctrl+C
+        assert time.monotonic() < deadline and running.poll() is None
+        time.sleep(0.05)
+
+    running.send_signal(signal.SIGINT)
+    out, err = running.communicate(timeout=60)
+
+    assert running.returncode == 130
+    assert (out, err) == ("", "shipdesk: Stopped by Ctrl+C; what had finished is saved.\n")

@@ -93,10 +93,14 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
     shipment = purchase.shipment
+    what = "a test label" if purchase.test else "the label"
+    cost = "" if shipment.cost is None else f", cost {shipment.cost:,.2f}"
     print(
-        f"Bought the label of order {purchase.order_number}: {shipment.carrier} {shipment.service}, "
-        f"tracking number {shipment.tracking_number}, cost {shipment.cost}."
+        f"Bought {what} of order {purchase.order_number}: {shipment.carrier} {shipment.service}, "
+        f"tracking number {shipment.tracking_number}{cost}."
     )
+    if purchase.test:
+        print("A test label is not charged and ships nothing: the order stays as it was here.")
     if purchase.print_error:
         print(f"shipdesk: not printed: {purchase.print_error} (shipdesk reprint-label {purchase.order_number})")
         return 1

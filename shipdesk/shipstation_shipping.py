@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -44,6 +44,7 @@ class LabelPurchase:
     shipment: Shipment
     printed_to: Path | str | None
     print_error: str = ""  # the label is bought and kept; only printing failed, so print it again
+    test: bool = False  # a test label: printed, but neither paid for nor recorded
 
 
 def refresh_choices(cache: Cache, store: str, client: ShipStationClient) -> list[CarrierChoices]:
@@ -68,7 +69,7 @@ def create_label(
     """Buy the order's label from ShipStation, record the shipment with its PDF, and print it.
 
     Raises LabelError when no label was bought (or it is unknown whether one was). ShipStation has the order as
-    shipped from the purchase on, so no mark-as-shipped waits in the outbox for it.
+    shipped from the purchase on, so no mark-as-shipped waits in the outbox for it. A test label is only printed.
     """
     stored = get_order(cache, order_id)
     if stored is None:
@@ -78,6 +79,9 @@ def create_label(
     if store is None or store.kind != KIND:
         raise LabelError(f"No label bought for order {order.order_number}: its store is not a ShipStation store.")
     bought = provider.buy(order, request, now=now)
+    if request.test_label:
+        # For trying the account and the printer: nothing is charged and nothing ships, so nothing is recorded.
+        return replace(_print(order.order_number, bought.shipment, bought.pdf, printer), test=True)
     record_shipment(cache, order_id, bought.shipment)
     attach_label_pdf(cache, order_id, bought.shipment.tracking_number, bought.pdf)
     confirm_entries_of_order(cache, order_id, MARK_SHIPPED, bought.shipment.tracking_number)

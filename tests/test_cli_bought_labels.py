@@ -88,6 +88,28 @@ def test_a_bought_label_is_recorded_kept_and_written_as_a_pdf_that_scans(
     cache.close()
 
 
+def test_a_test_label_is_written_and_said_to_change_nothing(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    out = tmp_path / "labels"
+
+    assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "2 lb", "--test-label", "--out", str(out)) == 0
+
+    (bought,) = fake.labels
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        f"Bought a test label of order W-1: fedex fedex_2day, tracking number {bought['trackingNumber']}, cost 7.30.",
+        "A test label is not charged and ships nothing: the order stays as it was here.",
+    ]
+    (pdf,) = out.glob("*.pdf")
+    assert scan_pdf(pdf, tmp_path) == [bought["trackingNumber"]]
+    cache = open_cache(db)
+    (stored,) = find_by_number(cache, "W-1")
+    assert stored.order.status is OrderStatus.AWAITING_SHIPMENT
+    assert latest_shipment(cache, stored.id) is None
+    cache.close()
+
+
 def test_a_bought_label_goes_to_a_thermal_printer_in_its_language_and_scans(
     db: Path, fake: FakeShipStation, printer: Listener
 ) -> None:

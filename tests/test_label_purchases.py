@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -14,20 +16,22 @@ from shipdesk.cache import Cache
 from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.printers import PrinterProfile
+from shipdesk.cache.shipments import latest_shipment, pending_outbox
 from shipdesk.domain import OrderStatus, Weight, WeightUnit
 from shipdesk.label_batch import Progress
 from shipdesk.label_printer import ProfilePdfPrinter
+from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.shipping.shipstation_labels import LabelRequest, ShipStationLabelProvider
-from shipdesk.shipstation_shipping import buy_and_print_labels
+from shipdesk.shipstation_shipping import buy_and_print_labels, create_label
 from shipdesk.upstream.sync import pull_orders
 from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
-from tests.printing.scanning import zbar_scan
+from tests.printing.scanning import pdf_scan, zbar_scan
 from tests.printing.test_tspl import parse, rebuild
 
 NOW = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)
-UPS_GROUND = LabelRequest("ups", "ups_ground", "package", weight=Weight(Decimal(1), WeightUnit.POUND), test_label=True)
+UPS_GROUND = LabelRequest("ups", "ups_ground", "package", weight=Weight(Decimal(1), WeightUnit.POUND))
 
 
 @pytest.fixture
@@ -129,3 +133,19 @@ def test_cancel_stops_before_the_next_purchase(
     assert result.cancelled and result.printed == [order_ids[0]]
     assert result.queued == order_ids[1:]
     assert len(fake.labels) == 1
+
+
+def test_a_test_label_is_printed_and_changes_nothing_here(
+    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    first = order_ids[0]
+    request = replace(UPS_GROUND, test_label=True)
+
+    purchase = create_label(cache, first, request, provider, FolderPrinter(tmp_path), now=NOW)
+
+    assert purchase.test and purchase.printed_to is not None
+    assert pdf_scan(Path(purchase.printed_to)) == [purchase.shipment.tracking_number]
+    assert [request.body["testLabel"] for request in fake.requests_to("/orders/createlabelfororder")] == [True]
+    assert _stored_status(cache, first) is OrderStatus.AWAITING_SHIPMENT
+    assert latest_shipment(cache, first) is None and label_pdf(cache, first) is None
+    assert pending_outbox(cache) == []

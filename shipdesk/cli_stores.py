@@ -25,6 +25,7 @@ from shipdesk.store_setup import (
     disconnect_store,
     edit_store,
     edited_record,
+    pulls_differently,
     saved_store,
     shipstation_record,
     shipstation_settings,
@@ -36,6 +37,7 @@ from shipdesk.upstream.connectors import can_sync
 from shipdesk.upstream.credentials import CredentialsError, SecretNotFoundError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
 from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, KIND, client_for_store
+from shipdesk.upstream.sync import FIRST_SYNC_DAYS
 from shipdesk.upstream.sync_stores import sync_stores, syncable_stores
 
 SECRET_VARIABLE = "SHIPDESK_API_SECRET"
@@ -214,6 +216,7 @@ def _edit_shipstation(cache: Cache, args: argparse.Namespace) -> int:
             "them) or --new-secret."
         )
     secret = read_secret() if args.new_secret else None
+    afresh = pulls_differently(saved_store(cache, name), record)
     try:
         found = edit_store(cache, record, secret)
     except SecretNotFoundError:
@@ -223,6 +226,11 @@ def _edit_shipstation(cache: Cache, args: argparse.Namespace) -> int:
     except (ShipStationError, UnknownStoreId) as error:
         raise StoreCommandError(f"Store {name} not changed: {error}") from None
     print(f"Store {name} changed: ShipStation accepted the API key and secret ({stores_there(found)}).")
+    if afresh:
+        print(
+            f"Its next sync starts afresh, as a first sync: orders changed in the last {FIRST_SYNC_DAYS} days are "
+            "pulled again for the stores now chosen."
+        )
     if secret is not None:
         print("The new API secret is in the system keyring.")
     return 0

@@ -23,7 +23,7 @@ from shipdesk.cache.stores import (
     remove_store,
     update_store,
 )
-from shipdesk.cache.sync_state import end_first_sync
+from shipdesk.cache.sync_state import restart_first_sync
 from shipdesk.domain import plural
 from shipdesk.upstream.credentials import SecretNotFoundError, delete_secret, load_secret, save_secret
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationStore
@@ -300,10 +300,27 @@ def save_store_settings(cache: Cache, record: StoreRecord, secret: str | None) -
 
 
 def _update_store(cache: Cache, record: StoreRecord) -> None:
+    before = get_store(cache, record.name)
+    afresh = before is not None and pulls_differently(before, record)
     try:
-        update_store(cache, record)
+        update_store(cache, record, sync_afresh=afresh)
     except NoSuchStore:  # removed meanwhile, by another shipdesk on the same cache
         raise _no_store_named(record.name) from None
+    if afresh:
+        restart_first_sync(cache, record.name)  # a first sync under the old settings: the next one takes a new cutoff
+
+
+def pulls_differently(before: StoreRecord, after: StoreRecord) -> bool:
+    """Whether new settings make the store's orders come from elsewhere, so its sync must start afresh.
+
+    Another store id, address or time zone asks for orders the old high-water mark says nothing about: kept, it
+    would leave out every order changed before it. A new key or secret for the same account changes nothing.
+    """
+    return (
+        before.config.get("store_id", "") != after.config.get("store_id", "")
+        or before.config.get("base_url") != after.config.get("base_url")
+        or before.time_zone != after.time_zone
+    )
 
 
 def stores_there(found: list[ShipStationStore]) -> str:
@@ -327,6 +344,6 @@ def disconnect_store(cache: Cache, name: str, *, drop_waiting: bool = False) -> 
     remove_store(cache, name)
     dropped = drop_store_entries(cache, name)
     replace_catalog(cache, name, [])
-    end_first_sync(cache, name)
+    restart_first_sync(cache, name)
     delete_secret(name, store_kind=record.kind)
     return dropped

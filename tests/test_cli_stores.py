@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import open_cache
+from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.stores import StoreRecord, add_store, get_store
 from shipdesk.cli import main
 from shipdesk.domain import utc_now
@@ -373,10 +374,10 @@ def test_stores_edit_keeps_the_saved_secret_unless_a_new_one_is_asked_for(
 
     assert run(connected, "stores", "edit", "Main", "--time-zone", "America/Chicago", "--store-id", "22766") == 0
 
-    assert capsys.readouterr().out.splitlines() == [
+    assert capsys.readouterr().out.splitlines()[0] == (
         "Store Main changed: ShipStation accepted the API key and secret (2 stores there: ShipStation Manual Store (id 22766), "
         "Ashley's Test WooCommerce (id 25748))."
-    ]
+    )
     store = saved_store(connected)
     assert store is not None
     assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "22766")
@@ -482,3 +483,47 @@ def test_stores_catalog_fetches_once_and_shows_the_cached_choices(
     assert capsys.readouterr().out == fetched
     assert "FedEx (SS) (fedex)" in fetched and "FedEx 2Day® [fedex_2day]" in fetched
     assert len(fake.requests_to("/carriers")) == 1
+
+
+def test_choosing_other_stores_of_the_account_starts_the_sync_afresh_so_their_older_orders_arrive(
+    connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.add_generated_orders(2, first_modified=utc_now() - timedelta(days=3), store_id=22766)
+    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(days=2), store_id=25748)
+    assert run(connected, "stores", "edit", "Main", "--store-id", "25748") == 0
+    assert run(connected, "sync") == 0
+    assert len(load_orders_of(connected)) == 3
+    capsys.readouterr()
+
+    assert run(connected, "stores", "edit", "Main", "--store-id", "22766") == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "Its next sync starts afresh, as a first sync: orders changed in the last 14 days are pulled again for the "
+        "stores now chosen."
+    )
+    assert run(connected, "sync") == 0
+
+    assert "(first sync): 2 new" in capsys.readouterr().out
+    assert len(load_orders_of(connected)) == 5  # modified before the first sync's high-water mark, and not lost
+
+
+def test_changing_whom_shipstation_tells_keeps_the_sync_progress(
+    connected: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(connected, "sync") == 0
+    before = saved_store(connected)
+    capsys.readouterr()
+
+    assert run(connected, "stores", "edit", "Main", "--notify-customer") == 0
+
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    after = saved_store(connected)
+    assert before is not None and after is not None
+    assert (after.high_water, after.last_sync_at) == (before.high_water, before.last_sync_at)
+
+
+def load_orders_of(db: Path) -> list[str]:
+    cache = open_cache(db)
+    try:
+        return [stored.order.order_number for stored in load_orders(cache, OrderQuery())]
+    finally:
+        cache.close()

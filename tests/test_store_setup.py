@@ -28,7 +28,7 @@ from shipdesk.store_setup import (
     stores_there,
 )
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError, ShipStationStore
-from shipdesk.upstream.shipstation_connector import notify_choices
+from shipdesk.upstream.shipstation_connector import NOTIFY_CUSTOMER, notify_choices
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 
@@ -178,10 +178,10 @@ def test_a_refused_secret_changes_neither_the_store_nor_the_keyring(
 def test_without_a_new_secret_the_saved_one_is_asked_about_and_kept(
     cache: Cache, connected: StoreRecord, fake: FakeShipStation, memory_keyring: MemoryKeyring
 ) -> None:
-    edit_store(cache, edited_record(connected, time_zone="America/Chicago"))
+    edit_store(cache, edited_record(connected, notify_customer=True))
 
     assert [request.authorized for request in fake.requests_to("/stores")] == [True]
-    assert get_store(cache, "Main") == replace(connected, time_zone="America/Chicago")
+    assert get_store(cache, "Main") == replace(connected, config={**connected.config, NOTIFY_CUSTOMER: "true"})
     assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
 
 

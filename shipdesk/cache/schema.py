@@ -156,10 +156,26 @@ def _item_thumbnails(db: sqlite_utils.Database) -> None:
     )
 
 
+def _first_sync_skips(db: sqlite_utils.Database) -> None:
+    # Orders a store's first sync skipped as pending for too long, with the modify date they had: pulled again
+    # unchanged, they stay skipped after the first sync's cutoff is gone (upstream/sync.py).
+    db.executescript(
+        """
+        CREATE TABLE first_sync_skips (
+            store TEXT NOT NULL,
+            upstream_id TEXT NOT NULL,
+            modify_date TEXT NOT NULL,
+            PRIMARY KEY (store, upstream_id)
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
     _v3_stores,
     _printer_profiles,
     _item_thumbnails,
+    _first_sync_skips,
 ]

@@ -50,14 +50,16 @@ def add_store(cache: Cache, store: StoreRecord) -> None:
         )
 
 
-def update_store(cache: Cache, store: StoreRecord) -> None:
+def update_store(cache: Cache, store: StoreRecord, *, sync_afresh: bool = False) -> None:
     """Replaces the settings of the store of that name: its config, time zone and status mapping.
 
-    Its kind and sync progress stay, and so do its orders and waiting updates, which are kept by the store's name.
+    Its kind stays, and so do its orders and waiting updates, which are kept by the store's name. Its sync progress
+    stays too, unless `sync_afresh`: then its next sync is a first sync again.
     """
+    progress = ", high_water = NULL, last_sync_at = NULL, last_sync_error = ''" if sync_afresh else ""
     with cache.transaction() as conn:
         changed = conn.execute(
-            "UPDATE stores SET config = ?, time_zone = ?, status_map = ? WHERE name = ?",
+            f"UPDATE stores SET config = ?, time_zone = ?, status_map = ?{progress} WHERE name = ?",
             (json.dumps(store.config), store.time_zone, json.dumps(store.status_map), store.name),
         ).rowcount
         if not changed:

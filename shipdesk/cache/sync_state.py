@@ -1,6 +1,7 @@
 """What the sync engine asks the cache besides upserts: which pulled orders it knows, and a store's first-sync cutoff.
 
-The cutoff is kept until a sync of the store has finished, so a first sync broken off halfway keeps its rule.
+The cutoff is kept until a sync of the store has finished, so a first sync broken off halfway keeps its rule. The
+orders that rule skipped are kept for good, so that pulled again unchanged they stay skipped.
 """
 
 from __future__ import annotations
@@ -58,3 +59,32 @@ def begin_first_sync(cache: Cache, store: str, cutoff: datetime) -> None:
 def end_first_sync(cache: Cache, store: str) -> None:
     with cache.transaction() as conn:
         conn.execute("DELETE FROM settings WHERE key = ?", (_cutoff_key(store),))
+
+
+def restart_first_sync(cache: Cache, store: str) -> None:
+    """Forgets the store's first-sync cutoff and what it skipped; without sync progress, its next sync is a first."""
+    end_first_sync(cache, store)
+    with cache.transaction() as conn:
+        conn.execute("DELETE FROM first_sync_skips WHERE store = ?", (store,))
+
+
+def remember_first_sync_skips(conn: sqlite3.Connection, store: str, skipped: Sequence[tuple[str, datetime]]) -> None:
+    """Keeps the orders (upstream id, modify date) the first sync skipped as pending for too long."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO first_sync_skips (store, upstream_id, modify_date) VALUES (?, ?, ?)",
+        [(store, upstream_id, modify_date.isoformat()) for upstream_id, modify_date in skipped],
+    )
+
+
+def first_sync_skips(conn: sqlite3.Connection, store: str, upstream_ids: Sequence[str]) -> dict[str, datetime]:
+    """Those of `upstream_ids` the store's first sync skipped as pending for too long, with their modify date then."""
+    skipped: dict[str, datetime] = {}
+    for start in range(0, len(upstream_ids), _CHUNK):
+        chunk = list(upstream_ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT upstream_id, modify_date FROM first_sync_skips WHERE store = ? AND upstream_id IN ({marks})",
+            [store, *chunk],
+        )
+        skipped.update((upstream_id, datetime.fromisoformat(modify_date)) for upstream_id, modify_date in rows)
+    return skipped

@@ -19,7 +19,9 @@ from shipdesk.cache.sync_state import (
     begin_first_sync,
     end_first_sync,
     first_sync_cutoff,
+    first_sync_skips,
     known_orders,
+    remember_first_sync_skips,
 )
 from shipdesk.domain import Order, OrderStatus, packing_block_reason, plural, utc_now, with_packing_rules
 from shipdesk.upstream.connector import Connector, ConnectorError, PulledPage
@@ -117,8 +119,12 @@ def skip_reason(order: Order, known: KnownOrder | None, cutoff: datetime | None,
     if block:
         return f"{block}, so nothing to ship"
     if cutoff is not None and order.order_date < cutoff:
-        return f"still pending more than {first_sync_days} days after it was placed, at the store's first sync"
+        return _too_old(first_sync_days)
     return ""
+
+
+def _too_old(first_sync_days: int) -> str:
+    return f"still pending more than {first_sync_days} days after it was placed, at the store's first sync"
 
 
 # ----------------------------------------------------------------------------- the pull
@@ -162,7 +168,10 @@ def pull_orders(
         _log.warning("pull of store %s stopped: %s", store.name, report.error)
         note_sync(cache, store.name, high_water=report.high_water, error=report.error)
         return report
-    note_sync(cache, store.name, high_water=report.high_water)
+    # A first sync that found nothing changed since its cutoff still covered everything up to now: without a mark
+    # the next pull would ask for the store's whole history, past the first-sync rule.
+    first_sync_mark = cutoff if report.high_water is None else None
+    note_sync(cache, store.name, high_water=report.high_water or first_sync_mark)
     if cutoff is not None:
         end_first_sync(cache, store.name)
     return report
@@ -178,7 +187,10 @@ def _import_page(
 ) -> None:
     report.problems.extend(page.problems)
     with cache.transaction() as conn:
-        known = known_orders(conn, store.name, [pulled.order.upstream_id for pulled in page.orders])
+        upstream_ids = [pulled.order.upstream_id for pulled in page.orders]
+        known = known_orders(conn, store.name, upstream_ids)
+        too_old = first_sync_skips(conn, store.name, upstream_ids)
+        skipped_too_old: list[tuple[str, datetime]] = []
         writes: list[Order] = []
         for pulled in page.orders:
             order = pulled.order
@@ -189,8 +201,15 @@ def _import_page(
             if cached is not None and order.modify_date is not None and cached.modify_date == order.modify_date:
                 report.unchanged += 1
                 continue
+            if cached is None and order.modify_date is not None and too_old.get(order.upstream_id) == order.modify_date:
+                # Skipped by the first sync as pending for too long, and not changed since: it stays skipped, though
+                # the cutoff that skipped it is gone (the packer was told so).
+                report.unchanged += 1
+                continue
             ruled = with_packing_rules(map_store_status(order, pulled.store_status, store.status_map))
             reason = skip_reason(ruled, cached, cutoff, first_sync_days)
+            if reason == _too_old(first_sync_days) and order.modify_date is not None:
+                skipped_too_old.append((order.upstream_id, order.modify_date))
             if reason and _seen_before(order, store):
                 report.unchanged += 1  # skipped by an earlier pull already; the overlap brought it again
                 continue
@@ -200,6 +219,7 @@ def _import_page(
             if cached is None and ruled.status is OrderStatus.ON_HOLD and ruled.hold_reason:
                 report.held.append(SkippedOrder(order.order_number, ruled.hold_reason))
             writes.append(ruled)
+        remember_first_sync_skips(conn, store.name, skipped_too_old)
         counts = upsert_orders(conn, writes)
     report.inserted += counts.inserted
     report.updated += counts.updated

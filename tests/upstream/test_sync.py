@@ -223,6 +223,36 @@ def test_on_the_first_sync_pending_orders_older_than_14_days_are_skipped(cache: 
     assert cached(cache, "OLD-1") is OrderStatus.AWAITING_SHIPMENT
 
 
+def test_an_order_the_first_sync_skipped_stays_skipped_when_the_overlap_brings_it_again(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.add_order(
+        shipstation_order(1, number="OLD-1", order_date=NOW - timedelta(days=20)), modified=NOW - timedelta(minutes=2)
+    )
+    add_fake_store(cache, fake)
+    first = pull(cache, fake)
+    assert [s.order_number for s in first.skipped] == ["OLD-1"]
+
+    again = pull(cache, fake, now=NOW + timedelta(minutes=1))  # within the overlap: asked for again
+
+    assert (again.first_sync, again.pulled, again.inserted, again.unchanged) == (False, 1, 0, 1)
+    assert find_by_number(cache, "OLD-1") == []
+
+
+def test_a_first_sync_that_finds_nothing_keeps_the_next_pull_to_its_cutoff(cache: Cache, fake: FakeShipStation) -> None:
+    add_fake_store(cache, fake)
+    first = pull(cache, fake)
+    assert (first.first_sync, first.pulled) == (True, 0)
+    ancient = shipstation_order(1, number="ANCIENT-1", order_date=NOW - timedelta(days=90))
+    fake.add_order(ancient, modified=NOW - timedelta(days=88))
+
+    later = pull(cache, fake, now=NOW + timedelta(hours=1))
+
+    assert (later.first_sync, later.pulled) == (False, 0)
+    # The cutoff (NOW − 14 days, 10:00 in PST) less the overlap, not the store's whole history.
+    assert fake.requests_to("/orders")[-1].query["modifyDateStart"] == "2026-03-06 09:55:00"
+
+
 def test_a_first_sync_broken_off_halfway_keeps_its_cutoff_when_it_carries_on(
     cache: Cache, fake: FakeShipStation
 ) -> None:

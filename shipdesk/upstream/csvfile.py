@@ -61,9 +61,18 @@ _FIELD_HEADINGS: dict[str, tuple[str, ...]] = {
     "street1": ("address1", "addressline1", "street1", "address", "street", "streetaddress"),
     "street2": ("address2", "addressline2", "street2"),
     "street3": ("address3", "addressline3", "street3"),
-    "city": ("city", "town"),
+    "city": ("city", "town", "citytown", "towncity", "suburb"),
     "state": ("state", "province", "stateprovince", "stateorprovince", "region", "statecode", "provincecode"),
-    "postal_code": ("postalcode", "zip", "zipcode", "postcode", "postal"),
+    "postal_code": (
+        "postalcode",
+        "zip",
+        "zipcode",
+        "postcode",
+        "postal",
+        "zippostalcode",
+        "postalzipcode",
+        "zippostal",
+    ),
     "country": ("country", "countrycode"),
     "phone": ("phone", "phonenumber", "telephone", "tel", "mobile"),
     "email": ("email", "emailaddress", "customeremail", "buyeremail"),
@@ -129,9 +138,20 @@ def _heading_key(heading: str) -> str:
     return "".join(char for char in heading.lower() if char.isalnum())
 
 
+# A note after a heading: "Price (USD)", "Order Date (UTC)", "Zip [5 digits]".
+_HEADING_NOTE = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*$")
+
+
 def _heading_field(heading: str) -> tuple[str, int, WeightUnit | None] | None:
     """The field a heading names, its rank (lower wins when two headings name one field), and the weight unit
-    a heading such as "Weight (oz)" carries."""
+    a heading such as "Weight (oz)" carries; a heading not known with its note is tried without it."""
+    found = _named_field(heading)
+    if found is None and (bare := _HEADING_NOTE.sub("", heading)) != heading:
+        found = _named_field(bare)
+    return found
+
+
+def _named_field(heading: str) -> tuple[str, int, WeightUnit | None] | None:
     key = _heading_key(heading)
     if key in _HEADING_FIELD:
         name = _HEADING_FIELD[key]
@@ -203,6 +223,10 @@ _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
 _WEIGHT_WITH_UNIT = re.compile(r"([\d.,]+)\s*([^\W\d_]+)\.?")
 
 
+MAX_QUANTITY = 99_999  # ShipStation's own bound for an item's quantity
+_LARGEST_AMOUNT = Decimal(10) ** 12  # no price or weight is this large: a typo, or a number pasted in the wrong column
+
+
 def _amount(text: str, decimal_comma: bool) -> Decimal | None:
     """A money or weight figure as people type it: '12.50', '$12.50', '12,50 €' (when commas are decimal)."""
     value: Decimal | None
@@ -210,7 +234,9 @@ def _amount(text: str, decimal_comma: bool) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         value = _written_amount(text, decimal_comma)
-    return value if value is not None and value.is_finite() else None
+    if value is None or not value.is_finite() or abs(value) >= _LARGEST_AMOUNT:
+        return None
+    return value
 
 
 def _written_amount(text: str, decimal_comma: bool) -> Decimal | None:
@@ -721,6 +747,8 @@ class _RowReader:
             )
         elif quantity < 1:
             problems.append(f"quantity {_shown(quantity_text)} must be 1 or more")
+        elif quantity > MAX_QUANTITY:
+            problems.append(f"quantity {_shown(quantity_text)} is too large (at most {MAX_QUANTITY:,})")
         if not (name or sku):
             problems.append("it has no item name or SKU")
         price = _amount(price_text, self.decimal_comma) if price_text else Decimal(0)
@@ -792,7 +820,8 @@ def _whole_number(text: str) -> int | None:
         return None
     if not value.is_finite() or value != value.to_integral_value():
         return None
-    return int(value)
+    # 1E99999 is a whole number too, with more digits than int() takes: any count that large is refused anyway.
+    return int(value) if value.adjusted() < 18 else 10**18
 
 
 def _order(draft: _Draft, store: str, import_time: datetime) -> Order:

@@ -101,6 +101,7 @@ def test_dates_without_a_zone_are_in_the_stores_zone_and_kept_in_utc() -> None:
         "order number,ship to name,address 1,city,postal code,country,sku,item name,qty",
         "ORDER #;RECIPIENT;ADDRESS LINE 1;CITY;ZIP;COUNTRY CODE;SKU;PRODUCT NAME;QUANTITY",
         "Order Number\tShip To Name\tStreet1\tTown\tPostcode\tCountry\tItem SKU\tItem Name\tQuantity",
+        "Order # (web),Ship To Name,Address 1,City/Town,Zip/Postal Code,Country,SKU,Item Name,Quantity (units)",
     ],
 )
 def test_headings_are_recognised_whatever_their_case_spelling_and_separator(heading: str) -> None:
@@ -114,6 +115,34 @@ def test_headings_are_recognised_whatever_their_case_spelling_and_separator(head
         "PT",
     )
     assert (order.items[0].sku, order.items[0].quantity) == ("CUP", 4)
+
+
+def test_a_note_after_a_heading_such_as_its_currency_or_zone_is_read_past() -> None:
+    text = "Order #,Order Date (UTC),Recipient,Zip/Postal Code,SKU,Quantity,Price (USD),Weight (oz)\n"
+    text += "7,2026-03-01 10:00:00,Ann Lee,78701,A1,2,12.50,9\n"
+    parsed = parse(text)
+    assert parsed.unused_headings == []
+    (order,) = parsed.orders
+    assert (order.order_date, order.ship_to.postal_code) == (datetime(2026, 3, 1, 10, tzinfo=UTC), "78701")
+    assert (order.items[0].unit_price, order.items[0].weight) == (
+        Decimal("12.50"),
+        Weight(Decimal(9), WeightUnit.OUNCE),
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ("99999999999999999999,1.00", "quantity '99999999999999999999' is too large (at most 99,999)"),
+        ("1E99999,1.00", "quantity '1E99999' is too large (at most 99,999)"),
+        ("100000,1.00", "quantity '100000' is too large (at most 99,999)"),
+        ("1,1e400", "unit price '1e400' is not an amount"),
+    ],
+)
+def test_a_number_too_large_for_any_order_skips_its_row_and_the_rest_is_read(cells: str, reason: str) -> None:
+    parsed = parse(f"Order #,SKU,Quantity,Unit Price\n1,A,{cells}\n2,B,1,1.00\n")
+    assert [order.order_number for order in parsed.orders] == ["2"]
+    assert [(problem.line_number, problem.reason) for problem in parsed.skipped] == [(2, reason)]
 
 
 def test_a_byte_order_mark_and_windows_line_ends_are_no_trouble() -> None:

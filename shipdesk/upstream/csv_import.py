@@ -114,8 +114,8 @@ def _apply_import_rules(parsed: CsvOrders) -> tuple[list[Order], list[HeldOrder]
     """
     skipped_lines: dict[str, list[int]] = {}
     for problem in parsed.skipped:
-        if problem.order_number:
-            skipped_lines.setdefault(problem.order_number, []).append(problem.line_number)
+        if number := problem.order_number or problem.neighbour:
+            skipped_lines.setdefault(number, []).append(problem.line_number)
     orders: list[Order] = []
     on_hold: list[HeldOrder] = []
     for order in parsed.orders:

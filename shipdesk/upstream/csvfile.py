@@ -35,6 +35,8 @@ class RowProblem:
     line_number: int  # 1-based; the heading is line 1, and a row with a multi-line value counts from its start
     reason: str
     order_number: str = ""
+    # For a row whose order number is missing or unreadable: the order of the row above, which it may belong to.
+    neighbour: str = ""
 
 
 @dataclass(slots=True)
@@ -596,6 +598,7 @@ class _RowReader:
         drafts = self.drafts
         lines_read = 0
         last_line = offset + reader.line_num
+        previous_number = ""
         while True:
             try:
                 for row in reader:
@@ -618,8 +621,9 @@ class _RowReader:
                     if not number:
                         if any(cell.strip() for cell in row):
                             lines_read += 1
-                            self._skip(start, "it has no order number", "")
+                            self._skip(start, "it has no order number", "", neighbour=previous_number)
                         continue
+                    previous_number = number
                     lines_read += 1
                     item_cells: tuple[str, ...] = item_cells_of(row)
                     item = items.get(item_cells)
@@ -652,7 +656,7 @@ class _RowReader:
                 # Only a damaged quote gets here; the reader carries on with the next line.
                 start, last_line = last_line + 1, offset + reader.line_num
                 lines_read += 1
-                self._skip(start, _quote_problem(str(error), start, last_line), "")
+                self._skip(start, _quote_problem(str(error), start, last_line), "", neighbour=previous_number)
 
     def _merge(self, draft: _Draft, part: _OrderPart, line: int) -> None:
         """A later row of an order that gives its order-level cells differently: fill what the order lacks."""
@@ -680,8 +684,8 @@ class _RowReader:
                 )
             )
 
-    def _skip(self, line: int, reason: str, number: str) -> None:
-        self.skipped.append(RowProblem(line, reason, number.strip()))
+    def _skip(self, line: int, reason: str, number: str, *, neighbour: str = "") -> None:
+        self.skipped.append(RowProblem(line, reason, number.strip(), neighbour))
 
     def _too_many_values(self, count: int, start: int, end: int) -> str:
         reason = f"it has {count} values but the heading line has {self.width}"
@@ -804,7 +808,12 @@ def _quote_problem(error: str, start: int, end: int) -> str:
     if "end of data" in error:
         return f"a quote opened on it is never closed, so lines {start}–{end} could not be read"
     if "field limit" in error:
-        return "a value in it is too long (probably a quote that is never closed)"
+        lost = (
+            f"lines {start}–{end} ({end - start + 1:,} lines) could not be read"
+            if end > start
+            else "it could not be read"
+        )
+        return f"a value in it is too long, probably a quote that is never closed: {lost}"
     return "a quoted value has text after its closing quote"
 
 

@@ -88,6 +88,27 @@ def test_an_order_that_lost_a_row_is_held_so_it_is_not_shipped_short(cache: Cach
     assert "Line 3 skipped: quantity 'lots' is not a whole number." in report.summary_lines()
 
 
+@pytest.mark.parametrize(
+    "lost_row",
+    [
+        ",2026-11-20 09:00,Ana,Rua 1,Lisboa,1100,PT,B,Bean,2,1.00,yes\n",  # its order number left out
+        '1,2026-11-20 09:00,Ana,Rua 1,Lisboa,1100,PT,B,"Bean" dried,2,1.00,yes\n',  # a quote it cannot be read past
+    ],
+)
+def test_an_order_followed_by_a_row_that_cannot_be_placed_is_held_as_it_may_be_short(
+    cache: Cache, tmp_path: Path, lost_row: str
+) -> None:
+    rows = "1,2026-11-20 09:00,Ana,Rua 1,Lisboa,1100,PT,A,Apple,1,1.00,yes\n" + lost_row
+    rows += "2,2026-11-20 10:00,Rui,Rua 2,Porto,4000,PT,C,Cherry,1,1.00,yes\n"
+
+    import_csv(cache, write_csv(tmp_path, rows))
+
+    assert statuses(cache) == {
+        "1": (OrderStatus.ON_HOLD, "line 3 of the file was skipped, so an item may be missing"),
+        "2": (OrderStatus.AWAITING_SHIPMENT, ""),
+    }
+
+
 def test_a_shipped_order_is_not_put_back_in_the_queue_by_a_later_import(cache: Cache, tmp_path: Path) -> None:
     row = "1,2026-11-20 09:00,Ana,Rua 1,Lisboa,1100,PT,A,Apple,1,1.00,yes\n"
     import_csv(cache, write_csv(tmp_path, row))

@@ -205,3 +205,19 @@ def test_a_missing_or_unreadable_path_says_so(tmp_path: Path) -> None:
         read_orders_csv(tmp_path / "nope.csv", store="s", zone=UTC)
     with pytest.raises(CsvFileError, match="is a folder"):
         read_orders_csv(tmp_path, store="s", zone=UTC)
+
+
+def test_a_quote_never_closed_in_a_large_file_names_every_line_it_swallowed() -> None:
+    rows = [f"N{number},Person {number},{number} Main St,Austin,US,Mug,1" for number in range(1, 5001)]
+    rows[2] = rows[2].replace(",3 Main St", ',"3 Main St')
+    parsed = parse("Order #,Recipient,Address 1,City,Country,Item Name,Quantity\n" + "\n".join(rows) + "\n")
+
+    (problem,) = parsed.skipped
+    assert problem.line_number == 4
+    lost = int(problem.reason.split("lines 4–")[1].split(" ")[0])
+    assert problem.reason == (
+        f"a value in it is too long, probably a quote that is never closed: lines 4–{lost} ({lost - 3:,} lines) "
+        "could not be read"
+    )
+    assert len(parsed.orders) == 5000 - (lost - 3)  # every other row is read
+    assert problem.neighbour == "N2"

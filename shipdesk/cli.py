@@ -212,7 +212,8 @@ def _import_csv(cache: Cache, args: argparse.Namespace) -> int:
             raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)") from None
     report = import_csv(cache, args.file, store=args.store, zone=zone)
     print("\n".join(report.summary_lines()))
-    return 0
+    # A script must notice a file whose every row was refused; a file with no rows at all is a quiet day.
+    return 1 if report.skipped and not report.orders_read else 0
 
 
 def _list_orders(cache: Cache, args: argparse.Namespace) -> int:

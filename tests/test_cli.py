@@ -70,6 +70,18 @@ def test_import_says_what_was_imported_and_what_was_held(
     assert "Order 1004 kept on hold: no ship-to address." in out
 
 
+def test_import_fails_for_scripts_when_every_row_was_refused_but_not_for_an_empty_day(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refused, empty = tmp_path / "refused.csv", tmp_path / "empty.csv"
+    refused.write_text("Order #,SKU,Quantity\n1,A,two\n2,B,-1\n", encoding="utf-8")
+    empty.write_text("Order #,SKU,Quantity\n", encoding="utf-8")
+
+    assert run(db, "import-csv", str(refused)) == 1
+    assert "2 skipped" in capsys.readouterr().out
+    assert run(db, "import-csv", str(empty)) == 0
+
+
 def test_orders_json_has_what_scripts_rely_on(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     by_number = {order["order_number"]: order for order in orders_json(imported, capsys)}
     assert sorted(by_number) == ["1001", "1002", "1003", "1004"]

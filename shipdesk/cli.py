@@ -230,7 +230,7 @@ def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
             f"{order.order_number:<14} {order.order_date:%Y-%m-%d %H:%M}  {order.ship_to.name[:28]:<28} "
             f"{order.ship_to.country:<3} {order.item_count:>3} items  {status}"
         )
-    print(f"{len(stored)} orders")
+    print(plural(len(stored), "order"))
     return 0
 
 
@@ -296,7 +296,7 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
         where = send_job(
             cache, packing_slips_job(cache, orders, profile, fetch_images=not args.offline), profile, "slips"
         )
-        print(f"Printed {len(orders)} packing slips on {where}.")
+        print(f"Printed {plural(len(orders), 'packing slip')} on {where}.")
         return 0
     if args.format == "pdf":
         thumbnails = item_thumbnails(cache, orders, fetch=not args.offline)
@@ -304,7 +304,7 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
     else:
         data = render_packing_slips_escpos(orders, media=args.media)
     FilePrinter(args.out).print_bytes(data)
-    print(f"Wrote {len(orders)} packing slips to {args.out}.")
+    print(f"Wrote {plural(len(orders), 'packing slip')} to {args.out}.")
     return 0
 
 
@@ -368,7 +368,7 @@ def _outbox(cache: Cache, args: argparse.Namespace) -> int:
             f"{entry.store}: order {payload['order_number']} shipped {payload['carrier']} {payload['service']} "
             f"{payload['tracking_number']}" + (f" — last try failed: {entry.last_error}" if entry.last_error else "")
         )
-    print(f"{len(entries)} updates waiting for their store")
+    print(f"{plural(len(entries), 'update')} waiting for their store")
     return 0
 
 
@@ -392,7 +392,7 @@ def _export_shipments(cache: Cache, path: Path) -> int:
                     "" if shipment.cost is None else f"{shipment.cost:.2f}",
                 ]
             )
-    print(f"Wrote {len(records)} shipments to {path}.")
+    print(f"Wrote {plural(len(records), 'shipment')} to {path}.")
     return 0
 
 

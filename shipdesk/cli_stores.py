@@ -9,6 +9,7 @@ import argparse
 import getpass
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Callable
 
@@ -193,7 +194,7 @@ def _add_shipstation(cache: Cache, args: argparse.Namespace) -> int:
     print(
         f"Store {name} connected to ShipStation ({record.config['base_url']}); the API secret is in the system keyring."
     )
-    print(f"Check it with: shipdesk stores test {_quoted(name)}")
+    print(f"Check it with: shipdesk stores test {shlex.quote(name)}")
     return 0
 
 
@@ -305,7 +306,7 @@ def _catalog(cache: Cache, name: str, *, cached: bool) -> int:
         print(f"{carrier.name} ({carrier.code})")
         print("  services: " + (", ".join(f"{s.name} [{s.code}]" for s in carrier.services) or "none"))
         print("  packages: " + (", ".join(f"{p.name} [{p.code}]" for p in carrier.packages) or "none"))
-    print(f"{len(choices)} carriers")
+    print(plural(len(choices), "carrier"))
     return 0
 
 
@@ -316,10 +317,6 @@ def _shipstation_store(cache: Cache, name: str) -> StoreRecord:
     if record.kind != KIND:
         raise StoreCommandError(f"Store {name} is a {record.kind} store, not a ShipStation one.")
     return record
-
-
-def _quoted(name: str) -> str:
-    return f'"{name}"' if " " in name else name
 
 
 # ----------------------------------------------------------------------------- sync

@@ -6,6 +6,7 @@ Service "shipdesk", user "<store kind>:<store name>"; with no usable keyring the
 from __future__ import annotations
 
 import logging
+import shlex
 
 import keyring
 import keyring.errors
@@ -89,7 +90,8 @@ def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND) -> str
         ) from None
     if not secret:
         raise SecretNotFoundError(
-            f"No API secret is saved for store {store_name}; enter it again in the store's settings."
+            f"No API secret is saved for store {store_name}; give it again: File → Stores… → Edit in the window, "
+            f"or shipdesk stores edit {shlex.quote(store_name)} --new-secret"
         )
     return str(secret)
 

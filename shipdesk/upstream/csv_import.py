@@ -42,16 +42,16 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         if self.orders_read:
-            parts = [f"{self.inserted} new"] if self.inserted or not (self.updated or self.kept_unchanged) else []
+            parts = [f"{self.inserted:,} new"] if self.inserted or not (self.updated or self.kept_unchanged) else []
             if self.updated:
-                parts.append(f"{self.updated} updated")
+                parts.append(f"{self.updated:,} updated")
             if self.kept_unchanged:
-                parts.append(f"{self.kept_unchanged} left as they were (already shipped or cancelled)")
+                parts.append(f"{self.kept_unchanged:,} left as they were (already shipped or cancelled)")
             lines = [f"Imported {plural(self.orders_read, 'order')} from {self.file_name}: {', '.join(parts)}."]
         else:
             lines = [f"No orders imported from {self.file_name}."]
         read = f"Read {plural(self.lines_read, 'line')}"
-        lines.append(f"{read}; {len(self.skipped)} skipped." if self.skipped else f"{read}.")
+        lines.append(f"{read}; {len(self.skipped):,} skipped." if self.skipped else f"{read}.")
         lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.on_hold)
         lines.extend(f"Line {problem.line_number} skipped: {problem.reason}." for problem in self.skipped)
         lines.extend(f"Line {note.line_number}: {note.reason}." for note in self.ship_to_differences)

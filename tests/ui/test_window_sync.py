@@ -151,7 +151,10 @@ def no_secret(fake: FakeShipStation, keys: MemoryKeyring) -> None:
         (no_network, "Could not mark order W-1 as shipped for store Main: shipdesk could not connect to ShipStation."),
         (server_errors, "Could not mark order W-1 as shipped for store Main: ShipStation had a server error."),
         (refused_secret, "ShipStation refused the API key and secret for store Main."),
-        (no_secret, "No API secret is saved for store Main; enter it again in the store's settings."),
+        (
+            no_secret,
+            "No API secret is saved for store Main; give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret",
+        ),
     ],
 )
 def test_a_failing_store_shows_the_failure_calmly_and_loses_nothing(

@@ -91,13 +91,16 @@ def test_a_store_that_cannot_sync_leaves_the_others_syncing(
     outcomes = list(sync_stores(cache, syncable_stores(cache)))
 
     assert [(outcome.store, outcome.problem) for outcome in outcomes] == [
-        ("A first", "No API secret is saved for store A first; enter it again in the store's settings."),
+        (
+            "A first",
+            "No API secret is saved for store A first; give it again: File → Stores… → Edit in the window, or shipdesk stores edit 'A first' --new-secret",
+        ),
         ("Main", ""),
         ("Old shop", "shipdesk cannot sync customstore store Old shop yet."),
     ]
     assert outcomes[1].inserted == 3
     assert outcomes[0].summary_lines() == [
-        "Store A first not synced: No API secret is saved for store A first; enter it again in the store's settings."
+        "Store A first not synced: No API secret is saved for store A first; give it again: File → Stores… → Edit in the window, or shipdesk stores edit 'A first' --new-secret"
     ]
 
 

@@ -242,7 +242,7 @@ def test_a_store_without_its_secret_asks_for_it_again(
     assert run(connected, "sync") == 1
 
     assert capsys.readouterr().err == (
-        "Store Main not synced: No API secret is saved for store Main; give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret\n"
+        "Store Main not synced: No API secret is saved for store Main. Give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret.\n"
     )
 
 

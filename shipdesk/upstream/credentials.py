@@ -90,8 +90,8 @@ def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND) -> str
         ) from None
     if not secret:
         raise SecretNotFoundError(
-            f"No API secret is saved for store {store_name}; give it again: File → Stores… → Edit in the window, "
-            f"or shipdesk stores edit {shlex.quote(store_name)} --new-secret"
+            f"No API secret is saved for store {store_name}. Give it again: File → Stores… → Edit in the window, "
+            f"or shipdesk stores edit {shlex.quote(store_name)} --new-secret."
         )
     return str(secret)
 

@@ -508,7 +508,7 @@ def test_the_list_tests_a_saved_store_with_the_secret_from_the_keyring(
     assert works == f"Store Main works: ShipStation accepted the key and secret ({FAKE_STORES})."
     assert refused == f"Store Main does not work: {REFUSED}"
     assert missing == (
-        "Store Main does not work: No API secret is saved for store Main; give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret"
+        "Store Main does not work: No API secret is saved for store Main. Give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret."
     )
     assert "not-the-secret-5e2a" not in everything_shown(window)
 

@@ -153,7 +153,7 @@ def no_secret(fake: FakeShipStation, keys: MemoryKeyring) -> None:
         (refused_secret, "ShipStation refused the API key and secret for store Main."),
         (
             no_secret,
-            "No API secret is saved for store Main; give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret",
+            "No API secret is saved for store Main.",
         ),
     ],
 )

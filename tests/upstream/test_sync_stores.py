@@ -93,14 +93,14 @@ def test_a_store_that_cannot_sync_leaves_the_others_syncing(
     assert [(outcome.store, outcome.problem) for outcome in outcomes] == [
         (
             "A first",
-            "No API secret is saved for store A first; give it again: File → Stores… → Edit in the window, or shipdesk stores edit 'A first' --new-secret",
+            "No API secret is saved for store A first. Give it again: File → Stores… → Edit in the window, or shipdesk stores edit 'A first' --new-secret.",
         ),
         ("Main", ""),
         ("Old shop", "shipdesk cannot sync customstore store Old shop yet."),
     ]
     assert outcomes[1].inserted == 3
     assert outcomes[0].summary_lines() == [
-        "Store A first not synced: No API secret is saved for store A first; give it again: File → Stores… → Edit in the window, or shipdesk stores edit 'A first' --new-secret"
+        "Store A first not synced: No API secret is saved for store A first. Give it again: File → Stores… → Edit in the window, or shipdesk stores edit 'A first' --new-secret."
     ]
 
 

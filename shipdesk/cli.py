@@ -9,6 +9,7 @@ import argparse
 import csv
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from shipdesk.app_log import start_log
 from shipdesk.cache import Cache, CacheError, open_cache
 from shipdesk.cache.order_json import order_to_dict
 from shipdesk.cache.orders import OrderQuery, load_orders
+from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import origin_address, set_origin_address
 from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
@@ -103,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     outbox = commands.add_parser("outbox", help="shipped-status updates waiting for their store")
     outbox.add_argument("--json", action="store_true")
+    by_hand = outbox.add_mutually_exclusive_group()
+    by_hand.add_argument(
+        "--send-again", metavar="ORDER", help="send an update the store refused again, at the next sync"
+    )
+    by_hand.add_argument("--drop", metavar="ORDER", help="forget the order's updates: its store will not be told")
+    outbox.add_argument("--store", help="the order's store, when two stores have that order number")
 
     export = commands.add_parser("export-shipments", help="write shipments as CSV for stores without an API")
     export.add_argument("file", type=Path)
@@ -346,6 +354,8 @@ def _ship(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _outbox(cache: Cache, args: argparse.Namespace) -> int:
+    if args.send_again or args.drop:
+        return _outbox_by_hand(cache, args)
     entries = pending_outbox(cache)
     if args.json:
         rows = [
@@ -356,6 +366,7 @@ def _outbox(cache: Cache, args: argparse.Namespace) -> int:
                 "created_at": entry.created_at.isoformat(),
                 "attempts": entry.attempts,
                 "last_error": entry.last_error,
+                "refused": entry.refused,
                 **entry.payload,
             }
             for entry in entries
@@ -364,11 +375,38 @@ def _outbox(cache: Cache, args: argparse.Namespace) -> int:
         return 0
     for entry in entries:
         payload = entry.payload
+        if entry.refused:
+            number = shlex.quote(str(payload["order_number"]))
+            state = f" — refused by the store: {entry.last_error} (--send-again {number} or --drop {number})"
+        else:
+            state = f" — last try failed: {entry.last_error}" if entry.last_error else ""
         print(
             f"{entry.store}: order {payload['order_number']} shipped {payload['carrier']} {payload['service']} "
-            f"{payload['tracking_number']}" + (f" — last try failed: {entry.last_error}" if entry.last_error else "")
+            f"{payload['tracking_number']}{state}"
         )
-    print(f"{plural(len(entries), 'update')} waiting for their store")
+    refused = sum(entry.refused for entry in entries)
+    print(
+        f"{plural(len(entries) - refused, 'update')} waiting for their store"
+        + (f"; {refused:,} refused, waiting for you" if refused else "")
+    )
+    return 0
+
+
+def _outbox_by_hand(cache: Cache, args: argparse.Namespace) -> int:
+    stored = one_order(cache, args.send_again or args.drop, args.store)
+    number = stored.order.order_number
+    if args.send_again:
+        count = send_refused_again(cache, stored.id)
+        if not count:
+            raise UsageError(f"no update of order {number} was refused by its store; nothing to send again")
+        print(
+            f"Order {number}: {plural(count, 'update')} back in line; the next sync sends it to {stored.order.store}."
+        )
+        return 0
+    count = drop_order_entries(cache, stored.id)
+    if not count:
+        raise UsageError(f"no update of order {number} is in the outbox; nothing to drop")
+    print(f"Order {number}: {plural(count, 'update')} dropped; {stored.order.store} will not hear of it from shipdesk.")
     return 0
 
 

@@ -527,3 +527,36 @@ def load_orders_of(db: Path) -> list[str]:
         return [stored.order.order_number for stored in load_orders(cache, OrderQuery())]
     finally:
         cache.close()
+
+
+def test_an_update_the_store_refuses_waits_for_the_packer_who_sends_it_again_or_drops_it(
+    connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(connected, "sync") == 0
+    assert run(connected, "ship", "W-1", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z1") == 0
+    assert run(connected, "ship", "W-2", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z2") == 0
+    fake.update_order(1, orderStatus="cancelled")
+    fake.update_order(2, orderStatus="cancelled")
+    capsys.readouterr()
+
+    assert run(connected, "sync") == 1  # news: the store refused
+    assert "Order W-1 refused by Main: " in capsys.readouterr().out
+    assert run(connected, "sync") == 0  # not tried again, only recalled
+    assert "2 updates refused by Main earlier still wait for you (shipdesk outbox)." in capsys.readouterr().out
+    assert run(connected, "outbox") == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("Main: order W-1 shipped UPS Ground 1Z1 — refused by the store: ShipStation refused")
+    assert listed[0].endswith("(--send-again W-1 or --drop W-1)")
+    assert listed[-1] == "0 updates waiting for their store; 2 refused, waiting for you"
+
+    fake.update_order(1, orderStatus="awaiting_shipment")  # put right in ShipStation
+    assert run(connected, "outbox", "--send-again", "W-1") == 0
+    assert run(connected, "outbox", "--drop", "W-2") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Order W-1: 1 update back in line; the next sync sends it to Main.",
+        "Order W-2: 1 update dropped; Main will not hear of it from shipdesk.",
+    ]
+    assert run(connected, "sync") == 0
+    assert [call["orderId"] for call in fake.shipped_calls][-1] == 1
+    assert run(connected, "outbox", "--drop", "W-2") == 1
+    assert capsys.readouterr().err.endswith("no update of order W-2 is in the outbox; nothing to drop\n")

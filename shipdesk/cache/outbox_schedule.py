@@ -20,14 +20,16 @@ def due_entries(cache: Cache, store: str, now: datetime) -> list[OutboxEntry]:
 
     An entry waits behind an earlier entry of the same order that is not due, so an order's updates keep their order.
     """
-    rows = cache.conn.execute(f"SELECT {_COLUMNS}, next_attempt_at FROM outbox WHERE store = ? ORDER BY id", (store,))
+    rows = cache.conn.execute(
+        f"SELECT {_COLUMNS}, next_attempt_at, refused_at FROM outbox WHERE store = ? ORDER BY id", (store,)
+    )
     due: list[OutboxEntry] = []
     waiting: set[int] = set()
     for row in rows:
-        order_id, next_attempt_at = row[1], row[8]
+        order_id, next_attempt_at, refused_at = row[1], row[8], row[9]
         if order_id in waiting:
             continue
-        if next_attempt_at is not None and datetime.fromisoformat(next_attempt_at) > now:
+        if refused_at is not None or (next_attempt_at is not None and datetime.fromisoformat(next_attempt_at) > now):
             waiting.add(order_id)
             continue
         due.append(_entry(row[:8]))
@@ -53,6 +55,32 @@ def postpone_entry(cache: Cache, entry_id: int, error: str, next_attempt_at: dat
         )
 
 
+def refuse_entry(cache: Cache, entry_id: int, error: str, now: datetime) -> None:
+    """The store refused the update for good: keep it, with the reason, for a person to send again or drop."""
+    with cache.transaction() as conn:
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, refused_at = ?, next_attempt_at = NULL"
+            " WHERE id = ?",
+            (error, _stamp(now), entry_id),
+        )
+
+
+def send_refused_again(cache: Cache, order_id: int) -> int:
+    """The order's refused updates go back in line, to be sent at the next sync; returns how many."""
+    with cache.transaction() as conn:
+        return conn.execute(
+            "UPDATE outbox SET refused_at = NULL, next_attempt_at = NULL, attempts = 0"
+            " WHERE order_id = ? AND refused_at IS NOT NULL",
+            (order_id,),
+        ).rowcount
+
+
+def drop_order_entries(cache: Cache, order_id: int) -> int:
+    """Forget the order's updates: its store will not hear of them from shipdesk. Returns how many there were."""
+    with cache.transaction() as conn:
+        return conn.execute("DELETE FROM outbox WHERE order_id = ?", (order_id,)).rowcount
+
+
 def release_entry(cache: Cache, entry_id: int) -> None:
     """Give a claimed entry back untried (the push run stopped before it)."""
     with cache.transaction() as conn:
@@ -67,7 +95,15 @@ def next_attempt_times(cache: Cache, store: str) -> list[datetime | None]:
 
 
 def store_outbox_count(cache: Cache, store: str) -> int:
+    """Every update the store has not confirmed: still to be sent, or refused and waiting for a person."""
     count: int = cache.conn.execute("SELECT count(*) FROM outbox WHERE store = ?", (store,)).fetchone()[0]
+    return count
+
+
+def store_refused_count(cache: Cache, store: str) -> int:
+    count: int = cache.conn.execute(
+        "SELECT count(*) FROM outbox WHERE store = ? AND refused_at IS NOT NULL", (store,)
+    ).fetchone()[0]
     return count
 
 

@@ -171,6 +171,12 @@ def _first_sync_skips(db: sqlite_utils.Database) -> None:
     )
 
 
+def _refused_updates(db: sqlite_utils.Database) -> None:
+    # When the store refused an update for good (the order was cancelled there): it then waits for a person, who
+    # sends it again or drops it, instead of being retried for ever.
+    db.executescript("ALTER TABLE outbox ADD COLUMN refused_at TEXT;")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -178,4 +184,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _printer_profiles,
     _item_thumbnails,
     _first_sync_skips,
+    _refused_updates,
 ]

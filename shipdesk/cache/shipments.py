@@ -27,6 +27,7 @@ class OutboxEntry:
     created_at: datetime
     attempts: int
     last_error: str
+    refused: bool = False  # the store refused it for good: it waits for a person to send it again or drop it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,23 +112,49 @@ def all_shipments(cache: Cache) -> list[ShipmentRecord]:
 
 
 def pending_outbox(cache: Cache) -> list[OutboxEntry]:
+    """Every update not yet confirmed by its store, oldest first: those still to be sent and those it refused."""
     rows = cache.conn.execute(
-        "SELECT id, order_id, store, kind, payload, created_at, attempts, last_error FROM outbox ORDER BY id"
+        "SELECT id, order_id, store, kind, payload, created_at, attempts, last_error, refused_at IS NOT NULL"
+        " FROM outbox ORDER BY id"
     )
     return [
-        OutboxEntry(row[0], row[1], row[2], row[3], json.loads(row[4]), datetime.fromisoformat(row[5]), row[6], row[7])
+        OutboxEntry(
+            row[0], row[1], row[2], row[3], json.loads(row[4]), datetime.fromisoformat(row[5]), row[6], row[7], row[8]
+        )
         for row in rows
     ]
 
 
 def outbox_count(cache: Cache) -> int:
-    count: int = cache.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    """The updates still to be sent (those a store refused wait for a person, and are counted apart)."""
+    count: int = cache.conn.execute("SELECT count(*) FROM outbox WHERE refused_at IS NULL").fetchone()[0]
     return count
 
 
-def waiting_for_store(cache: Cache, order_id: int) -> bool:
-    """Whether an update about the order is still in the outbox, not yet confirmed by its store."""
-    return cache.conn.execute("SELECT 1 FROM outbox WHERE order_id = ? LIMIT 1", (order_id,)).fetchone() is not None
+def refused_count(cache: Cache) -> int:
+    count: int = cache.conn.execute("SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL").fetchone()[0]
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class StoreUpdateState:
+    """Where the news of an order's shipment stands: still to be sent, or refused by the store (with its reason)."""
+
+    waiting: bool = False
+    refused_reason: str = ""
+
+
+def store_update_state(cache: Cache, order_id: int) -> StoreUpdateState:
+    """The order's updates not yet confirmed by its store; a refusal, when there is one, comes first."""
+    row = cache.conn.execute(
+        "SELECT refused_at IS NOT NULL, last_error FROM outbox WHERE order_id = ?"
+        " ORDER BY refused_at IS NULL, id LIMIT 1",
+        (order_id,),
+    ).fetchone()
+    if row is None:
+        return StoreUpdateState()
+    refused, error = row
+    return StoreUpdateState(waiting=not refused, refused_reason=error if refused else "")
 
 
 def confirm_outbox(cache: Cache, entry_id: int) -> None:

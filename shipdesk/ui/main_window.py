@@ -9,11 +9,12 @@ import logging
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import count_orders, get_order, stores
-from shipdesk.cache.shipments import latest_shipment, outbox_count, waiting_for_store
+from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
+from shipdesk.cache.shipments import latest_shipment, outbox_count, refused_count, store_update_state
 from shipdesk.domain import plural
 from shipdesk.ui.item_thumbnails import ItemThumbnails
 from shipdesk.ui.order_detail import OrderDetail, ShipmentShown
@@ -32,6 +33,10 @@ from shipdesk.upstream.sync_stores import StoreSync
 log = logging.getLogger(__name__)
 
 APP_TITLE = "shipdesk"
+REFUSED_TIP = (
+    "A store refused these updates for good, e.g. an order cancelled there after it shipped here. Select the order: "
+    "Orders → Send store update again once it is put right in the store, or Orders → Drop store update."
+)
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +95,12 @@ class MainWindow(QMainWindow):
         self.sync_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.sync_action.setStatusTip("Send shipped updates to the stores, fetch new and changed orders, then reload")
         self.sync_action.triggered.connect(self.sync_now)
+        self.send_again_action = QAction("Send store update &again", self)
+        self.send_again_action.setStatusTip("Send the update a store refused again, once it is put right there")
+        self.send_again_action.triggered.connect(self.send_refused_updates_again)
+        self.drop_update_action = QAction("&Drop store update…", self)
+        self.drop_update_action.setStatusTip("Forget the selected orders' updates: their store will not be told")
+        self.drop_update_action.triggered.connect(self.drop_store_updates)
         self.find_action = QAction("&Find orders", self)
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self._focus_search)
@@ -108,6 +119,9 @@ class MainWindow(QMainWindow):
         orders_menu.addAction(self.print_action)
         orders_menu.addAction(self.slips_action)
         orders_menu.addAction(self.pick_list_action)
+        orders_menu.addSeparator()
+        orders_menu.addAction(self.send_again_action)
+        orders_menu.addAction(self.drop_update_action)
         orders_menu.addSeparator()
         orders_menu.addAction(self.find_action)
         orders_menu.addAction(self.sync_action)
@@ -196,6 +210,37 @@ class MainWindow(QMainWindow):
             return
         self.sheet_printing.ask(order_ids, kind)
 
+    def send_refused_updates_again(self) -> None:
+        """The selected orders' refused updates go back in line for the next sync."""
+        count = sum(send_refused_again(self.cache, order_id) for order_id in self.table.selected_order_ids())
+        self.statusBar().showMessage(
+            f"{plural(count, 'update')} back in line; the next sync sends it to the store."
+            if count
+            else "No selected order has an update its store refused.",
+            5000,
+        )
+        self._update_counts()
+        self._show_selected()
+
+    def drop_store_updates(self) -> None:
+        """After a yes, forgets the selected orders' updates: their stores will not hear of them from shipdesk."""
+        order_ids = self.table.selected_order_ids()
+        if not order_ids:
+            self.statusBar().showMessage("Select the orders first.", 5000)
+            return
+        answer = QMessageBox.question(
+            self,
+            "Drop store updates",
+            f"Forget the shipped updates of {plural(len(order_ids), 'selected order')}? "
+            "Their stores will not hear from shipdesk that they shipped.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        count = sum(drop_order_entries(self.cache, order_id) for order_id in order_ids)
+        self.statusBar().showMessage(f"{plural(count, 'update')} dropped.", 5000)
+        self._update_counts()
+        self._show_selected()
+
     def _focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
@@ -207,7 +252,11 @@ class MainWindow(QMainWindow):
         total = count_orders(self.cache)
         self.shown_count.setText(plural(total, "order") if shown == total else f"{shown:,} of {plural(total, 'order')}")
         waiting = outbox_count(self.cache)
-        self.outbox_count.setText(f"{plural(waiting, 'update')} waiting in the outbox")
+        refused = refused_count(self.cache)
+        text = f"{plural(waiting, 'update')} waiting in the outbox"
+        self.outbox_count.setText(f"{text}; {refused:,} refused by the store" if refused else text)
+        self.outbox_count.setStyleSheet("color: #b35900;" if refused else "")
+        self.outbox_count.setToolTip(REFUSED_TIP if refused else "")
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_selected()
@@ -235,5 +284,5 @@ class MainWindow(QMainWindow):
         if stored is None:
             self.detail.show_nothing()
         else:
-            shipped = ShipmentShown(latest_shipment(self.cache, stored.id), waiting_for_store(self.cache, stored.id))
+            shipped = ShipmentShown(latest_shipment(self.cache, stored.id), store_update_state(self.cache, stored.id))
             self.detail.show_order(stored, count, self.thumbnails.for_order(stored.order), shipped)

@@ -22,20 +22,25 @@ from PySide6.QtWidgets import (
 )
 
 from shipdesk.cache.orders import StoredOrder
+from shipdesk.cache.shipments import StoreUpdateState
 from shipdesk.domain import Order, OrderStatus, Shipment, plural
 from shipdesk.ui.order_items import OrderItemsGrid
 from shipdesk.ui.order_text import address_text, date_text, money_text, status_text
 
 NOTHING_SELECTED = "Select an order to see its items and addresses."
 STORE_NOT_TOLD = "Not yet sent to the store; it goes with the next sync."
+STORE_REFUSED = "The store refused this update: {reason} Orders → Send store update again, once it is put right there."
+
+
+_ALL_TOLD = StoreUpdateState()  # frozen, so one shared default
 
 
 @dataclass(frozen=True, slots=True)
 class ShipmentShown:
-    """The order's latest shipment recorded here (None for orders shipped elsewhere) and whether the store knows."""
+    """The order's latest shipment recorded here (None for orders shipped elsewhere) and where its news stands."""
 
     shipment: Shipment | None = None
-    waiting_for_store: bool = False
+    update: StoreUpdateState = _ALL_TOLD
 
 
 GIFT_WITHOUT_MESSAGE = "A gift, without a message."
@@ -170,7 +175,11 @@ def _shipment_lines(shipped: ShipmentShown) -> list[str]:
     lines = [" · ".join(part for part in (f"Shipped {date_text(shipment.shipped_at)}", how) if part)]
     tracking = f"Tracking {shipment.tracking_number}" if shipment.tracking_number else "No tracking number"
     lines.append(tracking if shipment.cost is None else f"{tracking} · cost {shipment.cost:,.2f}")
-    return [*lines, STORE_NOT_TOLD] if shipped.waiting_for_store else lines
+    if shipped.update.refused_reason:
+        lines.append(STORE_REFUSED.format(reason=shipped.update.refused_reason))
+    elif shipped.update.waiting:
+        lines.append(STORE_NOT_TOLD)
+    return lines
 
 
 def _status_style(status: OrderStatus) -> str:

@@ -7,12 +7,21 @@ already had it. A failed push waits with exponential backoff, and a claim lease 
 from __future__ import annotations
 
 import logging
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from shipdesk.cache import Cache
-from shipdesk.cache.outbox_schedule import claim_entry, due_entries, postpone_entry, release_entry, store_outbox_count
+from shipdesk.cache.outbox_schedule import (
+    claim_entry,
+    due_entries,
+    postpone_entry,
+    refuse_entry,
+    release_entry,
+    store_outbox_count,
+    store_refused_count,
+)
 from shipdesk.cache.shipments import OutboxEntry, confirm_outbox
 from shipdesk.domain import plural, utc_now
 from shipdesk.upstream.connector import Connector, ConnectorError, PushOutcome
@@ -32,13 +41,21 @@ class FailedPush:
     next_attempt_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedPush:
+    order_number: str
+    reason: str
+
+
 @dataclass
 class PushReport:
     store: str
     pushed: int = 0
     already_there: int = 0  # the store had it already: an earlier try reached it
     failed: list[FailedPush] = field(default_factory=list)
-    pending: int = 0  # still in the outbox for this store afterwards
+    refused: list[RefusedPush] = field(default_factory=list)  # refused for good in this run
+    pending: int = 0  # still to be sent to this store afterwards
+    waiting_for_a_person: int = 0  # refused by the store, in this run or before: sent again or dropped by hand
     stopped: str = ""  # why the run stopped early (no connection, refused credentials)
 
     def summary_lines(self) -> list[str]:
@@ -49,6 +66,18 @@ class PushReport:
             f"Next try after {failed.next_attempt_at:%Y-%m-%d %H:%M} UTC."
             for failed in self.failed
         )
+        lines.extend(
+            f"Order {refused.order_number} refused by {self.store}: {refused.reason} It is not sent again by itself: "
+            f"once it is put right in the store, shipdesk outbox --send-again {shlex.quote(refused.order_number)}; "
+            f"to give up on it, shipdesk outbox --drop {shlex.quote(refused.order_number)}."
+            for refused in self.refused
+        )
+        earlier = self.waiting_for_a_person - len(self.refused)
+        if earlier > 0:
+            lines.append(
+                f"{plural(earlier, 'update')} refused by {self.store} earlier still "
+                f"{'waits' if earlier == 1 else 'wait'} for you (shipdesk outbox)."
+            )
         if self.stopped:
             lines.append(f"Pushing stopped: {self.stopped}")
         return lines
@@ -82,7 +111,10 @@ def push_outbox(
         try:
             outcome = connector.push(entry.kind, entry.payload)
         except ConnectorError as error:
-            _postpone(cache, entry, error, clock(), first_retry, report)
+            if error.temporary or error.whole_store:
+                _postpone(cache, entry, error, clock(), first_retry, report)
+            else:
+                _refuse(cache, entry, error, clock(), report)
             if error.whole_store:
                 report.stopped = str(error)
                 break
@@ -95,8 +127,16 @@ def push_outbox(
             report.already_there += 1
         else:
             report.pushed += 1
-    report.pending = store_outbox_count(cache, store_name)
+    report.waiting_for_a_person = store_refused_count(cache, store_name)
+    report.pending = store_outbox_count(cache, store_name) - report.waiting_for_a_person
     return report
+
+
+def _refuse(cache: Cache, entry: OutboxEntry, error: ConnectorError, now: datetime, report: PushReport) -> None:
+    refuse_entry(cache, entry.id, str(error), now)
+    order_number = _order_number(entry)
+    report.refused.append(RefusedPush(order_number, str(error)))
+    _log.warning("store %s refused the update of order %s for good: %s", entry.store, order_number, error)
 
 
 def _postpone(
@@ -104,6 +144,10 @@ def _postpone(
 ) -> None:
     next_attempt_at = now + backoff(entry.attempts, first_retry)
     postpone_entry(cache, entry.id, str(error), next_attempt_at)
-    order_number = str(entry.payload.get("order_number") or entry.order_id)
+    order_number = _order_number(entry)
     report.failed.append(FailedPush(order_number, str(error), next_attempt_at))
     _log.warning("push of order %s to %s failed (try %d): %s", order_number, entry.store, entry.attempts + 1, error)
+
+
+def _order_number(entry: OutboxEntry) -> str:
+    return str(entry.payload.get("order_number") or entry.order_id)

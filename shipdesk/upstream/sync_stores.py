@@ -67,6 +67,9 @@ class StoreSync:
             return pull.error
         if push.failed:
             return push.failed[0].reason
+        if push.refused:
+            refused = push.refused[0]
+            return f"{self.store} refused the update of order {refused.order_number}: {refused.reason}"
         return ""
 
     def summary_lines(self) -> list[str]:

@@ -34,7 +34,6 @@ FEDEX_2DAY = LabelRequest(
     dimensions=Dimensions(Decimal(7), Decimal(5), Decimal("6.5"), LengthUnit.INCH),
     insured_value=Decimal("150"),
     ship_date=date(2026, 3, 21),
-    test_label=True,
 )
 
 
@@ -82,7 +81,7 @@ def test_create_label_buys_with_the_choices_keeps_the_pdf_and_prints_a_barcode_t
         "insuranceOptions": {"provider": "carrier", "insureShipment": True, "insuredValue": 150},
         "internationalOptions": None,
         "advancedOptions": None,
-        "testLabel": True,
+        "testLabel": False,
     }
     tracking = fake.labels[0]["trackingNumber"]
     shipment = latest_shipment(cache, order_id)
@@ -103,7 +102,7 @@ def test_create_label_buys_with_the_choices_keeps_the_pdf_and_prints_a_barcode_t
 def test_the_orders_own_weight_is_used_when_the_packer_gives_none(
     cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider, tmp_path: Path
 ) -> None:
-    request = LabelRequest("fedex", "fedex_ground", test_label=True)
+    request = LabelRequest("fedex", "fedex_ground")
 
     create_label(cache, order_id, request, provider, FolderPrinter(tmp_path), now=NOW)
 
@@ -116,8 +115,8 @@ def test_the_orders_own_weight_is_used_when_the_packer_gives_none(
     ("number", "request_", "reason"),
     [
         ("UNPAID-2", FEDEX_2DAY, "it is not paid yet"),
-        ("L-1", LabelRequest("fedex", "", test_label=True), "choose a carrier and a service"),
-        ("L-1", LabelRequest("fedex", "fedex_2day", confirmation="hug", test_label=True), "delivery confirmation"),
+        ("L-1", LabelRequest("fedex", ""), "choose a carrier and a service"),
+        ("L-1", LabelRequest("fedex", "fedex_2day", confirmation="hug"), "delivery confirmation"),
     ],
 )
 def test_a_label_that_cannot_be_made_is_refused_before_shipstation_is_asked(
@@ -165,7 +164,7 @@ def test_a_purchase_whose_answer_was_lost_records_nothing_and_says_to_check_ship
 def test_a_refusal_by_shipstation_is_shown_in_its_words(
     cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider, tmp_path: Path
 ) -> None:
-    request = LabelRequest("fedex", "fedex_teleport", weight=Weight(Decimal(1), WeightUnit.POUND), test_label=True)
+    request = LabelRequest("fedex", "fedex_teleport", weight=Weight(Decimal(1), WeightUnit.POUND))
 
     with pytest.raises(LabelError, match="serviceCode: Invalid serviceCode 'fedex_teleport'") as raised:
         create_label(cache, order_id, request, provider, FolderPrinter(tmp_path), now=NOW)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import find_by_number, upsert_orders
+from shipdesk.cache.outbox_schedule import refuse_entry
 from shipdesk.cache.shipments import confirm_outbox, pending_outbox, record_shipment
 from shipdesk.domain import Shipment
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.order_detail import INCOMPLETE_ADDRESS, NOTHING_SELECTED, STORE_NOT_TOLD
+from shipdesk.ui.order_detail import INCOMPLETE_ADDRESS, NOTHING_SELECTED, STORE_NOT_TOLD, STORE_REFUSED
 from tests.ui.conftest import (
     DATE_COLUMN,
     ORDER_NUMBER_COLUMN,
@@ -246,3 +248,42 @@ def test_escape_in_the_search_box_clears_it_and_shows_every_order_at_once(window
 def test_the_window_opens_no_larger_than_the_screens_free_area(window: MainWindow) -> None:
     free = window.screen().availableGeometry()
     assert (window.width(), window.height()) == (min(1440, free.width()), min(860, free.height()))
+
+
+def test_an_update_the_store_refused_is_shown_and_sent_again_or_dropped_from_the_orders_menu(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    for number in ("1002", "1003"):
+        (stored,) = find_by_number(demo_cache, number)
+        record_shipment(demo_cache, stored.id, Shipment("UPS", "Ground", f"1Z{number}", datetime.now(UTC)))
+    for entry in pending_outbox(demo_cache):
+        refuse_entry(demo_cache, entry.id, "the order is cancelled in the store.", datetime.now(UTC))
+    window.reload()
+
+    assert window.outbox_count.text() == "0 updates waiting in the outbox; 2 refused by the store"
+    click_order(window, qtbot, "1002")
+    assert STORE_REFUSED.format(reason="the order is cancelled in the store.") in window.detail.facts.text()
+
+    window.send_again_action.trigger()
+
+    assert window.outbox_count.text() == "1 update waiting in the outbox; 1 refused by the store"
+    assert STORE_NOT_TOLD in window.detail.facts.text()
+
+    click_order(window, qtbot, "1003")
+    answer_the_question(QMessageBox.StandardButton.Yes)
+    window.drop_update_action.trigger()
+
+    assert window.outbox_count.text() == "1 update waiting in the outbox"
+    assert [entry.payload["order_number"] for entry in pending_outbox(demo_cache)] == ["1002"]
+    assert "The store refused" not in window.detail.facts.text()
+
+
+def answer_the_question(button: QMessageBox.StandardButton) -> None:
+    """Presses `button` on the question box the next step opens, as the packer would."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), box
+        box.button(button).click()
+
+    QTimer.singleShot(0, press)

@@ -19,7 +19,7 @@ import pytest
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import OrderQuery, load_orders
-from shipdesk.cache.outbox_schedule import claim_entry, due_entries, next_attempt_times
+from shipdesk.cache.outbox_schedule import claim_entry, due_entries, next_attempt_times, send_refused_again
 from shipdesk.cache.shipments import outbox_count, pending_outbox, record_shipment
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.upstream.connector import ConnectorError
@@ -185,32 +185,59 @@ def _serve_on(fake: FakeShipStation, port: int) -> None:
     Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
 
-def test_a_refused_push_waits_with_growing_backoff_and_says_why(cache: Cache, fake: FakeShipStation) -> None:
-    shipped_orders(cache, fake, 2)
-    fake.update_order(1, orderStatus="cancelled")  # cancelled in ShipStation after it was shipped here
+def test_a_push_that_fails_for_now_waits_with_growing_backoff_and_says_why(cache: Cache, fake: FakeShipStation) -> None:
+    shipped_orders(cache, fake, 1)
+    fake.fail_next(100, status=503)
 
-    first = push(cache, fake, clock=lambda: NOW)
+    with fake_connector(fake, fresh_record(cache), max_attempts=1) as connector:
+        first = push_outbox(cache, "Main", connector, clock=lambda: NOW)
+        assert push_outbox(cache, "Main", connector, clock=lambda: NOW + timedelta(seconds=29)).failed == []  # not due
+        second = push_outbox(cache, "Main", connector, clock=lambda: NOW + timedelta(seconds=31))
 
-    assert first.pushed == 1 and first.pending == 1
     (failure,) = first.failed
-    assert failure.reason.startswith(
-        "ShipStation refused to mark order T-1 (ShipStation order id 1) as shipped for store Main:"
-    )
-    assert "is already cancelled" in failure.reason
     assert failure.next_attempt_at == NOW + timedelta(seconds=30)
-    assert "Order T-1 not confirmed: ShipStation refused" in "\n".join(first.summary_lines())
-
-    assert push(cache, fake, clock=lambda: NOW + timedelta(seconds=29)).failed == []  # not due yet: not tried
-    second = push(cache, fake, clock=lambda: NOW + timedelta(seconds=31))
-
+    assert "Order T-1 not confirmed: " in "\n".join(first.summary_lines())
     assert second.failed[0].next_attempt_at == NOW + timedelta(seconds=31 + 60)
-    assert pending_outbox(cache)[0].attempts == 2
+    assert pending_outbox(cache)[0].attempts == 2 and not pending_outbox(cache)[0].refused
     assert [backoff(n) for n in (0, 1, 2, 10)] == [
         timedelta(seconds=30),
         timedelta(minutes=1),
         timedelta(minutes=2),
         timedelta(hours=1),
     ]
+
+
+def test_a_push_the_store_refuses_for_good_waits_for_a_person_instead_of_being_retried(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    first_order, _second_order = shipped_orders(cache, fake, 2)
+    fake.update_order(1, orderStatus="cancelled")  # cancelled in ShipStation after it was shipped here
+
+    first = push(cache, fake, clock=lambda: NOW)
+
+    assert (first.pushed, first.pending, first.waiting_for_a_person, first.failed) == (1, 0, 1, [])
+    (refused,) = first.refused
+    assert refused.reason.startswith(
+        "ShipStation refused to mark order T-1 (ShipStation order id 1) as shipped for store Main:"
+    )
+    assert "is already cancelled" in refused.reason
+    assert first.summary_lines()[1] == (
+        f"Order T-1 refused by Main: {refused.reason} It is not sent again by itself: once it is put right in the "
+        "store, shipdesk outbox --send-again T-1; to give up on it, shipdesk outbox --drop T-1."
+    )
+    (entry,) = pending_outbox(cache)
+    assert entry.refused and outbox_count(cache) == 0
+
+    tries = len(fake.requests_to("/orders/markasshipped"))
+    later = push(cache, fake, clock=lambda: NOW + timedelta(days=1))
+    assert len(fake.requests_to("/orders/markasshipped")) == tries  # not tried again
+    assert later.summary_lines()[1:] == ["1 update refused by Main earlier still waits for you (shipdesk outbox)."]
+
+    fake.update_order(1, orderStatus="awaiting_shipment")  # put right in the store
+    assert send_refused_again(cache, first_order) == 1
+    again = push(cache, fake, clock=lambda: NOW + timedelta(days=1))
+
+    assert (again.pushed, again.waiting_for_a_person) == (1, 0) and pending_outbox(cache) == []
 
 
 def test_refused_credentials_stop_the_push_and_keep_every_entry(
@@ -296,4 +323,4 @@ def test_a_connector_error_for_one_entry_does_not_stop_the_others(cache: Cache, 
 
     report = push_outbox(cache, "Main", RefusesTheFirst())  # type: ignore[arg-type]
 
-    assert (report.pushed, report.pending, len(report.failed)) == (2, 1, 1)
+    assert (report.pushed, report.pending, len(report.refused), report.waiting_for_a_person) == (2, 0, 1, 1)

@@ -192,7 +192,8 @@ def _add_shipstation(cache: Cache, args: argparse.Namespace) -> int:
     connect_store(cache, record, read_secret())
     name = record.name
     print(
-        f"Store {name} connected to ShipStation ({record.config['base_url']}); the API secret is in the system keyring."
+        f"Store {name} saved for ShipStation ({record.config['base_url']}); the API secret is in the system keyring. "
+        "Nothing was asked of ShipStation yet."
     )
     print(f"Check it with: shipdesk stores test {shlex.quote(name)}")
     return 0

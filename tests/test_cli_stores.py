@@ -72,7 +72,8 @@ def test_a_store_added_with_the_secret_in_the_environment_keeps_it_in_the_keyrin
     out = capsys.readouterr()
     assert code == 0
     assert out.out.splitlines()[0] == (
-        f"Store Main connected to ShipStation ({fake.base_url}); the API secret is in the system keyring."
+        f"Store Main saved for ShipStation ({fake.base_url}); the API secret is in the system keyring. "
+        "Nothing was asked of ShipStation yet."
     )
     assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
     assert fake.api_secret.encode() not in cache_file_bytes(db)

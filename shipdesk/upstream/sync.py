@@ -242,6 +242,8 @@ class SyncReport:
         lines = self.push.summary_lines()
         if self.pull is not None:
             lines.extend(self.pull.summary_lines())
+        else:
+            lines.append(f"No orders pulled from {self.push.store}: pushing stopped first; the next sync tries both.")
         return lines
 
 

@@ -25,7 +25,7 @@ from shipdesk.domain import Shipment, utc_now
 from shipdesk.upstream.connector import ConnectorError
 from shipdesk.upstream.outbox_push import PushReport, backoff, push_outbox
 from shipdesk.upstream.shipstation_connector import carrier_code
-from shipdesk.upstream.sync import pull_orders
+from shipdesk.upstream.sync import pull_orders, sync_store
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
 
@@ -324,3 +324,16 @@ def test_a_connector_error_for_one_entry_does_not_stop_the_others(cache: Cache, 
     report = push_outbox(cache, "Main", RefusesTheFirst())  # type: ignore[arg-type]
 
     assert (report.pushed, report.pending, len(report.refused), report.waiting_for_a_person) == (2, 0, 1, 1)
+
+
+def test_when_pushing_stops_the_sync_says_no_orders_were_pulled(cache: Cache, fake: FakeShipStation) -> None:
+    shipped_orders(cache, fake, 1)
+    fake.garbage_next(100)  # every answer a maintenance page
+
+    with fake_connector(fake, fresh_record(cache), max_attempts=1) as connector:
+        report = sync_store(cache, "Main", connector)
+
+    assert report.push.stopped and report.pull is None
+    assert report.summary_lines()[-1] == (
+        "No orders pulled from Main: pushing stopped first; the next sync tries both."
+    )

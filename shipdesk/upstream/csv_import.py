@@ -116,6 +116,7 @@ def _apply_import_rules(parsed: CsvOrders) -> tuple[list[Order], list[HeldOrder]
     for problem in parsed.skipped:
         if number := problem.order_number or problem.neighbour:
             skipped_lines.setdefault(number, []).append(problem.line_number)
+    two_addresses = {difference.order_number: difference.line_number for difference in parsed.ship_to_differences}
     orders: list[Order] = []
     on_hold: list[HeldOrder] = []
     for order in parsed.orders:
@@ -123,6 +124,9 @@ def _apply_import_rules(parsed: CsvOrders) -> tuple[list[Order], list[HeldOrder]
         lines = skipped_lines.get(order.order_number)
         if lines and ruled.status is OrderStatus.AWAITING_SHIPMENT:
             ruled = replace(ruled, status=OrderStatus.ON_HOLD, hold_reason=_skipped_reason(lines))
+        elif order.order_number in two_addresses and ruled.status is OrderStatus.AWAITING_SHIPMENT:
+            reason = f"line {two_addresses[order.order_number]} of the file gives it another ship-to address"
+            ruled = replace(ruled, status=OrderStatus.ON_HOLD, hold_reason=reason)
         if ruled.status is OrderStatus.ON_HOLD:
             on_hold.append(HeldOrder(ruled.order_number, ruled.hold_reason))
         orders.append(ruled)

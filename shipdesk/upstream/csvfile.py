@@ -530,6 +530,7 @@ _SHIP_TO_FIELDS = (
     "email",
 )
 _COUNTRY_AT = _SHIP_TO_FIELDS.index("country")
+_PHONE_AT = _SHIP_TO_FIELDS.index("phone")  # the address proper comes before it; phone and e-mail after
 # The cells of a row that belong to its order, in the order they are read (its item's: _ITEM_CELLS).
 _ORDER_CELLS = ("order_date", "gift", *_ORDER_AMOUNT_FIELDS, *_ORDER_TEXT_FIELDS, *_SHIP_TO_FIELDS)
 
@@ -669,17 +670,19 @@ class _RowReader:
             known.amounts.setdefault(name, amount)
         for name, text in part.texts.items():
             known.texts.setdefault(name, text)
-        if not any(part.ship_to):
+        if not any(part.ship_to[:_PHONE_AT]):
+            # No address on this row, at most a phone or e-mail (exports repeat those): it fills what is missing.
+            known.ship_to = tuple(old or new for old, new in zip(known.ship_to, part.ship_to, strict=True))
             return
         if not draft.ship_to_line:
             known.ship_to, draft.ship_to_line = part.ship_to, line
-        elif part.ship_to != known.ship_to:
+        elif part.ship_to[:_PHONE_AT] != known.ship_to[:_PHONE_AT]:
             first = draft.ship_to_line
             self.differences.append(
                 RowProblem(
                     line,
                     f"its ship-to differs from line {first} of order {draft.number};"
-                    f" the address on line {first} is used",
+                    f" the address on line {first} is kept, and the order is held until someone checks",
                     draft.number,
                 )
             )

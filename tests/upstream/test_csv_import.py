@@ -173,3 +173,37 @@ def test_the_demo_data_set_imports_whole_and_varied(cache: Cache) -> None:
     assert sum(order.gift for order in orders) >= 5
     assert sum(bool(order.customer_notes) for order in orders) >= 10
     assert any(order.status is OrderStatus.ON_HOLD for order in orders)
+
+
+def test_an_order_whose_rows_give_two_ship_to_addresses_is_held_until_someone_checks(
+    cache: Cache, tmp_path: Path
+) -> None:
+    rows = "1,2026-11-20 09:00,Ann,1 Main St,Austin,78701,US,A,Mug,1,1.00,yes\n"
+    rows += "1,2026-11-20 09:00,Bob,2 Elm St,Boston,02108,US,B,Cap,1,1.00,yes\n"
+
+    report = import_csv(cache, write_csv(tmp_path, rows))
+
+    assert statuses(cache) == {"1": (OrderStatus.ON_HOLD, "line 3 of the file gives it another ship-to address")}
+    assert (
+        "Line 3: its ship-to differs from line 2 of order 1; the address on line 2 is kept, and the order is held "
+        "until someone checks."
+    ) in report.summary_lines()
+    (ann,) = find_by_number(cache, "1")
+    assert ann.order.ship_to.name == "Ann" and len(ann.order.items) == 2
+
+
+def test_later_rows_that_repeat_only_a_contact_add_it_without_a_warning(cache: Cache, tmp_path: Path) -> None:
+    path = tmp_path / "shop.csv"
+    path.write_text(
+        "Order #,Recipient,Address 1,City,Country,Email,Phone,SKU,Quantity\n"
+        "7,Ann,1 Main St,Austin,US,,,A,1\n"
+        "7,,,,,ann@example.com,+1 512 555 0100,B,2\n",
+        encoding="utf-8",
+    )
+
+    report = import_csv(cache, path)
+
+    assert report.ship_to_differences == ()
+    (ann,) = find_by_number(cache, "7")
+    assert ann.order.status is OrderStatus.AWAITING_SHIPMENT
+    assert (ann.order.customer_email, ann.order.ship_to.phone) == ("ann@example.com", "+1 512 555 0100")

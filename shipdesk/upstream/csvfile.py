@@ -222,6 +222,8 @@ _MONEY = re.compile(
     r"(?P<number>[\d.,' \u00a0]*\d[\d.,' \u00a0]*?)\s*(?:[A-Z]{3}|\$|[€£¥₹₩₽]|kr\.?|zł)?"
 )
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+# "12,50" or "0,5": a comma before one or two digits is a decimal mark in any file, as thousands come in threes.
+_SHORT_DECIMALS = re.compile(r"\d*,\d{1,2}")
 _WEIGHT_WITH_UNIT = re.compile(r"([\d.,]+)\s*([^\W\d_]+)\.?")
 
 
@@ -250,7 +252,7 @@ def _written_amount(text: str, decimal_comma: bool) -> Decimal | None:
         decimal_mark = "," if number.rfind(",") > number.rfind(".") else "."
         number = number.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
     elif "," in number:
-        if decimal_comma and number.count(",") == 1:
+        if (decimal_comma and number.count(",") == 1) or _SHORT_DECIMALS.fullmatch(number):
             number = number.replace(",", ".")
         elif _THOUSANDS.fullmatch(number):
             number = number.replace(",", "")

@@ -221,3 +221,15 @@ def test_a_quote_never_closed_in_a_large_file_names_every_line_it_swallowed() ->
     )
     assert len(parsed.orders) == 5000 - (lost - 3)  # every other row is read
     assert problem.neighbour == "N2"
+
+
+def test_a_decimal_comma_before_one_or_two_digits_is_read_in_any_file() -> None:
+    tab = "Order #\tSKU\tQuantity\tUnit Price\tWeight\n1\tA\t2\t12,50\t0,5 kg\n"
+    comma = 'Order #,SKU,Quantity,Unit Price\n2,B,1,"1,234"\n3,C,1,"0,99"\n'
+    (tabbed,) = parse(tab).orders
+    assert (tabbed.items[0].unit_price, tabbed.items[0].weight) == (
+        Decimal("12.50"),
+        Weight(Decimal("0.5"), WeightUnit.KILOGRAM),
+    )
+    thousands, cents = parse(comma).orders
+    assert (thousands.items[0].unit_price, cents.items[0].unit_price) == (Decimal(1234), Decimal("0.99"))

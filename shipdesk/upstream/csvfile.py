@@ -270,12 +270,12 @@ _US_DATE = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})" + _
 _YEAR_FIRST_DATE = re.compile(r"(?P<year>\d{4})[/-](?P<month>\d{1,2})[/-](?P<day>\d{1,2})" + _TIME)
 
 
-def _parse_date(text: str, zone: tzinfo | None) -> datetime | None:
+def _parse_date(text: str, zone: tzinfo | None, *, day_first: bool = False) -> datetime | None:
     """A date in one of the forms stores export, as an aware UTC datetime; naive ones are in `zone`."""
     try:
         parsed: datetime | None = datetime.fromisoformat(text)
     except ValueError:
-        parsed = _parse_written_date(text)
+        parsed = _parse_written_date(text, day_first=day_first)
     if parsed is None:
         return None
     if parsed.tzinfo is None:
@@ -284,11 +284,13 @@ def _parse_date(text: str, zone: tzinfo | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _parse_written_date(text: str) -> datetime | None:
-    """MM/DD/YYYY and YYYY/MM/DD, with or without a time, seconds and AM/PM."""
-    match = _US_DATE.fullmatch(text) or _YEAR_FIRST_DATE.fullmatch(text)
+def _parse_written_date(text: str, *, day_first: bool = False) -> datetime | None:
+    """MM/DD/YYYY (DD/MM/YYYY when `day_first`) and YYYY/MM/DD, with or without a time, seconds and AM/PM."""
+    written = _US_DATE.fullmatch(text)
+    match = written or _YEAR_FIRST_DATE.fullmatch(text)
     if match is None:
         return None
+    month, day = (match["day"], match["month"]) if day_first and written else (match["month"], match["day"])
     hour = int(match["hour"] or 0)
     if match["half"]:
         if not 1 <= hour <= 12:
@@ -297,8 +299,8 @@ def _parse_written_date(text: str) -> datetime | None:
     try:
         return datetime(
             int(match["year"]),
-            int(match["month"]),
-            int(match["day"]),
+            int(month),
+            int(day),
             hour,
             int(match["minute"] or 0),
             int(match["second"] or 0),
@@ -540,7 +542,7 @@ _ORDER_CELLS = ("order_date", "gift", *_ORDER_AMOUNT_FIELDS, *_ORDER_TEXT_FIELDS
 class _OrderPart:
     """The order-level values of an order so far; the first row that has a value gives it."""
 
-    __slots__ = ("amounts", "date", "gift", "ship_to", "texts")
+    __slots__ = ("amounts", "date", "date_text", "gift", "ship_to", "texts")
 
     def __init__(
         self,
@@ -549,8 +551,10 @@ class _OrderPart:
         amounts: dict[str, Decimal],
         texts: dict[str, str],
         ship_to: tuple[str, ...],
+        date_text: str = "",
     ) -> None:
         self.date = date
+        self.date_text = date_text  # as written: a file found to write days first reads 05/01 again
         self.gift = gift
         self.amounts = amounts
         self.texts = texts
@@ -581,6 +585,8 @@ class _RowReader:
         self.decimal_comma = decimal_comma
         self.zone = zone
         self.dates: dict[str, datetime | None] = {}
+        self.day_first_seen = False  # a date such as 31/12/2026: only day first makes sense of it
+        self.month_first_seen = False  # a date such as 12/31/2026
         self.countries: dict[str, str | None] = {}
         self.drafts: dict[str, _Draft] = {}
         self.skipped: list[RowProblem] = []
@@ -654,6 +660,7 @@ class _RowReader:
                         self._merge(draft, part, start)
                     draft.items.append(item)
                 self.lines_read = lines_read
+                self._read_dates_day_first()
                 return
             except csv.Error as error:
                 # Only a damaged quote gets here; the reader carries on with the next line.
@@ -661,11 +668,20 @@ class _RowReader:
                 lines_read += 1
                 self._skip(start, _quote_problem(str(error), start, last_line), "", neighbour=previous_number)
 
+    def _read_dates_day_first(self) -> None:
+        """In a file that writes days first (and never months first), 05/01/2026 is the 5th of January."""
+        if not self.day_first_seen or self.month_first_seen:
+            return
+        for draft in self.drafts.values():
+            text = draft.part.date_text
+            if text and _US_DATE.fullmatch(text):
+                draft.part.date = _parse_date(text, self.zone, day_first=True)
+
     def _merge(self, draft: _Draft, part: _OrderPart, line: int) -> None:
         """A later row of an order that gives its order-level cells differently: fill what the order lacks."""
         known = draft.part
         if known.date is None:
-            known.date = part.date
+            known.date, known.date_text = part.date, part.date_text
         if known.gift is None:
             known.gift = part.gift
         for name, amount in part.amounts.items():
@@ -725,11 +741,20 @@ class _RowReader:
         if ship_to[_COUNTRY_AT]:
             country = self._country(ship_to[_COUNTRY_AT], problems)
             ship_to[_COUNTRY_AT] = country or ""
-        return problems or _OrderPart(date, gift, amounts, texts, tuple(ship_to))
+        return problems or _OrderPart(date, gift, amounts, texts, tuple(ship_to), date_text)
 
     def _date(self, text: str, problems: list[str]) -> datetime | None:
         if text not in self.dates:
-            self.dates[text] = _parse_date(text, self.zone)
+            parsed = _parse_date(text, self.zone)
+            written = _US_DATE.fullmatch(text) if "/" in text else None
+            if written is not None:
+                if parsed is None:
+                    # 31/12/2026 cannot be month first: the file writes days first.
+                    parsed = _parse_date(text, self.zone, day_first=True)
+                    self.day_first_seen = self.day_first_seen or parsed is not None
+                elif int(written["day"]) > 12:
+                    self.month_first_seen = True
+            self.dates[text] = parsed
         parsed = self.dates[text]
         if parsed is None:
             problems.append(f"order date {_shown(text)} is not a date (use YYYY-MM-DD HH:MM or MM/DD/YYYY)")

@@ -233,3 +233,22 @@ def test_a_decimal_comma_before_one_or_two_digits_is_read_in_any_file() -> None:
     )
     thousands, cents = parse(comma).orders
     assert (thousands.items[0].unit_price, cents.items[0].unit_price) == (Decimal(1234), Decimal("0.99"))
+
+
+@pytest.mark.parametrize(
+    ("other", "month_of_05_01", "other_date"),
+    [
+        ("31/12/2026 14:00", 1, datetime(2026, 12, 31, 14, tzinfo=UTC)),  # only days first can read it
+        ("12/31/2026 14:00", 5, datetime(2026, 12, 31, 14, tzinfo=UTC)),  # only months first can
+        ("06/07/2026 14:00", 5, datetime(2026, 6, 7, 14, tzinfo=UTC)),  # either: months first, as US stores write
+    ],
+)
+def test_a_file_that_writes_days_first_has_all_its_dates_read_that_way(
+    other: str, month_of_05_01: int, other_date: datetime
+) -> None:
+    parsed = parse(f"Order #;Order Date;SKU;Quantity\nE1;{other};A;1\nE2;05/01/2026 14:00;B;1\n")
+    first, second = parsed.orders
+    assert parsed.skipped == []
+    assert first.order_date == other_date
+    day = 5 if month_of_05_01 == 1 else 1
+    assert second.order_date == datetime(2026, month_of_05_01, day, 14, tzinfo=UTC)

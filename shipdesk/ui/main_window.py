@@ -105,7 +105,9 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self._focus_search)
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        # Not every platform has a standard Quit key (Windows, some Linux desktops): Ctrl+Q there.
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
+        self.quit_action.setShortcuts(quit_keys)
         self.quit_action.triggered.connect(self.close)
 
         self.printers_action = QAction("&Printers…", self)
@@ -130,6 +132,9 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.print_action)
+        toolbar.addAction(self.slips_action)
+        toolbar.addAction(self.pick_list_action)
+        toolbar.addSeparator()
         toolbar.addAction(self.sync_action)
 
     def _build_layout(self) -> None:

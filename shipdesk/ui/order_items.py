@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from shipdesk.domain import Order
 from shipdesk.ui.order_text import options_text
 
-HEADINGS = ("Qty", "SKU", "Item", "Location", "Weight", "Price")  # price of one; the currency is on the total
+HEADINGS = ("Qty", "SKU", "Item", "Location", "Weight each", "Price each")  # the currency is on the total
 _ITEM_COLUMN = 2
 _NUMBER_COLUMNS = {0, 4, 5}
 _PICTURE_COLUMN = len(HEADINGS)  # last, so the texts keep their columns; empty where no picture is kept

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -287,3 +287,9 @@ def answer_the_question(button: QMessageBox.StandardButton) -> None:
         box.button(button).click()
 
     QTimer.singleShot(0, press)
+
+
+def test_quit_has_a_shortcut_on_every_platform_and_the_toolbar_offers_every_print(window: MainWindow) -> None:
+    assert window.quit_action.shortcuts()
+    toolbar_texts = [action.text() for action in window.findChild(QToolBar).actions() if action.text()]
+    assert toolbar_texts == ["&Print label", "Print packing &slips", "Print pic&k list", "&Sync now"]

@@ -7,9 +7,10 @@ orders that rule skipped are kept for good, so that pulled again unchanged they 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from shipdesk.cache.database import Cache
 from shipdesk.cache.settings import get_setting, set_setting
@@ -26,20 +27,24 @@ class KnownOrder:
 
 def known_orders(conn: sqlite3.Connection, store: str, upstream_ids: Sequence[str]) -> dict[str, KnownOrder]:
     """The cached status and modify date of those of `upstream_ids` the cache holds for `store`."""
-    known: dict[str, KnownOrder] = {}
+    rows = _rows_of(
+        conn,
+        "SELECT upstream_id, status, json_extract(data, '$.modify_date') FROM orders"
+        " WHERE store = ? AND upstream_id IN ({marks})",
+        store,
+        upstream_ids,
+    )
+    return {
+        upstream_id: KnownOrder(OrderStatus(status), datetime.fromisoformat(modify_date) if modify_date else None)
+        for upstream_id, status, modify_date in rows
+    }
+
+
+def _rows_of(conn: sqlite3.Connection, sql: str, store: str, upstream_ids: Sequence[str]) -> Iterator[Any]:
+    """The rows `sql` (with "store = ?" and "IN ({marks})") gives for the ids, asked a chunk at a time."""
     for start in range(0, len(upstream_ids), _CHUNK):
         chunk = list(upstream_ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT upstream_id, status, json_extract(data, '$.modify_date') FROM orders"
-            f" WHERE store = ? AND upstream_id IN ({marks})",
-            [store, *chunk],
-        )
-        for upstream_id, status, modify_date in rows:
-            known[upstream_id] = KnownOrder(
-                OrderStatus(status), datetime.fromisoformat(modify_date) if modify_date else None
-            )
-    return known
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), [store, *chunk])
 
 
 def _cutoff_key(store: str) -> str:
@@ -78,13 +83,10 @@ def remember_first_sync_skips(conn: sqlite3.Connection, store: str, skipped: Seq
 
 def first_sync_skips(conn: sqlite3.Connection, store: str, upstream_ids: Sequence[str]) -> dict[str, datetime]:
     """Those of `upstream_ids` the store's first sync skipped as pending for too long, with their modify date then."""
-    skipped: dict[str, datetime] = {}
-    for start in range(0, len(upstream_ids), _CHUNK):
-        chunk = list(upstream_ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            f"SELECT upstream_id, modify_date FROM first_sync_skips WHERE store = ? AND upstream_id IN ({marks})",
-            [store, *chunk],
-        )
-        skipped.update((upstream_id, datetime.fromisoformat(modify_date)) for upstream_id, modify_date in rows)
-    return skipped
+    rows = _rows_of(
+        conn,
+        "SELECT upstream_id, modify_date FROM first_sync_skips WHERE store = ? AND upstream_id IN ({marks})",
+        store,
+        upstream_ids,
+    )
+    return {upstream_id: datetime.fromisoformat(modify_date) for upstream_id, modify_date in rows}

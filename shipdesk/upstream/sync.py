@@ -191,6 +191,7 @@ def _import_page(
         known = known_orders(conn, store.name, upstream_ids)
         too_old = first_sync_skips(conn, store.name, upstream_ids)
         skipped_too_old: list[tuple[str, datetime]] = []
+        too_old_reason = _too_old(first_sync_days)
         writes: list[Order] = []
         for pulled in page.orders:
             order = pulled.order
@@ -208,7 +209,7 @@ def _import_page(
                 continue
             ruled = with_packing_rules(map_store_status(order, pulled.store_status, store.status_map))
             reason = skip_reason(ruled, cached, cutoff, first_sync_days)
-            if reason == _too_old(first_sync_days) and order.modify_date is not None:
+            if reason == too_old_reason and order.modify_date is not None:
                 skipped_too_old.append((order.upstream_id, order.modify_date))
             if reason and _seen_before(order, store):
                 report.unchanged += 1  # skipped by an earlier pull already; the overlap brought it again

@@ -211,14 +211,15 @@ def _edit_shipstation(cache: Cache, args: argparse.Namespace) -> int:
         "status_map": {} if args.no_status_map else _status_map(args.status_map),
     }
     # Before asking for a secret, which would be typed for nothing: the store, then what is to change.
-    record = edited_record(saved_store(cache, name), **changes)
+    saved = saved_store(cache, name)
+    record = edited_record(saved, **changes)
     if not args.new_secret and all(value is None for value in changes.values()):
         raise StoreCommandError(
             f"Nothing to change for store {name}: give the settings to change (shipdesk stores edit --help lists "
             "them) or --new-secret."
         )
     secret = read_secret() if args.new_secret else None
-    afresh = pulls_differently(saved_store(cache, name), record)
+    afresh = pulls_differently(saved, record)
     try:
         found = edit_store(cache, record, secret)
     except SecretNotFoundError:

@@ -170,8 +170,7 @@ def pull_orders(
         return report
     # A first sync that found nothing changed since its cutoff still covered everything up to now: without a mark
     # the next pull would ask for the store's whole history, past the first-sync rule.
-    first_sync_mark = cutoff if report.high_water is None else None
-    note_sync(cache, store.name, high_water=report.high_water or first_sync_mark)
+    note_sync(cache, store.name, high_water=report.high_water or cutoff)
     if cutoff is not None:
         end_first_sync(cache, store.name)
     return report

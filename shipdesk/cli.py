@@ -400,7 +400,8 @@ def _outbox_by_hand(cache: Cache, args: argparse.Namespace) -> int:
         if not count:
             raise UsageError(f"no update of order {number} was refused by its store; nothing to send again")
         print(
-            f"Order {number}: {plural(count, 'update')} back in line; the next sync sends it to {stored.order.store}."
+            f"Order {number}: {plural(count, 'update')} back in line; "
+            f"the next sync sends {'it' if count == 1 else 'them'} to {stored.order.store}."
         )
         return 0
     count = drop_order_entries(cache, stored.id)

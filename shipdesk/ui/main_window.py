@@ -219,7 +219,8 @@ class MainWindow(QMainWindow):
         """The selected orders' refused updates go back in line for the next sync."""
         count = sum(send_refused_again(self.cache, order_id) for order_id in self.table.selected_order_ids())
         self.statusBar().showMessage(
-            f"{plural(count, 'update')} back in line; the next sync sends it to the store."
+            f"{plural(count, 'update')} back in line; "
+            f"the next sync sends {'it' if count == 1 else 'them'} to the store."
             if count
             else "No selected order has an update its store refused.",
             5000,

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from shipdesk.cache.database import Cache
 from shipdesk.cache.order_json import order_from_json, order_to_json
-from shipdesk.cache.search_text import fold, folded_extra
+from shipdesk.cache.search_text import fold, folded_extra, recipient_sort_key
 from shipdesk.domain import Order, OrderStatus, utc_now
 
 
@@ -53,7 +53,7 @@ class OrderRow:
 SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "order_number": ("length(order_number)", "order_number"),
     "order_date": ("order_date",),
-    "ship_name": ("ship_name COLLATE NOCASE",),
+    "ship_name": ("(CASE ship_name_sort WHEN '' THEN ship_name ELSE ship_name_sort END) COLLATE NOCASE",),
     "ship_country": ("ship_country",),
     "item_count": ("item_count",),
     "weight": ("weight_grams",),
@@ -80,6 +80,7 @@ _COLUMNS = (
     "status",
     "hold_reason",
     "ship_name",
+    "ship_name_sort",
     "ship_country",
     "bill_name",
     "customer_email",
@@ -131,6 +132,7 @@ def _column_values(order: Order) -> tuple[object, ...]:
         order.status.value,
         order.hold_reason,
         ship_name,
+        recipient_sort_key(ship_name),
         order.ship_to.country,
         bill_name,
         order.customer_email,

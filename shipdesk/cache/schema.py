@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from shipdesk.cache.search_text import recipient_sort_key
+
 # Columns the full-text search covers: order number, names, e-mail, SKUs and item names.
 # search_folded holds those words again with special letters spelled out (cache/search_text.py).
 SEARCH_COLUMNS = [
@@ -177,6 +179,17 @@ def _refused_updates(db: sqlite_utils.Database) -> None:
     db.executescript("ALTER TABLE outbox ADD COLUMN refused_at TEXT;")
 
 
+def _recipient_sort_key(db: sqlite_utils.Database) -> None:
+    # SQLite's NOCASE folds only ASCII, so "Émile" sorted after "Zoe". ship_name_sort holds the folded name of
+    # a name with other letters ("emile"), and is empty for a plain ASCII one, which sorts as it is.
+    db.execute("ALTER TABLE orders ADD COLUMN ship_name_sort TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT id, ship_name FROM orders").fetchall()
+    db.conn.executemany(
+        "UPDATE orders SET ship_name_sort = ? WHERE id = ?",
+        [(recipient_sort_key(name), order_id) for order_id, name in rows if not name.isascii()],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -185,4 +198,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _item_thumbnails,
     _first_sync_skips,
     _refused_updates,
+    _recipient_sort_key,
 ]

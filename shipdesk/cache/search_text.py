@@ -44,3 +44,8 @@ def folded_extra(*texts: str) -> str:
         if folded != text.lower():
             extra.append(folded)
     return " ".join(extra)
+
+
+def recipient_sort_key(name: str) -> str:
+    """What a recipient's name sorts by: its folded form when it has letters beyond ASCII, else empty (itself)."""
+    return "" if name.isascii() else fold(name)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import Cache, CacheError, open_cache
+from shipdesk.cache.order_json import order_to_json
 from shipdesk.cache.orders import (
     OrderQuery,
     find_by_number,
@@ -102,7 +103,12 @@ def test_the_cache_file_is_sqlite_in_wal_mode(tmp_path: Path) -> None:
 def test_an_older_cache_file_is_migrated_and_keeps_its_orders(tmp_path: Path) -> None:
     old = open_cache(tmp_path / "c.sqlite", upto=1)
     assert old.schema_version == 1
-    upsert(old, make_order("1001", "José Núñez"))
+    # Written as schema 1 knew it: today's upsert writes columns that came later.
+    old.conn.execute(
+        "INSERT INTO orders (store, upstream_id, order_number, order_date, status, ship_name, data, imported_at,"
+        " updated_at) VALUES ('shop', '1001', '1001', ?, 'awaiting_shipment', ?, ?, '', '')",
+        (START.isoformat(), "José Núñez", order_to_json(make_order("1001", "José Núñez"))),
+    )
     old.close()
 
     migrated = open_cache(tmp_path / "c.sqlite")
@@ -183,6 +189,44 @@ def test_order_numbers_sort_as_people_count_them_not_as_text(cache: Cache) -> No
 
     assert numbers(OrderQuery(sort="order_number", descending=False)) == ["99", "999", "1000", "1001", "10000"]
     assert numbers(OrderQuery(sort="order_number", descending=True)) == ["10000", "1001", "1000", "999", "99"]
+
+
+def test_recipients_sort_by_their_letters_not_by_their_accents(cache: Cache) -> None:
+    names = {
+        "1001": "Zoe Adams",
+        "1002": "Émile Zola",
+        "1003": "Łukasz Żółw",
+        "1004": "dan Brown",
+        "1005": "Frank Ocean",
+    }
+    upsert(cache, *(make_order(number, name) for number, name in names.items()))
+    recipients = lambda query: [entry.order.ship_to.name for entry in load_orders(cache, query)]  # noqa: E731
+
+    assert recipients(OrderQuery(sort="ship_name", descending=False)) == [
+        "dan Brown",
+        "Émile Zola",
+        "Frank Ocean",
+        "Łukasz Żółw",
+        "Zoe Adams",
+    ]
+
+
+def test_a_cache_from_before_the_recipient_sort_key_sorts_its_accented_names_too(tmp_path: Path) -> None:
+    old = open_cache(tmp_path / "c.sqlite", upto=len(MIGRATIONS) - 1)
+    old.conn.executescript(
+        """
+        INSERT INTO orders (store, upstream_id, order_number, order_date, status, ship_name, data, imported_at, updated_at)
+        VALUES ('shop', '1', '1', '2026-11-01', 'awaiting_shipment', 'Zoe Adams', '{}', '', ''),
+               ('shop', '2', '2', '2026-11-01', 'awaiting_shipment', 'Émile Zola', '{}', '', ''),
+               ('shop', '3', '3', '2026-11-01', 'awaiting_shipment', 'Frank Ocean', '{}', '', '');
+        """
+    )
+    old.close()
+
+    migrated = open_cache(tmp_path / "c.sqlite")
+    ids = list_order_ids(migrated, OrderQuery(sort="ship_name", descending=False))
+    names = [migrated.conn.execute("SELECT ship_name FROM orders WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+    assert names == ["Émile Zola", "Frank Ocean", "Zoe Adams"]
 
 
 def test_recording_a_shipment_marks_the_order_shipped_and_queues_one_outbox_row(cache: Cache) -> None:

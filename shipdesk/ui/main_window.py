@@ -6,6 +6,7 @@ It wires the widgets to the cache, the label batch and the background sync; each
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self._build_layout()
 
         self.filters.changed.connect(self.apply_filters)
+        self.table.orders_activated.connect(self.print_selected_labels)  # Enter or a double-click: Print labels
+        self.table.typed.connect(self._type_into_search)
         selections = self.table.selectionModel()
         selections.selectionChanged.connect(self._selection_changed)
         selections.currentRowChanged.connect(self._current_changed)
@@ -154,6 +157,11 @@ class MainWindow(QMainWindow):
         for label in (self.shown_count, self.sync_status, self.outbox_count):
             label.setContentsMargins(12, 0, 12, 0)
             self.statusBar().addPermanentWidget(label)
+        # Tab goes left to right, top to bottom, as the window reads; a hidden store filter is passed over.
+        filters = self.filters
+        focus_order = (filters.search, filters.status, filters.store, self.table, self.detail.order_page)
+        for before, after in pairwise(focus_order):
+            QWidget.setTabOrder(before, after)
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         """Opens at that size, or as large as the screen's free area where that is smaller (a 1366×768 laptop)."""
@@ -250,6 +258,11 @@ class MainWindow(QMainWindow):
     def _focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
+
+    def _type_into_search(self, text: str) -> None:
+        """Typing in the table starts a new search with it; the keys after it go to the search box."""
+        self._focus_search()
+        self.filters.search.insert(text)
 
     # ------------------------------------------------------------------ state shown
 

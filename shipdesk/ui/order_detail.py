@@ -111,11 +111,18 @@ class OrderDetail(QStackedWidget):
         layout.addWidget(self.notes_box)
         layout.addStretch(1)
         scroller = QScrollArea()
+        scroller.setObjectName("order-detail")
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab reaches the order too, so the arrow and page keys scroll a long one; a line in the highlight colour
+        # shows it has the keys, where no frame is drawn otherwise.
+        scroller.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        scroller.setStyleSheet(
+            "#order-detail { border: 2px solid transparent; } #order-detail:focus { border-color: palette(highlight); }"
+        )
         scroller.setWidget(page)
         self.addWidget(scroller)
-        self._order_page = scroller
+        self.order_page = scroller  # where Tab stops; the hint shown without an order takes no focus
 
     def show_nothing(self) -> None:
         self.setCurrentWidget(self.hint)
@@ -147,7 +154,7 @@ class OrderDetail(QStackedWidget):
         self.gift_box.setVisible(order.gift or bool(order.gift_message))
         self.customer_notes.setText(order.customer_notes)
         self.notes_box.setVisible(bool(order.customer_notes))
-        self.setCurrentWidget(self._order_page)
+        self.setCurrentWidget(self.order_page)
 
 
 def _facts_text(order: Order) -> str:

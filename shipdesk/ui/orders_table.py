@@ -1,25 +1,42 @@
 """The orders table view: fixed row height, columns sized from samples, and a selection that survives reloads.
 
+Keys work as in a list a packer tabs through: Tab and Shift+Tab leave the table, Enter or a double-click asks to act
+on the selected orders (`orders_activated`), Ctrl+C copies the selected orders as spreadsheet rows, and what is
+typed goes to the search (`typed`).
+
 Nothing here reads every row: with 100,000 orders, measuring contents would take longer than the data.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from shipdesk.ui.orders_model import COLUMNS, OrdersModel
 
 _CELL_PADDING = 24  # the style's margins either side of a cell's text
 _SORT_ARROW_ROOM = 28
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_COMMAND_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+)
+_PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)  # Enter of the keypad is Keypad+Enter
 
 
 class OrdersTable(QTableView):
+    # Enter or Return, or a double-click on a selected order: the window opens Print labels for the selection.
+    orders_activated = Signal()
+    # A letter or digit typed in the table, for the search box: a barcode scanned with the table in focus searches
+    # for the order, where the view's own type-to-find would jump to some row and the scanner's Enter print it.
+    typed = Signal(str)
+
     def __init__(self, model: OrdersModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kept_ids: list[int] = []
         self._kept_current: int | None = None
         self.setModel(model)
+        self.setTabKeyNavigation(False)  # Tab goes on to the next widget; the arrow keys move between orders
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
@@ -49,6 +66,57 @@ class OrdersTable(QTableView):
         """The selected orders, top to bottom as the table shows them."""
         model = self.orders_model()
         return [model.order_id(row) for row in sorted(index.row() for index in self.selectionModel().selectedRows())]
+
+    def selected_rows(self) -> list[int]:
+        """The selected rows, top to bottom; read from the selection's ranges, which stay few however many rows."""
+        rows: set[int] = set()
+        for selected in self.selectionModel().selection():
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        return sorted(rows)
+
+    def shown_columns(self) -> list[int]:
+        """The columns the table shows, left to right as they are shown."""
+        header = self.horizontalHeader()
+        logical = (header.logicalIndex(visual) for visual in range(header.count()))
+        return [column for column in logical if not header.isSectionHidden(column)]
+
+    def selected_orders_text(self) -> str:
+        """The selected orders, one line each with the shown columns tab-separated, as a spreadsheet pastes them."""
+        lines = self.orders_model().row_texts(self.selected_rows(), self.shown_columns())
+        return "\n".join("\t".join(_one_cell(text) for text in line) for line in lines)
+
+    def copy_selected_orders(self) -> None:
+        """Puts the selected orders on the clipboard (see `selected_orders_text`); without a selection, nothing."""
+        if self.selectionModel().hasSelection():
+            QGuiApplication.clipboard().setText(self.selected_orders_text())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selected_orders()  # the view's own copy takes the current cell only
+            event.accept()
+            return
+        text = event.text()
+        if text.strip() and text.isprintable() and not event.modifiers() & _COMMAND_MODIFIERS:
+            self.typed.emit(text)
+            event.accept()
+            return
+        if event.key() in _ENTER_KEYS and event.modifiers() in _PLAIN:
+            if not event.isAutoRepeat():  # the key held down opens one dialog, not one per repeat
+                self.orders_activated.emit()  # without a selection the window says to select orders first
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # Not through `activated`: some desktops send that on a single click, and one click must only select.
+        index = self.indexAt(event.position().toPoint())
+        super().mouseDoubleClickEvent(event)
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and index.isValid()
+            and self.selectionModel().isRowSelected(index.row())
+        ):
+            self.orders_activated.emit()
 
     def current_order_id(self) -> int | None:
         current = self.currentIndex()
@@ -89,6 +157,11 @@ class OrdersTable(QTableView):
         if self._kept_ids:
             self.select_order_ids(self._kept_ids, self._kept_current)
         self._kept_ids, self._kept_current = [], None
+
+
+def _one_cell(text: str) -> str:
+    """A cell's text with no tab or line break of its own, so it stays one cell of one row when pasted."""
+    return " ".join(text.split()) if any(char in text for char in "\t\r\n") else text
 
 
 def _sort_order(descending: bool) -> Qt.SortOrder:

@@ -1,0 +1,286 @@
+"""The window from the keyboard, as packers use it all day: Tab from widget to widget, Enter or a double-click on
+orders opens Print labels, and Ctrl+C copies the selected orders as rows a spreadsheet takes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import find_by_number, upsert_orders
+from shipdesk.cache.shipments import latest_shipment
+from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.orders_model import COLUMNS
+from tests.ui.conftest import (
+    ORDER_NUMBER_COLUMN,
+    RECIPIENT_COLUMN,
+    STATUS_COLUMN,
+    click_header,
+    click_order,
+    make_orders,
+    row_of_order,
+    select_orders,
+    show_window,
+    shown_column,
+)
+from tests.ui.print_steps import assert_no_batch_running, wait_for_batch
+
+
+def focus_after_keys(widget: QWidget, qtbot: QtBot, key: Qt.Key, times: int) -> list[QWidget]:
+    """Presses Tab (or Shift+Tab) `times` times from `widget`; the widget that has the focus after each press."""
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    modifier = Qt.KeyboardModifier.ShiftModifier if key == Qt.Key.Key_Backtab else Qt.KeyboardModifier.NoModifier
+    reached = []
+    for _ in range(times):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, key, modifier)
+        reached.append(QApplication.focusWidget())
+    return reached
+
+
+def focused_window(window: MainWindow, qtbot: QtBot) -> MainWindow:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def order_ids_of(demo_cache: Cache, *numbers: str) -> list[int]:
+    return [find_by_number(demo_cache, number)[0].id for number in numbers]
+
+
+def press(widget: QWidget, key: Qt.Key, *, repeat: bool = False) -> None:
+    modifier = Qt.KeyboardModifier.KeypadModifier if key == Qt.Key.Key_Enter else Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, key, modifier, "\r", repeat))
+
+
+def double_click_order(window: MainWindow, qtbot: QtBot, order_number: str, button: Qt.MouseButton) -> None:
+    table = window.table
+    index = window.model.index(row_of_order(window, order_number), ORDER_NUMBER_COLUMN)
+    where = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), button, pos=where)
+    qtbot.mouseDClick(table.viewport(), button, pos=where)
+
+
+# ---------------------------------------------------------------------- Tab and Shift+Tab
+
+
+def test_tab_goes_from_the_search_box_through_the_filter_and_table_to_the_detail_pane_and_round(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    focused_window(window, qtbot)
+    click_order(window, qtbot, "1002")
+    table, detail = window.table, window.detail.order_page
+    current = table.currentIndex()
+
+    reached = focus_after_keys(window.filters.search, qtbot, Qt.Key.Key_Tab, 5)
+
+    assert reached == [window.filters.status, table, detail, window.filters.search, window.filters.status]
+    assert table.currentIndex() == current  # Tab left the table without moving a cell
+    assert window.detail.title.text() == "Order 1002"
+
+
+def test_shift_tab_goes_the_other_way(window: MainWindow, qtbot: QtBot) -> None:
+    focused_window(window, qtbot)
+    click_order(window, qtbot, "1002")
+
+    reached = focus_after_keys(window.filters.search, qtbot, Qt.Key.Key_Backtab, 4)
+
+    assert reached == [window.detail.order_page, window.table, window.filters.status, window.filters.search]
+
+
+def test_tab_leaves_the_table_even_with_no_order_shown_and_visits_the_store_filter_when_there_is_one(
+    demo_cache: Cache, qtbot: QtBot
+) -> None:
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, make_orders(3))  # a second store
+    window = focused_window(show_window(demo_cache, qtbot), qtbot)
+    filters = window.filters
+
+    reached = focus_after_keys(window.table, qtbot, Qt.Key.Key_Tab, 4)
+
+    assert reached == [filters.search, filters.status, filters.store, window.table]  # no order: no detail to visit
+
+
+def test_the_detail_pane_takes_the_keys_to_scroll_a_long_order(window: MainWindow, qtbot: QtBot) -> None:
+    window.resize(900, 400)
+    click_order(window, qtbot, "1012")  # five items
+    scroller = window.detail.order_page
+    qtbot.waitUntil(lambda: scroller.verticalScrollBar().maximum() > 0)
+    scroller.setFocus()
+
+    qtbot.keyClick(scroller, Qt.Key.Key_PageDown)
+
+    assert scroller.verticalScrollBar().value() > 0
+
+
+# ---------------------------------------------------------------------- Enter and double-click
+
+
+def test_enter_on_the_selected_orders_opens_print_labels_for_them_and_prints_nothing_yet(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1001", "1002", "1003")
+
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+
+    dialog = window.batch_printing.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle() == "Print 3 labels"
+    assert list(dialog.request().order_ids) == order_ids_of(demo_cache, "1003", "1002", "1001")  # as shown
+    assert_no_batch_running(window)
+    assert all(latest_shipment(demo_cache, order_id) is None for order_id in dialog.request().order_ids)
+    dialog.reject()
+
+
+def test_the_keypad_enter_opens_it_too(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1002")
+
+    qtbot.keyClick(window.table, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+
+    dialog = window.batch_printing.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+
+
+def test_enter_held_down_opens_the_dialog_but_does_not_press_print_and_a_second_enter_prints(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    click_order(window, qtbot, "1002")
+    press(window.table, Qt.Key.Key_Return)
+    dialog = window.batch_printing.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.print_button.isDefault() and not dialog.test_button.isDefault()  # Enter there prints, not tests
+    in_dialog = dialog.focusWidget() or dialog
+
+    for _ in range(3):
+        press(in_dialog, Qt.Key.Key_Return, repeat=True)  # the key still down after it opened the dialog
+
+    assert dialog.isVisible()
+    assert_no_batch_running(window)
+    [order_id] = order_ids_of(demo_cache, "1002")
+    assert latest_shipment(demo_cache, order_id) is None
+
+    wait_for_batch(window, qtbot, lambda: press(in_dialog, Qt.Key.Key_Return))  # pressed again: that is a yes
+
+    assert latest_shipment(demo_cache, order_id) is not None
+
+
+def test_enter_with_no_order_selected_asks_for_a_selection(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+
+    assert window.batch_printing.dialog is None
+    assert window.statusBar().currentMessage() == "Select the orders to print first."
+
+
+def test_an_order_number_scanned_with_the_table_in_focus_searches_for_it_and_prints_nothing(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    focused_window(window, qtbot)
+    click_order(window, qtbot, "1001")
+    window.filters.search.setText("earlier search")
+    window.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    for key in "1012\r":  # a scanner types the barcode's characters into whatever has the focus, then Enter
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, key)
+
+    assert window.filters.search.text() == "1012"  # a new search, not added to the last one
+    qtbot.waitUntil(lambda: shown_column(window, ORDER_NUMBER_COLUMN) == ["1012"])
+    assert window.batch_printing.dialog is None
+
+
+def test_a_double_click_on_an_order_opens_print_labels_for_that_order(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1001", "1002")
+
+    double_click_order(window, qtbot, "1003", Qt.MouseButton.LeftButton)
+
+    dialog = window.batch_printing.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert list(dialog.request().order_ids) == order_ids_of(demo_cache, "1003")  # the click chose it alone
+    dialog.reject()
+
+
+def test_a_single_click_or_a_right_double_click_only_selects(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1003")
+    double_click_order(window, qtbot, "1002", Qt.MouseButton.RightButton)
+
+    assert window.batch_printing.dialog is None
+
+
+# ---------------------------------------------------------------------- Ctrl+C
+
+
+def copy(window: MainWindow, qtbot: QtBot) -> list[list[str]]:
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    return [line.split("\t") for line in QGuiApplication.clipboard().text().split("\n")]
+
+
+def shown_line(window: MainWindow, order_number: str) -> list[str]:
+    row = row_of_order(window, order_number)
+    return [str(window.model.index(row, column).data()) for column in range(len(COLUMNS))]
+
+
+def test_ctrl_c_copies_the_selected_orders_one_line_each_with_every_column_as_the_table_shows_them(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    click_header(window, qtbot, RECIPIENT_COLUMN)
+    select_orders(window, qtbot, "1001", "1140", "1002")  # 1140 is on hold: its status is a longer text
+
+    lines = copy(window, qtbot)
+
+    shown = shown_column(window, ORDER_NUMBER_COLUMN)
+    in_table_order = sorted(["1001", "1140", "1002"], key=shown.index)
+    assert lines == [shown_line(window, number) for number in in_table_order]
+    assert lines[in_table_order.index("1140")][STATUS_COLUMN] == "On hold: no ship-to address"
+    assert lines[in_table_order.index("1002")][:3] == ["1002", shown_line(window, "1002")[1], "Grace Patel"]
+
+
+def test_ctrl_c_copies_only_the_columns_shown_in_the_order_they_are_shown(window: MainWindow, qtbot: QtBot) -> None:
+    header = window.table.horizontalHeader()
+    window.table.hideColumn(STATUS_COLUMN)
+    header.moveSection(header.visualIndex(RECIPIENT_COLUMN), 0)
+    click_order(window, qtbot, "1002")
+
+    [line] = copy(window, qtbot)
+
+    shown = shown_line(window, "1002")
+    expected_columns = [RECIPIENT_COLUMN] + [
+        column for column in range(len(COLUMNS)) if column not in (RECIPIENT_COLUMN, STATUS_COLUMN)
+    ]
+    assert line == [shown[column] for column in expected_columns]
+
+
+def test_a_tab_or_line_break_in_a_text_does_not_split_its_cell(window: MainWindow, demo_cache: Cache) -> None:
+    [stored] = find_by_number(demo_cache, "1002")
+    with demo_cache.transaction() as conn:
+        conn.execute("UPDATE orders SET ship_name = ? WHERE id = ?", ("Grace\tPatel\nc/o Reception", stored.id))
+    window.reload()
+    window.table.select_order_ids([stored.id])
+
+    assert window.table.selected_orders_text().split("\t")[RECIPIENT_COLUMN] == "Grace Patel c/o Reception"
+
+
+def test_ctrl_c_with_nothing_selected_leaves_the_clipboard_alone(window: MainWindow, qtbot: QtBot) -> None:
+    QGuiApplication.clipboard().setText("kept")
+    qtbot.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "kept"
+
+
+def test_copying_thousands_of_orders_keeps_the_rows_on_screen_cached(large_cache: Cache, qtbot: QtBot) -> None:
+    window = show_window(large_cache, qtbot)
+    window.table.selectAll()
+    cached = window.model.cached_row_count
+
+    lines = copy(window, qtbot)
+
+    assert window.model.cached_row_count == cached  # read past the pages kept for the screen
+    assert len(lines) == 5_000
+    assert [line[ORDER_NUMBER_COLUMN] for line in lines] == shown_column(window, ORDER_NUMBER_COLUMN)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -103,10 +103,12 @@ class PrintDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.print_button = buttons.addButton("Print", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.print_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self._build_layout(buttons)
+        # Enter presses Print. Only once the button is in the dialog: made default before, the dialog knew nothing of
+        # it and made the first button, Test print, its default when it opened.
+        self.print_button.setDefault(True)
         self.print_button.setEnabled(not refused or len(refused) < len(self._order_ids))
 
         self.printer.currentIndexChanged.connect(self._printer_changed)
@@ -115,6 +117,20 @@ class PrintDialog(QDialog):
         self.buy.toggled.connect(self.parcel.setVisible)
         self.test_button.clicked.connect(self.test_print)
         self._printer_changed()
+        for widget in (self, *self.findChildren(QWidget)):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Drops the repeats of an Enter held down: Enter in the orders table opens this dialog, and the key still
+        down must not go on to press Print; only a fresh press of Enter prints."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.isAutoRepeat()
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            return True
+        return super().eventFilter(watched, event)
 
     def _build_layout(self, buttons: QDialogButtonBox) -> None:
         printer_row = QHBoxLayout()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -24,12 +23,13 @@ from shipdesk import printer_setup
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, list_printers, remove_printer
 from shipdesk.printing.connection import parse_connection
+from shipdesk.ui.fitted_columns import FittedColumnsTree
 from shipdesk.ui.printer_check import PrinterCheck
 from shipdesk.ui.printer_form import MEDIA_NAMES, PrinterForm
 
 LANGUAGE_SHORT_NAMES = {"zpl": "ZPL", "tspl": "TSPL", "escpos": "ESC/POS", "pdf": "PDF"}
 COLUMNS = ("Name", "Language", "Connection", "Media")
-LEAST_WIDTHS = (160, 80, 220)  # the last column takes the rest
+LEAST_WIDTHS = (160, 80, 220)  # when there is room; a long name or connection is cut short to show every column
 NO_PRINTERS = "No printers yet. Until one is added, labels and slips are saved as PDF files in the label folder."
 
 
@@ -51,8 +51,7 @@ class PrintersDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(820, 380)
 
-        self.printers = QTreeWidget()
-        self.printers.setHeaderLabels(COLUMNS)
+        self.printers = FittedColumnsTree(COLUMNS, LEAST_WIDTHS)
         self.printers.setRootIsDecorated(False)
         self.printers.setUniformRowHeights(True)
         self.printers.setAllColumnsShowFocus(True)
@@ -119,9 +118,7 @@ class PrintersDialog(QDialog):
                 self.printers.setCurrentItem(item)
         if self.printers.currentItem() is None and profiles:
             self.printers.setCurrentItem(self.printers.topLevelItem(0))
-        for column, least in enumerate(LEAST_WIDTHS):
-            self.printers.resizeColumnToContents(column)
-            self.printers.setColumnWidth(column, max(least, self.printers.columnWidth(column)))
+        self.printers.fit_columns()
         self.empty.setVisible(not profiles)
         self._enable_buttons()
 

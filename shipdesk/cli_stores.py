@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from shipdesk.cache import Cache
 from shipdesk.cache.stores import StoreRecord, get_store
@@ -265,14 +266,27 @@ def _list(cache: Cache) -> int:
     summaries = store_summaries(cache)
     for summary in summaries:
         record = summary.record
-        synced = f"last sync {record.last_sync_at:%Y-%m-%d %H:%M} UTC" if record.last_sync_at else "never synced"
-        error = f" — last sync failed: {record.last_sync_error}" if record.last_sync_error else ""
         waiting = plural(summary.waiting, "update")
-        print(f"{record.name} ({record.kind}, {record.time_zone}): {synced}, {waiting} waiting{error}")
+        failure = f" — the sync of {_utc(record.last_sync_at)} failed: {record.last_sync_error}"
+        print(
+            f"{record.name} ({record.kind}, {record.time_zone}): {_last_synced(record)}, {waiting} waiting"
+            + (failure if record.last_sync_error else "")
+        )
         if record.kind == KIND:
             print(f"  {shipstation_settings(record)}")
     print(plural(len(summaries), "store"))
     return 0
+
+
+def _last_synced(record: StoreRecord) -> str:
+    """When the store last synced well: a sync that failed since is said apart, with its own moment."""
+    if not can_sync(record):
+        return "orders from CSV files (shipdesk import-csv)"
+    return f"last synced {_utc(record.last_success_at)}" if record.last_success_at else "never synced"
+
+
+def _utc(moment: datetime | None) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if moment is not None else ""
 
 
 def _test(cache: Cache, name: str) -> int:
@@ -288,12 +302,15 @@ def _test(cache: Cache, name: str) -> int:
 
 def _remove(cache: Cache, name: str, *, force: bool) -> int:
     try:
-        disconnect_store(cache, name, drop_waiting=force)
+        dropped = disconnect_store(cache, name, drop_waiting=force)
     except UpdatesWaiting as waiting:
         raise StoreCommandError(
             f"{waiting} Sync first, or add --force to drop {'it' if waiting.count == 1 else 'them'} unsent."
         ) from None
     print(f"Store {name} removed and its secret forgotten; its orders stay in the cache.")
+    if dropped:
+        orders = "that order" if dropped == 1 else "those orders"
+        print(f"{plural(dropped, 'shipped update')} dropped unsent: mark {orders} shipped in the store by hand.")
     return 0
 
 
@@ -340,9 +357,10 @@ def _sync(cache: Cache, only: str | None) -> int:
         return 0
     failed = False
     for outcome in sync_stores(cache, records):
-        if outcome.report is None:
-            print("\n".join(outcome.summary_lines()), file=sys.stderr)
-        else:
-            print("\n".join(outcome.summary_lines()))
+        # A script reads what was done on stdout; what failed or waits for a person goes to stderr.
+        for line in outcome.done_lines():
+            print(line)
+        for line in outcome.problem_lines():
+            print(line, file=sys.stderr)
         failed = failed or bool(outcome.problem)
     return 1 if failed else 0

@@ -4,6 +4,7 @@ the keyring and nowhere else, and every outcome is printed in plain words."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -183,9 +184,55 @@ def test_a_wrong_secret_is_reported_in_plain_words_and_never_shown(
         "Store Main does not work: ShipStation refused the API key and secret for store Main. "
         "Check them in ShipStation under Settings → API."
     )
-    assert "Pushing stopped" not in out.out
-    assert "The pull stopped: ShipStation refused the API key and secret for store Main." in out.out
+    assert "Pushing stopped" not in out.out + out.err
+    assert out.err.splitlines()[1] == (
+        "The pull stopped: ShipStation refused the API key and secret for store Main. "
+        "Check them in ShipStation under Settings → API."
+    )
+    assert out.out == "Pushed 0 shipped updates to Main; 0 pending.\n"  # nothing on stdout claims a pull
     assert wrong not in out.out + out.err + caplog.text
+
+
+def test_stores_list_says_when_the_store_last_synced_well_and_apart_when_a_sync_failed_since(
+    connected: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = memory_keyring.secrets[("shipdesk", "shipstation:Main")]
+    refused = (
+        "ShipStation refused the API key and secret for store Main. Check them in ShipStation under Settings → API."
+    )
+
+    def listed() -> str:
+        capsys.readouterr()
+        assert run(connected, "stores", "list") == 0
+        return capsys.readouterr().out.splitlines()[0]
+
+    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = "wrong-secret-1d7a"
+    assert run(connected, "sync") == 1
+    never = saved_store(connected)
+    assert never is not None and never.last_sync_at is not None
+    assert listed() == (
+        "Main (shipstation, America/Los_Angeles): never synced, 0 updates waiting"
+        f" — the sync of {never.last_sync_at:%Y-%m-%d %H:%M} UTC failed: {refused}"
+    )
+
+    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = secret
+    assert run(connected, "sync") == 0
+    good = saved_store(connected)
+    assert good is not None and good.last_success_at is not None
+    assert listed() == (
+        f"Main (shipstation, America/Los_Angeles): last synced {good.last_success_at:%Y-%m-%d %H:%M} UTC, "
+        "0 updates waiting"
+    )
+
+    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = "wrong-secret-1d7a"
+    assert run(connected, "sync") == 1
+    failed = saved_store(connected)
+    assert failed is not None and failed.last_sync_at is not None
+    assert failed.last_success_at == good.last_success_at < failed.last_sync_at
+    assert listed() == (
+        f"Main (shipstation, America/Los_Angeles): last synced {good.last_success_at:%Y-%m-%d %H:%M} UTC, "
+        f"0 updates waiting — the sync of {failed.last_sync_at:%Y-%m-%d %H:%M} UTC failed: {refused}"
+    )
 
 
 def test_sync_prints_pulled_skipped_pushed_and_pending(
@@ -232,6 +279,11 @@ def test_sync_leaves_csv_stores_alone(
     assert out.splitlines()[-1] == (
         "Store Market stall takes its orders from CSV files (shipdesk import-csv); nothing to sync."
     )
+    assert run(connected, "stores", "list") == 0
+    assert (
+        "Market stall (csv, UTC): orders from CSV files (shipdesk import-csv), 0 updates waiting"
+        in capsys.readouterr().out.splitlines()
+    )
 
 
 def test_a_store_without_its_secret_asks_for_it_again(
@@ -256,16 +308,25 @@ def test_stores_list_and_remove(
 
     assert run(connected, "stores", "list") == 0
     listed = capsys.readouterr().out.splitlines()
-    assert listed[0].startswith("Main (shipstation, America/Los_Angeles): last sync ")
-    assert listed[0].endswith(", 1 update waiting")
+    synced = saved_store(connected)
+    assert synced is not None and synced.last_success_at is not None
+    assert listed[0] == (
+        f"Main (shipstation, America/Los_Angeles): last synced {synced.last_success_at:%Y-%m-%d %H:%M} UTC, "
+        "1 update waiting"
+    )
     assert listed[1:] == ["  every store of the account; marking shipped tells the sales channel", "1 store"]
+    assert run(connected, "outbox") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 update waiting for its store"
 
     assert run(connected, "stores", "remove", "Main") == 1
     assert capsys.readouterr().err.endswith(
         "1 shipped update still waits to be sent to store Main. Sync first, or add --force to drop it unsent.\n"
     )
     assert run(connected, "stores", "remove", "Main", "--force") == 0
-    assert capsys.readouterr().out == "Store Main removed and its secret forgotten; its orders stay in the cache.\n"
+    assert capsys.readouterr().out.splitlines() == [
+        "Store Main removed and its secret forgotten; its orders stay in the cache.",
+        "1 shipped update dropped unsent: mark that order shipped in the store by hand.",
+    ]
     assert memory_keyring.secrets == {}
     assert run(connected, "outbox") == 0
     assert capsys.readouterr().out.splitlines()[-1] == "0 updates waiting for their store"
@@ -541,14 +602,19 @@ def test_an_update_the_store_refuses_waits_for_the_packer_who_sends_it_again_or_
     capsys.readouterr()
 
     assert run(connected, "sync") == 1  # news: the store refused
-    assert "Order W-1 refused by Main: " in capsys.readouterr().out
+    refused = capsys.readouterr()
+    assert "Order W-1 refused by Main: " in refused.err
+    assert "refused" not in refused.out
     assert run(connected, "sync") == 0  # not tried again, only recalled
-    assert "2 updates refused by Main earlier still wait for you (shipdesk outbox)." in capsys.readouterr().out
+    recalled = capsys.readouterr()
+    assert recalled.err == "2 updates refused by Main earlier still wait for you (shipdesk outbox).\n"
     assert run(connected, "outbox") == 0
     listed = capsys.readouterr().out.splitlines()
     assert listed[0].startswith("Main: order W-1 shipped UPS Ground 1Z1 — refused by the store: ShipStation refused")
     assert listed[0].endswith("(--send-again W-1 or --drop W-1)")
     assert listed[-1] == "0 updates waiting for their store; 2 refused, waiting for you"
+    assert run(connected, "outbox", "--json") == 0
+    assert [repr(row["refused"]) for row in json.loads(capsys.readouterr().out)] == ["True", "True"]  # true, not 1
 
     fake.update_order(1, orderStatus="awaiting_shipment")  # put right in ShipStation
     assert run(connected, "outbox", "--send-again", "W-1") == 0

@@ -190,6 +190,17 @@ def _recipient_sort_key(db: sqlite_utils.Database) -> None:
     )
 
 
+def _last_good_sync(db: sqlite_utils.Database) -> None:
+    # last_sync_at is when the last sync ended, well or not; last_success_at when one last went well, which is what
+    # "last synced" means to a person. A last sync without an error went well.
+    db.executescript(
+        """
+        ALTER TABLE stores ADD COLUMN last_success_at TEXT;
+        UPDATE stores SET last_success_at = last_sync_at WHERE last_sync_error = '';
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -199,4 +210,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _first_sync_skips,
     _refused_updates,
     _recipient_sort_key,
+    _last_good_sync,
 ]

@@ -48,7 +48,7 @@ def row_texts(summary: StoreSummary) -> list[str]:
     return [
         record.name,
         KIND_NAMES.get(record.kind, record.kind),
-        date_text(record.last_sync_at) if record.last_sync_at else NEVER_SYNCED,
+        date_text(record.last_success_at) if record.last_success_at else NEVER_SYNCED,  # the last sync that went well
         short_reason(record.last_sync_error) if record.last_sync_error else "",
         plural(summary.waiting, "update") if summary.waiting else "none",
     ]

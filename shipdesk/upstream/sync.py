@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import upsert_orders
-from shipdesk.cache.stores import StoreRecord, get_store, note_sync
+from shipdesk.cache.stores import StoreRecord, get_store, note_progress, note_sync
 from shipdesk.cache.sync_state import (
     KnownOrder,
     begin_first_sync,
@@ -60,6 +60,13 @@ class PullReport:
     error: str = ""
 
     def summary_lines(self) -> list[str]:
+        """What the pull did, then what went wrong, in that order."""
+        return [*self.done_lines(), *self.problem_lines()]
+
+    def done_lines(self) -> list[str]:
+        """What reached the cache and what the import rules left out; nothing when the pull stopped before any order."""
+        if self.error and not self.pulled:
+            return []
         parts = [f"{self.inserted} new", f"{self.updated} updated"]
         if self.unchanged:
             parts.append(f"{self.unchanged} unchanged")
@@ -67,7 +74,8 @@ class PullReport:
             parts.append(f"{self.kept_final} left as they were (already shipped or cancelled)")
         parts.append(f"{len(self.skipped)} skipped")
         first = " (first sync)" if self.first_sync else ""
-        lines = [f"Pulled {plural(self.pulled, 'order')} from {self.store}{first}: {', '.join(parts)}."]
+        cut_short = " before the pull stopped" if self.error else ""
+        lines = [f"Pulled {plural(self.pulled, 'order')} from {self.store}{first}{cut_short}: {', '.join(parts)}."]
         by_reason: dict[str, list[str]] = {}
         for skipped in self.skipped:
             by_reason.setdefault(skipped.reason, []).append(skipped.order_number)
@@ -75,7 +83,11 @@ class PullReport:
             named = ", ".join(numbers[:SKIPPED_EXAMPLES]) + (" …" if len(numbers) > SKIPPED_EXAMPLES else "")
             lines.append(f"Skipped {plural(len(numbers), 'order')}: {reason} ({named}).")
         lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.held)
-        lines.extend(f"Not read: {problem}." for problem in self.problems)
+        return lines
+
+    def problem_lines(self) -> list[str]:
+        """Orders that could not be read, and why the pull stopped."""
+        lines = [f"Not read: {problem}." for problem in self.problems]
         if self.error:
             lines.append(f"The pull stopped: {self.error}")
         return lines
@@ -145,11 +157,12 @@ def pull_orders(
     The store's high-water mark moves forward after each page, so a pull broken off (no network, the app closed)
     carries on from there next time. On a store's first sync only orders changed since the cutoff are asked for,
     and pending orders placed before it are skipped; the cutoff stays until a sync of the store has finished.
+    Only a pull that finished counts as the store's last sync; one that stopped is kept as its last error.
     """
     moment = now or utc_now()
     report = PullReport(store.name)
     cutoff = first_sync_cutoff(cache, store.name)
-    if cutoff is None and store.high_water is None and store.last_sync_at is None:
+    if cutoff is None and store.high_water is None and store.last_success_at is None:
         cutoff = moment - timedelta(days=first_sync_days)
         begin_first_sync(cache, store.name, cutoff)
     report.first_sync = cutoff is not None
@@ -157,7 +170,7 @@ def pull_orders(
     try:
         for page in connector.pull(since):
             _import_page(cache, store, page, cutoff, first_sync_days, report)
-            note_sync(cache, store.name, high_water=report.high_water)
+            note_progress(cache, store.name, high_water=report.high_water)
             if progress is not None:
                 progress(report)
     except ConnectorError as error:
@@ -239,12 +252,21 @@ class SyncReport:
     push: PushReport
 
     def summary_lines(self) -> list[str]:
-        lines = self.push.summary_lines()
-        if self.pull is not None:
-            lines.extend(self.pull.summary_lines())
-        else:
-            lines.append(f"No orders pulled from {self.push.store}: pushing stopped first; the next sync tries both.")
-        return lines
+        pulled = self.pull.summary_lines() if self.pull is not None else [self._not_pulled()]
+        return self.push.summary_lines() + pulled
+
+    def done_lines(self) -> list[str]:
+        """What was sent and pulled: for stdout."""
+        pushed = self.push.summary_lines()[:1]  # the first line counts what was sent; every other one is a problem
+        return pushed + (self.pull.done_lines() if self.pull is not None else [])
+
+    def problem_lines(self) -> list[str]:
+        """What was refused, failed or stopped, and what still waits for a person: for stderr."""
+        push_problems = self.push.summary_lines()[1:]
+        return push_problems + (self.pull.problem_lines() if self.pull is not None else [self._not_pulled()])
+
+    def _not_pulled(self) -> str:
+        return f"No orders pulled from {self.push.store}: pushing stopped first; the next sync tries both."
 
 
 def sync_store(
@@ -264,5 +286,7 @@ def sync_store(
     store = get_store(cache, store_name)
     if store is None:
         raise KeyError(store_name)
-    pull = None if push.stopped else pull_orders(cache, store, connector, now=now, overlap=overlap)
-    return SyncReport(pull=pull, push=push)
+    if push.stopped:
+        note_sync(cache, store_name, high_water=None, error=push.stopped)
+        return SyncReport(pull=None, push=push)
+    return SyncReport(pull=pull_orders(cache, store, connector, now=now, overlap=overlap), push=push)

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import catalog_fetched_at, replace_catalog
-from shipdesk.cache.stores import StoreRecord, list_stores
+from shipdesk.cache.stores import StoreRecord, list_stores, note_sync
 from shipdesk.domain import utc_now
 from shipdesk.upstream.connector import (
     CatalogSource,
@@ -73,9 +73,18 @@ class StoreSync:
         return ""
 
     def summary_lines(self) -> list[str]:
-        if self.report is None:
-            return [f"Store {self.store} not synced: {self.error}" if self.store else f"Not synced: {self.error}"]
-        return self.report.summary_lines()
+        return self.report.summary_lines() if self.report is not None else [self._not_synced()]
+
+    def done_lines(self) -> list[str]:
+        """What was sent and pulled; nothing when the store could not be synced at all."""
+        return self.report.done_lines() if self.report is not None else []
+
+    def problem_lines(self) -> list[str]:
+        """Why the store was not synced, or what went wrong in its sync; nothing when all went well."""
+        return self.report.problem_lines() if self.report is not None else [self._not_synced()]
+
+    def _not_synced(self) -> str:
+        return f"Store {self.store} not synced: {self.error}" if self.store else f"Not synced: {self.error}"
 
 
 def _refresh_catalog_when_old(cache: Cache, store: str, connector: Connector, now: datetime | None = None) -> None:
@@ -158,6 +167,7 @@ def _sync_one(cache: Cache, record: StoreRecord, connector_for: ConnectorFactory
         connector = connector_for(record, stop=stop)
     except ConnectorError as error:
         _log.warning("store %s not synced: %s", record.name, error)
+        _remember_failure(cache, record.name, str(error))
         return StoreSync(record.name, error=str(error))
     try:
         synced = StoreSync(record.name, sync_store(cache, record.name, _Stoppable(connector, stop)))
@@ -172,8 +182,16 @@ def _sync_one(cache: Cache, record: StoreRecord, connector_for: ConnectorFactory
         return StoreSync(record.name, error=f"the cache could not be written ({error}); the next sync tries again")
     except Exception:
         _log.exception("sync of store %s failed unexpectedly", record.name)
-        return StoreSync(
-            record.name, error=f"an unexpected error stopped the sync of store {record.name} (see the log)"
-        )
+        unexpected = f"an unexpected error stopped the sync of store {record.name} (see the log)"
+        _remember_failure(cache, record.name, unexpected)
+        return StoreSync(record.name, error=unexpected)
     finally:
         connector.close()
+
+
+def _remember_failure(cache: Cache, store: str, error: str) -> None:
+    """Keep why the store's sync failed, for the store list and the next start; a busy cache only loses the note."""
+    try:
+        note_sync(cache, store, high_water=None, error=error)
+    except sqlite3.Error:
+        _log.warning("the failed sync of store %s could not be noted in the cache", store, exc_info=True)

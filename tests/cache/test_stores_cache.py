@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from shipdesk.cache import Cache
+from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cache.stores import (
@@ -110,3 +111,36 @@ def test_changing_a_store_that_is_not_there_is_refused_and_adds_none(cache: Cach
         update_store(cache, StoreRecord(name="Main shop", kind="shipstation"))
 
     assert list_stores(cache) == []
+
+
+def test_a_failed_sync_keeps_the_moment_of_the_last_good_one(cache: Cache) -> None:
+    add_store(cache, StoreRecord(name="Main", kind="shipstation"))
+    note_sync(cache, "Main", high_water=None)
+    good = get_store(cache, "Main")
+    note_sync(cache, "Main", high_water=None, error="ShipStation did not answer in time")
+    failed = get_store(cache, "Main")
+
+    assert good is not None and failed is not None
+    assert good.last_success_at is not None and good.last_success_at == good.last_sync_at
+    assert failed.last_success_at == good.last_success_at
+    assert failed.last_sync_error == "ShipStation did not answer in time"
+
+
+def test_a_cache_from_before_the_last_good_sync_was_kept_counts_an_errorless_last_sync_as_good(
+    tmp_path: Path,
+) -> None:
+    old = open_cache(tmp_path / "c.sqlite", upto=8)  # schema 8: before the last good sync was kept
+    old.conn.executescript(
+        """
+        INSERT INTO stores (name, kind, last_sync_at, last_sync_error, created_at)
+        VALUES ('Good', 'shipstation', '2026-11-29T08:00:00+00:00', '', ''),
+               ('Failing', 'shipstation', '2026-11-29T09:00:00+00:00', 'ShipStation refused the API key', '');
+        """
+    )
+    old.close()
+
+    migrated = open_cache(tmp_path / "c.sqlite")
+    good, failing = get_store(migrated, "Good"), get_store(migrated, "Failing")
+
+    assert good is not None and good.last_success_at == datetime(2026, 11, 29, 8, tzinfo=UTC)
+    assert failing is not None and failing.last_success_at is None

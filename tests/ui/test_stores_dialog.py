@@ -9,6 +9,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,11 @@ from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cache.stores import StoreRecord, add_store, get_store, note_sync
 from shipdesk.domain import Shipment, utc_now
+from shipdesk.store_setup import StoreSummary
 from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.order_text import date_text
 from shipdesk.ui.shipstation_form import KEEP_THE_SECRET, ShipStationForm
-from shipdesk.ui.stores_dialog import StoresDialog
+from shipdesk.ui.stores_dialog import NEVER_SYNCED, StoresDialog, row_texts
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import NO_STORES, NOT_SYNCED_YET
 from shipdesk.upstream.credentials import save_secret
@@ -158,6 +161,31 @@ def synced_before(cache: Cache) -> StoreRecord:
 def ship_here(cache: Cache, number: str) -> None:
     (stored,) = find_by_number(cache, number)
     record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400100000000000000001", utc_now()))
+
+
+def test_the_list_shows_when_a_store_last_synced_well_beside_why_a_later_sync_failed() -> None:
+    good = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+    failed = StoreRecord(
+        name="Main",
+        kind="shipstation",
+        last_success_at=good,
+        last_sync_at=good + timedelta(hours=3),
+        last_sync_error="ShipStation did not answer in time",
+    )
+
+    name, _kind, last_sync, last_error, _waiting = row_texts(StoreSummary(failed, waiting=0))
+
+    assert (name, last_sync) == ("Main", date_text(good))
+    assert "did not answer" in last_error
+
+
+def test_a_store_whose_every_sync_failed_shows_as_never_synced(cache: Cache) -> None:
+    add_store(cache, StoreRecord(name="Main", kind="shipstation"))
+    note_sync(cache, "Main", high_water=None, error="ShipStation refused the API key")
+    failed = get_store(cache, "Main")
+    assert failed is not None
+
+    assert row_texts(StoreSummary(failed, waiting=0))[2] == NEVER_SYNCED
 
 
 # ----------------------------------------------------------------------------- adding

@@ -268,7 +268,12 @@ def test_a_first_sync_broken_off_halfway_keeps_its_cutoff_when_it_carries_on(
 
     assert broken.error.startswith("Could not list orders (page 1) for store Main: ShipStation closed the connection")
     assert broken.inserted == 500
-    assert fresh_record(cache).last_sync_error == broken.error
+    assert broken.done_lines() == [
+        "Pulled 500 orders from Main (first sync) before the pull stopped: 500 new, 0 updated, 0 skipped."
+    ]
+    assert broken.problem_lines() == [f"The pull stopped: {broken.error}"]
+    stopped = fresh_record(cache)
+    assert (stopped.last_sync_error, stopped.last_success_at) == (broken.error, None)  # a page is not a sync
     fake.drop_every(0)
 
     carried_on = pull(cache, fake, now=NOW + timedelta(minutes=30))
@@ -276,6 +281,23 @@ def test_a_first_sync_broken_off_halfway_keeps_its_cutoff_when_it_carries_on(
     assert carried_on.first_sync and carried_on.error == ""
     assert [s.order_number for s in carried_on.skipped] == ["OLD-1"]
     assert len(load_orders(cache, OrderQuery())) == 600
+    finished = fresh_record(cache)
+    assert finished.last_sync_error == "" and finished.last_success_at == finished.last_sync_at is not None
+
+
+def test_a_pull_that_stops_at_once_says_only_why(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_order(shipstation_order(1, number="P-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    add_fake_store(cache, fake)
+
+    record = fresh_record(cache)
+    with fake_connector(fake, record, secret="wrong-secret-40c2") as connector:
+        report = pull_orders(cache, record, connector, now=NOW)
+
+    assert report.summary_lines() == [
+        "The pull stopped: ShipStation refused the API key and secret for store Main. "
+        "Check them in ShipStation under Settings → API."
+    ]
+    assert report.done_lines() == []
 
 
 # ----------------------------------------------------------------------------- time zones and DST
@@ -346,3 +368,29 @@ def test_sync_pushes_waiting_shipments_before_it_pulls(cache: Cache, fake: FakeS
     assert fake.marked_shipped == [1]
     assert report.summary_lines()[0] == "Pushed 1 shipped update to Main; 0 pending."
     assert report.pull is not None and report.pull.kept_final == 1  # ShipStation's "shipped" leaves it as it is
+
+
+def test_a_sync_whose_push_cannot_reach_the_store_is_kept_as_failed_and_keeps_the_last_good_sync(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.add_order(shipstation_order(1, number="P-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+    good = fresh_record(cache)
+    (stored,) = find_by_number(cache, "P-1")
+    record_shipment(cache, stored.id, Shipment("USPS", "Priority Mail", "9400100000000000000042", NOW))
+    fake.drop_next(1)
+
+    with fake_connector(fake, good, max_attempts=1) as connector:
+        report = sync_store(cache, "Main", connector, now=NOW + timedelta(hours=1))
+
+    assert report.pull is None and report.push.stopped
+    failed = fresh_record(cache)
+    assert failed.last_sync_error == report.push.stopped
+    assert good.last_success_at is not None and failed.last_success_at == good.last_success_at
+    assert failed.last_sync_at is not None and failed.last_sync_at > good.last_success_at
+    assert report.done_lines() == ["Pushed 0 shipped updates to Main; 1 pending."]
+    assert report.problem_lines()[-2:] == [
+        f"Pushing stopped: {report.push.stopped}",
+        "No orders pulled from Main: pushing stopped first; the next sync tries both.",
+    ]

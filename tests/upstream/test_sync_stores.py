@@ -14,12 +14,19 @@ from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import utc_now
 from shipdesk.shipstation_shipping import shipping_choices
+from shipdesk.ui.sync_text import last_sync_text
 from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import STOPPED, StoreSync, sync_stores, syncable_stores
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
-from tests.fakes.shipstation_store import add_fake_store, fake_connector, fake_connectors, fresh_record
+from tests.fakes.shipstation_store import (
+    add_fake_store,
+    fake_connector,
+    fake_connectors,
+    fresh_record,
+    shipstation_order,
+)
 from tests.fakes.watched_stop import WatchedStop
 
 
@@ -166,3 +173,51 @@ def test_a_stop_ends_a_sync_that_waits_for_shipstation_at_once(
     assert [outcome.error for outcome in outcomes] == [STOPPED]
     assert len(fake.requests) == 1
     assert load_orders(cache, OrderQuery()) == []
+
+
+def test_a_store_that_could_not_start_its_sync_keeps_why_and_still_gets_its_first_sync_rule(
+    cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring
+) -> None:
+    fake.add_order(
+        shipstation_order(1, number="OLD-1", order_date=utc_now() - timedelta(days=30)),
+        modified=utc_now() - timedelta(hours=1),
+    )
+    fake.add_order(
+        shipstation_order(2, number="NEW-2", order_date=utc_now() - timedelta(days=1)),
+        modified=utc_now() - timedelta(hours=1),
+    )
+    add_fake_store(cache, fake)  # its secret was never saved
+
+    (failed,) = sync_stores(cache, syncable_stores(cache))
+
+    record = fresh_record(cache)
+    assert record.last_sync_error == failed.error and failed.error.startswith("No API secret is saved for store Main.")
+    assert record.last_sync_at is not None and record.last_success_at is None
+    assert failed.done_lines() == [] and failed.problem_lines() == [f"Store Main not synced: {failed.error}"]
+
+    (synced,) = sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake))
+
+    assert synced.report is not None and synced.report.pull is not None
+    assert synced.report.pull.first_sync  # not the store's whole history: OLD-1 waits too long to be packed now
+    assert [skipped.order_number for skipped in synced.report.pull.skipped] == ["OLD-1"]
+    assert fresh_record(cache).last_sync_error == ""
+
+
+def test_the_window_says_when_the_last_sync_failed_not_when_the_last_good_one_was(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    add_fake_store(cache, fake)
+    list(sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake)))
+    good = fresh_record(cache)
+
+    (failed,) = sync_stores(cache, syncable_stores(cache), connector_for=fake_connectors(fake, secret="wrong"))
+    assert failed.problem
+
+    record = fresh_record(cache)
+    assert record.last_success_at == good.last_success_at
+    assert record.last_sync_at is not None and good.last_success_at is not None
+    assert record.last_sync_at > good.last_success_at
+    today = record.last_sync_at.astimezone()
+    assert last_sync_text([record], today) == (
+        f"Last sync failed {today:%H:%M}: ShipStation refused the API key and secret for store Main."
+    )

@@ -6,6 +6,7 @@ A bought label is paid for, so it is recorded and kept at once; only then is it 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -14,8 +15,9 @@ from typing import TypeVar
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import default_printer_profile, get_printer
-from shipdesk.cache.stores import get_store
+from shipdesk.cache.stores import StoreRecord, get_store, removed_store_kind
 from shipdesk.cli_lookup import UsageError, one_order
+from shipdesk.domain import Order
 from shipdesk.label_batch import default_printer
 from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.folder_printer import FolderPrinter
@@ -42,7 +44,7 @@ def add_bought_label_commands(commands: argparse._SubParsersAction[argparse.Argu
     buy.add_argument("--dimensions", help='length×width×height such as "7x5x6.5 in"')
     buy.add_argument("--confirmation", choices=CONFIRMATIONS)
     buy.add_argument("--insure", help="insured value in the order's currency")
-    buy.add_argument("--ship-date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    buy.add_argument("--ship-date", help="YYYY-MM-DD (default: today)")
     buy.add_argument("--test-label", action="store_true", help="a test label from ShipStation: nothing is charged")
     _add_destination(buy)
 
@@ -69,11 +71,7 @@ def run_bought_label_command(cache: Cache, args: argparse.Namespace) -> int | No
 
 def _buy(cache: Cache, args: argparse.Namespace) -> int:
     stored = one_order(cache, args.order_number, args.store)
-    store = get_store(cache, stored.order.store)
-    if store is None or store.kind != KIND:
-        raise UsageError(
-            f"order {args.order_number} is not from a ShipStation store; print a label with `shipdesk label` instead"
-        )
+    store = _shipstation_store_of(cache, stored.order)
     request = LabelRequest(
         carrier_code=args.carrier,
         service_code=args.service,
@@ -82,7 +80,7 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
         weight=_read(read_weight, args.weight, "--weight"),
         dimensions=_read(read_dimensions, args.dimensions, "--dimensions"),
         insured_value=_read(read_money, args.insure, "--insure"),
-        ship_date=args.ship_date,
+        ship_date=_read(_read_date, args.ship_date, "--ship-date"),
         test_label=args.test_label,
     )
     printer = _printer(cache, args)
@@ -100,12 +98,39 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
         f"tracking number {shipment.tracking_number}{cost}."
     )
     if purchase.test:
-        print("A test label is not charged and ships nothing: the order stays as it was here.")
+        print("A test label is not charged and ships nothing: the order stays as it was, here and in ShipStation.")
     if purchase.print_error:
-        print(f"shipdesk: not printed: {purchase.print_error} (shipdesk reprint-label {purchase.order_number})")
+        again = f"shipdesk reprint-label {shlex.quote(purchase.order_number)}"
+        print(f"shipdesk: not printed: {purchase.print_error} ({again})", file=sys.stderr)
         return 1
-    print(f"Printed to {purchase.printed_to}.")
+    print(f"Label {_went(purchase.printed_to)}.")
     return 0
+
+
+def _shipstation_store_of(cache: Cache, order: Order) -> StoreRecord:
+    """The ShipStation store the order came from; a UsageError saying what to do when there is none."""
+    store = get_store(cache, order.store)
+    if store is None and removed_store_kind(cache, order.store) == KIND:
+        raise UsageError(
+            f"order {order.order_number} is from store {order.store}, which is no longer set up in shipdesk; to buy "
+            f"its label, connect it again: shipdesk stores add shipstation --name {shlex.quote(order.store)} "
+            "--api-key KEY"
+        )
+    if store is None or store.kind != KIND:
+        raise UsageError(
+            f"order {order.order_number} is from {order.store}, not a ShipStation store; "
+            "print a label with `shipdesk label` instead"
+        )
+    return store
+
+
+def _read_date(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("not a date; write it as year-month-day, such as 2026-12-01") from None
 
 
 def _reprint(cache: Cache, args: argparse.Namespace) -> int:
@@ -114,8 +139,14 @@ def _reprint(cache: Cache, args: argparse.Namespace) -> int:
         where = print_label_again(cache, stored.id, _printer(cache, args))
     except LookupError as error:
         raise UsageError(f"order {args.order_number}: {error.args[0]}") from None
-    print(f"Printed the label of order {args.order_number} to {where}.")
+    print(f"Label of order {args.order_number} {_went(where, again=True)}.")
     return 0
+
+
+def _went(where: Path | str | None, *, again: bool = False) -> str:
+    """Where the label went: "saved as" the PDF file written into a folder, or "printed on" a printer."""
+    verb, preposition = ("saved", "as") if isinstance(where, Path) else ("printed", "on")
+    return f"{verb}{' again' if again else ''} {preposition} {where}"
 
 
 def _printer(cache: Cache, args: argparse.Namespace) -> PdfPrinter:

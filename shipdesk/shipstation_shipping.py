@@ -19,7 +19,7 @@ from shipdesk.cache.label_pdfs import attach_label_pdf, label_pdf
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.outbox_schedule import confirm_entries_of_order
 from shipdesk.cache.shipments import MARK_SHIPPED, record_shipment
-from shipdesk.cache.stores import get_store
+from shipdesk.cache.stores import get_store, removed_store_kind
 from shipdesk.domain import Shipment
 from shipdesk.label_batch import LabelBatchResult, Progress, report_progress
 from shipdesk.printing.errors import PrinterError
@@ -76,6 +76,11 @@ def create_label(
         raise LabelError("No label bought: the order is no longer in the cache.")
     order = stored.order
     store = get_store(cache, order.store)
+    if store is None and removed_store_kind(cache, order.store) == KIND:
+        raise LabelError(
+            f"No label bought for order {order.order_number}: its store {order.store} is no longer set up in "
+            "shipdesk; connect it again to buy labels for its orders."
+        )
     if store is None or store.kind != KIND:
         raise LabelError(f"No label bought for order {order.order_number}: its store is not a ShipStation store.")
     bought = provider.buy(order, request, now=now)

@@ -78,6 +78,7 @@ def test_a_bought_label_is_recorded_kept_and_written_as_a_pdf_that_scans(
     printed = capsys.readouterr().out
     assert f"tracking number {bought['trackingNumber']}" in printed
     (pdf,) = out.glob("*.pdf")
+    assert printed.splitlines()[-1] == f"Label saved as {pdf}."
     assert scan_pdf(pdf, tmp_path) == [bought["trackingNumber"]]
     cache = open_cache(db)
     (stored,) = find_by_number(cache, "W-1")
@@ -99,25 +100,31 @@ def test_a_test_label_is_written_and_said_to_change_nothing(
     (bought,) = fake.labels
     assert capsys.readouterr().out.splitlines()[:2] == [
         f"Bought a test label of order W-1: fedex fedex_2day, tracking number {bought['trackingNumber']}, cost 7.30.",
-        "A test label is not charged and ships nothing: the order stays as it was here.",
+        "A test label is not charged and ships nothing: the order stays as it was, here and in ShipStation.",
     ]
     (pdf,) = out.glob("*.pdf")
     assert scan_pdf(pdf, tmp_path) == [bought["trackingNumber"]]
+    assert fake.order(1)["orderStatus"] == "awaiting_shipment"
+    assert run(db, "sync") == 0  # what ShipStation says of the order afterwards changes nothing either
     cache = open_cache(db)
     (stored,) = find_by_number(cache, "W-1")
     assert stored.order.status is OrderStatus.AWAITING_SHIPMENT
     assert latest_shipment(cache, stored.id) is None
     cache.close()
 
+    assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "2 lb", "--out", str(out)) == 0  # the real one, later
+    assert fake.order(1)["orderStatus"] == "shipped"
+
 
 def test_a_bought_label_goes_to_a_thermal_printer_in_its_language_and_scans(
-    db: Path, fake: FakeShipStation, printer: Listener
+    db: Path, fake: FakeShipStation, printer: Listener, capsys: pytest.CaptureFixture[str]
 ) -> None:
     uri = f"tcp://127.0.0.1:{printer.port}"
     assert run(db, "printers", "add", "Rollo", "--language", "tspl", "--uri", uri, "--dpi", "203", "--default") == 0
 
     assert run(db, "buy-label", "W-2", *FEDEX, "--weight", "12oz") == 0
 
+    assert capsys.readouterr().out.splitlines()[-1] == f"Label printed on Rollo (127.0.0.1:{printer.port})."
     printer.close()
     (job,) = printer.jobs
     label = rebuild(parse(job))
@@ -133,11 +140,14 @@ def test_a_label_bought_but_not_printed_is_kept_and_reprints(
     capsys.readouterr()
 
     assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "1 lb", "--printer", "Zebra") == 1
-    said = capsys.readouterr().out
-    assert "Bought the label of order W-1" in said and "shipdesk reprint-label W-1" in said
+    said = capsys.readouterr()
+    assert said.out.startswith("Bought the label of order W-1")
+    assert said.err.startswith("shipdesk: not printed: ") and said.err.endswith("(shipdesk reprint-label W-1)\n")
+    assert "not printed" not in said.out
 
     assert run(db, "reprint-label", "W-1", "--out", str(tmp_path / "again")) == 0
     (pdf,) = (tmp_path / "again").glob("*.pdf")
+    assert capsys.readouterr().out == f"Label of order W-1 saved again as {pdf}.\n"
     assert scan_pdf(pdf, tmp_path) == [fake.labels[0]["trackingNumber"]]
     assert len(fake.labels) == 1  # printed again, not bought again
 
@@ -149,20 +159,40 @@ def test_a_label_bought_but_not_printed_is_kept_and_reprints(
         (["--weight", "2 stone"], '--weight 2 stone: write the weight as "2 lb" or "12oz"'),
         (
             ["--weight", "1 lb", "--dimensions", "7x5 in"],
-            "--dimensions 7x5 in: write the size as length x width x height",
+            '--dimensions 7x5 in: write the size as length x width x height and a unit, as in "7x5x6.5 in"',
         ),
-        (["--weight", "1 lb", "--insure", "lots"], "--insure lots: write the insured value as a number"),
+        (
+            ["--weight", "1 lb", "--insure", "lots"],
+            "--insure lots: write the insured value as a number such as 150 or 89.95",
+        ),
+        (
+            ["--weight", "1 lb", "--ship-date", "31/02"],
+            "--ship-date 31/02: not a date; write it as year-month-day, such as 2026-12-01",
+        ),
+        (
+            ["--weight", "1 lb", "--ship-date", "2026-02-31"],
+            "--ship-date 2026-02-31: not a date; write it as year-month-day, such as 2026-12-01",
+        ),
     ],
 )
-def test_choices_that_cannot_be_read_are_refused_before_anything_is_bought(
+def test_choices_that_cannot_be_read_are_refused_in_one_line_before_anything_is_bought(
     db: Path, fake: FakeShipStation, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
 
     assert run(db, "buy-label", "W-1", *FEDEX, *extra) == 1
 
-    assert message in capsys.readouterr().err
+    assert capsys.readouterr().err == f"shipdesk: {message}\n"
     assert fake.labels == []
+
+
+def test_the_ship_date_given_is_the_one_shipstation_gets(db: Path, fake: FakeShipStation, tmp_path: Path) -> None:
+    assert (
+        run(db, "buy-label", "W-1", *FEDEX, "--weight", "1 lb", "--ship-date", "2026-12-01", "--out", str(tmp_path))
+        == 0
+    )
+
+    assert fake.labels[0]["shipDate"] == "2026-12-01"
 
 
 def test_shipstations_refusal_is_shown_and_nothing_is_recorded(
@@ -193,4 +223,29 @@ def test_an_order_from_a_csv_store_is_sent_to_the_own_label_command(
 
     assert run(db, "buy-label", "C-1", *FEDEX) == 1
 
-    assert "is not from a ShipStation store" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "shipdesk: order C-1 is from CSV import, not a ShipStation store; print a label with `shipdesk label` instead\n"
+    )
+
+
+def test_an_order_of_a_removed_store_names_the_store_and_how_to_connect_it_again(
+    db: Path,
+    fake: FakeShipStation,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(db, "stores", "remove", "Main") == 0
+    capsys.readouterr()
+
+    assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "1 lb") == 1
+
+    assert capsys.readouterr().err == (
+        "shipdesk: order W-1 is from store Main, which is no longer set up in shipdesk; to buy its label, connect it "
+        "again: shipdesk stores add shipstation --name Main --api-key KEY\n"
+    )
+    assert fake.labels == []
+    add = ["stores", "add", "shipstation", "--name", "Main", "--api-key", fake.api_key, "--base-url", fake.base_url]
+    assert run(db, *add) == 0  # the secret is still in SHIPDESK_API_SECRET
+    assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "1 lb", "--out", str(tmp_path)) == 0
+    assert len(fake.labels) == 1

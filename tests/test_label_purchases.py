@@ -21,9 +21,11 @@ from shipdesk.domain import OrderStatus, Weight, WeightUnit
 from shipdesk.label_batch import Progress
 from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.folder_printer import FolderPrinter
-from shipdesk.shipping.shipstation_labels import LabelRequest, ShipStationLabelProvider
+from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
 from shipdesk.shipstation_shipping import buy_and_print_labels, create_label
+from shipdesk.store_setup import disconnect_store
 from shipdesk.upstream.sync import pull_orders
+from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
@@ -149,3 +151,27 @@ def test_a_test_label_is_printed_and_changes_nothing_here(
     assert _stored_status(cache, first) is OrderStatus.AWAITING_SHIPMENT
     assert latest_shipment(cache, first) is None and label_pdf(cache, first) is None
     assert pending_outbox(cache) == []
+    assert fake.order(1)["orderStatus"] == "awaiting_shipment"  # ShipStation ships nothing for a test label either
+    with fake_connector(fake, fresh_record(cache)) as connector:
+        pull_orders(cache, fresh_record(cache), connector, now=NOW + timedelta(minutes=5))
+    assert _stored_status(cache, first) is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_no_label_is_bought_for_an_order_whose_store_was_removed_and_the_store_is_named(
+    cache: Cache,
+    fake: FakeShipStation,
+    order_ids: list[int],
+    provider: ShipStationLabelProvider,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    disconnect_store(cache, "Main")
+
+    with pytest.raises(LabelError) as refused:
+        create_label(cache, order_ids[0], UPS_GROUND, provider, FolderPrinter(tmp_path), now=NOW)
+
+    assert str(refused.value) == (
+        "No label bought for order P-1: its store Main is no longer set up in shipdesk; connect it again to buy "
+        "labels for its orders."
+    )
+    assert fake.labels == []

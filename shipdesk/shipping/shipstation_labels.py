@@ -64,7 +64,10 @@ class ShipStationLabelProvider:
         self.client = client
 
     def buy(self, order: Order, request: LabelRequest, *, now: datetime | None = None) -> BoughtLabel:
-        """Buy the label; ShipStation then has the order as shipped. Raises LabelError in the packer's words."""
+        """Buy the label; ShipStation then has the order as shipped, unless it was a test label.
+
+        Raises LabelError in the packer's words.
+        """
         moment = now or utc_now()
         weight = request.weight or order.total_weight
         problem = _why_not(order, request, weight)

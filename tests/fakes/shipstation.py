@@ -14,6 +14,8 @@ Choices where the real service is not documented:
   before doing anything, lose_answer_next/lose_answer_every do the work and then close it, slow_next answers late, garbage_next
   answers a non-JSON 200, too_many_next answers 429.
 - testLabel and the notify flags must be JSON booleans; anything else is a 400 ModelState error.
+- A label bought with testLabel true is answered like a real one (tracking number, cost, PDF) but leaves the order as
+  it was: not shipped, modify date unchanged. A real label ships the order.
 """
 
 from __future__ import annotations
@@ -496,8 +498,9 @@ class FakeShipStation:
         name = (stored.data.get("shipTo") or {}).get("name") or ""
         pdf = _label_pdf(tracking, name, body["carrierCode"], body["serviceCode"])
         insured = (body.get("insuranceOptions") or {}).get("insuredValue") or 0
-        stored.data.update(orderStatus="shipped", shipDate=body["shipDate"])
-        stored.modified = datetime.now(UTC)
+        if not body["testLabel"]:  # a test label leaves the order as it was, as the real service does
+            stored.data.update(orderStatus="shipped", shipDate=body["shipDate"])
+            stored.modified = datetime.now(UTC)
         self.labels.append({**body, "trackingNumber": tracking, "shipmentId": shipment_id})
         return _json(
             200,

@@ -385,8 +385,9 @@ def _outbox(cache: Cache, args: argparse.Namespace) -> int:
             f"{payload['tracking_number']}{state}"
         )
     refused = sum(entry.refused for entry in entries)
+    waiting = len(entries) - refused
     print(
-        f"{plural(len(entries) - refused, 'update')} waiting for their store"
+        f"{plural(waiting, 'update')} waiting for {'its' if waiting == 1 else 'their'} store"
         + (f"; {refused:,} refused, waiting for you" if refused else "")
     )
     return 0

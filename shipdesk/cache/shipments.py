@@ -119,7 +119,15 @@ def pending_outbox(cache: Cache) -> list[OutboxEntry]:
     )
     return [
         OutboxEntry(
-            row[0], row[1], row[2], row[3], json.loads(row[4]), datetime.fromisoformat(row[5]), row[6], row[7], row[8]
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            json.loads(row[4]),
+            datetime.fromisoformat(row[5]),
+            row[6],
+            row[7],
+            bool(row[8]),  # SQLite answers 0 or 1
         )
         for row in rows
     ]

@@ -222,7 +222,7 @@ class Address:
     residential: bool | None = None
 
     def is_complete_for_shipping(self) -> bool:
-        return bool(self.name.strip() and self.street1.strip() and self.city.strip() and self.country.strip())
+        return not ship_to_gap(self)
 
     def lines(self) -> list[str]:
         """The address as it is written on a parcel, blank parts left out."""
@@ -318,16 +318,64 @@ class Order:
 
 NO_SHIP_TO_ADDRESS = "no ship-to address"
 NOTHING_TO_SHIP = "no item that needs shipping"
-PACKING_BLOCKS = (NO_SHIP_TO_ADDRESS, NOTHING_TO_SHIP)  # every reason packing_block_reason gives
+_SHIP_TO_GAP = "no ship-to "  # how every reason about a missing part of the ship-to address starts
+
+# Where a parcel cannot be labelled or delivered without a postal code: the countries of the carriers shipdesk
+# knows (USPS and UPS, Canada Post, Royal Mail, Australia Post, DHL), the rest of western Europe, and Japan.
+# Left out on purpose: places where many addresses have none (Ireland before Eircode, Hong Kong, the Gulf).
+POSTAL_CODE_COUNTRIES = frozenset(
+    (
+        *("US", "PR", "CA", "GB", "AU", "JP"),
+        *("DE", "FR", "IT", "ES", "PT", "NL", "BE", "LU", "AT", "CH", "DK", "SE", "NO", "FI", "PL", "CZ"),
+    )
+)
+
+
+def ship_to_gap(address: Address) -> str:
+    """What the address lacks for a label, as a reason ("no ship-to city", "no ship-to name or ZIP code"), or ''."""
+    if not any(
+        part.strip()
+        for part in (
+            address.street1,
+            address.street2,
+            address.street3,
+            address.city,
+            address.postal_code,
+            address.country,
+        )
+    ):
+        return NO_SHIP_TO_ADDRESS
+    missing = [
+        part
+        for part, value in (
+            ("name", address.name),
+            ("street", address.street1),
+            ("city", address.city),
+            ("country", address.country),
+        )
+        if not value.strip()
+    ]
+    if not address.postal_code.strip() and address.country in POSTAL_CODE_COUNTRIES:
+        missing.append("ZIP code" if address.country in ("US", "PR") else "postal code")
+    if not missing:
+        return ""
+    listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+    return f"{_SHIP_TO_GAP}{listed}"
 
 
 def packing_block_reason(order: Order) -> str:
     """Why an order cannot go to the packing queue, or '' when it can."""
-    if not order.ship_to.is_complete_for_shipping():
-        return NO_SHIP_TO_ADDRESS
+    gap = ship_to_gap(order.ship_to)
+    if gap == NO_SHIP_TO_ADDRESS:
+        return gap
     if not order.physical_items:
-        return NOTHING_TO_SHIP
-    return ""
+        return NOTHING_TO_SHIP  # before what the address lacks: an order with nothing to ship needs no address
+    return gap
+
+
+def is_packing_block(reason: str) -> bool:
+    """Whether a hold reason is one packing_block_reason gives: the order cannot be packed as it is."""
+    return reason == NOTHING_TO_SHIP or reason.startswith(_SHIP_TO_GAP)
 
 
 def with_packing_rules(order: Order) -> Order:

@@ -23,7 +23,7 @@ from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
 from shipdesk.cache.shipments import latest_shipment, record_shipment
-from shipdesk.domain import PACKING_BLOCKS, LabelSize, OrderStatus, Shipment, packing_block_reason, utc_now
+from shipdesk.domain import LabelSize, OrderStatus, Shipment, is_packing_block, packing_block_reason, utc_now
 from shipdesk.printing.devices import Device, open_device
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
@@ -296,7 +296,7 @@ def foreseen_failure(status: OrderStatus, hold_reason: str) -> str:
     """
     if status is OrderStatus.SHIPPED:
         return ""  # reprinted
-    return _why_not_printable(status, hold_reason if hold_reason in PACKING_BLOCKS else "")
+    return _why_not_printable(status, hold_reason if is_packing_block(hold_reason) else "")
 
 
 def _why_not_printable(status: OrderStatus, block_reason: str) -> str:

@@ -111,6 +111,36 @@ def test_an_order_without_a_ship_to_address_goes_on_hold_with_the_reason() -> No
     assert held.hold_reason == "no ship-to address"
 
 
+@pytest.mark.parametrize(
+    ("ship_to", "reason"),
+    [
+        (Address(street1="1 Main St", city="Austin", postal_code="78701", country="US"), "no ship-to name"),
+        (Address(name="Ann", street1="1 Main St", postal_code="78701", country="US"), "no ship-to city"),
+        (Address(name="Ann", city="Austin", postal_code="78701", country="US"), "no ship-to street"),
+        (Address(name="Ann", street1="1 Main St", city="Austin", postal_code="78701"), "no ship-to country"),
+        (Address(name="Ann", street1="1 Main St", city="Austin", country="US"), "no ship-to ZIP code"),
+        (Address(name="Ann", street1="10 Downing St", city="London", country="GB"), "no ship-to postal code"),
+        (Address(street1="1 Main St", country="US"), "no ship-to name, city or ZIP code"),
+    ],
+)
+def test_an_address_short_of_a_part_a_label_needs_is_held_saying_which(ship_to: Address, reason: str) -> None:
+    held = with_packing_rules(order(ship_to=ship_to))
+    assert (held.status, held.hold_reason) == (OrderStatus.ON_HOLD, reason)
+    assert not ship_to.is_complete_for_shipping()
+
+
+def test_a_country_where_many_addresses_have_no_postal_code_needs_none() -> None:
+    dublin = Address(name="Aoife Byrne", street1="12 Main St", city="Dublin", country="IE")
+    assert dublin.is_complete_for_shipping()
+    assert with_packing_rules(order(ship_to=dublin)).status is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_an_order_with_nothing_to_ship_says_so_rather_than_what_its_address_lacks() -> None:
+    ebook = Item(sku="EBOOK", name="E-book", quantity=1, needs_shipping=False)
+    no_zip = Address(name="Ann", street1="1 Main St", city="Austin", country="US")
+    assert packing_block_reason(order(items=(ebook,), ship_to=no_zip)) == "no item that needs shipping"
+
+
 def test_an_order_of_only_digital_items_goes_on_hold_with_the_reason() -> None:
     ebook = Item(sku="EBOOK", name="E-book", quantity=1, needs_shipping=False)
     assert packing_block_reason(order(items=(ebook,))) == "no item that needs shipping"

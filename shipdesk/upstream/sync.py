@@ -23,7 +23,16 @@ from shipdesk.cache.sync_state import (
     known_orders,
     remember_first_sync_skips,
 )
-from shipdesk.domain import Order, OrderStatus, packing_block_reason, plural, utc_now, with_packing_rules
+from shipdesk.domain import (
+    NO_SHIP_TO_ADDRESS,
+    NOTHING_TO_SHIP,
+    Order,
+    OrderStatus,
+    packing_block_reason,
+    plural,
+    utc_now,
+    with_packing_rules,
+)
 from shipdesk.upstream.connector import Connector, ConnectorError, PulledPage
 from shipdesk.upstream.outbox_push import PushReport, push_outbox
 
@@ -128,8 +137,8 @@ def skip_reason(order: Order, known: KnownOrder | None, cutoff: datetime | None,
     if order.status is OrderStatus.SHIPPED:
         return "already shipped"
     block = packing_block_reason(order)
-    if block:
-        return f"{block}, so nothing to ship"
+    if block in (NO_SHIP_TO_ADDRESS, NOTHING_TO_SHIP):
+        return f"{block}, so nothing to ship"  # a ship-to address short of a part is held instead, to be put right
     if cutoff is not None and order.order_date < cutoff:
         return _too_old(first_sync_days)
     return ""

@@ -84,7 +84,9 @@ def make_orders(count: int, seed: int = 11) -> list[Order]:
             order_number=str(number),
             order_date=start + timedelta(minutes=number),
             status=OrderStatus.AWAITING_SHIPMENT,
-            ship_to=Address(name=rng.choice(names), street1="1 Main St", city="Springfield", country="US"),
+            ship_to=Address(
+                name=rng.choice(names), street1="1 Main St", city="Springfield", postal_code="62701", country="US"
+            ),
             items=(Item(sku=f"SKU-{rng.randrange(500):03d}", name="Wool socks", quantity=2, unit_price=Decimal(9)),),
         )
         for number in range(100_000, 100_000 + count)

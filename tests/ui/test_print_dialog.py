@@ -4,16 +4,18 @@ kept for the order's store, the tracking number for a single order, and the test
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import replace_catalog
-from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.printers import PrinterProfile, save_printer
 from shipdesk.cache.shipments import latest_shipment
 from shipdesk.cli_printers import TEST_TRACKING_NUMBER
-from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize
+from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize, with_packing_rules
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.print_dialog import refused_text
 from tests.fakes.raw_printer import Listener
@@ -165,6 +167,21 @@ def test_the_dialog_says_before_print_which_orders_will_not_print_and_why(window
     assert dialog.refused_note.isVisibleTo(dialog)
     assert dialog.refused_note.text() == "1 of 3 orders will not be printed: 1140 (no ship-to address)."
     assert dialog.print_button.isEnabled()
+    dialog.reject()
+
+
+def test_an_order_held_for_a_missing_part_of_its_address_is_named_with_that_part(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1141")
+    cityless = with_packing_rules(replace(stored.order, ship_to=replace(stored.order.ship_to, city="")))
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, [cityless])
+    window.reload()
+    select_orders(window, qtbot, "1139", "1141")
+    dialog = open_print_dialog(window)
+
+    assert dialog.refused_note.text() == "1 of 2 orders will not be printed: 1141 (no ship-to city)."
     dialog.reject()
 
 

@@ -157,6 +157,21 @@ def test_a_known_order_that_loses_its_address_stays_in_the_cache_on_hold(cache: 
     assert report.updated == 1
 
 
+def test_a_new_order_whose_address_lacks_a_part_comes_in_on_hold_to_be_put_right(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    raw = shipstation_order(1, number="NOZIP-1", order_date=NOW - timedelta(days=1))
+    raw["shipTo"] = {**raw["shipTo"], "postalCode": None, "country": "US"}
+    fake.add_order(raw, modified=NOW)
+    add_fake_store(cache, fake)
+
+    report = pull(cache, fake)
+
+    (stored,) = find_by_number(cache, "NOZIP-1")
+    assert (stored.order.status, stored.order.hold_reason) == (OrderStatus.ON_HOLD, "no ship-to ZIP code")
+    assert report.skipped == [] and "Order NOZIP-1 kept on hold: no ship-to ZIP code." in report.summary_lines()
+
+
 def test_the_stores_status_mapping_decides_the_status(cache: Cache, fake: FakeShipStation) -> None:
     placed = NOW - timedelta(days=1)
     fake.add_order(shipstation_order(1, number="FUL-1", order_date=placed, status="pending_fulfillment"), modified=NOW)

@@ -39,6 +39,8 @@ class ImportReport:
     skipped: tuple[RowProblem, ...]
     ship_to_differences: tuple[RowProblem, ...] = ()
     unused_headings: tuple[str, ...] = ()
+    remarks: tuple[RowProblem, ...] = ()  # rows imported with a value left out, lines read as Windows-1252
+    notices: tuple[str, ...] = ()  # about the file as a whole, such as its encoding
 
     def summary_lines(self) -> list[str]:
         if self.orders_read:
@@ -52,8 +54,10 @@ class ImportReport:
             lines = [f"No orders imported from {self.file_name}."]
         read = f"Read {plural(self.lines_read, 'line')}"
         lines.append(f"{read}; {len(self.skipped):,} skipped." if self.skipped else f"{read}.")
+        lines.extend(f"{notice}." for notice in self.notices)
         lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.on_hold)
         lines.extend(f"Line {problem.line_number} skipped: {problem.reason}." for problem in self.skipped)
+        lines.extend(_remark_lines(self.remarks))
         lines.extend(f"Line {note.line_number}: {note.reason}." for note in self.ship_to_differences)
         if self.unused_headings:
             lines.append(f"Columns not used: {', '.join(self.unused_headings)}.")
@@ -89,6 +93,8 @@ def import_csv(
         skipped=tuple(parsed.skipped),
         ship_to_differences=tuple(parsed.ship_to_differences),
         unused_headings=tuple(parsed.unused_headings),
+        remarks=tuple(parsed.remarks),
+        notices=tuple(parsed.notices),
     )
 
 
@@ -136,5 +142,29 @@ def _apply_import_rules(parsed: CsvOrders) -> tuple[list[Order], list[HeldOrder]
 def _skipped_reason(lines: list[int]) -> str:
     if len(lines) == 1:
         return f"line {lines[0]} of the file was skipped, so an item may be missing"
-    listed = ", ".join(str(line) for line in lines[:-1]) + f" and {lines[-1]}"
-    return f"lines {listed} of the file were skipped, so items may be missing"
+    return f"lines {_and_list([str(line) for line in lines])} of the file were skipped, so items may be missing"
+
+
+_REMARK_LINES_LISTED = 5
+
+
+def _remark_lines(remarks: tuple[RowProblem, ...]) -> list[str]:
+    """One line for each remark, the rows that share it together: a weight column without units is one line."""
+    rows: dict[str, list[int]] = {}
+    for remark in remarks:
+        rows.setdefault(remark.reason, []).append(remark.line_number)
+    lines = []
+    for reason, numbers in rows.items():
+        if len(numbers) == 1:
+            lines.append(f"Line {numbers[0]}: {reason}.")
+            continue
+        shown = [str(number) for number in numbers[:_REMARK_LINES_LISTED]]
+        if len(numbers) > _REMARK_LINES_LISTED:
+            shown.append(f"{len(numbers) - _REMARK_LINES_LISTED:,} more")
+        lines.append(f"Lines {_and_list(shown)}: {reason}.")
+    return lines
+
+
+def _and_list(words: list[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}" if len(words) > 1 else words[0]

@@ -12,11 +12,12 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.domain import Address, Item, ItemOption, Order, Weight, WeightUnit, parse_weight_unit
 
@@ -49,6 +50,10 @@ class CsvOrders:
     skipped: list[RowProblem] = field(default_factory=list)
     ship_to_differences: list[RowProblem] = field(default_factory=list)  # rows whose ship-to lost to the first row's
     unused_headings: list[str] = field(default_factory=list)
+    # Rows imported with a value left out (a gift flag or a weight that could not be read), and lines read as
+    # Windows-1252 in a UTF-8 file.
+    remarks: list[RowProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # about the file as a whole, such as its encoding
 
 
 # ----------------------------------------------------------------------------- headings
@@ -58,7 +63,11 @@ class CsvOrders:
 _FIELD_HEADINGS: dict[str, tuple[str, ...]] = {
     "order_number": ("order", "ordernumber", "orderno", "ordernum", "ordernr", "orderid", "orderreference"),
     "order_date": ("orderdate", "date", "createdat", "created", "datecreated", "orderdatetime", "purchasedate"),
-    "name": ("recipient", "name", "fullname", "recipientname", "shiptoname"),
+    # The headings that say whose name it is first: a bare "Name" beside "Ship To Name" may be the buyer's.
+    "name": ("recipient", "shiptoname", "recipientname", "name", "fullname"),
+    # Joined into the name when the file has no full-name column.
+    "first_name": ("firstname", "givenname", "forename"),
+    "last_name": ("lastname", "surname", "familyname"),
     "company": ("company", "companyname", "organization", "organisation"),
     "street1": ("address1", "addressline1", "street1", "address", "street", "streetaddress"),
     "street2": ("address2", "addressline2", "street2"),
@@ -113,7 +122,21 @@ _HEADING_FIELD = {heading: name for name, headings in _FIELD_HEADINGS.items() fo
 
 # "Ship To City", "Shipping Zip", "Item SKU", "Lineitem quantity": a prefix that says whose field it is.
 _ADDRESS_FIELDS = frozenset(
-    ("name", "company", "street1", "street2", "street3", "city", "state", "postal_code", "country", "phone", "email")
+    (
+        "name",
+        "first_name",
+        "last_name",
+        "company",
+        "street1",
+        "street2",
+        "street3",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "phone",
+        "email",
+    )
 )
 # The cells of a row that belong to its item, in the order they are read.
 _ITEM_CELLS = (
@@ -161,7 +184,11 @@ def _named_field(heading: str) -> tuple[str, int, WeightUnit | None] | None:
     for prefix in _ADDRESS_PREFIXES:
         rest = key.removeprefix(prefix)
         if rest != key and _HEADING_FIELD.get(rest) in _ADDRESS_FIELDS:
-            return _HEADING_FIELD[rest], _PREFIXED_RANK, None
+            # The prefix says outright that it is the recipient's: "Shipping Phone" wins over a bare "Phone", which
+            # may be the customer's (Shopify's is). Among prefixed headings the usual order holds: Shopify's
+            # "Shipping Address1" before its "Shipping Street", which is address 1 and 2 joined.
+            name = _HEADING_FIELD[rest]
+            return name, _FIELD_HEADINGS[name].index(rest) - _PREFIXED_RANK, None
     for prefix in _ITEM_PREFIXES:
         rest = key.removeprefix(prefix)
         if rest != key:
@@ -188,13 +215,22 @@ class _Columns:
     index: dict[str, int]  # field → column; fields the file lacks are absent
     weight_unit: WeightUnit | None  # from a heading such as "Weight (oz)"
     unused: list[str]
+    date_zone: tzinfo | None = None  # from a heading such as "Order Date (UTC)"
 
 
 def _columns(headings: list[str]) -> _Columns:
     chosen: dict[str, tuple[int, int, WeightUnit | None]] = {}  # field → (rank, column, unit)
     unused: list[int] = []
-    for position, heading in enumerate(headings):
-        found = _heading_field(heading)
+    found_fields = [_heading_field(heading) for heading in headings]
+    fields = {found[0] for found in found_fields if found is not None}
+    if "order_number" not in fields:
+        # Shopify's order export calls its order number (#1001) "Name", and the recipient "Shipping Name": a bare
+        # "Name" is the order number in a file with no order-number column that names the recipient elsewhere.
+        names = [position for position, found in enumerate(found_fields) if found and found[0] == "name"]
+        bare = [position for position in names if _heading_key(headings[position]) == "name"]
+        if len(bare) == 1 and (len(names) > 1 or fields & {"first_name", "last_name"}):
+            found_fields[bare[0]] = ("order_number", 0, None)
+    for position, found in enumerate(found_fields):
         if found is None:
             unused.append(position)
             continue
@@ -205,12 +241,43 @@ def _columns(headings: list[str]) -> _Columns:
                 continue
             unused.append(chosen[name][1])
         chosen[name] = (rank, position, unit)
+    if "name" in chosen:
+        # A full-name column wins over first and last names.
+        unused.extend(chosen.pop(part)[1] for part in ("first_name", "last_name") if part in chosen)
     weight = chosen.get("weight")
+    date = chosen.get("order_date")
     return _Columns(
         index={name: position for name, (_, position, _) in chosen.items()},
         weight_unit=weight[2] if weight else None,
         unused=[headings[position].strip() for position in sorted(unused) if headings[position].strip()],
+        date_zone=_heading_zone(headings[date[1]]) if date else None,
     )
+
+
+_OFFSET_NOTE = re.compile(r"(?:UTC|GMT)?\s*(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?")
+_ZONE_NAME_NOTE = re.compile(r"[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+")
+
+
+def _heading_zone(heading: str) -> tzinfo | None:
+    """The zone a heading's note names: "Order Date (UTC)", "(GMT+2)", "(Europe/Berlin)"; None when it names none."""
+    note = _HEADING_NOTE.search(heading)
+    if note is None:
+        return None
+    text = note[0].strip().strip("()[]").strip()
+    if text.upper() in ("UTC", "GMT", "Z"):
+        return UTC
+    if offset := _OFFSET_NOTE.fullmatch(text.upper()):
+        hours, minutes = int(offset["hours"]), int(offset["minutes"] or 0)
+        if hours > 14 or minutes > 59:
+            return None
+        delta = timedelta(hours=hours, minutes=minutes)
+        return timezone(-delta if offset["sign"] == "-" else delta)
+    if _ZONE_NAME_NOTE.fullmatch(text):
+        try:
+            return ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "America/Argentina" is a folder of zones
+            return None
+    return None
 
 
 # ----------------------------------------------------------------------------- values
@@ -468,8 +535,12 @@ _NOT_CSV_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _decode(data: bytes, name: str) -> str:
-    """The file's text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252."""
+def _decode(data: bytes, name: str) -> tuple[str, list[str], list[int]]:
+    """The file's text, a notice when its encoding had to be guessed, and the lines read in another encoding.
+
+    UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252: the whole file when none of it is
+    UTF-8, or only the lines that are not (one row edited in an old editor), so the other lines keep their accents.
+    """
     for signature, why in _NOT_CSV_SIGNATURES:
         if data.startswith(signature):
             raise CsvFileError(f"{name} is not a CSV file: {why}")
@@ -481,7 +552,7 @@ def _decode(data: bytes, name: str) -> str:
     ):
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return data.decode(encoding), [], []
             except UnicodeDecodeError:
                 raise CsvFileError(
                     f"{name} cannot be read: it starts as {encoding.upper()} text but is damaged"
@@ -490,15 +561,44 @@ def _decode(data: bytes, name: str) -> str:
     if b"\x00" in head:
         # UTF-16 saved without a BOM: every other byte of plain text is zero.
         if head[1::2].count(0) > len(head) // 4 and not head[0::2].count(0):
-            return data.decode("utf-16-le", errors="replace")
+            return data.decode("utf-16-le", errors="replace"), [], []
         if head[0::2].count(0) > len(head) // 4 and not head[1::2].count(0):
-            return data.decode("utf-16-be", errors="replace")
+            return data.decode("utf-16-be", errors="replace"), [], []
         raise CsvFileError(f"{name} is not a CSV file: it holds binary data, not text")
     body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8"), [], []
     except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
+        return _decode_mixed(body, name)
+
+
+# What a line that is not UTF-8 in an otherwise UTF-8 file gets as its remark.
+NOT_UTF8 = "not UTF-8 like the rest of the file, so read as Windows-1252: check the accents"
+
+
+def _decode_mixed(body: bytes, name: str) -> tuple[str, list[str], list[int]]:
+    """Text that is not all UTF-8: each line that is not is read as Windows-1252 (all of them when none is)."""
+    # Lines split as the CSV reader counts them (\n, \r\n or \r), so the numbers match its line numbers.
+    lines = body.splitlines(keepends=True)
+    texts: list[str] = []
+    odd: list[int] = []  # 1-based numbers of the lines that are not UTF-8
+    utf8_seen = False  # a line with accents that is valid UTF-8: the file is UTF-8 but for the odd lines
+    for number, line in enumerate(lines, 1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            odd.append(number)
+            text = line.decode("cp1252", errors="replace")
+        else:
+            utf8_seen = utf8_seen or not line.isascii()
+        texts.append(text)
+    if not utf8_seen:
+        notice = (
+            f"{name} is not UTF-8 text: it was read as Windows-1252 (as Excel saves it); check that accented names"
+            " look right"
+        )
+        return body.decode("cp1252", errors="replace"), [notice], []
+    return "".join(texts), [], odd
 
 
 def _sniff_delimiter(heading_line: str) -> str:
@@ -533,10 +633,15 @@ _SHIP_TO_FIELDS = (
     "phone",
     "email",
 )
+_POSTAL_CODE_AT = _SHIP_TO_FIELDS.index("postal_code")
 _COUNTRY_AT = _SHIP_TO_FIELDS.index("country")
 _PHONE_AT = _SHIP_TO_FIELDS.index("phone")  # the address proper comes before it; phone and e-mail after
 # The cells of a row that belong to its order, in the order they are read (its item's: _ITEM_CELLS).
 _ORDER_CELLS = ("order_date", "gift", *_ORDER_AMOUNT_FIELDS, *_ORDER_TEXT_FIELDS, *_SHIP_TO_FIELDS)
+_SHIP_TO_AT = _ORDER_CELLS.index(_SHIP_TO_FIELDS[0])
+_NAMES_AT = len(_ORDER_CELLS)
+# Read after the order's cells, and joined into the name, in a file with no full-name column.
+_NAME_PARTS = ("first_name", "last_name")
 
 
 class _OrderPart:
@@ -561,6 +666,16 @@ class _OrderPart:
         self.ship_to = ship_to
 
 
+class _KeptItem:
+    """The item of a row that had a value which could not be read and was left out; the remarks say which."""
+
+    __slots__ = ("item", "remarks")
+
+    def __init__(self, item: Item, remarks: list[str]) -> None:
+        self.item = item
+        self.remarks = remarks
+
+
 class _Draft:
     """An order being put together from its rows."""
 
@@ -580,6 +695,9 @@ class _RowReader:
     def __init__(self, columns: _Columns, width: int, decimal_comma: bool, zone: tzinfo | None) -> None:
         # Fields the file lacks point one past the last column, where every row gets an empty cell.
         self.at = {name: columns.index.get(name, width) for name in _FIELD_HEADINGS}
+        # _columns keeps first and last names only where no full-name column is chosen.
+        joins_names = any(part in columns.index for part in _NAME_PARTS)
+        self.order_fields = _ORDER_CELLS + _NAME_PARTS if joins_names else _ORDER_CELLS
         self.width = width
         self.heading_unit = columns.weight_unit
         self.decimal_comma = decimal_comma
@@ -591,6 +709,7 @@ class _RowReader:
         self.drafts: dict[str, _Draft] = {}
         self.skipped: list[RowProblem] = []
         self.differences: list[RowProblem] = []
+        self.remarks: list[RowProblem] = []
         self.lines_read = 0
 
     def read(self, reader: CsvReader, offset: int) -> None:
@@ -600,10 +719,10 @@ class _RowReader:
         """
         width = self.width
         i_number = self.at["order_number"]
-        order_cells_of = itemgetter(*(self.at[name] for name in _ORDER_CELLS))
+        order_cells_of = itemgetter(*(self.at[name] for name in self.order_fields))
         item_cells_of = itemgetter(*(self.at[name] for name in _ITEM_CELLS))
         # The same product in the same quantity comes back row after row: read its cells once.
-        items: dict[tuple[str, ...], Item | list[str]] = {}
+        items: dict[tuple[str, ...], Item | _KeptItem | list[str]] = {}
         drafts = self.drafts
         lines_read = 0
         last_line = offset + reader.line_num
@@ -643,17 +762,26 @@ class _RowReader:
                     if draft is not None and order_cells == draft.cells:
                         if isinstance(item, Item):
                             draft.items.append(item)
+                        elif isinstance(item, _KeptItem):
+                            draft.items.append(item.item)
+                            self._remark(start, item.remarks, number)
                         else:
                             self._skip(start, "; ".join(item), number)
                         continue
-                    part = self._order_part(order_cells)
-                    if not isinstance(item, Item) or not isinstance(part, _OrderPart):
+                    remarks: list[str] = []
+                    part = self._order_part(order_cells, remarks)
+                    if isinstance(item, list) or not isinstance(part, _OrderPart):
                         problems = [
-                            *(() if isinstance(item, Item) else item),
+                            *(item if isinstance(item, list) else ()),
                             *(() if isinstance(part, _OrderPart) else part),
                         ]
                         self._skip(start, "; ".join(problems), number)
                         continue
+                    if isinstance(item, _KeptItem):
+                        remarks.extend(item.remarks)
+                        item = item.item
+                    if remarks:
+                        self._remark(start, remarks, number)
                     if draft is None:
                         draft = drafts[number] = _Draft(number, order_cells, part, start)
                     else:
@@ -708,20 +836,24 @@ class _RowReader:
     def _skip(self, line: int, reason: str, number: str, *, neighbour: str = "") -> None:
         self.skipped.append(RowProblem(line, reason, number.strip(), neighbour))
 
+    def _remark(self, line: int, remarks: list[str], number: str) -> None:
+        self.remarks.append(RowProblem(line, "; ".join(remarks), number))
+
     def _too_many_values(self, count: int, start: int, end: int) -> str:
         reason = f"it has {count} values but the heading line has {self.width}"
         if end > start:
             reason += f" (lines {start}–{end} were read as one row: check the quotes on line {start})"
         return reason
 
-    def _order_part(self, cells: tuple[str, ...]) -> _OrderPart | list[str]:
-        """The order-level values of one row, or what is wrong with them."""
+    def _order_part(self, cells: tuple[str, ...], remarks: list[str]) -> _OrderPart | list[str]:
+        """The order-level values of one row, or what is wrong with them; a value left out adds to `remarks`."""
         problems: list[str] = []
         date_text, gift_text = cells[0].strip(), cells[1].strip()
         date = self._date(date_text, problems) if date_text else None
         gift = _BOOLEANS.get(gift_text.lower()) if gift_text else None
         if gift_text and gift is None:
-            problems.append(f"gift {_shown(gift_text)} is not yes or no")
+            # Only the packing slip's gift note depends on it: the row is worth more than the flag.
+            remarks.append(f"gift {_shown(gift_text)} is not yes or no, so the order is taken as not a gift")
         amounts: dict[str, Decimal] = {}
         for name, cell in zip(_ORDER_AMOUNT_FIELDS, cells[2:], strict=False):
             text = cell.strip()
@@ -737,7 +869,12 @@ class _RowReader:
             for name, cell in zip(_ORDER_TEXT_FIELDS, cells[first_text:], strict=False)
             if cell and not cell.isspace()
         }
-        ship_to = [cell.strip() for cell in cells[first_text + len(_ORDER_TEXT_FIELDS) :]]
+        ship_to = [cell.strip() for cell in cells[_SHIP_TO_AT:_NAMES_AT]]
+        if not ship_to[0] and len(cells) > _NAMES_AT:
+            ship_to[0] = " ".join(name for cell in cells[_NAMES_AT:] if (name := cell.strip()))
+        if ship_to[_POSTAL_CODE_AT].startswith("'"):
+            # A spreadsheet's mark for "keep the leading zero" ('02108), as Shopify writes its zip codes.
+            ship_to[_POSTAL_CODE_AT] = ship_to[_POSTAL_CODE_AT][1:].lstrip()
         if ship_to[_COUNTRY_AT]:
             country = self._country(ship_to[_COUNTRY_AT], problems)
             ship_to[_COUNTRY_AT] = country or ""
@@ -768,8 +905,12 @@ class _RowReader:
             problems.append(f"country {_shown(text)} is not a country shipdesk knows (use the 2-letter code)")
         return code
 
-    def _item(self, cells: tuple[str, ...]) -> Item | list[str]:
-        """The item one row describes, or what is wrong with it."""
+    def _item(self, cells: tuple[str, ...]) -> Item | _KeptItem | list[str]:
+        """The item one row describes, or what is wrong with it.
+
+        Quantity, name or SKU, price and whether it ships decide what is packed and charged: a row that gets one
+        wrong is refused. A weight that cannot be read is left out with a remark, as the packer can weigh the parcel.
+        """
         sku, name, quantity_text, price_text, weight_text, unit_text, image, location, options, shipping = (
             cell.strip() for cell in cells
         )
@@ -788,14 +929,15 @@ class _RowReader:
         price = _amount(price_text, self.decimal_comma) if price_text else Decimal(0)
         if price is None:
             problems.append(f"unit price {_shown(price_text)} is not an amount")
-        weight = self._weight(weight_text, unit_text, problems) if weight_text else None
+        weight_problems: list[str] = []
+        weight = self._weight(weight_text, unit_text, weight_problems) if weight_text else None
         needs_shipping = _BOOLEANS.get(shipping.lower()) if shipping else True
         if needs_shipping is None:
             problems.append(f"requires shipping {_shown(shipping)} is not yes or no")
         if problems:
             return problems
         assert quantity is not None and price is not None and needs_shipping is not None
-        return Item(
+        item = Item(
             sku=sku,
             name=name or sku,
             quantity=quantity,
@@ -806,6 +948,9 @@ class _RowReader:
             warehouse_location=location,
             needs_shipping=needs_shipping,
         )
+        if weight_problems:
+            return _KeptItem(item, [f"{weight_problems[0]}, so the item is imported without a weight"])
+        return item
 
     def _weight(self, text: str, unit_text: str, problems: list[str]) -> Weight | None:
         """A weight from '1.5' with the unit column (or the heading's unit), or from '1.5 lb' alone."""
@@ -913,8 +1058,11 @@ def _order(draft: _Draft, store: str, import_time: datetime) -> Order:
 
 
 def parse_orders_csv(data: bytes, *, file_name: str, store: str, zone: tzinfo | None) -> CsvOrders:
-    """The orders in a CSV file's bytes; `zone` is the store's time zone for dates without one (None: local)."""
-    text = _decode(data, file_name)
+    """The orders in a CSV file's bytes; `zone` is the store's time zone for dates without one (None: local).
+
+    A note on the order date's heading that names a zone, such as "Order Date (UTC)", wins over `zone`.
+    """
+    text, notices, odd_lines = _decode(data, file_name)
     lines = io.StringIO(text, newline="")
     lines_before = 0  # blank lines, and Excel's "sep=;" hint line, above the heading
     delimiter = ""
@@ -948,7 +1096,10 @@ def parse_orders_csv(data: bytes, *, file_name: str, store: str, zone: tzinfo | 
             f"{file_name} is not a shipdesk order CSV: its heading line has no {' or '.join(missing)} column"
             f" (it has: {shown or 'nothing'})"
         )
+    # A heading such as "Order Date (UTC)" says the zone of its dates better than the store's zone can.
+    zone = columns.date_zone or zone
     rows = _RowReader(columns, len(headings), decimal_comma=delimiter == ";", zone=zone)
+    rows.remarks.extend(RowProblem(line, NOT_UTF8) for line in odd_lines)
     rows.read(reader, lines_before)
     import_time = datetime.now(UTC).replace(microsecond=0)
     return CsvOrders(
@@ -958,6 +1109,8 @@ def parse_orders_csv(data: bytes, *, file_name: str, store: str, zone: tzinfo | 
         skipped=rows.skipped,
         ship_to_differences=rows.differences,
         unused_headings=columns.unused,
+        remarks=rows.remarks,
+        notices=notices,
     )
 
 

@@ -195,9 +195,9 @@ def test_an_order_whose_rows_give_two_ship_to_addresses_is_held_until_someone_ch
 def test_later_rows_that_repeat_only_a_contact_add_it_without_a_warning(cache: Cache, tmp_path: Path) -> None:
     path = tmp_path / "shop.csv"
     path.write_text(
-        "Order #,Recipient,Address 1,City,Country,Email,Phone,SKU,Quantity\n"
-        "7,Ann,1 Main St,Austin,US,,,A,1\n"
-        "7,,,,,ann@example.com,+1 512 555 0100,B,2\n",
+        "Order #,Recipient,Address 1,City,Zip,Country,Email,Phone,SKU,Quantity\n"
+        "7,Ann,1 Main St,Austin,78701,US,,,A,1\n"
+        "7,,,,,,ann@example.com,+1 512 555 0100,B,2\n",
         encoding="utf-8",
     )
 
@@ -207,3 +207,106 @@ def test_later_rows_that_repeat_only_a_contact_add_it_without_a_warning(cache: C
     (ann,) = find_by_number(cache, "7")
     assert ann.order.status is OrderStatus.AWAITING_SHIPMENT
     assert (ann.order.customer_email, ann.order.ship_to.phone) == ("ann@example.com", "+1 512 555 0100")
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        (",1 Main St,Austin,78701,US", "no ship-to name"),
+        ("Ann,1 Main St,,78701,US", "no ship-to city"),
+        ("Ann,,Austin,78701,US", "no ship-to street"),
+        ("Ann,1 Main St,Austin,78701,", "no ship-to country"),
+        (",1 Main St,,78701,US", "no ship-to name or city"),
+        ("Ann,,,,US", "no ship-to street, city or ZIP code"),
+        ("Ann,,,,", "no ship-to address"),
+        (",,,,", "no ship-to address"),
+    ],
+)
+def test_an_order_held_for_its_address_says_what_the_address_lacks(
+    cache: Cache, tmp_path: Path, address: str, reason: str
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(f"Order #,Recipient,Address 1,City,Zip,Country,SKU,Quantity\n1,{address},A,1\n", encoding="utf-8")
+
+    report = import_csv(cache, path)
+
+    assert statuses(cache) == {"1": (OrderStatus.ON_HOLD, reason)}
+    assert f"Order 1 kept on hold: {reason}." in report.summary_lines()
+
+
+@pytest.mark.parametrize(
+    ("country", "held"),
+    [
+        ("US", (OrderStatus.ON_HOLD, "no ship-to ZIP code")),
+        ("United States", (OrderStatus.ON_HOLD, "no ship-to ZIP code")),
+        ("CA", (OrderStatus.ON_HOLD, "no ship-to postal code")),
+        ("GB", (OrderStatus.ON_HOLD, "no ship-to postal code")),
+        ("DE", (OrderStatus.ON_HOLD, "no ship-to postal code")),
+        ("AU", (OrderStatus.ON_HOLD, "no ship-to postal code")),
+        ("IE", (OrderStatus.AWAITING_SHIPMENT, "")),  # many Irish addresses have no Eircode
+        ("HK", (OrderStatus.AWAITING_SHIPMENT, "")),  # Hong Kong has no postal codes
+    ],
+)
+def test_an_order_without_a_postal_code_where_a_label_needs_one_is_held(
+    cache: Cache, tmp_path: Path, country: str, held: tuple[OrderStatus, str]
+) -> None:
+    import_csv(
+        cache, write_csv(tmp_path, f"1,2026-11-20 09:00,Ann,1 Main St,Springfield,,{country},A,Mug,1,1.00,yes\n")
+    )
+    assert statuses(cache) == {"1": held}
+
+
+def test_an_order_with_nothing_to_ship_is_held_for_that_even_without_a_zip_code(cache: Cache, tmp_path: Path) -> None:
+    import_csv(cache, write_csv(tmp_path, "1,2026-11-20 09:00,Ann,1 Main St,Austin,,US,E,E-book,1,9.00,no\n"))
+    assert statuses(cache) == {"1": (OrderStatus.ON_HOLD, "no item that needs shipping")}
+
+
+def test_rows_kept_with_a_value_left_out_are_reported_together_and_not_held(cache: Cache, tmp_path: Path) -> None:
+    # A Weight column written without units, as a shop exported it: eight rows share one remark.
+    rows = "".join(f"{n},Ann,1 Main St,Austin,78701,US,MUG,1,12,\n" for n in range(1, 9))
+    rows += "9,Bo,2 Elm St,Austin,78701,US,CAP,1,,x\n"
+    path = tmp_path / "orders.csv"
+    path.write_text("Order #,Recipient,Address 1,City,Zip,Country,SKU,Quantity,Weight,Gift\n" + rows, encoding="utf-8")
+
+    report = import_csv(cache, path)
+
+    assert report.orders_read == 9 and report.skipped == ()
+    assert set(statuses(cache).values()) == {(OrderStatus.AWAITING_SHIPMENT, "")}
+    assert report.summary_lines() == [
+        "Imported 9 orders from orders.csv: 9 new.",
+        "Read 9 lines.",
+        "Lines 2, 3, 4, 5, 6 and 3 more: weight '12' has no unit (write e.g. '12 oz' or add a Weight Unit column),"
+        " so the item is imported without a weight.",
+        "Line 10: gift 'x' is not yes or no, so the order is taken as not a gift.",
+    ]
+
+
+def test_the_report_names_the_lines_read_in_another_encoding(cache: Cache, tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(
+        (HEADING + "1,2026-11-20 09:00,Zoë Ørsted,Nørregade 7,København,1165,DK,A,Mug,1,1.00,yes\n").encode()
+        + "2,2026-11-20 09:00,Renée Müller,Hauptstraße 1,Köln,50667,DE,A,Mug,1,1.00,yes\n".encode("cp1252")
+    )
+
+    report = import_csv(cache, path)
+
+    names = {stored.order.ship_to.name for stored in load_orders(cache, OrderQuery())}
+    assert names == {"Zoë Ørsted", "Renée Müller"}
+    assert report.summary_lines()[2:] == [
+        "Line 3: not UTF-8 like the rest of the file, so read as Windows-1252: check the accents."
+    ]
+
+
+def test_the_report_says_once_that_a_whole_file_was_read_as_windows_1252(cache: Cache, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    rows = "".join(f"{n},2026-11-20 09:00,Renée,Rue {n},Paris,75004,FR,A,Crème,1,1.00,yes\n" for n in range(1, 4))
+    path.write_bytes((HEADING + rows).encode("cp1252"))
+
+    report = import_csv(cache, path)
+
+    assert {stored.order.ship_to.name for stored in load_orders(cache, OrderQuery())} == {"Renée"}
+    assert report.summary_lines()[1:] == [
+        "Read 3 lines.",
+        "excel.csv is not UTF-8 text: it was read as Windows-1252 (as Excel saves it); check that accented names"
+        " look right.",
+    ]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shipdesk.domain import Weight, WeightUnit
-from shipdesk.upstream.csvfile import CsvFileError, CsvOrders, parse_orders_csv, read_orders_csv
+from shipdesk.upstream.csvfile import NOT_UTF8, CsvFileError, CsvOrders, RowProblem, parse_orders_csv, read_orders_csv
 
 SHIPSTATION_STYLE = """\
 Order #,Order Date,Recipient,Company,Address 1,Address 2,City,State,Postal Code,Country,Phone,Email,SKU,Item Name,Quantity,Unit Price,Weight,Weight Unit,Image URL,Customer Notes,Gift,Gift Message,Custom Field 1,Custom Field 2,Custom Field 3
@@ -159,6 +159,42 @@ def test_a_file_saved_by_excel_in_windows_1252_keeps_its_accents() -> None:
     assert order.items[0].unit_price == Decimal("12.50")  # a semicolon file writes decimals with a comma
 
 
+def test_a_file_all_in_windows_1252_gets_one_notice_for_the_whole_file() -> None:
+    rows = "".join(f"{number};Renée Müller {number};Ærø;1\n" for number in range(1, 41))
+    parsed = parse(("Order #;Recipient;Item Name;Quantity\n" + rows).encode("cp1252"))
+    assert [order.ship_to.name for order in parsed.orders[:2]] == ["Renée Müller 1", "Renée Müller 2"]
+    assert parsed.orders[0].items[0].name == "Ærø"
+    assert parsed.remarks == []
+    assert parsed.notices == [
+        "orders.csv is not UTF-8 text: it was read as Windows-1252 (as Excel saves it); check that accented names"
+        " look right"
+    ]
+
+
+def test_one_line_of_a_utf8_file_saved_by_an_old_editor_is_read_alone_as_windows_1252() -> None:
+    heading = b"Order #,Recipient,Item Name,Quantity,Customer Notes\r\n"
+    rows = [f"{number},Zoë Ørsted {number},Blåbær jam,1,\r\n".encode() for number in range(1, 6)]
+    rows[1] = '2,Zoë Ørsted 2,Blåbær jam,1,"two\r\nlines"\r\n'.encode()  # line 3 and 4 of the file
+    rows[3] = "4,Renée Müller,Crème brûlée set,1,\r\n".encode("cp1252")  # line 6 of the file
+    parsed = parse(heading + b"".join(rows))
+
+    names = [order.ship_to.name for order in parsed.orders]
+    assert names == ["Zoë Ørsted 1", "Zoë Ørsted 2", "Zoë Ørsted 3", "Renée Müller", "Zoë Ørsted 5"]
+    assert parsed.orders[3].items[0].name == "Crème brûlée set"
+    assert parsed.orders[0].items[0].name == "Blåbær jam"
+    assert parsed.remarks == [RowProblem(6, NOT_UTF8)]
+    assert parsed.notices == []
+    assert parsed.skipped == []
+
+
+def test_every_odd_line_of_a_utf8_file_is_named() -> None:
+    text = "Order #,Recipient,SKU,Quantity\n1,Zoë,A,1\n".encode()
+    text += "2,Renée,A,1\n3,Ann,A,1\n4,Søren,A,1\n".encode("cp1252")
+    parsed = parse(text)
+    assert [order.ship_to.name for order in parsed.orders] == ["Zoë", "Renée", "Ann", "Søren"]
+    assert [remark.line_number for remark in parsed.remarks] == [3, 5]
+
+
 def test_a_bad_row_is_skipped_with_its_line_number_and_reason_and_the_rest_is_read() -> None:
     text = (
         "Order #,Order Date,SKU,Item Name,Quantity,Unit Price\n"
@@ -252,3 +288,132 @@ def test_a_file_that_writes_days_first_has_all_its_dates_read_that_way(
     assert first.order_date == other_date
     day = 5 if month_of_05_01 == 1 else 1
     assert second.order_date == datetime(2026, month_of_05_01, day, 14, tzinfo=UTC)
+
+
+# ----------------------------------------------------------------------------- a value that cannot be read
+
+
+@pytest.mark.parametrize("gift", ["x", "maybe", "gift-wrapped"])
+def test_a_gift_flag_that_is_not_yes_or_no_keeps_the_row_as_not_a_gift(gift: str) -> None:
+    parsed = parse(f"Order #,SKU,Quantity,Gift,Gift Message\n1,A,1,{gift},Happy birthday\n2,B,1,yes,\n")
+    first, second = parsed.orders
+    assert (first.gift, first.gift_message, first.items[0].sku) == (False, "Happy birthday", "A")
+    assert second.gift is True
+    assert parsed.skipped == []
+    assert parsed.remarks == [
+        RowProblem(2, f"gift '{gift}' is not yes or no, so the order is taken as not a gift", "1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("weight", "reason"),
+    [
+        ("12", "weight '12' has no unit (write e.g. '12 oz' or add a Weight Unit column)"),
+        ("heavy", "weight 'heavy' is not a weight (write e.g. '1.5' or '1.5 lb')"),
+        ("12 stone", "unknown weight unit 'stone' (use oz, lb, g or kg)"),
+        ("-3", "weight '-3' is below zero"),
+    ],
+)
+def test_a_weight_that_cannot_be_read_keeps_the_row_without_a_weight(weight: str, reason: str) -> None:
+    text = f"Order #,SKU,Quantity,Unit Price,Weight\n1,A,2,3.50,{weight}\n1,B,1,1.00,1 lb\n"
+    parsed = parse(text)
+    (order,) = parsed.orders
+    assert [(item.sku, item.quantity, item.weight) for item in order.items] == [
+        ("A", 2, None),
+        ("B", 1, Weight(Decimal(1), WeightUnit.POUND)),
+    ]
+    assert parsed.skipped == []
+    assert parsed.remarks == [RowProblem(2, f"{reason}, so the item is imported without a weight", "1")]
+
+
+def test_every_row_of_an_item_with_a_weight_that_cannot_be_read_is_named() -> None:
+    # The rows share their item's cells, which are read once: each row still gets its remark.
+    parsed = parse("Order #,SKU,Quantity,Weight,Gift\n1,A,1,12,\n2,A,1,12,\n2,B,1,12,x\n")
+    assert [len(order.items) for order in parsed.orders] == [1, 2]
+    assert [(remark.line_number, remark.order_number) for remark in parsed.remarks] == [(2, "1"), (3, "2"), (4, "2")]
+    assert parsed.remarks[0].reason.startswith("weight '12' has no unit")
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ("1,,A,two,1.00,yes,US,2026-11-20", "quantity 'two' is not a whole number"),
+        ("1,,,1,1.00,yes,US,2026-11-20", "it has no item name or SKU"),
+        ("1,,A,1,cheap,yes,US,2026-11-20", "unit price 'cheap' is not an amount"),
+        ("1,,A,1,1.00,maybe,US,2026-11-20", "requires shipping 'maybe' is not yes or no"),
+        ("1,,A,1,1.00,yes,Atlantis,2026-11-20", "country 'Atlantis' is not a country shipdesk knows"),
+        ("1,,A,1,1.00,yes,US,yesterday", "order date 'yesterday' is not a date"),
+    ],
+)
+def test_a_value_that_decides_what_is_packed_charged_or_where_it_goes_still_refuses_the_row(
+    cells: str, reason: str
+) -> None:
+    parsed = parse(f"Order #,Gift,SKU,Quantity,Unit Price,Requires Shipping,Country,Order Date\n{cells}\n")
+    assert parsed.orders == []
+    (problem,) = parsed.skipped
+    assert problem.line_number == 2
+    assert reason in problem.reason
+
+
+# ----------------------------------------------------------------------------- names and zones in headings
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("First Name", "Last Name"),
+        ("Ship To First Name", "Ship To Last Name"),
+        ("Shipping First Name", "Shipping Last Name"),
+        ("Recipient First Name", "Recipient Surname"),
+        ("Given Name", "Family Name"),
+    ],
+)
+def test_first_and_last_names_make_the_recipient_when_no_column_holds_the_full_name(first: str, last: str) -> None:
+    parsed = parse(f"Order #,{first},{last},SKU,Quantity\n1,Zoë,Ørsted,A,1\n2,,Núñez,B,1\n3,Ann,,C,1\n")
+    assert [order.ship_to.name for order in parsed.orders] == ["Zoë Ørsted", "Núñez", "Ann"]
+    assert parsed.unused_headings == []
+
+
+def test_a_full_name_column_wins_over_first_and_last_names() -> None:
+    parsed = parse("Order #,First Name,Last Name,Ship To Name,SKU,Quantity\n1,Jane,Buyer,Zoë Ørsted,A,1\n")
+    assert parsed.orders[0].ship_to.name == "Zoë Ørsted"
+    assert parsed.unused_headings == ["First Name", "Last Name"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("Order Date (UTC)", datetime(2026, 7, 1, 12, tzinfo=UTC)),
+        ("Created at [GMT]", datetime(2026, 7, 1, 12, tzinfo=UTC)),
+        ("Order Date (UTC+02:00)", datetime(2026, 7, 1, 10, tzinfo=UTC)),
+        ("Order Date (GMT-5)", datetime(2026, 7, 1, 17, tzinfo=UTC)),
+        ("Order Date (Europe/Berlin)", datetime(2026, 7, 1, 10, tzinfo=UTC)),  # CEST, UTC+2
+        # Not a zone: the store's zone (Chicago, CDT, UTC-5) stands.
+        ("Order Date (MM/DD/YYYY)", datetime(2026, 7, 1, 17, tzinfo=UTC)),
+        ("Order Date (America/Argentina)", datetime(2026, 7, 1, 17, tzinfo=UTC)),  # a folder of zones, not one
+        ("Order Date", datetime(2026, 7, 1, 17, tzinfo=UTC)),
+    ],
+)
+def test_a_zone_named_in_the_date_heading_wins_over_the_stores_zone(heading: str, expected: datetime) -> None:
+    parsed = parse(f"Order #,{heading},SKU,Quantity\n1,2026-07-01 12:00:00,A,1\n", zone=ZoneInfo("America/Chicago"))
+    assert parsed.orders[0].order_date == expected
+    assert parsed.unused_headings == []
+
+
+def test_a_date_with_its_own_offset_keeps_it_under_a_utc_heading() -> None:
+    parsed = parse("Order #,Order Date (UTC),SKU,Quantity\n1,2026-07-01 12:00:00 -0500,A,1\n")
+    assert parsed.orders[0].order_date == datetime(2026, 7, 1, 17, tzinfo=UTC)
+
+
+def test_a_ship_to_heading_wins_over_a_bare_one_that_may_be_the_customers() -> None:
+    text = (
+        "Order #,Phone,Shipping Phone,Email,Ship To Email,SKU,Quantity\n1,+1 555 0100,+1 555 0199,a@x.com,b@x.com,A,1\n"
+    )
+    parsed = parse(text)
+    assert (parsed.orders[0].ship_to.phone, parsed.orders[0].ship_to.email) == ("+1 555 0199", "b@x.com")
+    assert parsed.unused_headings == ["Phone", "Email"]
+
+
+def test_a_zip_code_a_spreadsheet_marked_as_text_keeps_its_leading_zero() -> None:
+    parsed = parse("Order #,Zip,SKU,Quantity\n1,'02108,A,1\n2,' 07030,A,1\n")
+    assert [order.ship_to.postal_code for order in parsed.orders] == ["02108", "07030"]

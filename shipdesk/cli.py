@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
 from shipdesk.app_log import start_log
@@ -29,7 +28,7 @@ from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_lab
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
-from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, plural, utc_now
+from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, named_time_zone, plural, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.devices import Device, use_system_printers
 from shipdesk.printing.errors import PrinterError
@@ -214,10 +213,9 @@ def _run_command(cache: Cache, args: argparse.Namespace) -> int:
 def _import_csv(cache: Cache, args: argparse.Namespace) -> int:
     zone = None
     if args.timezone:
-        try:
-            zone = ZoneInfo(args.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)") from None
+        zone = named_time_zone(args.timezone)
+        if zone is None:
+            raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)")
     report = import_csv(cache, args.file, store=args.store, zone=zone)
     print("\n".join(report.summary_lines()))
     # A script must notice a file whose every row was refused; a file with no rows at all is a quiet day.
@@ -234,9 +232,10 @@ def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
     for entry in stored:
         order = entry.order
         status = order.status.label + (f" ({order.hold_reason})" if order.hold_reason else "")
+        items = "item " if order.item_count == 1 else "items"  # the space keeps the status column in line
         print(
             f"{order.order_number:<14} {order.order_date:%Y-%m-%d %H:%M}  {order.ship_to.name[:28]:<28} "
-            f"{order.ship_to.country:<3} {order.item_count:>3} items  {status}"
+            f"{order.ship_to.country:<3} {order.item_count:>3} {items}  {status}"
         )
     print(plural(len(stored), "order"))
     return 0

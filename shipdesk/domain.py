@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # ----------------------------------------------------------------------------- units
 
@@ -446,3 +447,11 @@ def plural(count: int, noun: str) -> str:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def named_time_zone(name: str) -> ZoneInfo | None:
+    """The IANA time zone of that name ("America/Chicago"), or None when there is none by that name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America/Argentina" is a folder of zones
+        return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import replace_catalog
@@ -24,7 +23,7 @@ from shipdesk.cache.stores import (
     update_store,
 )
 from shipdesk.cache.sync_state import restart_first_sync
-from shipdesk.domain import plural
+from shipdesk.domain import named_time_zone, plural
 from shipdesk.upstream.credentials import SecretNotFoundError, delete_secret, load_secret, save_secret
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationStore
 from shipdesk.upstream.shipstation_connector import (
@@ -91,10 +90,8 @@ def shipstation_record(
     if not name:
         raise StoreSetupError("The store needs a name.")
     time_zone = time_zone.strip()
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise StoreSetupError(f"Unknown time zone {time_zone!r} (use a name such as America/Chicago).") from None
+    if named_time_zone(time_zone) is None:
+        raise StoreSetupError(f"Unknown time zone {time_zone!r} (use a name such as America/Chicago).")
     config = {"api_key": api_key.strip(), "base_url": base_url.strip() or DEFAULT_BASE_URL}
     store_id = store_id.strip()
     if store_id:

@@ -264,3 +264,23 @@ def test_packing_slips_and_a_pick_list_for_a_batch(imported: Path, tmp_path: Pat
     assert run(imported, "pick-list", "1001", "1002", "1003", "--out", str(picks)) == 0
     text = subprocess.run(["pdftotext", str(picks), "-"], capture_output=True, text=True, check=True).stdout
     assert "MUG-BLU" in text and "SOCK-W" in text
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "America/Argentina"])
+def test_import_with_a_time_zone_there_is_none_of_says_so_in_one_line(
+    db: Path, tmp_path: Path, zone: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text(ORDERS_CSV, encoding="utf-8")
+
+    assert main(["--db", str(db), "import-csv", str(orders), "--timezone", zone]) == 1
+
+    assert capsys.readouterr().err == f"shipdesk: unknown time zone {zone!r} (use a name such as Europe/Paris)\n"
+
+
+def test_the_order_list_counts_one_item_as_one_item(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run(imported, "orders", "--search", "Núñez") == 0
+    [line, total] = capsys.readouterr().out.splitlines()
+    assert "  1 item   Awaiting shipment" in line
+    assert total == "1 order"

@@ -135,6 +135,8 @@ def test_a_changed_store_is_refused_for_the_same_mistakes_as_a_new_one() -> None
 
     with pytest.raises(StoreSetupError, match=r"^Unknown time zone 'Mars/Olympus'"):
         edited_record(current, time_zone="Mars/Olympus")
+    with pytest.raises(StoreSetupError, match=r"^Unknown time zone 'America/Argentina'"):  # a folder of zones
+        edited_record(current, time_zone="America/Argentina")
     with pytest.raises(StoreSetupError, match=r"^The ShipStation store id is a number"):
         edited_record(current, store_id="main")
     with pytest.raises(StoreSetupError, match=r"^Store Market stall is a csv store; it has no ShipStation settings\.$"):

@@ -17,9 +17,8 @@ from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from shipdesk.domain import Address, Item, ItemOption, Order, Weight, WeightUnit, parse_weight_unit
+from shipdesk.domain import Address, Item, ItemOption, Order, Weight, WeightUnit, named_time_zone, parse_weight_unit
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
@@ -272,12 +271,7 @@ def _heading_zone(heading: str) -> tzinfo | None:
             return None
         delta = timedelta(hours=hours, minutes=minutes)
         return timezone(-delta if offset["sign"] == "-" else delta)
-    if _ZONE_NAME_NOTE.fullmatch(text):
-        try:
-            return ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # "America/Argentina" is a folder of zones
-            return None
-    return None
+    return named_time_zone(text) if _ZONE_NAME_NOTE.fullmatch(text) else None
 
 
 # ----------------------------------------------------------------------------- values

@@ -10,11 +10,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shipdesk.cache.shipments import MARK_SHIPPED
 from shipdesk.cache.stores import StoreRecord
-from shipdesk.domain import CatalogEntry, Order, OrderStatus
+from shipdesk.domain import CatalogEntry, Order, OrderStatus, named_time_zone
 from shipdesk.upstream.connector import ConnectorError, PulledOrder, PulledPage, PushOutcome
 from shipdesk.upstream.credentials import load_secret
 from shipdesk.upstream.shipstation import (
@@ -101,10 +100,10 @@ class ShipStationConnector:
         notify_sales_channel: bool = True,
         known_carrier_codes: frozenset[str] = frozenset(),
     ) -> None:
-        try:
-            self._zone = ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"Unknown time zone {time_zone!r} for store {client.store_name}.") from None
+        zone = named_time_zone(time_zone)
+        if zone is None:
+            raise ValueError(f"Unknown time zone {time_zone!r} for store {client.store_name}.")
+        self._zone = zone
         self.client = client
         self._store_id = store_id
         self._notify_customer = notify_customer

@@ -17,7 +17,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.printers import default_printer_profile, get_printer
 from shipdesk.cache.stores import StoreRecord, get_store, removed_store_kind
 from shipdesk.cli_lookup import UsageError, one_order
-from shipdesk.domain import Order
+from shipdesk.domain import Order, OrderStatus
 from shipdesk.label_batch import default_printer
 from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.folder_printer import FolderPrinter
@@ -137,10 +137,21 @@ def _reprint(cache: Cache, args: argparse.Namespace) -> int:
     stored = one_order(cache, args.order_number, args.store)
     try:
         where = print_label_again(cache, stored.id, _printer(cache, args))
-    except LookupError as error:
-        raise UsageError(f"order {args.order_number}: {error.args[0]}") from None
+    except LookupError:
+        raise UsageError(_no_kept_label(stored.order)) from None
     print(f"Label of order {args.order_number} {_went(where, again=True)}.")
     return 0
+
+
+def _no_kept_label(order: Order) -> str:
+    """Why there is nothing to reprint, and what prints the order's label instead."""
+    number = shlex.quote(order.order_number)
+    if order.status is OrderStatus.SHIPPED:
+        return (
+            f"order {order.order_number} was shipped with a label not bought through shipdesk, so none is kept; "
+            f"`shipdesk label {number} --out label.pdf` prints one from its recorded carrier and tracking number"
+        )
+    return f"order {order.order_number} has no label yet; buy one with `shipdesk buy-label {number}`"
 
 
 def _went(where: Path | str | None, *, again: bool = False) -> str:

@@ -249,3 +249,23 @@ def test_an_order_of_a_removed_store_names_the_store_and_how_to_connect_it_again
     assert run(db, *add) == 0  # the secret is still in SHIPDESK_API_SECRET
     assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "1 lb", "--out", str(tmp_path)) == 0
     assert len(fake.labels) == 1
+
+
+def test_reprinting_an_order_with_no_kept_label_says_what_prints_one(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert run(db, "reprint-label", "W-2", "--out", str(tmp_path)) == 1
+    assert capsys.readouterr().err == "shipdesk: order W-2 has no label yet; buy one with `shipdesk buy-label W-2`\n"
+
+    assert run(db, "ship", "W-2", "--carrier", "ups", "--service", "ups_ground", "--tracking", "1Z999") == 0
+    capsys.readouterr()
+    assert run(db, "reprint-label", "W-2", "--out", str(tmp_path)) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("shipdesk: order W-2 was shipped with a label not bought through shipdesk")
+    assert said.endswith(
+        "`shipdesk label W-2 --out label.pdf` prints one from its recorded carrier and tracking number\n"
+    )
+
+    assert run(db, "label", "W-2", "--out", str(tmp_path / "label.pdf")) == 0  # and it does
+    assert "1Z999" in scan_pdf(tmp_path / "label.pdf", tmp_path)

@@ -61,9 +61,13 @@ class PushReport:
     def summary_lines(self) -> list[str]:
         done = self.pushed + self.already_there
         lines = [f"Pushed {plural(done, 'shipped update')} to {self.store}; {self.pending} pending."]
+        # The update that stopped the pushing already says why: the reason is given once.
+        stopped_by = (
+            self.failed[-1] if self.stopped and self.failed and self.failed[-1].reason == self.stopped else None
+        )
         lines.extend(
-            f"Order {failed.order_number} not confirmed: {failed.reason} "
-            f"Next try after {failed.next_attempt_at:%Y-%m-%d %H:%M} UTC."
+            f"Order {failed.order_number} not confirmed{', and pushing stopped' if failed is stopped_by else ''}: "
+            f"{failed.reason} Next try after {failed.next_attempt_at:%Y-%m-%d %H:%M} UTC."
             for failed in self.failed
         )
         lines.extend(
@@ -78,7 +82,7 @@ class PushReport:
                 f"{plural(earlier, 'update')} refused by {self.store} earlier still "
                 f"{'waits' if earlier == 1 else 'wait'} for you (shipdesk outbox)."
             )
-        if self.stopped:
+        if self.stopped and stopped_by is None:
             lines.append(f"Pushing stopped: {self.stopped}")
         return lines
 

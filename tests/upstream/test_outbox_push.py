@@ -196,7 +196,7 @@ def test_a_push_that_fails_for_now_waits_with_growing_backoff_and_says_why(cache
 
     (failure,) = first.failed
     assert failure.next_attempt_at == NOW + timedelta(seconds=30)
-    assert "Order T-1 not confirmed: " in "\n".join(first.summary_lines())
+    assert "Order T-1 not confirmed, and pushing stopped: " in "\n".join(first.summary_lines())
     assert second.failed[0].next_attempt_at == NOW + timedelta(seconds=31 + 60)
     assert pending_outbox(cache)[0].attempts == 2 and not pending_outbox(cache)[0].refused
     assert [backoff(n) for n in (0, 1, 2, 10)] == [

@@ -37,6 +37,7 @@ from shipdesk.printing.label_formats import FORMATS
 from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
+from shipdesk.sender_setup import SenderError, checked_sender
 from shipdesk.slip_printing import item_thumbnails, packing_slips_job, pick_list_job, send_job
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csvfile import CsvFileError
@@ -444,10 +445,13 @@ def _set_origin(cache: Cache, args: argparse.Namespace) -> int:
         city=args.city,
         state=args.state,
         postal_code=args.postal_code,
-        country=args.country.upper(),
+        country=args.country,
         phone=args.phone,
     )
-    set_origin_address(cache, address)
+    try:
+        set_origin_address(cache, checked_sender(address))
+    except SenderError as error:
+        raise UsageError(f"sender not saved: {error}") from None
     print("Labels now show the sender:\n  " + "\n  ".join(origin_address(cache).lines()))
     return 0
 

@@ -452,7 +452,8 @@ def _set_origin(cache: Cache, args: argparse.Namespace) -> int:
         set_origin_address(cache, checked_sender(address))
     except SenderError as error:
         raise UsageError(f"sender not saved: {error}") from None
-    print("Labels now show the sender:\n  " + "\n  ".join(origin_address(cache).lines()))
+    lines = origin_address(cache).lines()
+    print("Labels now show the sender:\n  " + "\n  ".join(lines) if lines else "Labels now show no sender.")
     return 0
 
 

@@ -76,3 +76,18 @@ def test_set_origin_refuses_half_an_address_and_keeps_the_last_one(
     cache = open_cache(tmp_path / "c.sqlite")
     assert (origin_address(cache).street1, origin_address(cache).country) == ("1 Dock Rd", "US")
     cache.close()
+
+
+def test_set_origin_with_nothing_clears_the_sender(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "c.sqlite")
+    assert (
+        main(
+            ["--db", db, "set-origin", "--name", "Dock", "--street1", "1 Dock Rd", "--city", "Cork", "--country", "IE"]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "Labels now show the sender:\n  Dock\n  1 Dock Rd\n  Cork\n  IE\n"
+
+    assert main(["--db", db, "set-origin"]) == 0
+
+    assert capsys.readouterr().out == "Labels now show no sender.\n"

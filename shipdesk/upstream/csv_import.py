@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -41,6 +42,8 @@ class ImportReport:
     unused_headings: tuple[str, ...] = ()
     remarks: tuple[RowProblem, ...] = ()  # rows imported with a value left out, lines read as Windows-1252
     notices: tuple[str, ...] = ()  # about the file as a whole, such as its encoding
+    # Orders the file says are shipped, cancelled or unpaid in the store: imported, but not for packing.
+    not_to_pack: tuple[tuple[OrderStatus, int], ...] = ()
 
     def summary_lines(self) -> list[str]:
         if self.orders_read:
@@ -55,6 +58,8 @@ class ImportReport:
         read = f"Read {plural(self.lines_read, 'line')}"
         lines.append(f"{read}; {len(self.skipped):,} skipped." if self.skipped else f"{read}.")
         lines.extend(f"{notice}." for notice in self.notices)
+        if self.not_to_pack:
+            lines.append(_not_to_pack_line(self.not_to_pack))
         lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.on_hold)
         lines.extend(f"Line {problem.line_number} skipped: {problem.reason}." for problem in self.skipped)
         lines.extend(_remark_lines(self.remarks))
@@ -95,6 +100,7 @@ def import_csv(
         unused_headings=tuple(parsed.unused_headings),
         remarks=tuple(parsed.remarks),
         notices=tuple(parsed.notices),
+        not_to_pack=_count_not_to_pack(orders),
     )
 
 
@@ -137,6 +143,28 @@ def _apply_import_rules(parsed: CsvOrders) -> tuple[list[Order], list[HeldOrder]
             on_hold.append(HeldOrder(ruled.order_number, ruled.hold_reason))
         orders.append(ruled)
     return orders, on_hold
+
+
+_NOT_TO_PACK = {
+    OrderStatus.SHIPPED: "shipped already",
+    OrderStatus.CANCELLED: "cancelled",
+    OrderStatus.AWAITING_PAYMENT: "awaiting payment",
+}
+
+
+def _count_not_to_pack(orders: list[Order]) -> tuple[tuple[OrderStatus, int], ...]:
+    counts = Counter(order.status for order in orders if order.status in _NOT_TO_PACK)
+    return tuple((status, counts[status]) for status in _NOT_TO_PACK if counts[status])
+
+
+def _not_to_pack_line(counts: tuple[tuple[OrderStatus, int], ...]) -> str:
+    """'In the store, 12 orders are shipped already and 1 is cancelled, so they are not in the packing queue.'"""
+    parts: list[str] = []
+    for status, count in counts:
+        counted = f"{count:,}" if parts else plural(count, "order")
+        parts.append(f"{counted} {'is' if count == 1 else 'are'} {_NOT_TO_PACK[status]}")
+    total = sum(count for _, count in counts)
+    return f"In the store, {_and_list(parts)}, so {'it is' if total == 1 else 'they are'} not in the packing queue."
 
 
 def _skipped_reason(lines: list[int]) -> str:

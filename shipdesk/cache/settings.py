@@ -16,6 +16,7 @@ ORIGIN_ADDRESS = "origin_address"
 LABEL_FOLDER = "label_folder"
 LAST_LABEL_PRINTER = "last_label_printer"  # the printer profile name, "" for the PDF folder
 LAST_SLIP_PRINTER = "last_slip_printer"  # the printer profile name of slips and pick lists, or "PDF folder"
+LAST_IMPORT_FOLDER = "last_import_folder"  # where the window's file chooser opens for the next CSV import
 
 
 def get_setting(cache: Cache, key: str, default: Any = None) -> Any:

@@ -13,10 +13,17 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import count_orders, get_order, stores
+from shipdesk.cache.orders import count_orders, find_by_number, get_order, stores
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
-from shipdesk.cache.shipments import latest_shipment, outbox_count, refused_count, store_update_state
+from shipdesk.cache.shipments import (
+    StoreUpdateState,
+    latest_shipment,
+    outbox_count,
+    refused_count,
+    store_update_state,
+)
 from shipdesk.domain import plural
+from shipdesk.ui.csv_importing import CsvImporting
 from shipdesk.ui.item_thumbnails import ItemThumbnails
 from shipdesk.ui.order_detail import OrderDetail, ShipmentShown
 from shipdesk.ui.order_filters import OrderFilters
@@ -24,7 +31,9 @@ from shipdesk.ui.orders_model import OrdersModel
 from shipdesk.ui.orders_table import OrdersTable
 from shipdesk.ui.print_batch import BatchPrinting
 from shipdesk.ui.printers_dialog import open_printers_dialog
+from shipdesk.ui.sender_dialog import SenderDialog, open_sender_dialog
 from shipdesk.ui.slip_printing import SheetKind, SheetPrinting
+from shipdesk.ui.sort_menu import SortMenu
 from shipdesk.ui.stores_menu import StoresMenu
 from shipdesk.ui.sync_runner import SyncRunner, SyncStart
 from shipdesk.ui.sync_status import SyncStatus
@@ -34,6 +43,7 @@ from shipdesk.upstream.sync_stores import StoreSync
 log = logging.getLogger(__name__)
 
 APP_TITLE = "shipdesk"
+_NOTHING_TO_TELL = StoreUpdateState()  # an order with no update waiting for its store, nor refused by it
 REFUSED_TIP = (
     "A store refused these updates for good, e.g. an order cancelled there after it shipped here. Select the order: "
     "Orders → Send store update again once it is put right in the store, or Orders → Drop store update."
@@ -47,15 +57,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_TITLE} — {title_suffix}" if title_suffix else APP_TITLE)
         self.model = OrdersModel(cache)
         self.table = OrdersTable(self.model)
-        self.filters = OrderFilters(stores(cache))
+        self.filters = OrderFilters([])
         self.detail = OrderDetail()
         self.shown_count = QLabel()
         self.outbox_count = QLabel()
         self.sync_runner = sync_runner or SyncRunner(cache)
         self.sync_runner.setParent(self)
         self.sync_status = SyncStatus(cache, self.sync_runner)
-        self.batch_printing = BatchPrinting(self, cache, on_printed=self.model.reload)
+        self.batch_printing = BatchPrinting(self, cache, on_printed=self.model.reload_keeping)
         self.sheet_printing = SheetPrinting(self, cache)
+        self.csv_importing = CsvImporting(self, cache)
+        self.csv_importing.imported.connect(self.reload)
         self.thumbnails = ItemThumbnails(cache, self)
         self.thumbnails.ready.connect(self._show_selected)
         self.stores_menu = StoresMenu(self, cache, self.sync_runner)
@@ -63,7 +75,9 @@ class MainWindow(QMainWindow):
         self._build_layout()
 
         self.filters.changed.connect(self.apply_filters)
+        self.filters.entered.connect(self._pick_searched_order)
         self.table.orders_activated.connect(self.print_selected_labels)  # Enter or a double-click: Print labels
+        self.batch_printing.finished.connect(self._select_still_to_print)
         self.table.typed.connect(self._type_into_search)
         selections = self.table.selectionModel()
         selections.selectionChanged.connect(self._selection_changed)
@@ -75,6 +89,7 @@ class MainWindow(QMainWindow):
         self.sync_runner.finished.connect(self._synced)
         self.stores_menu.changed.connect(self.sync_status.show_last_sync)
         self.stores_menu.changed.connect(self.reload)
+        self._show_stores()
         self._update_counts()
         self._show_selected()
         self._fit_to_screen(1440, 860)
@@ -113,10 +128,20 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcuts(quit_keys)
         self.quit_action.triggered.connect(self.close)
 
+        self.import_action = QAction("&Import orders from CSV…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setStatusTip("Add or update orders from a CSV file exported by a store or a spreadsheet")
+        self.import_action.triggered.connect(self.csv_importing.ask)
+        self.sender_action = QAction("Sender &address…", self)
+        self.sender_action.setStatusTip("The warehouse's return address printed on every label")
+        self.sender_action.triggered.connect(self.edit_sender)
         self.printers_action = QAction("&Printers…", self)
         self.printers_action.setStatusTip("Add, change, remove and test the printers of this station")
         self.printers_action.triggered.connect(lambda: open_printers_dialog(self, self.cache))
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.sender_action)
         file_menu.addAction(self.printers_action)
         file_menu.addAction(self.stores_menu.action)
         file_menu.addAction(self.quit_action)
@@ -129,6 +154,8 @@ class MainWindow(QMainWindow):
         orders_menu.addAction(self.drop_update_action)
         orders_menu.addSeparator()
         orders_menu.addAction(self.find_action)
+        self.sort_menu = SortMenu(self.table, orders_menu)
+        orders_menu.addMenu(self.sort_menu)
         orders_menu.addAction(self.sync_action)
         toolbar = self.addToolBar("Orders")
         toolbar.setObjectName("orders-toolbar")
@@ -178,8 +205,14 @@ class MainWindow(QMainWindow):
         )
 
     def reload(self) -> None:
-        self.filters.set_stores(stores(self.cache))
+        self._show_stores()
         self.model.reload()
+
+    def _show_stores(self) -> None:
+        """The store filter and the Store column, both shown only while there is more than one store."""
+        names = stores(self.cache)
+        self.filters.set_stores(names)
+        self.table.show_store_column(len(names) > 1)
 
     def sync_now(self) -> None:
         """Syncs every store in the background (the table reloads when it is done), or just reloads without stores."""
@@ -203,6 +236,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.sync_runner.shutdown()
         self.sheet_printing.stop()
+        self.csv_importing.stop()
         self.thumbnails.stop()
         self.stores_menu.stop()
         self.batch_printing.stop()  # after the label in flight, so no order is left printed but unrecorded
@@ -215,6 +249,22 @@ class MainWindow(QMainWindow):
             return
         # The batch runs off the UI thread; once it ends the printed orders read Shipped, still selected.
         self.batch_printing.ask(order_ids)
+
+    def edit_sender(self) -> SenderDialog:
+        """Opens File → Sender address…; once saved, the status bar says the next labels carry it."""
+        dialog = open_sender_dialog(self, self.cache)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage("Sender address saved; the next labels show it.", 5000)
+        )
+        return dialog
+
+    def _select_still_to_print(self) -> None:
+        """After a batch cancelled or stopped by the printer, selects the orders it left unprinted: Print again goes
+        on from there, and the labels already out are not printed twice."""
+        worker = self.batch_printing.last_worker
+        result = worker.result if worker is not None else None
+        if result is not None and result.queued:
+            self.table.select_order_ids(result.queued)
 
     def _print_sheets(self, kind: SheetKind) -> None:
         order_ids = self.table.selected_order_ids()
@@ -242,11 +292,16 @@ class MainWindow(QMainWindow):
         if not order_ids:
             self.statusBar().showMessage("Select the orders first.", 5000)
             return
+        order_ids = [order_id for order_id in order_ids if store_update_state(self.cache, order_id) != _NOTHING_TO_TELL]
+        if not order_ids:
+            self.statusBar().showMessage("No selected order has an update for its store.", 5000)
+            return
         answer = QMessageBox.question(
             self,
             "Drop store updates",
             f"Forget the shipped updates of {plural(len(order_ids), 'selected order')}? "
             "Their stores will not hear from shipdesk that they shipped.",
+            defaultButton=QMessageBox.StandardButton.No,  # nothing is lost by an Enter pressed too soon
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -258,6 +313,18 @@ class MainWindow(QMainWindow):
     def _focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
+
+    def _pick_searched_order(self) -> None:
+        """After Enter in the search box (a scanned order number), selects the order it names or the one order found,
+        and hands the keys to the table: the next Enter opens Print labels for it, the next scan searches again."""
+        named = find_by_number(self.cache, self.filters.search_text())
+        rows = [row for row in (self.model.row_of(stored.id) for stored in named) if row is not None]
+        if len(rows) != 1 and self.model.rowCount() == 1:
+            rows = [0]
+        if len(rows) != 1:
+            return  # none or several: the packer picks
+        self.table.select_order_ids([self.model.order_id(rows[0])])
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _type_into_search(self, text: str) -> None:
         """Typing in the table starts a new search with it; the keys after it go to the search box."""

@@ -14,6 +14,11 @@ def show_problem(parent: QWidget, title: str, text: str, details: str = "") -> Q
     return _open(parent, QMessageBox.Icon.Warning, title, text, details)
 
 
+def show_report(parent: QWidget, title: str, text: str, details: str = "") -> QMessageBox:
+    """How something went that needs no action but a look: what an import skipped or held, line by line."""
+    return _open(parent, QMessageBox.Icon.Information, title, text, details)
+
+
 def _open(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, details: str) -> QMessageBox:
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)

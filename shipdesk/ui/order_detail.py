@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from shipdesk.cache.orders import StoredOrder
 from shipdesk.cache.shipments import StoreUpdateState
-from shipdesk.domain import Order, OrderStatus, Shipment, plural
+from shipdesk.domain import Order, OrderStatus, Shipment, plural, ship_to_gap
 from shipdesk.ui.order_items import OrderItemsGrid
 from shipdesk.ui.order_text import address_text, date_text, money_text, status_text
 
@@ -44,7 +44,8 @@ class ShipmentShown:
 
 
 GIFT_WITHOUT_MESSAGE = "A gift, without a message."
-INCOMPLETE_ADDRESS = "Incomplete: a label needs a name, street, city and country."
+# {gap} is what the address lacks: "no ship-to ZIP code", "no ship-to street or city", "no ship-to address".
+INCOMPLETE_ADDRESS = "Cannot be labelled: {gap}. Put it right in the store, then sync."
 
 
 def _text_label(*, selectable: bool = True) -> QLabel:
@@ -144,8 +145,9 @@ class OrderDetail(QStackedWidget):
         self.selection_note.setVisible(selected_count > 1)
         self.facts.setText("\n".join([*_shipment_lines(shipped), _facts_text(order)]))
         ship_to = address_text(order.ship_to)
-        if not order.ship_to.is_complete_for_shipping():
-            ship_to = f"{ship_to}\n\n{INCOMPLETE_ADDRESS}".strip()
+        gap = ship_to_gap(order.ship_to)
+        if gap:
+            ship_to = f"{ship_to}\n\n{INCOMPLETE_ADDRESS.format(gap=gap)}".strip()
         self.ship_to.setText(ship_to)
         self.bill_to.setText(address_text(order.bill_to) or "Not given by the store")
         self.items_box.setTitle(f"Items: {plural(order.item_count, 'piece')} to pack")

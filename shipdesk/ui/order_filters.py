@@ -16,9 +16,10 @@ ALL_STORES = "All stores"
 
 
 class OrderFilters(QWidget):
-    """Emits `changed` once typing pauses, at once on Enter or when a filter is picked."""
+    """Emits `changed` once typing pauses, at once on Enter or when a filter is picked; Enter then `entered`."""
 
     changed = Signal()
+    entered = Signal()  # Enter in the search box, as a barcode scanner ends an order number, once the table shows it
     SEARCH_PAUSE_MS = 200  # a query per key would re-sort 100,000 ids while the packer is still typing
 
     def __init__(self, store_names: list[str], parent: QWidget | None = None) -> None:
@@ -39,7 +40,7 @@ class OrderFilters(QWidget):
         self._pause.setInterval(self.SEARCH_PAUSE_MS)
         self._pause.timeout.connect(self.changed)
         self.search.textChanged.connect(self._pause.start)
-        self.search.returnPressed.connect(self._now)
+        self.search.returnPressed.connect(self._enter)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, context=Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self._clear_search)
         self.status.currentIndexChanged.connect(self._now)
@@ -79,6 +80,10 @@ class OrderFilters(QWidget):
         if self.search.text():
             self.search.clear()
             self._now()
+
+    def _enter(self) -> None:
+        self._now()
+        self.entered.emit()
 
     def _now(self) -> None:
         self._pause.stop()

@@ -7,7 +7,7 @@ time as the view asks for them, so 100,000 orders cost one list of ints and the 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -56,12 +56,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("Country", "ship_country", lambda row: row.ship_country, "GB"),
     Column("Items", "item_count", lambda row: f"{row.item_count:,}", "000", _RIGHT),
     Column("Weight", "weight", lambda row: weight_text(row.weight_grams), "000.00 kg", _RIGHT),
-    Column(
-        "Status", "status", lambda row: status_text(row.status, row.hold_reason), "On hold: no ship-to address"
-    ),  # a longer hold reason is elided in the table; its tooltip and the detail pane say it whole
     Column("Store", "store", lambda row: row.store, "Demo store"),
+    # Last, so it takes the table's spare width: a hold reason says what to put right. Its sample is the least room
+    # it gets; a reason longer than the room there is ends in "…", and its tooltip and the detail pane say it whole.
+    Column("Status", "status", lambda row: status_text(row.status, row.hold_reason), "On hold: no ship-to address"),
 )
 STATUS_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "status")
+STORE_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "store")
 _ALIGNMENTS = tuple(column.alignment for column in COLUMNS)
 
 
@@ -94,6 +95,7 @@ class OrdersModel(QAbstractTableModel):
         super().__init__()
         self._cache = cache
         self._query = query or OrderQuery()
+        self._kept: frozenset[int] = frozenset()  # orders shown whatever their status, until the filters change
         self._ids: list[int] = list_order_ids(cache, self._query)
         self._pages: OrderedDict[int, dict[int, _ShownRow]] = OrderedDict()
         self._row_of_id: dict[int, int] | None = None
@@ -112,16 +114,38 @@ class OrdersModel(QAbstractTableModel):
         self.reload()
 
     def set_filters(self, *, search: str, status: OrderStatus | None, store: str | None) -> None:
-        """A new search or filter, keeping the current sort."""
+        """A new search or filter, keeping the current sort; the orders kept in view leave it."""
+        self._kept = frozenset()
         self.set_query(replace(self._query, search=search, status=status, store=store))
+
+    def reload_keeping(self, order_ids: Collection[int]) -> None:
+        """Reloads, still showing these orders where the status filter would hide them now, until the filters change.
+
+        Orders just printed turn Shipped: in a list of those awaiting shipment they would vanish with their selection,
+        and the packer could not go on to print their packing slips.
+        """
+        self._kept = frozenset(order_ids)
+        self.reload()
 
     def reload(self) -> None:
         """Reads the ids again and forgets every fetched row, e.g. after orders were shipped."""
         self.beginResetModel()
-        self._ids = list_order_ids(self._cache, self._query)
+        self._ids = self._listed_ids()
         self._pages.clear()
         self._row_of_id = None
         self.endResetModel()
+
+    def _listed_ids(self) -> list[int]:
+        ids = list_order_ids(self._cache, self._query)
+        if not self._kept or self._query.status is None:
+            return ids
+        listed = set(ids)
+        if self._kept <= listed:
+            return ids
+        # The kept orders take their place in the sort among the others: the same query without its status filter.
+        listed |= self._kept
+        every_status = list_order_ids(self._cache, replace(self._query, status=None))
+        return [order_id for order_id in every_status if order_id in listed]
 
     def order_id(self, row: int) -> int:
         return self._ids[row]

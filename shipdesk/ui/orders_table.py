@@ -1,8 +1,8 @@
 """The orders table view: fixed row height, columns sized from samples, and a selection that survives reloads.
 
 Keys work as in a list a packer tabs through: Tab and Shift+Tab leave the table, Enter or a double-click asks to act
-on the selected orders (`orders_activated`), Ctrl+C copies the selected orders as spreadsheet rows, and what is
-typed goes to the search (`typed`).
+on the selected orders, or on the row the keyboard is on when none is selected (`orders_activated`), Ctrl+C copies
+the selected orders as spreadsheet rows, and what is typed goes to the search (`typed`).
 
 Nothing here reads every row: with 100,000 orders, measuring contents would take longer than the data.
 """
@@ -13,7 +13,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from shipdesk.ui.orders_model import COLUMNS, OrdersModel
+from shipdesk.ui.orders_model import COLUMNS, STORE_COLUMN, OrdersModel
 
 _CELL_PADDING = 24  # the style's margins either side of a cell's text
 _SORT_ARROW_ROOM = 28
@@ -56,6 +56,10 @@ class OrdersTable(QTableView):
         self.setSortingEnabled(True)
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._restore_selection)
+
+    def show_store_column(self, shown: bool) -> None:
+        """With one store the column says the same on every row: hidden, it leaves its room to the hold reasons."""
+        self.setColumnHidden(STORE_COLUMN, not shown)
 
     def orders_model(self) -> OrdersModel:
         model = self.model()
@@ -102,10 +106,17 @@ class OrdersTable(QTableView):
             return
         if event.key() in _ENTER_KEYS and event.modifiers() in _PLAIN:
             if not event.isAutoRepeat():  # the key held down opens one dialog, not one per repeat
-                self.orders_activated.emit()  # without a selection the window says to select orders first
+                self._select_current_if_none()
+                self.orders_activated.emit()  # without any order the window says to select orders first
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _select_current_if_none(self) -> None:
+        """Enter acts on the order the keyboard is on: Tab into the table puts it on the first row, unselected."""
+        current = self.currentIndex()
+        if current.isValid() and not self.selectionModel().hasSelection():
+            self.selectRow(current.row())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         # Not through `activated`: some desktops send that on a single click, and one click must only select.

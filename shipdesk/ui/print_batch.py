@@ -1,6 +1,6 @@
 """Printing labels from the window: the print dialog, the batch on its worker thread, its progress and its report.
 
-The window hands over the selected orders; `on_printed` lets it reload them once the batch has ended.
+The window hands over the selected orders; `on_printed` gets them back to reload once the batch has ended.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 from shipdesk.cache import Cache
 from shipdesk.cache.database import CacheError
 from shipdesk.cache.orders import OrderRow, fetch_rows
+from shipdesk.domain import OrderStatus
 from shipdesk.label_batch import LabelBatchResult, foreseen_failure
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.shipstation_labels import LabelError
@@ -35,7 +36,7 @@ class BatchPrinting(QObject):
 
     finished = Signal()  # a batch ended and was reported, or could not start
 
-    def __init__(self, window: QMainWindow, cache: Cache, on_printed: Callable[[], None]) -> None:
+    def __init__(self, window: QMainWindow, cache: Cache, on_printed: Callable[[Sequence[int]], None]) -> None:
         super().__init__(window)
         self._window = window
         self._cache = cache
@@ -61,7 +62,8 @@ class BatchPrinting(QObject):
             for row in (rows[order_id] for order_id in order_ids if order_id in rows)
             if (reason := foreseen_failure(row.status, row.hold_reason))
         }
-        dialog = PrintDialog(self._cache, order_ids, stores, self._window, refused=refused)
+        reprints = [rows[order_id].order_number for order_id in order_ids if _shipped(rows.get(order_id))]
+        dialog = PrintDialog(self._cache, order_ids, stores, self._window, refused=refused, reprints=reprints)
         dialog.accepted.connect(lambda: self.start(dialog.request()))
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog
@@ -111,7 +113,7 @@ class BatchPrinting(QObject):
         self.last_worker = worker
         if not report:
             return
-        self._on_printed()  # also after an error: the labels sent before it are recorded
+        self._on_printed(worker.request.order_ids)  # also after an error: the labels sent before it are recorded
         if worker.error is not None:
             self._report_error(worker.error)
         elif worker.result is not None:
@@ -166,6 +168,10 @@ def _rows(cache: Cache, order_ids: Sequence[int]) -> dict[int, OrderRow]:
     for start in range(0, len(order_ids), _ROWS_A_QUERY):
         rows.update(fetch_rows(cache, order_ids[start : start + _ROWS_A_QUERY]))
     return rows
+
+
+def _shipped(row: OrderRow | None) -> bool:
+    return row is not None and row.status is OrderStatus.SHIPPED
 
 
 def _numbers(cache: Cache, order_ids: Sequence[int]) -> dict[int, str]:

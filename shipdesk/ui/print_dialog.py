@@ -60,8 +60,10 @@ class PrintDialog(QDialog):
         parent: QWidget,
         *,
         refused: Mapping[str, str] | None = None,
+        reprints: Sequence[str] = (),
     ) -> None:
-        """`refused` names the orders the batch will not print (order number → why), to say so before Print."""
+        """`refused` names the orders the batch will not print (order number → why), `reprints` those already shipped,
+        to say so before Print."""
         super().__init__(parent)
         self._cache = cache
         self._order_ids = tuple(order_ids)
@@ -94,12 +96,19 @@ class PrintDialog(QDialog):
         self.refused_note.setWordWrap(True)
         self.refused_note.setStyleSheet("color: #b35900;")
         self.refused_note.setVisible(bool(refused))
+        self._reprints = tuple(reprints)
+        self.reprint_note = QLabel()
+        self.reprint_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.reprint_note.setWordWrap(True)
+        self.reprint_note.setStyleSheet("color: #b35900;")
+        self.reprint_note.setVisible(bool(reprints))
         stores = set(stores)
         self._purchase_store = _one_shipstation_store(cache, stores)
         self._carriers = _carrier_choices(cache, stores)
         self._fill_printers()
         self._fill_carriers()
         self._set_tracking_field()
+        self._set_reprint_note()
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.print_button = buttons.addButton("Print", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -114,6 +123,7 @@ class PrintDialog(QDialog):
         self.printer.currentIndexChanged.connect(self._printer_changed)
         self.carrier.currentIndexChanged.connect(self._carrier_changed)
         self.buy.toggled.connect(self._set_tracking_field)
+        self.buy.toggled.connect(self._set_reprint_note)
         self.buy.toggled.connect(self.parcel.setVisible)
         self.test_button.clicked.connect(self.test_print)
         self._printer_changed()
@@ -151,6 +161,7 @@ class PrintDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.refused_note)
+        layout.addWidget(self.reprint_note)
         layout.addWidget(buttons)
 
     # ------------------------------------------------------------------ choices offered
@@ -208,6 +219,9 @@ class PrintDialog(QDialog):
         else:
             self.tracking.setEnabled(False)
             self.tracking.setPlaceholderText("one per order, made by shipdesk")
+
+    def _set_reprint_note(self) -> None:
+        self.reprint_note.setText(reprint_text(self._reprints, buying=self.buy.isChecked()))
 
     # ------------------------------------------------------------------ reacting to choices
 
@@ -368,3 +382,15 @@ def refused_text(selected: int, refused: Mapping[str, str]) -> str:
     else:
         head = f"{len(refused):,} of {plural(selected, 'order')} will not be printed"
     return f"{head}: {', '.join(named)}{more}."
+
+
+def reprint_text(numbers: Sequence[str], *, buying: bool) -> str:
+    """The orders already shipped, and what Print does with them: the same label again, or nothing when buying."""
+    if not numbers:
+        return ""
+    named = ", ".join(numbers[:REFUSED_EXAMPLES])
+    more = f" and {len(numbers) - REFUSED_EXAMPLES:,} more" if len(numbers) > REFUSED_EXAMPLES else ""
+    if buying:
+        # The purchase refuses a shipped order (shipping/shipstation_labels.py): no label is paid for twice.
+        return f"Already shipped, so no second label is bought: {named}{more}. Untick Buy to print their labels again."
+    return f"Already shipped, printed again with the same tracking number: {named}{more}."

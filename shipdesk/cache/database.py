@@ -90,3 +90,20 @@ def _migrate(cache: Cache, migrations: list[Migration]) -> None:
         with cache.transaction():
             migration(cache.db)
             cache.conn.execute(f"PRAGMA user_version={version}")
+
+
+@contextmanager
+def cache_for_this_thread(cache: Cache) -> Iterator[Cache]:
+    """The cache through a connection of the calling thread's own, closed afterwards.
+
+    A worker thread writes through its own connection, so no connection sees two threads write at once; WAL lets
+    the others read meanwhile. An in-memory cache cannot be opened twice: its one connection is shared.
+    """
+    if cache.path is None:
+        yield cache
+        return
+    own = open_cache(cache.path)
+    try:
+        yield own
+    finally:
+        own.close()

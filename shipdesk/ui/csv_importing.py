@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
-from shipdesk.cache import Cache, CacheError, open_cache
+from shipdesk.cache import Cache, CacheError
+from shipdesk.cache.database import cache_for_this_thread
 from shipdesk.cache.settings import LAST_IMPORT_FOLDER, get_setting, set_setting
 from shipdesk.domain import plural
 from shipdesk.ui.messages import show_problem, show_report
@@ -35,10 +36,9 @@ class CsvImportThread(QThread):
         self.error = ""
 
     def run(self) -> None:
-        own = open_cache(self._cache.path) if self._cache.path is not None else None
-        cache = own if own is not None else self._cache
         try:
-            self.report = import_csv(cache, self.path)
+            with cache_for_this_thread(self._cache) as cache:
+                self.report = import_csv(cache, self.path)
         except (CsvFileError, CacheError) as error:
             self.error = str(error)
         except OSError as error:
@@ -46,9 +46,6 @@ class CsvImportThread(QThread):
         except Exception as error:  # a bug: said calmly, with the details in the log
             log.exception("import of %s failed", self.path)
             self.error = f"an unexpected error stopped the import ({type(error).__name__}; see the log)"
-        finally:
-            if own is not None:
-                own.close()
 
 
 class CsvImporting(QObject):

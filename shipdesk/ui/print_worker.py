@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QThread, Signal
 
-from shipdesk.cache import Cache, open_cache
+from shipdesk.cache import Cache
+from shipdesk.cache.database import cache_for_this_thread
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.stores import get_store
 from shipdesk.label_batch import (
@@ -78,13 +79,9 @@ class LabelBatchThread(QThread):
             self.error = error
 
     def _print(self) -> LabelBatchResult:
-        # The batch writes through a connection of its own, so the window's connection never sees two threads
-        # write at once; WAL lets the window read meanwhile. An in-memory cache cannot be opened twice: its one
-        # connection is shared, which is safe because the window writes nothing behind the window-modal progress.
-        own = open_cache(self._cache.path) if self._cache.path is not None else None
-        cache = own if own is not None else self._cache
+        # A shared in-memory cache (tests, demo) is safe: the window writes nothing behind the window-modal progress.
         request = self.request
-        try:
+        with cache_for_this_thread(self._cache) as cache:
             if request.purchase is not None:
                 return self._buy(cache, request.purchase)
             if request.profile is None:
@@ -97,9 +94,6 @@ class LabelBatchThread(QThread):
                 on_progress=self.progressed.emit,
                 cancel=self._cancel,
             )
-        finally:
-            if own is not None:
-                own.close()
 
     def _buy(self, cache: Cache, purchase: LabelRequest) -> LabelBatchResult:
         record = get_store(cache, self.request.store)

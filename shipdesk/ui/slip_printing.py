@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QInputDialog, QMainWindow
 
-from shipdesk.cache import Cache, open_cache
+from shipdesk.cache import Cache
+from shipdesk.cache.database import cache_for_this_thread
 from shipdesk.cache.printers import PrinterProfile, list_printers
 from shipdesk.cache.settings import LAST_SLIP_PRINTER, get_setting, set_setting
 from shipdesk.domain import plural
@@ -49,23 +50,19 @@ class SheetJobThread(QThread):
         self.error = ""
 
     def run(self) -> None:
-        own = open_cache(self._cache.path) if self._cache.path is not None else None
-        cache = own if own is not None else self._cache
         try:
-            orders = orders_of(cache, self._order_ids)
-            if self.kind is SheetKind.SLIPS:
-                job = packing_slips_job(cache, orders, self._profile)
-            else:
-                job = pick_list_job(orders, self._profile)
-            self.where = send_job(cache, job, self._profile, self.kind.value.replace(" ", "-"))
+            with cache_for_this_thread(self._cache) as cache:
+                orders = orders_of(cache, self._order_ids)
+                if self.kind is SheetKind.SLIPS:
+                    job = packing_slips_job(cache, orders, self._profile)
+                else:
+                    job = pick_list_job(orders, self._profile)
+                self.where = send_job(cache, job, self._profile, self.kind.value.replace(" ", "-"))
         except (PrinterError, ValueError) as error:
             self.error = str(error)
         except Exception as error:  # a bug: said calmly, with the details in the log
             log.exception("%s not printed", self.kind.value)
             self.error = f"an unexpected error stopped it ({type(error).__name__}; see the log)"
-        finally:
-            if own is not None:
-                own.close()
 
 
 class SheetPrinting(QObject):

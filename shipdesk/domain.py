@@ -319,6 +319,9 @@ class Order:
 
 NO_SHIP_TO_ADDRESS = "no ship-to address"
 NOTHING_TO_SHIP = "no item that needs shipping"
+# How the hold reason of an order the store combined into another starts ("combined into order 1003 in ShipStation:
+# pack that order instead"): its items ship with that order, so it is never packed or labelled itself.
+COMBINED_INTO = "combined into order "
 _SHIP_TO_GAP = "no ship-to "  # how every reason about a missing part of the ship-to address starts
 
 # Where a parcel cannot be labelled or delivered without a postal code: the countries of the carriers shipdesk
@@ -366,6 +369,8 @@ def ship_to_gap(address: Address) -> str:
 
 def packing_block_reason(order: Order) -> str:
     """Why an order cannot go to the packing queue, or '' when it can."""
+    if order.status is OrderStatus.ON_HOLD and order.hold_reason.startswith(COMBINED_INTO):
+        return order.hold_reason  # first: whatever else it lacks, its items go out with the other order
     gap = ship_to_gap(order.ship_to)
     if gap == NO_SHIP_TO_ADDRESS:
         return gap
@@ -376,7 +381,7 @@ def packing_block_reason(order: Order) -> str:
 
 def is_packing_block(reason: str) -> bool:
     """Whether a hold reason is one packing_block_reason gives: the order cannot be packed as it is."""
-    return reason == NOTHING_TO_SHIP or reason.startswith(_SHIP_TO_GAP)
+    return reason == NOTHING_TO_SHIP or reason.startswith(_SHIP_TO_GAP) or reason.startswith(COMBINED_INTO)
 
 
 def with_packing_rules(order: Order) -> Order:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,10 @@ from shipdesk.domain import OrderStatus
 from shipdesk.label_batch import Progress, ShippingChoice, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
 from shipdesk.upstream.csv_import import import_csv
+from shipdesk.upstream.sync import pull_orders
 from tests.fakes.raw_printer import Listener
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
 
 DEMO_ORDERS = Path(__file__).resolve().parent.parent / "resources" / "demo-orders.csv"
 ORDERS = """\
@@ -253,3 +257,26 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
     finished = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False)
 
     assert finished.stdout and finished.stderr == ""
+
+
+def test_an_order_combined_into_another_in_shipstation_is_refused_and_the_other_prints(
+    cache: Cache, zebra: Listener
+) -> None:
+    placed = datetime(2026, 3, 19, 18, 0, tzinfo=UTC)
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as fake:
+        for order_id in (1, 3):
+            fake.add_order(shipstation_order(order_id, number=f"C-{order_id}", order_date=placed), modified=placed)
+        record = add_fake_store(cache, fake)
+        with fake_connector(fake, record) as connector:
+            pull_orders(cache, record, connector, now=placed + timedelta(hours=1))
+        fake.combine(3, [1], modified=placed + timedelta(hours=2))
+        with fake_connector(fake, fresh_record(cache)) as connector:
+            pull_orders(cache, fresh_record(cache), connector, now=placed + timedelta(hours=3))
+    combined, parent = (find_by_number(cache, number)[0].id for number in ("C-1", "C-3"))
+
+    result = print_labels_to_printer(cache, [combined, parent], zebra_profile(zebra.port))
+    zebra.close()
+
+    assert result.printed == [parent] and len(zebra.jobs) == 1
+    assert result.failed == [(combined, "order C-1: combined into order C-3 in ShipStation: pack that order instead")]
+    assert status_of(cache, "C-1") is OrderStatus.ON_HOLD and outbox_count(cache) == 1

@@ -175,3 +175,24 @@ def test_no_label_is_bought_for_an_order_whose_store_was_removed_and_the_store_i
         "labels for its orders."
     )
     assert fake.labels == []
+
+
+def test_no_label_is_bought_for_an_order_combined_into_another_in_shipstation(
+    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    fake.combine(3, [1], modified=NOW + timedelta(hours=1))
+    with fake_connector(fake, fresh_record(cache)) as connector:
+        pull_orders(cache, fresh_record(cache), connector, now=NOW + timedelta(hours=2))
+    combined, parent = order_ids[0], order_ids[2]
+
+    result = buy_and_print_labels(cache, [combined, parent], UPS_GROUND, provider, FolderPrinter(tmp_path), now=NOW)
+
+    assert result.failed == [
+        (
+            combined,
+            "No label bought for order P-1: it was combined into order P-3 in ShipStation: pack that order instead.",
+        )
+    ]
+    assert result.printed == [parent]
+    assert [label["orderId"] for label in fake.labels] == [3]  # ShipStation was never asked for P-1's label
+    assert _stored_status(cache, combined) is OrderStatus.ON_HOLD

@@ -201,6 +201,22 @@ def _last_good_sync(db: sqlite_utils.Database) -> None:
     )
 
 
+def _combined_orders(db: sqlite_utils.Database) -> None:
+    # Orders a store combined into another (ShipStation's mergedIds), with the order they went into: they stay on
+    # hold, or are skipped, whenever they come again, though the order that named them may never come again.
+    db.executescript(
+        """
+        CREATE TABLE combined_orders (
+            store TEXT NOT NULL,
+            upstream_id TEXT NOT NULL,
+            parent_upstream_id TEXT NOT NULL,
+            parent_number TEXT NOT NULL,
+            PRIMARY KEY (store, upstream_id)
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -211,4 +227,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _refused_updates,
     _recipient_sort_key,
     _last_good_sync,
+    _combined_orders,
 ]

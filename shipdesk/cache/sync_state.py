@@ -1,20 +1,21 @@
-"""What the sync engine asks the cache besides upserts: which pulled orders it knows, and a store's first-sync cutoff.
+"""What the sync engine asks the cache besides upserts: which pulled orders it knows, a store's first-sync cutoff,
+and the orders a store combined into others.
 
 The cutoff is kept until a sync of the store has finished, so a first sync broken off halfway keeps its rule. The
-orders that rule skipped are kept for good, so that pulled again unchanged they stay skipped.
+orders that rule skipped are kept for good, so that pulled again unchanged they stay skipped. So are combined orders.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from shipdesk.cache.database import Cache
 from shipdesk.cache.settings import get_setting, set_setting
-from shipdesk.domain import OrderStatus
+from shipdesk.domain import OrderStatus, utc_now
 
 _CHUNK = 500
 
@@ -90,3 +91,60 @@ def first_sync_skips(conn: sqlite3.Connection, store: str, upstream_ids: Sequenc
         upstream_ids,
     )
     return {upstream_id: datetime.fromisoformat(modify_date) for upstream_id, modify_date in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class CombinedInto:
+    """The order another one was combined into, in the same store."""
+
+    upstream_id: str
+    order_number: str
+
+
+def remember_combined_orders(conn: sqlite3.Connection, store: str, combined: Mapping[str, CombinedInto]) -> None:
+    """Keeps the orders (by upstream id) the store combined into another, with the order each went into."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO combined_orders (store, upstream_id, parent_upstream_id, parent_number)"
+        " VALUES (?, ?, ?, ?)",
+        [(store, upstream_id, into.upstream_id, into.order_number) for upstream_id, into in combined.items()],
+    )
+
+
+def combined_orders(conn: sqlite3.Connection, store: str, upstream_ids: Sequence[str]) -> dict[str, CombinedInto]:
+    """Those of `upstream_ids` the store combined into another order, with that order."""
+    rows = _rows_of(
+        conn,
+        "SELECT upstream_id, parent_upstream_id, parent_number FROM combined_orders"
+        " WHERE store = ? AND upstream_id IN ({marks})",
+        store,
+        upstream_ids,
+    )
+    return {upstream_id: CombinedInto(parent_id, parent_number) for upstream_id, parent_id, parent_number in rows}
+
+
+_HOLD = """
+UPDATE orders SET status = :on_hold, hold_reason = :reason, updated_at = :now,
+    data = json_set(data, '$.status', :on_hold, '$.hold_reason', :reason)
+WHERE store = :store AND upstream_id = :upstream_id AND status NOT IN ('shipped', 'cancelled')
+    AND NOT (status = :on_hold AND hold_reason = :reason)
+RETURNING order_number
+"""
+
+
+def hold_orders(conn: sqlite3.Connection, store: str, reasons: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Puts the cached orders of `reasons` (upstream id: hold reason) on hold, but for shipped and cancelled ones.
+
+    Returns (upstream id, order number) of each that was not already on hold for that reason.
+    """
+    now = utc_now().isoformat()
+    held: list[tuple[str, str]] = []
+    for upstream_id, reason in reasons.items():
+        values = {
+            "store": store,
+            "upstream_id": upstream_id,
+            "reason": reason,
+            "on_hold": OrderStatus.ON_HOLD.value,
+            "now": now,
+        }
+        held.extend((upstream_id, number) for (number,) in conn.execute(_HOLD, values).fetchall())
+    return held

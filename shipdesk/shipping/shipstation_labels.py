@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from shipdesk.domain import (
+    COMBINED_INTO,
     Dimensions,
     LabelSize,
     Order,
@@ -116,6 +117,8 @@ def _why_not(order: Order, request: LabelRequest, weight: Weight | None) -> str:
     if order.status is OrderStatus.AWAITING_PAYMENT:
         return "it is not paid yet"
     block = packing_block_reason(order)
+    if block.startswith(COMBINED_INTO):
+        return f"it was {block}"
     if block:
         return f"it has {block}"
     if not request.carrier_code.strip() or not request.service_code.strip():

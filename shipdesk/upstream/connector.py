@@ -44,6 +44,8 @@ def pause(seconds: float, stop: threading.Event | None, sleep: Callable[[float],
 class PulledOrder:
     order: Order
     store_status: str  # the store's own word for the status, which the store's status mapping reads
+    # The upstream ids of orders the store combined into this one: their items ship with it, and they are gone there.
+    merged_upstream_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,17 @@
 """ShipStation API v1 order JSON read into domain orders, and ShipStation's Pacific-time timestamps read as UTC.
 
 A malformed order becomes one problem line that names it; the other orders of its page are still read.
+An order other orders were combined into comes as an OrderWithMergedIds, which names them (mergedIds).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 from math import isfinite
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +48,29 @@ _WHOLE_WEIGHTS: dict[tuple[int, str], Weight] = {}
 
 class OrderDataError(ValueError):
     """One order's JSON cannot be read; the message says what is wrong with it."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderWithMergedIds(Order):
+    """An order ShipStation combined other orders into, with their ids (advancedOptions.mergedIds).
+
+    ShipStation keeps the order the others were combined into, with all their items, and drops them from its API.
+    A split order (advancedOptions.parentId) is a shipment of its own and is read as a plain Order.
+    """
+
+    merged_upstream_ids: tuple[str, ...] = ()
+
+
+def merged_upstream_ids(order: Order) -> tuple[str, ...]:
+    """The ids of the orders ShipStation combined into `order`, or () for an order nothing was combined into."""
+    return order.merged_upstream_ids if isinstance(order, OrderWithMergedIds) else ()
+
+
+def as_plain_order(order: Order) -> Order:
+    """The order as a domain Order, without what only ShipStation's JSON says about it."""
+    if type(order) is Order:
+        return order
+    return Order(*[getattr(order, field.name) for field in fields(Order)])
 
 
 def parse_pacific_datetime(text: str) -> datetime:
@@ -172,7 +197,9 @@ def parse_order(data: Any, store: str, *, currency: str = "USD") -> Order:
         if item.adjustment and item.unit_price < 0:
             discounts += -item.unit_price * item.quantity
     advanced_get = advanced.get
-    return Order(
+    merged = _merged_ids(advanced_get("mergedIds"))
+    build: Callable[..., Order] = Order if not merged else partial(OrderWithMergedIds, merged_upstream_ids=merged)
+    return build(
         store=store,
         upstream_id=str(order_id),
         order_number=order_number,
@@ -253,6 +280,21 @@ def _item(raw: Any, position: int) -> Item:
         warehouse_location=_text(get("warehouseLocation"), "warehouseLocation"),
         adjustment=_bool(get("adjustment")),
     )
+
+
+def _merged_ids(value: Any) -> tuple[str, ...]:
+    """ShipStation's orderIds of the orders combined into this one (a JSON list of numbers), as upstream ids."""
+    if value is None or (type(value) is list and not value):
+        return ()
+    ids = []
+    for raw in _list(value, "mergedIds"):
+        if type(raw) is int or (isinstance(raw, int) and not isinstance(raw, bool)):
+            ids.append(str(raw))
+        elif isinstance(raw, str) and raw.strip().isdigit() and raw.strip().isascii():
+            ids.append(str(int(raw)))
+        else:
+            raise OrderDataError(f"mergedIds holds {raw!r}, which is not an order id")
+    return tuple(ids)
 
 
 def _quantity(value: Any, position: int, name: str) -> int:

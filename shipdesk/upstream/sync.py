@@ -15,15 +15,20 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import upsert_orders
 from shipdesk.cache.stores import StoreRecord, get_store, note_progress, note_sync
 from shipdesk.cache.sync_state import (
+    CombinedInto,
     KnownOrder,
     begin_first_sync,
+    combined_orders,
     end_first_sync,
     first_sync_cutoff,
     first_sync_skips,
+    hold_orders,
     known_orders,
+    remember_combined_orders,
     remember_first_sync_skips,
 )
 from shipdesk.domain import (
+    COMBINED_INTO,
     NO_SHIP_TO_ADDRESS,
     NOTHING_TO_SHIP,
     Order,
@@ -51,6 +56,14 @@ class SkippedOrder:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class CombinedOrder:
+    """A cached order the store combined into another one, so put on hold here."""
+
+    order_number: str
+    into: str  # the number of the order it was combined into
+
+
 @dataclass
 class PullReport:
     """What one pull did, for the CLI to print and the UI to show."""
@@ -63,6 +76,7 @@ class PullReport:
     kept_final: int = 0  # cancelled or shipped in the cache, so left as they were
     skipped: list[SkippedOrder] = field(default_factory=list)
     held: list[SkippedOrder] = field(default_factory=list)  # new orders kept on hold, with the reason
+    combined: list[CombinedOrder] = field(default_factory=list)  # cached orders put on hold: combined into another
     problems: list[str] = field(default_factory=list)
     first_sync: bool = False
     high_water: datetime | None = None
@@ -92,6 +106,11 @@ class PullReport:
             named = ", ".join(numbers[:SKIPPED_EXAMPLES]) + (" …" if len(numbers) > SKIPPED_EXAMPLES else "")
             lines.append(f"Skipped {plural(len(numbers), 'order')}: {reason} ({named}).")
         lines.extend(f"Order {held.order_number} kept on hold: {held.reason}." for held in self.held)
+        lines.extend(
+            f"Order {combined.order_number} combined into order {combined.into} in ShipStation: put on hold, "
+            f"pack order {combined.into} instead."
+            for combined in self.combined
+        )
         return lines
 
     def problem_lines(self) -> list[str]:
@@ -124,11 +143,24 @@ def _lookup(status_map: Mapping[str, str], store_status: str) -> str | None:
     return next((value for key, value in status_map.items() if key.strip().casefold() == wanted), None)
 
 
+def combined_reason(parent_number: str) -> str:
+    """The hold reason of an order combined into order `parent_number`; only ShipStation tells of combined orders."""
+    return f"{COMBINED_INTO}{parent_number} in ShipStation: pack that order instead"
+
+
+def with_combined_rule(order: Order, into: CombinedInto | None) -> Order:
+    """An order the store combined into another one, on hold with the reason; shipped and cancelled ones as they are."""
+    if into is None or order.status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
+        return order
+    return replace(order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason(into.order_number))
+
+
 def skip_reason(order: Order, known: KnownOrder | None, cutoff: datetime | None, first_sync_days: int) -> str:
     """Why a pulled order does not go into the cache, or '' when it does.
 
     An order the cache already has is always written (upsert_orders itself keeps cancelled and shipped ones frozen),
-    so that a change such as a cancellation reaches the packing queue. A new order must need shipping.
+    so that a change such as a cancellation reaches the packing queue. A new order must need shipping, and must not
+    have been combined into another order.
     """
     if known is not None:
         return ""
@@ -137,6 +169,8 @@ def skip_reason(order: Order, known: KnownOrder | None, cutoff: datetime | None,
     if order.status is OrderStatus.SHIPPED:
         return "already shipped"
     block = packing_block_reason(order)
+    if block.startswith(COMBINED_INTO):
+        return block
     if block in (NO_SHIP_TO_ADDRESS, NOTHING_TO_SHIP):
         return f"{block}, so nothing to ship"  # a ship-to address short of a part is held instead, to be put right
     if cutoff is not None and order.order_date < cutoff:
@@ -209,6 +243,8 @@ def _import_page(
     report.problems.extend(page.problems)
     with cache.transaction() as conn:
         upstream_ids = [pulled.order.upstream_id for pulled in page.orders]
+        _hold_combined_orders(conn, store, page, report)
+        combined = combined_orders(conn, store.name, upstream_ids)
         known = known_orders(conn, store.name, upstream_ids)
         too_old = first_sync_skips(conn, store.name, upstream_ids)
         skipped_too_old: list[tuple[str, datetime]] = []
@@ -229,6 +265,7 @@ def _import_page(
                 report.unchanged += 1
                 continue
             ruled = with_packing_rules(map_store_status(order, pulled.store_status, store.status_map))
+            ruled = with_combined_rule(ruled, combined.get(order.upstream_id))
             reason = skip_reason(ruled, cached, cutoff, first_sync_days)
             if reason == too_old_reason and order.modify_date is not None:
                 skipped_too_old.append((order.upstream_id, order.modify_date))
@@ -246,6 +283,25 @@ def _import_page(
     report.inserted += counts.inserted
     report.updated += counts.updated
     report.kept_final += counts.kept_final
+
+
+def _hold_combined_orders(conn: sqlite3.Connection, store: StoreRecord, page: PulledPage, report: PullReport) -> None:
+    """Remembers the orders the page's orders name as combined into them, and holds those the cache has.
+
+    Before the page's orders are written: one of them may be such an order, which then stays on hold or is skipped.
+    """
+    into: dict[str, CombinedInto] = {}
+    for pulled in page.orders:
+        parent = pulled.order
+        for upstream_id in pulled.merged_upstream_ids:
+            if upstream_id != parent.upstream_id:
+                into[upstream_id] = CombinedInto(parent.upstream_id, parent.order_number)
+    if not into:
+        return
+    remember_combined_orders(conn, store.name, into)
+    reasons = {upstream_id: combined_reason(parent.order_number) for upstream_id, parent in into.items()}
+    for upstream_id, number in hold_orders(conn, store.name, reasons):
+        report.combined.append(CombinedOrder(number, into[upstream_id].order_number))
 
 
 def _seen_before(order: Order, store: StoreRecord) -> bool:

@@ -16,6 +16,10 @@ Choices where the real service is not documented:
 - testLabel and the notify flags must be JSON booleans; anything else is a 400 ModelState error.
 - A label bought with testLabel true is answered like a real one (tracking number, cost, PDF) but leaves the order as
   it was: not shipped, modify date unchanged. A real label ships the order.
+- combine() does what an operator's "Combine orders" does, as reported from the field: the order kept (the parent)
+  takes the items of the others and names them in advancedOptions.mergedIds, with mergedOrSplit true; the others
+  vanish from the API (GET /orders leaves them out, GET /orders/{id} answers 404). split() moves items to a new order
+  whose advancedOptions.parentId names the original; both have mergedOrSplit true and are shipped apart.
 """
 
 from __future__ import annotations
@@ -259,6 +263,44 @@ class FakeShipStation:
             stored = self._orders[order_id]
             stored.data.update(copy.deepcopy(fields))
             stored.modified = modified or datetime.now(UTC)
+
+    def combine(self, parent_id: int, merged_ids: list[int], *, modified: datetime | None = None) -> None:
+        """Combine orders into `parent_id` as ShipStation does; the merged ones vanish from the API."""
+        with self._lock:
+            parent = self._orders[parent_id]
+            merged = [self._orders.pop(order_id) for order_id in merged_ids]
+            for stored in merged:
+                parent.data["items"] = [*(parent.data.get("items") or []), *(stored.data.get("items") or [])]
+            advanced = parent.data.setdefault("advancedOptions", {})
+            advanced["mergedOrSplit"] = True
+            advanced["mergedIds"] = [*(advanced.get("mergedIds") or []), *merged_ids]
+            parent.modified = modified or datetime.now(UTC)
+
+    def split(self, order_id: int, item_positions: list[int], *, modified: datetime | None = None) -> int:
+        """Move the items at `item_positions` (0-based) of an order to a new order, as ShipStation's split does.
+
+        Returns the new order's id; its advancedOptions.parentId is the original.
+        """
+        with self._lock:
+            original = self._orders[order_id]
+            items = original.data.get("items") or []
+            child = copy.deepcopy(original.data)
+            child_id = self._next_order_id
+            self._next_order_id += 1
+            child.update(
+                orderId=child_id,
+                orderNumber=f"{original.data.get('orderNumber')}-1",
+                orderKey=f"{original.data.get('orderKey')}-1",
+                items=[item for position, item in enumerate(items) if position in item_positions],
+            )
+            child["advancedOptions"] = {**(child.get("advancedOptions") or {}), "mergedOrSplit": True}
+            child["advancedOptions"]["parentId"] = order_id
+            original.data["items"] = [item for position, item in enumerate(items) if position not in item_positions]
+            original.data.setdefault("advancedOptions", {})["mergedOrSplit"] = True
+            moment = modified or datetime.now(UTC)
+            original.modified = moment
+            self._orders[child_id] = _StoredOrder(child, moment)
+            return child_id
 
     def accepted_shipped_calls(self) -> dict[int, int]:
         """How many markasshipped calls ShipStation carried out, by orderId (refusals and faults not counted)."""

@@ -15,9 +15,10 @@ from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.printers import PrinterProfile, save_printer
 from shipdesk.cache.shipments import latest_shipment
 from shipdesk.cli_printers import TEST_TRACKING_NUMBER
-from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize, with_packing_rules
+from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize, OrderStatus, with_packing_rules
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.print_dialog import refused_text
+from shipdesk.upstream.sync import combined_reason
 from tests.fakes.raw_printer import Listener
 from tests.ui.conftest import select_orders
 from tests.ui.print_steps import BATCH_TIMEOUT_MS, choose_printer, open_print_dialog, press_print
@@ -182,6 +183,23 @@ def test_an_order_held_for_a_missing_part_of_its_address_is_named_with_that_part
     dialog = open_print_dialog(window)
 
     assert dialog.refused_note.text() == "1 of 2 orders will not be printed: 1141 (no ship-to city)."
+    dialog.reject()
+
+
+def test_an_order_combined_into_another_in_shipstation_is_named_with_the_order_to_pack_instead(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1141")
+    combined = replace(stored.order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason("1139"))
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, [combined])
+    window.reload()
+    select_orders(window, qtbot, "1139", "1141")
+    dialog = open_print_dialog(window)
+
+    assert dialog.refused_note.text() == (
+        "1 of 2 orders will not be printed: 1141 (combined into order 1139 in ShipStation: pack that order instead)."
+    )
     dialog.reject()
 
 

@@ -16,6 +16,8 @@ from shipdesk.domain import OrderStatus, Weight, WeightUnit
 from shipdesk.upstream.shipstation_orders import (
     PACIFIC,
     OrderDataError,
+    as_plain_order,
+    merged_upstream_ids,
     parse_order,
     parse_orders,
     parse_pacific_datetime,
@@ -339,3 +341,46 @@ def test_an_hour_in_which_the_offset_changes_off_the_hour_reads_as_zoneinfo_read
 def test_a_timestamp_that_is_not_one_is_refused() -> None:
     with pytest.raises(ValueError, match="not a date and time"):
         parse_pacific_datetime("2015-06-28")
+
+
+# ----------------------------------------------------------------------------- combined and split orders
+
+
+def test_an_order_others_were_combined_into_names_them(domestic: dict[str, Any]) -> None:
+    plain = parse_order(domestic, "White House")
+    domestic["advancedOptions"].update(mergedOrSplit=True, mergedIds=[1001, 1002])
+
+    order = parse_order(domestic, "White House")
+
+    assert merged_upstream_ids(order) == ("1001", "1002")
+    assert as_plain_order(order) == plain  # the domain order is the same; only the merged ids ride beside it
+
+
+def test_a_split_order_and_an_order_with_no_merged_ids_name_none(domestic: dict[str, Any]) -> None:
+    domestic["advancedOptions"].update(mergedOrSplit=True, mergedIds=[], parentId=123456788)
+    assert merged_upstream_ids(parse_order(domestic, "White House")) == ()
+    domestic["advancedOptions"].update(mergedIds=None)
+    assert merged_upstream_ids(parse_order(domestic, "White House")) == ()
+
+
+@pytest.mark.parametrize(
+    ("merged_ids", "message"),
+    [
+        ("1001,1002", "mergedIds is not a list"),
+        ({"id": 1001}, "mergedIds is not a list"),
+        ([1001, "next one"], "mergedIds holds 'next one', which is not an order id"),
+        ([True], "mergedIds holds True, which is not an order id"),
+        ([1001.5], "mergedIds holds 1001.5, which is not an order id"),
+    ],
+)
+def test_merged_ids_that_are_not_order_ids_are_a_problem_line_for_that_order_only(
+    domestic: dict[str, Any], merged_ids: Any, message: str
+) -> None:
+    broken = copy.deepcopy(domestic)
+    broken.update(orderId=1234, orderNumber="B-1234")
+    broken["advancedOptions"]["mergedIds"] = merged_ids
+
+    orders, problems = parse_orders([broken, domestic], "White House")
+
+    assert [order.order_number for order in orders] == ["TEST-ORDER-API-DOCS"]
+    assert problems == [f"order B-1234: {message}"]

@@ -409,3 +409,135 @@ def test_a_sync_whose_push_cannot_reach_the_store_is_kept_as_failed_and_keeps_th
     assert stopped_at.startswith(f"Order P-1 not confirmed, and pushing stopped: {report.push.stopped} Next try after ")
     assert not_pulled == "No orders pulled from Main: pushing stopped first; the next sync tries both."
     assert sum(line.count(report.push.stopped) for line in report.summary_lines()) == 1  # the reason said once
+
+
+# ----------------------------------------------------------------------------- combined and split orders
+
+COMBINED_INTO_3 = "combined into order C-3 in ShipStation: pack that order instead"
+
+
+def three_orders_pulled(cache: Cache, fake: FakeShipStation) -> None:
+    for order_id in (1, 2, 3):
+        fake.add_order(
+            shipstation_order(order_id, number=f"C-{order_id}", order_date=NOW - timedelta(days=1)), modified=NOW
+        )
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+
+
+def held(cache: Cache, number: str) -> tuple[OrderStatus, str]:
+    (stored,) = find_by_number(cache, number)
+    return stored.order.status, stored.order.hold_reason
+
+
+def test_an_order_combined_into_another_in_shipstation_goes_on_hold_at_the_next_sync(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    three_orders_pulled(cache, fake)
+
+    fake.combine(3, [1], modified=NOW + timedelta(hours=1))
+    report = pull(cache, fake, now=NOW + timedelta(hours=2))
+
+    assert held(cache, "C-1") == (OrderStatus.ON_HOLD, COMBINED_INTO_3)
+    assert held(cache, "C-2") == held(cache, "C-3") == (OrderStatus.AWAITING_SHIPMENT, "")
+    (parent,) = find_by_number(cache, "C-3")
+    assert len(parent.order.physical_items) == 2  # its own item and the one of C-1, packed together
+    awaiting = load_orders(cache, OrderQuery(status=OrderStatus.AWAITING_SHIPMENT))
+    assert sorted(stored.order.order_number for stored in awaiting) == ["C-2", "C-3"]
+    assert "Order C-1 combined into order C-3 in ShipStation: put on hold, pack order C-3 instead." in (
+        report.summary_lines()
+    )
+
+    again = pull(cache, fake, now=NOW + timedelta(hours=3))  # the overlap brings C-3 again: nothing new to say
+    assert held(cache, "C-1") == (OrderStatus.ON_HOLD, COMBINED_INTO_3)
+    assert again.combined == [] and not any("combined" in line for line in again.summary_lines())
+
+
+def test_a_combined_order_that_shipstation_lists_again_later_stays_on_hold(cache: Cache, fake: FakeShipStation) -> None:
+    three_orders_pulled(cache, fake)
+    before = fake.order(1)
+    fake.combine(3, [1], modified=NOW + timedelta(hours=1))
+    pull(cache, fake, now=NOW + timedelta(hours=2))
+
+    fake.touch_order(2, NOW + timedelta(hours=3))
+    pull(cache, fake, now=NOW + timedelta(hours=4))  # past C-3's change: the next pull does not bring it again
+
+    fake.add_order(before, modified=NOW + timedelta(hours=5))  # an edit that reaches it, or a stale listing
+    report = pull(cache, fake, now=NOW + timedelta(hours=6))
+
+    assert (report.pulled, report.updated, report.unchanged) == (2, 1, 1)  # C-1, and C-2 in the overlap; not C-3
+    assert held(cache, "C-1") == (OrderStatus.ON_HOLD, COMBINED_INTO_3)
+
+
+@pytest.mark.parametrize("listed_after_its_parent", [timedelta(minutes=-1), timedelta(minutes=1)])
+def test_a_combined_order_the_cache_never_had_is_skipped_wherever_it_comes_in_the_pull(
+    cache: Cache, fake: FakeShipStation, listed_after_its_parent: timedelta
+) -> None:
+    for order_id in (1, 3):
+        fake.add_order(
+            shipstation_order(order_id, number=f"C-{order_id}", order_date=NOW - timedelta(days=1)), modified=NOW
+        )
+    fake.combine(3, [1], modified=NOW)
+    fake.add_order(
+        shipstation_order(1, number="C-1", order_date=NOW - timedelta(days=1)), modified=NOW + listed_after_its_parent
+    )
+    add_fake_store(cache, fake)
+
+    report = pull(cache, fake, now=NOW + timedelta(hours=1))
+
+    assert find_by_number(cache, "C-1") == []
+    assert [(skipped.order_number, skipped.reason) for skipped in report.skipped] == [("C-1", COMBINED_INTO_3)]
+    assert f"Skipped 1 order: {COMBINED_INTO_3} (C-1)." in report.summary_lines()
+
+    fake.add_order(shipstation_order(4, number="C-4", order_date=NOW), modified=NOW + timedelta(hours=2))
+    pull(cache, fake, now=NOW + timedelta(hours=3))  # past C-3's change: the next pull does not bring it again
+    fake.touch_order(1, NOW + timedelta(hours=4))
+    later = pull(cache, fake, now=NOW + timedelta(hours=5))
+
+    assert (later.pulled, later.unchanged) == (2, 1)  # C-1, and C-4 in the overlap; not C-3
+    assert [skipped.reason for skipped in later.skipped] == [COMBINED_INTO_3]
+    assert find_by_number(cache, "C-1") == []
+
+
+def test_an_order_shipped_before_it_was_combined_is_left_as_it_was(cache: Cache, fake: FakeShipStation) -> None:
+    three_orders_pulled(cache, fake)
+    (stored,) = find_by_number(cache, "C-1")
+    record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400100000000000000001", NOW))
+
+    fake.combine(3, [1], modified=NOW + timedelta(hours=1))
+    report = pull(cache, fake, now=NOW + timedelta(hours=2))
+
+    assert held(cache, "C-1") == (OrderStatus.SHIPPED, "")
+    assert report.combined == []
+
+
+def test_an_order_combined_into_another_of_a_different_store_is_left_alone(cache: Cache, fake: FakeShipStation) -> None:
+    three_orders_pulled(cache, fake)
+    other = FakeShipStation(window_seconds=1.0, with_sample_orders=False)
+    with other:
+        for order_id in (1, 3):
+            other.add_order(
+                shipstation_order(order_id, number=f"O-{order_id}", order_date=NOW - timedelta(days=1)), modified=NOW
+            )
+        other.combine(3, [1], modified=NOW + timedelta(hours=1))
+        add_fake_store(cache, other, "Other")
+        pull(cache, other, name="Other", now=NOW + timedelta(hours=2))
+
+    assert held(cache, "C-1") == (OrderStatus.AWAITING_SHIPMENT, "")
+
+
+def test_a_split_order_comes_in_as_a_shipment_of_its_own(cache: Cache, fake: FakeShipStation) -> None:
+    raw = shipstation_order(1, number="S-1", order_date=NOW - timedelta(days=1))
+    raw["items"].append({**raw["items"][0], "orderItemId": 99, "sku": "SOCKS", "name": "Socks", "adjustment": False})
+    fake.add_order(raw, modified=NOW)
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+
+    child = fake.split(1, [2], modified=NOW + timedelta(hours=1))
+    report = pull(cache, fake, now=NOW + timedelta(hours=2))
+
+    assert fake.order(child)["advancedOptions"]["parentId"] == 1
+    assert held(cache, "S-1") == held(cache, "S-1-1") == (OrderStatus.AWAITING_SHIPMENT, "")
+    assert [item.sku for item in find_by_number(cache, "S-1-1")[0].order.physical_items] == ["SOCKS"]
+    assert "SOCKS" not in [item.sku for item in find_by_number(cache, "S-1")[0].order.items]
+    assert (report.inserted, report.updated, report.combined) == (1, 1, [])

@@ -79,7 +79,7 @@ def bench_parse_and_upsert(folder: Path, count: int) -> None:
     started = time.perf_counter()
     pages = []
     for start in range(0, count, PAGE):
-        orders, problems = parse_orders(raw[start : start + PAGE], "Bench")
+        orders, problems, _merged = parse_orders(raw[start : start + PAGE], "Bench")
         pages.append(PulledPage([PulledOrder(order, shipstation_status(order)) for order in orders], problems))
     parsing = time.perf_counter() - started
     cache = open_cache(folder / "parse.sqlite")

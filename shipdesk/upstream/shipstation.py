@@ -82,6 +82,8 @@ class OrdersPage:
     raw_count: int  # order objects in ShipStation's answer
     problems: list[str] = field(default_factory=list)
     repeats: int = 0
+    # upstream id of an order of the page -> the upstream ids of the orders ShipStation combined into it
+    merged: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,14 +248,15 @@ class ShipStationClient:
         raw_orders = payload.get("orders") if isinstance(payload, dict) else None
         if not isinstance(raw_orders, list):
             raise self._error(f"ShipStation's answer to {action} was not a page of orders")
-        orders, problems = parse_orders(raw_orders, self.store_name, currency=self.currency)
+        parsed = parse_orders(raw_orders, self.store_name, currency=self.currency)
         return OrdersPage(
-            orders=orders,
+            orders=parsed.orders,
             page=_int(payload.get("page"), page),
             pages=_int(payload.get("pages"), page),
             total=_int(payload.get("total"), len(raw_orders)),
             raw_count=len(raw_orders),
-            problems=problems,
+            problems=parsed.problems,
+            merged=parsed.merged,
         )
 
     def iter_orders_modified_since(
@@ -297,6 +300,7 @@ class ShipStationClient:
                 raw_count=result.raw_count,
                 problems=new_problems,
                 repeats=len(result.orders) - len(fresh) + len(result.problems) - len(new_problems),
+                merged=result.merged,
             )
             if last_page:
                 return

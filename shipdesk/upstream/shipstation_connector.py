@@ -24,7 +24,7 @@ from shipdesk.upstream.shipstation import (
     ShipStationError,
 )
 from shipdesk.upstream.shipstation_catalog import fetch_shipstation_catalog
-from shipdesk.upstream.shipstation_orders import PACIFIC, as_plain_order, merged_upstream_ids
+from shipdesk.upstream.shipstation_orders import PACIFIC
 
 KIND = "shipstation"
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
@@ -143,7 +143,12 @@ class ShipStationConnector:
                 return
             except ShipStationError as error:
                 raise _connector_error(error) from error
-            yield PulledPage([self._pulled(order) for order in page.orders], page.problems)
+            orders = [self._in_store_zone(order) for order in page.orders]
+            merged = page.merged
+            yield PulledPage(
+                [PulledOrder(order, shipstation_status(order), merged.get(order.upstream_id, ())) for order in orders],
+                page.problems,
+            )
 
     def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
         if kind != MARK_SHIPPED:
@@ -171,11 +176,6 @@ class ShipStationConnector:
         except ShipStationError as error:
             raise _connector_error(error) from error
         return PushOutcome.DONE
-
-    def _pulled(self, order: Order) -> PulledOrder:
-        merged = merged_upstream_ids(order)
-        plain = self._in_store_zone(as_plain_order(order))
-        return PulledOrder(plain, shipstation_status(plain), merged)
 
     # ShipStation writes every time as Pacific wall time. A store whose times are really another zone's wall time
     # (an account set up that way) is read, and asked, in that zone instead.

@@ -1,19 +1,18 @@
 """ShipStation API v1 order JSON read into domain orders, and ShipStation's Pacific-time timestamps read as UTC.
 
 A malformed order becomes one problem line that names it; the other orders of its page are still read.
-An order other orders were combined into comes as an OrderWithMergedIds, which names them (mergedIds).
+The orders ShipStation combined into another (advancedOptions.mergedIds) are named beside that order's page.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache, partial
+from functools import lru_cache
 from math import isfinite
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Weight, parse_weight_unit
@@ -48,29 +47,6 @@ _WHOLE_WEIGHTS: dict[tuple[int, str], Weight] = {}
 
 class OrderDataError(ValueError):
     """One order's JSON cannot be read; the message says what is wrong with it."""
-
-
-@dataclass(frozen=True, slots=True)
-class OrderWithMergedIds(Order):
-    """An order ShipStation combined other orders into, with their ids (advancedOptions.mergedIds).
-
-    ShipStation keeps the order the others were combined into, with all their items, and drops them from its API.
-    A split order (advancedOptions.parentId) is a shipment of its own and is read as a plain Order.
-    """
-
-    merged_upstream_ids: tuple[str, ...] = ()
-
-
-def merged_upstream_ids(order: Order) -> tuple[str, ...]:
-    """The ids of the orders ShipStation combined into `order`, or () for an order nothing was combined into."""
-    return order.merged_upstream_ids if isinstance(order, OrderWithMergedIds) else ()
-
-
-def as_plain_order(order: Order) -> Order:
-    """The order as a domain Order, without what only ShipStation's JSON says about it."""
-    if type(order) is Order:
-        return order
-    return Order(*[getattr(order, field.name) for field in fields(Order)])
 
 
 def parse_pacific_datetime(text: str) -> datetime:
@@ -143,16 +119,29 @@ def _fixed_zone(text: str) -> timezone:
     return timezone(-offset if text[0] == "-" else offset)
 
 
-def parse_orders(raw_orders: Sequence[Any], store: str, *, currency: str = "USD") -> tuple[list[Order], list[str]]:
-    """The orders of one page, and a problem line ("order 1234: missing orderNumber") for each that was unreadable."""
+class ParsedOrders(NamedTuple):
+    orders: list[Order]
+    problems: list[str]  # "order 1234: missing orderNumber", one for each order that could not be read
+    # upstream id -> the upstream ids of the orders ShipStation combined into it (advancedOptions.mergedIds)
+    merged: dict[str, tuple[str, ...]]
+
+
+def parse_orders(raw_orders: Sequence[Any], store: str, *, currency: str = "USD") -> ParsedOrders:
+    """The orders of one page, a problem line for each that was unreadable, and the orders combined into them."""
     orders: list[Order] = []
     problems: list[str] = []
+    merged: dict[str, tuple[str, ...]] = {}
     for position, raw in enumerate(raw_orders, start=1):
         try:
-            orders.append(parse_order(raw, store, currency=currency))
+            order = parse_order(raw, store, currency=currency)
+            combined = merged_order_ids(raw)
         except OrderDataError as error:
             problems.append(f"{_order_label(raw, position)}: {error}")
-    return orders, problems
+            continue
+        orders.append(order)
+        if combined:
+            merged[order.upstream_id] = combined
+    return ParsedOrders(orders, problems, merged)
 
 
 def _order_label(raw: Any, position: int) -> str:
@@ -197,9 +186,7 @@ def parse_order(data: Any, store: str, *, currency: str = "USD") -> Order:
         if item.adjustment and item.unit_price < 0:
             discounts += -item.unit_price * item.quantity
     advanced_get = advanced.get
-    merged = _merged_ids(advanced_get("mergedIds"))
-    build: Callable[..., Order] = Order if not merged else partial(OrderWithMergedIds, merged_upstream_ids=merged)
-    return build(
+    return Order(
         store=store,
         upstream_id=str(order_id),
         order_number=order_number,
@@ -282,8 +269,12 @@ def _item(raw: Any, position: int) -> Item:
     )
 
 
-def _merged_ids(value: Any) -> tuple[str, ...]:
-    """ShipStation's orderIds of the orders combined into this one (a JSON list of numbers), as upstream ids."""
+def merged_order_ids(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The orderIds of the orders ShipStation combined into this one (advancedOptions.mergedIds), as upstream ids.
+
+    A split order (advancedOptions.parentId) is a shipment of its own and names none. Raises OrderDataError.
+    """
+    value = _object(data.get("advancedOptions"), "advancedOptions").get("mergedIds")
     if value is None or (type(value) is list and not value):
         return ()
     ids = []

@@ -16,8 +16,7 @@ from shipdesk.domain import OrderStatus, Weight, WeightUnit
 from shipdesk.upstream.shipstation_orders import (
     PACIFIC,
     OrderDataError,
-    as_plain_order,
-    merged_upstream_ids,
+    merged_order_ids,
     parse_order,
     parse_orders,
     parse_pacific_datetime,
@@ -223,7 +222,7 @@ def test_a_malformed_order_is_a_problem_line_and_the_rest_of_the_page_is_read(do
     bad_date = copy.deepcopy(domestic)
     bad_date.update(orderId=1236, orderNumber="B-1236", orderDate="last Tuesday")
 
-    orders, problems = parse_orders([broken, domestic, no_quantity, "not an order", bad_date], "White House")
+    orders, problems, _merged = parse_orders([broken, domestic, no_quantity, "not an order", bad_date], "White House")
 
     assert [order.order_number for order in orders] == ["TEST-ORDER-API-DOCS"]
     assert problems == [
@@ -348,19 +347,20 @@ def test_a_timestamp_that_is_not_one_is_refused() -> None:
 
 def test_an_order_others_were_combined_into_names_them(domestic: dict[str, Any]) -> None:
     plain = parse_order(domestic, "White House")
-    domestic["advancedOptions"].update(mergedOrSplit=True, mergedIds=[1001, 1002])
+    domestic["advancedOptions"].update(mergedOrSplit=True, mergedIds=[1001, "1002"])
 
-    order = parse_order(domestic, "White House")
+    parsed = parse_orders([domestic], "White House")
 
-    assert merged_upstream_ids(order) == ("1001", "1002")
-    assert as_plain_order(order) == plain  # the domain order is the same; only the merged ids ride beside it
+    assert parsed.orders == [plain]  # the domain order is the same; the merged ids ride beside it
+    assert parsed.merged == {plain.upstream_id: ("1001", "1002")}
 
 
 def test_a_split_order_and_an_order_with_no_merged_ids_name_none(domestic: dict[str, Any]) -> None:
     domestic["advancedOptions"].update(mergedOrSplit=True, mergedIds=[], parentId=123456788)
-    assert merged_upstream_ids(parse_order(domestic, "White House")) == ()
+    assert merged_order_ids(domestic) == ()
     domestic["advancedOptions"].update(mergedIds=None)
-    assert merged_upstream_ids(parse_order(domestic, "White House")) == ()
+    assert merged_order_ids(domestic) == ()
+    assert parse_orders([domestic], "White House").merged == {}
 
 
 @pytest.mark.parametrize(
@@ -380,7 +380,7 @@ def test_merged_ids_that_are_not_order_ids_are_a_problem_line_for_that_order_onl
     broken.update(orderId=1234, orderNumber="B-1234")
     broken["advancedOptions"]["mergedIds"] = merged_ids
 
-    orders, problems = parse_orders([broken, domestic], "White House")
+    orders, problems, _merged = parse_orders([broken, domestic], "White House")
 
     assert [order.order_number for order in orders] == ["TEST-ORDER-API-DOCS"]
     assert problems == [f"order B-1234: {message}"]

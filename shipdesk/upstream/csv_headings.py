@@ -142,24 +142,22 @@ FIELD_HEADINGS: dict[str, tuple[str, ...]] = {
 }
 _HEADING_FIELD = {heading: name for name, headings in FIELD_HEADINGS.items() for heading in headings}
 
-# "Ship To City", "Shipping Zip", "Item SKU", "Lineitem quantity": a prefix that says whose field it is.
-_ADDRESS_FIELDS = frozenset(
-    (
-        "name",
-        "first_name",
-        "last_name",
-        "company",
-        "street1",
-        "street2",
-        "street3",
-        "city",
-        "state",
-        "postal_code",
-        "country",
-        "phone",
-        "email",
-    )
+# The ship-to address's fields, in the order a row's cells are read.
+SHIP_TO_FIELDS = (
+    "name",
+    "company",
+    "street1",
+    "street2",
+    "street3",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "phone",
+    "email",
 )
+# "Ship To City", "Shipping Zip", "Item SKU", "Lineitem quantity": a prefix that says whose field it is.
+_ADDRESS_FIELDS = frozenset((*SHIP_TO_FIELDS, "first_name", "last_name"))
 # The cells of a row that belong to its item, in the order they are read.
 ITEM_CELLS = (
     "sku",

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 
 from shipdesk.countries import country_code
 from shipdesk.domain import Address, Item, Order, OrderStatus, Weight, parse_weight_unit
-from shipdesk.upstream.csv_headings import FIELD_HEADINGS, ITEM_CELLS, Columns, find_heading, heading_key
+from shipdesk.upstream.csv_headings import (
+    FIELD_HEADINGS,
+    ITEM_CELLS,
+    SHIP_TO_FIELDS,
+    Columns,
+    find_heading,
+    heading_key,
+)
 from shipdesk.upstream.csv_text import NOT_UTF8, CsvFileError, decode, quoting
 from shipdesk.upstream.csv_values import (
     BOOLEANS,
@@ -101,25 +108,12 @@ _ORDER_TEXT_FIELDS = (
     "cancelled_date",
 )
 _ORDER_AMOUNT_FIELDS = ("order_total", "tax", "shipping_paid")
-_SHIP_TO_FIELDS = (
-    "name",
-    "company",
-    "street1",
-    "street2",
-    "street3",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "phone",
-    "email",
-)
-_POSTAL_CODE_AT = _SHIP_TO_FIELDS.index("postal_code")
-_COUNTRY_AT = _SHIP_TO_FIELDS.index("country")
-_PHONE_AT = _SHIP_TO_FIELDS.index("phone")  # the address proper comes before it; phone and e-mail after
+_POSTAL_CODE_AT = SHIP_TO_FIELDS.index("postal_code")
+_COUNTRY_AT = SHIP_TO_FIELDS.index("country")
+_PHONE_AT = SHIP_TO_FIELDS.index("phone")  # the address proper comes before it; phone and e-mail after
 # The cells of a row that belong to its order, in the order they are read (its item's: ITEM_CELLS).
-_ORDER_CELLS = ("order_date", "gift", *_ORDER_AMOUNT_FIELDS, *_ORDER_TEXT_FIELDS, *_SHIP_TO_FIELDS)
-_SHIP_TO_AT = _ORDER_CELLS.index(_SHIP_TO_FIELDS[0])
+_ORDER_CELLS = ("order_date", "gift", *_ORDER_AMOUNT_FIELDS, *_ORDER_TEXT_FIELDS, *SHIP_TO_FIELDS)
+_SHIP_TO_AT = _ORDER_CELLS.index(SHIP_TO_FIELDS[0])
 _NAMES_AT = len(_ORDER_CELLS)
 # Read after the order's cells, and joined into the name, in a file with no full-name column.
 _NAME_PARTS = ("first_name", "last_name")

@@ -6,7 +6,6 @@ Every command prints what it did in plain words; errors go to stderr as one line
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import shlex
@@ -23,7 +22,7 @@ from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import origin_address, set_origin_address
-from shipdesk.cache.shipments import all_shipments, pending_outbox, record_shipment
+from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
@@ -38,6 +37,7 @@ from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.sender_setup import SenderError, checked_sender
+from shipdesk.shipment_export import export_all_shipments, export_waiting_shipments
 from shipdesk.slip_printing import item_thumbnails, packing_slips_job, pick_list_job, send_job
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csvfile import CsvFileError
@@ -114,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export-shipments", help="write shipments as CSV for stores without an API")
     export.add_argument("file", type=Path)
+    export.add_argument(
+        "--waiting",
+        action="store_true",
+        help="only the shipments not yet given to their CSV-file stores; they leave the outbox (default: all)",
+    )
 
     origin = commands.add_parser("set-origin", help="set the sender address printed on labels")
     for name in ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone"):
@@ -205,7 +210,7 @@ def _run_command(cache: Cache, args: argparse.Namespace) -> int:
     if command == "outbox":
         return _outbox(cache, args)
     if command == "export-shipments":
-        return _export_shipments(cache, args.file)
+        return _export_shipments(cache, args.file, waiting=args.waiting)
     if command == "set-origin":
         return _set_origin(cache, args)
     raise AssertionError(command)
@@ -412,27 +417,15 @@ def _outbox_by_hand(cache: Cache, args: argparse.Namespace) -> int:
     return 0
 
 
-SHIPMENT_CSV_HEADINGS = ["Order Number", "Carrier", "Service", "Tracking Number", "Ship Date", "Cost"]
-
-
-def _export_shipments(cache: Cache, path: Path) -> int:
-    records = all_shipments(cache)
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(SHIPMENT_CSV_HEADINGS)
-        for record in records:
-            shipment = record.shipment
-            writer.writerow(
-                [
-                    record.order_number,
-                    shipment.carrier,
-                    shipment.service,
-                    shipment.tracking_number,
-                    shipment.shipped_at.date().isoformat(),
-                    "" if shipment.cost is None else f"{shipment.cost:.2f}",
-                ]
-            )
-    print(f"Wrote {plural(len(records), 'shipment')} to {path}.")
+def _export_shipments(cache: Cache, path: Path, *, waiting: bool) -> int:
+    try:
+        export = export_waiting_shipments(cache, path) if waiting else export_all_shipments(cache, path)
+    except OSError as error:
+        raise UsageError(f"{path} could not be written ({error.strerror or error}); nothing was exported") from None
+    print(f"Wrote {plural(export.written, 'shipment')} to {path}.")
+    if export.handed_over:
+        updates = plural(export.handed_over, "shipped update")
+        print(f"{updates} handed over in the file and gone from the outbox: upload it to the store.")
     return 0
 
 

@@ -1,0 +1,110 @@
+"""Shipments written as a CSV file, for stores without an API: the file a shop uploads to mark its orders shipped.
+
+`shipdesk export-shipments` and the window's File → Export shipments… write it. For the stores whose orders come
+from CSV files, the file is the only way their shipped updates reach them: exporting the waiting updates hands them
+over, and they leave the outbox once the file is written, so the outbox shows only what still has to go.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from shipdesk.cache import Cache
+from shipdesk.cache.shipments import MARK_SHIPPED, OutboxEntry, all_shipments, pending_outbox
+from shipdesk.cache.stores import get_store, removed_store_kind
+from shipdesk.upstream.connectors import CSV_KIND, can_sync
+
+SHIPMENT_CSV_HEADINGS = ["Order Number", "Carrier", "Service", "Tracking Number", "Ship Date", "Cost"]
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentsExport:
+    written: int  # shipments in the file
+    handed_over: int  # updates the file takes to their stores, gone from the outbox
+
+
+def export_all_shipments(cache: Cache, path: Path) -> ShipmentsExport:
+    """Every shipment recorded, oldest first; the outbox is left as it is."""
+    rows = [
+        [
+            record.order_number,
+            record.shipment.carrier,
+            record.shipment.service,
+            record.shipment.tracking_number,
+            record.shipment.shipped_at.date().isoformat(),
+            "" if record.shipment.cost is None else f"{record.shipment.cost:.2f}",
+        ]
+        for record in all_shipments(cache)
+    ]
+    _write(path, rows)
+    return ShipmentsExport(written=len(rows), handed_over=0)
+
+
+def waiting_for_a_file(cache: Cache) -> list[OutboxEntry]:
+    """The shipped updates waiting for stores that take files, oldest first: what the next export hands over."""
+    takes_files: dict[str, bool] = {}
+    waiting = []
+    for entry in pending_outbox(cache):
+        if entry.kind != MARK_SHIPPED or entry.refused:
+            continue
+        if entry.store not in takes_files:
+            takes_files[entry.store] = _takes_files(cache, entry.store)
+        if takes_files[entry.store]:
+            waiting.append(entry)
+    return waiting
+
+
+def export_waiting_shipments(cache: Cache, path: Path) -> ShipmentsExport:
+    """The shipments whose stores take files and have not been given them yet; once written, they are handed over.
+
+    The file is written whole before any update leaves the outbox: a disk that is full or a folder that cannot be
+    written leaves every update waiting for the next export.
+    """
+    entries = waiting_for_a_file(cache)
+    _write(path, [_row(entry.payload) for entry in entries])
+    _hand_over(cache, [entry.id for entry in entries])
+    return ShipmentsExport(written=len(entries), handed_over=len(entries))
+
+
+def _takes_files(cache: Cache, store: str) -> bool:
+    record = get_store(cache, store)
+    if record is not None:
+        return not can_sync(record)
+    removed = removed_store_kind(cache, store)
+    return removed is None or removed == CSV_KIND  # a store never set up is the CSV import's own
+
+
+def _row(payload: dict[str, object]) -> list[str]:
+    cost = payload.get("cost")
+    return [
+        str(payload.get("order_number", "")),
+        str(payload.get("carrier", "")),
+        str(payload.get("service", "")),
+        str(payload.get("tracking_number", "")),
+        str(payload.get("ship_date", "")),
+        "" if cost is None else f"{Decimal(str(cost)):.2f}",
+    ]
+
+
+def _write(path: Path, rows: Iterable[Sequence[str]]) -> None:
+    """Writes the file whole or not at all: into a part file beside it, then renamed over it."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with part.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(SHIPMENT_CSV_HEADINGS)
+            writer.writerows(rows)
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _hand_over(cache: Cache, entry_ids: list[int]) -> None:
+    with cache.transaction() as conn:
+        conn.executemany("DELETE FROM outbox WHERE id = ?", [(entry_id,) for entry_id in entry_ids])

@@ -1,0 +1,109 @@
+"""Shipments exported as CSV for stores without an API: all of them, or the waiting ones, which the file hands over
+to their stores, so the outbox shows only what still has to go."""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from shipdesk.cache import Cache, open_cache
+from shipdesk.cache.orders import find_by_number, upsert_orders
+from shipdesk.cache.shipments import outbox_count, record_shipment
+from shipdesk.cache.stores import StoreRecord, add_store
+from shipdesk.cli import main
+from shipdesk.domain import Shipment
+from shipdesk.shipment_export import (
+    SHIPMENT_CSV_HEADINGS,
+    export_all_shipments,
+    export_waiting_shipments,
+    waiting_for_a_file,
+)
+from tests.cache.test_orders_cache import make_order
+
+SHIPPED_AT = datetime(2026, 11, 30, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Cache:
+    """Orders 1001 and 1002 imported from a CSV file, 2001 from a ShipStation store; all three shipped here."""
+    opened = open_cache(tmp_path / "c.sqlite")
+    add_store(opened, StoreRecord(name="Main", kind="shipstation", config={"api_key": "k"}))
+    with opened.transaction() as conn:
+        upsert_orders(
+            conn,
+            [
+                make_order("1001", store="CSV import"),
+                make_order("1002", store="CSV import"),
+                make_order("2001", store="Main"),
+            ],
+        )
+    for number, tracking, cost in (("1001", "1Z1", Decimal("9.8")), ("1002", "1Z2", None), ("2001", "9400", None)):
+        (stored,) = find_by_number(opened, number)
+        record_shipment(opened, stored.id, Shipment("UPS", "Ground", tracking, SHIPPED_AT, cost=cost))
+    return opened
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))
+
+
+def test_the_waiting_shipments_of_csv_stores_are_written_and_leave_the_outbox(cache: Cache, tmp_path: Path) -> None:
+    assert outbox_count(cache) == 3
+
+    export = export_waiting_shipments(cache, tmp_path / "shipped.csv")
+
+    assert (export.written, export.handed_over) == (2, 2)
+    assert rows_of(tmp_path / "shipped.csv") == [
+        SHIPMENT_CSV_HEADINGS,
+        ["1001", "UPS", "Ground", "1Z1", "2026-11-30", "9.80"],
+        ["1002", "UPS", "Ground", "1Z2", "2026-11-30", ""],
+    ]
+    assert outbox_count(cache) == 1  # ShipStation's update still waits for the sync
+    assert export_waiting_shipments(cache, tmp_path / "again.csv").written == 0  # handed over once
+    assert rows_of(tmp_path / "again.csv") == [SHIPMENT_CSV_HEADINGS]
+
+
+def test_a_file_that_cannot_be_written_hands_nothing_over(cache: Cache, tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        export_waiting_shipments(cache, tmp_path / "no such folder" / "shipped.csv")
+
+    assert len(waiting_for_a_file(cache)) == 2
+    assert outbox_count(cache) == 3
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
+def test_a_folder_without_write_permission_hands_nothing_over(cache: Cache, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(PermissionError):
+        export_waiting_shipments(cache, locked / "shipped.csv")
+    assert len(waiting_for_a_file(cache)) == 2
+
+
+def test_all_shipments_are_written_and_the_outbox_is_left_as_it_is(cache: Cache, tmp_path: Path) -> None:
+    export = export_all_shipments(cache, tmp_path / "all.csv")
+
+    assert export.written == 3 and export.handed_over == 0
+    assert [row[0] for row in rows_of(tmp_path / "all.csv")[1:]] == ["1001", "1002", "2001"]
+    assert outbox_count(cache) == 3
+
+
+def test_export_shipments_waiting_on_the_command_line(
+    cache: Cache, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(cache.path)
+    cache.close()
+
+    assert main(["--db", db, "export-shipments", str(tmp_path / "s.csv"), "--waiting"]) == 0
+    assert capsys.readouterr().out == (
+        f"Wrote 2 shipments to {tmp_path / 's.csv'}.\n"
+        "2 shipped updates handed over in the file and gone from the outbox: upload it to the store.\n"
+    )
+    assert main(["--db", db, "export-shipments", str(tmp_path / "missing" / "s.csv"), "--waiting"]) == 1
+    assert "could not be written" in capsys.readouterr().err

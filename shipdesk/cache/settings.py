@@ -17,6 +17,7 @@ LABEL_FOLDER = "label_folder"
 LAST_LABEL_PRINTER = "last_label_printer"  # the printer profile name, "" for the PDF folder
 LAST_SLIP_PRINTER = "last_slip_printer"  # the printer profile name of slips and pick lists, or "PDF folder"
 LAST_IMPORT_FOLDER = "last_import_folder"  # where the window's file chooser opens for the next CSV import
+LAST_EXPORT_FOLDER = "last_export_folder"  # where the window saved the last shipments file for upload
 
 
 def get_setting(cache: Cache, key: str, default: Any = None) -> Any:

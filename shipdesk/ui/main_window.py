@@ -32,6 +32,7 @@ from shipdesk.ui.orders_table import OrdersTable
 from shipdesk.ui.print_batch import BatchPrinting
 from shipdesk.ui.printers_dialog import open_printers_dialog
 from shipdesk.ui.sender_dialog import SenderDialog, open_sender_dialog
+from shipdesk.ui.shipments_export import ShipmentsExporting
 from shipdesk.ui.slip_printing import SheetKind, SheetPrinting
 from shipdesk.ui.sort_menu import SortMenu
 from shipdesk.ui.stores_menu import StoresMenu
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.sheet_printing = SheetPrinting(self, cache)
         self.csv_importing = CsvImporting(self, cache)
         self.csv_importing.imported.connect(self.reload)
+        self.shipments_exporting = ShipmentsExporting(self, cache)
+        self.shipments_exporting.exported.connect(self._update_counts)
         self.thumbnails = ItemThumbnails(cache, self)
         self.thumbnails.ready.connect(self._show_selected)
         self.stores_menu = StoresMenu(self, cache, self.sync_runner)
@@ -132,6 +135,11 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setStatusTip("Add or update orders from a CSV file exported by a store or a spreadsheet")
         self.import_action.triggered.connect(self.csv_importing.ask)
+        self.export_action = QAction("E&xport shipments for upload…", self)
+        self.export_action.setStatusTip(
+            "Write the shipped orders of stores without an API as a CSV file, to upload to the store"
+        )
+        self.export_action.triggered.connect(self.shipments_exporting.ask)
         self.sender_action = QAction("Sender &address…", self)
         self.sender_action.setStatusTip("The warehouse's return address printed on every label")
         self.sender_action.triggered.connect(self.edit_sender)
@@ -140,6 +148,7 @@ class MainWindow(QMainWindow):
         self.printers_action.triggered.connect(lambda: open_printers_dialog(self, self.cache))
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.sender_action)
         file_menu.addAction(self.printers_action)

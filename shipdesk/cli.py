@@ -27,7 +27,7 @@ from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_lab
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
-from shipdesk.domain import Address, LabelSize, OrderStatus, Shipment, named_time_zone, plural, utc_now
+from shipdesk.domain import Address, LabelSize, Order, OrderStatus, Shipment, named_time_zone, plural, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.devices import Device, use_system_printers
 from shipdesk.printing.errors import PrinterError
@@ -38,7 +38,14 @@ from shipdesk.printing.slip_pdf import render_packing_slips_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.sender_setup import SenderError, checked_sender
 from shipdesk.shipment_export import export_all_shipments, export_waiting_shipments
-from shipdesk.slip_printing import item_thumbnails, packing_slips_job, pick_list_job, send_job
+from shipdesk.slip_printing import (
+    combined_note,
+    item_thumbnails,
+    packing_slips_job,
+    pick_list_job,
+    send_job,
+    without_combined,
+)
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
@@ -302,8 +309,19 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
     return 1 if result.failed or result.queued else 0
 
 
+def _sheet_orders(cache: Cache, args: argparse.Namespace) -> list[Order]:
+    """The named orders to print slips or a pick list for; those combined into another order are left out, said."""
+    orders, combined = without_combined([one_order(cache, number, args.store).order for number in args.order_numbers])
+    if combined:
+        note = combined_note(combined)
+        if not orders:
+            raise UsageError(f"nothing printed: {note}")
+        print(f"shipdesk: {note}", file=sys.stderr)
+    return orders
+
+
 def _slips(cache: Cache, args: argparse.Namespace) -> int:
-    orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
+    orders = _sheet_orders(cache, args)
     if args.printer:
         profile = get_printer(cache, args.printer)
         where = send_job(
@@ -322,7 +340,7 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
-    orders = [one_order(cache, number, args.store).order for number in args.order_numbers]
+    orders = _sheet_orders(cache, args)
     lines = plural(len(pick_lines(orders)), "line")
     profile = get_printer(cache, args.printer) if args.printer else None
     job = pick_list_job(orders, profile, sheet=None if profile else args.sheet)

@@ -367,9 +367,14 @@ def ship_to_gap(address: Address) -> str:
     return f"{_SHIP_TO_GAP}{listed}"
 
 
+def is_combined_into_another(order: Order) -> bool:
+    """Whether the store combined the order into another one: its items are packed and shipped with that order."""
+    return order.status is OrderStatus.ON_HOLD and order.hold_reason.startswith(COMBINED_INTO)
+
+
 def packing_block_reason(order: Order) -> str:
     """Why an order cannot go to the packing queue, or '' when it can."""
-    if order.status is OrderStatus.ON_HOLD and order.hold_reason.startswith(COMBINED_INTO):
+    if is_combined_into_another(order):
         return order.hold_reason  # first: whatever else it lacks, its items go out with the other order
     gap = ship_to_gap(order.ship_to)
     if gap == NO_SHIP_TO_ADDRESS:

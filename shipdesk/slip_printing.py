@@ -12,7 +12,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.thumbnails import cached_thumbnails, keep_thumbnails, urls_to_fetch
-from shipdesk.domain import Order, plural, utc_now
+from shipdesk.domain import Order, is_combined_into_another, plural, utc_now
 from shipdesk.label_batch import default_printer
 from shipdesk.printing.devices import open_device
 from shipdesk.printing.errors import PrinterError
@@ -30,6 +30,22 @@ def orders_of(cache: Cache, order_ids: Sequence[int]) -> list[Order]:
     if not orders:
         raise PrinterError("There are no orders to print for: they are no longer in the cache")
     return orders
+
+
+def without_combined(orders: Sequence[Order]) -> tuple[list[Order], list[Order]]:
+    """The orders to pack, and those combined into another order, whose items are on that order's slip and pick
+    list: printed too, they would be picked twice."""
+    packed = [order for order in orders if not is_combined_into_another(order)]
+    combined = [order for order in orders if is_combined_into_another(order)]
+    return packed, combined
+
+
+def combined_note(combined: Sequence[Order]) -> str:
+    """What was left out and why, or '' when nothing was."""
+    if not combined:
+        return ""
+    numbers = ", ".join(order.order_number for order in combined)
+    return f"left out {numbers}: combined into another order, whose slip lists the items"
 
 
 def item_thumbnails(cache: Cache, orders: Sequence[Order], *, fetch: bool = True) -> dict[str, bytes]:

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import OrderQuery, load_orders
+from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders, upsert_orders
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, set_setting
 from shipdesk.cli import main
+from shipdesk.domain import OrderStatus
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
-from shipdesk.slip_printing import orders_of, packing_slips_job, pick_list_job, send_job
+from shipdesk.slip_printing import orders_of, packing_slips_job, pick_list_job, send_job, without_combined
 from shipdesk.upstream.csv_import import import_csv
+from shipdesk.upstream.sync import combined_reason
 from tests.fakes.raw_printer import Listener
 
 ORDERS = """\
@@ -145,3 +148,42 @@ def test_the_command_line_prints_the_pick_list_on_a_sheet_printer(
     )
     [job] = printer.jobs
     assert job.startswith(b"%PDF") and "MUG-BLU" in pdf_text(job, tmp_path)
+
+
+def combine_4001_into_4002(cache: Cache) -> None:
+    """As a ShipStation sync leaves an order combined into another: on hold, pointing at the one to pack."""
+    (stored,) = find_by_number(cache, "4001")
+    held = replace(stored.order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason("4002"))
+    with cache.transaction() as conn:
+        upsert_orders(conn, [held])
+
+
+def test_an_order_combined_into_another_gets_no_slip_and_no_pick_list_line(
+    cache: Cache, order_ids: list[int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    combine_4001_into_4002(cache)
+    db = str(cache.path)
+    capsys.readouterr()
+
+    assert main(["--db", db, "pick-list", "4001", "4002", "--out", str(tmp_path / "picks.pdf")]) == 0
+
+    said = capsys.readouterr()
+    assert said.err == "shipdesk: left out 4001: combined into another order, whose slip lists the items\n"
+    assert "pick list of 1 order" in said.out
+    text = pdf_text((tmp_path / "picks.pdf").read_bytes(), tmp_path)
+    assert "TEA-1" not in text and "MUG-BLU" in text  # 4001's teapot is not picked twice
+
+
+def test_slips_for_only_combined_orders_print_nothing_and_say_why(
+    cache: Cache, order_ids: list[int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    combine_4001_into_4002(cache)
+    capsys.readouterr()
+
+    assert main(["--db", str(cache.path), "slips", "4001", "--out", str(tmp_path / "slips.pdf")]) == 1
+
+    assert "nothing printed: left out 4001: combined into another order" in capsys.readouterr().err
+    assert not (tmp_path / "slips.pdf").exists()
+    orders, combined = without_combined(orders_of(cache, order_ids))
+    assert [order.order_number for order in combined] == ["4001"]
+    assert [order.order_number for order in orders] == ["4002"]

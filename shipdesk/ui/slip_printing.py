@@ -18,7 +18,14 @@ from shipdesk.cache.printers import PrinterProfile, list_printers
 from shipdesk.cache.settings import LAST_SLIP_PRINTER, get_setting, set_setting
 from shipdesk.domain import plural
 from shipdesk.printing.errors import PrinterError
-from shipdesk.slip_printing import orders_of, packing_slips_job, pick_list_job, send_job
+from shipdesk.slip_printing import (
+    combined_note,
+    orders_of,
+    packing_slips_job,
+    pick_list_job,
+    send_job,
+    without_combined,
+)
 from shipdesk.ui.messages import show_problem
 
 PDF_FOLDER = "PDF folder"
@@ -48,11 +55,15 @@ class SheetJobThread(QThread):
         self._profile = profile
         self.where = ""
         self.error = ""
+        self.left_out = ""  # the orders not printed because they were combined into another, and why
 
     def run(self) -> None:
         try:
             with cache_for_this_thread(self._cache) as cache:
-                orders = orders_of(cache, self._order_ids)
+                orders, combined = without_combined(orders_of(cache, self._order_ids))
+                self.left_out = combined_note(combined)
+                if not orders:
+                    raise PrinterError(f"Nothing printed: {self.left_out}")
                 if self.kind is SheetKind.SLIPS:
                     job = packing_slips_job(cache, orders, self._profile)
                 else:
@@ -116,7 +127,8 @@ class SheetPrinting(QObject):
             self._window.statusBar().showMessage(f"The {worker.kind.value} did not print.", 5000)
             show_problem(self._window, f"{worker.kind.value.capitalize()} not printed", f"{worker.error}.")
         else:
-            self._window.statusBar().showMessage(f"Printed the {worker.kind.value} on {worker.where}.")
+            left_out = f"; {worker.left_out}" if worker.left_out else ""
+            self._window.statusBar().showMessage(f"Printed the {worker.kind.value} on {worker.where}{left_out}.")
         self.finished.emit()
 
     def stop(self) -> None:

@@ -4,18 +4,21 @@ the UI thread, and the status bar or a problem box says how it went."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.printers import PrinterProfile, save_printer
 from shipdesk.cache.settings import LABEL_FOLDER, set_setting
+from shipdesk.domain import OrderStatus
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.slip_printing import PDF_FOLDER
+from shipdesk.upstream.sync import combined_reason
 from tests.fakes.raw_printer import Listener
 from tests.ui.conftest import select_orders
 from tests.ui.print_steps import open_boxes
@@ -92,3 +95,25 @@ def test_a_receipt_printer_that_is_off_is_reported_and_nothing_else_changes(
     [box] = open_boxes(window)
     assert box.windowTitle() == "Packing slips not printed"
     assert box.text().startswith("The printer at 127.0.0.1:9 did not answer")
+
+
+def test_a_combined_order_is_left_out_of_the_slips_and_the_status_bar_says_so(
+    window: MainWindow, demo_cache: Cache, receipt_printer: Listener, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1001")
+    held = replace(stored.order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason("1002"))
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, [held])
+    window.reload()
+    select_orders(window, qtbot, "1001", "1002")
+
+    print_sheets(window, qtbot, "slips_action", "Epson")
+
+    receipt_printer.close()
+    [only_1002] = [find_by_number(demo_cache, "1002")[0].order]
+    assert receipt_printer.jobs == [render_packing_slips_escpos([only_1002], media="80mm", cut=False)]
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .endswith("; left out 1001: combined into another order, whose slip lists the items.")
+    )

@@ -83,8 +83,12 @@ class PrintersDialog(QDialog):
 
     def _build_layout(self, buttons: QDialogButtonBox) -> None:
         actions = QVBoxLayout()
+        # No default button: Enter on a printer in the list opens that printer, and neither Add nor Close answers too.
         for button in (self.add_button, self.edit_button, self.remove_button, self.default_button, self.test_button):
+            button.setAutoDefault(False)
             actions.addWidget(button)
+        for button in buttons.buttons():
+            button.setAutoDefault(False)
         actions.addStretch(1)
         lists = QVBoxLayout()
         lists.addWidget(self.printers, 1)

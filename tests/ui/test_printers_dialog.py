@@ -392,3 +392,19 @@ def test_the_list_and_the_form_render(window: MainWindow, demo_cache: Cache, qtb
     assert form.grab().save(str(tmp_path / "printer_form.png"))
     assert form.device.text() == "/dev/ttyUSB0" and form.baudrate.currentData() == 19200
     form.reject()
+
+
+def test_enter_on_a_printer_in_the_list_opens_that_printer_not_a_new_one(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", "tcp://192.168.1.50:9100"))
+    dialog = open_printers(window)
+    qtbot.waitExposed(dialog)
+    dialog.printers.setCurrentItem(dialog.printers.topLevelItem(0))
+    dialog.printers.setFocus()
+
+    qtbot.keyClick(dialog.printers, Qt.Key.Key_Return)
+
+    assert dialog.form is not None and dialog.form.name.text() == "Zebra"  # Edit, with its settings
+    assert dialog.isVisible()
+    dialog.form.reject()

@@ -11,11 +11,12 @@ import csv
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 from shipdesk.cache import Cache
-from shipdesk.cache.shipments import MARK_SHIPPED, OutboxEntry, all_shipments, pending_outbox
+from shipdesk.cache.shipments import MARK_SHIPPED, OutboxEntry, all_shipments, latest_shipment, pending_outbox
 from shipdesk.cache.stores import get_store, removed_store_kind
 from shipdesk.upstream.connectors import CSV_KIND, can_sync
 
@@ -36,7 +37,7 @@ def export_all_shipments(cache: Cache, path: Path) -> ShipmentsExport:
             record.shipment.carrier,
             record.shipment.service,
             record.shipment.tracking_number,
-            record.shipment.shipped_at.date().isoformat(),
+            _local_date(record.shipment.shipped_at),
             "" if record.shipment.cost is None else f"{record.shipment.cost:.2f}",
         ]
         for record in all_shipments(cache)
@@ -59,6 +60,14 @@ def waiting_for_a_file(cache: Cache) -> list[OutboxEntry]:
     return waiting
 
 
+def count_waiting_for_a_file(cache: Cache) -> int:
+    """How many shipped updates wait for the next export: counted per store, for the status bar's every refresh."""
+    rows = cache.conn.execute(
+        "SELECT store, count(*) FROM outbox WHERE kind = ? AND refused_at IS NULL GROUP BY store", (MARK_SHIPPED,)
+    )
+    return sum(count for store, count in rows.fetchall() if _takes_files(cache, store))
+
+
 def export_waiting_shipments(cache: Cache, path: Path) -> ShipmentsExport:
     """The shipments whose stores take files and have not been given them yet; once written, they are handed over.
 
@@ -66,7 +75,7 @@ def export_waiting_shipments(cache: Cache, path: Path) -> ShipmentsExport:
     written leaves every update waiting for the next export.
     """
     entries = waiting_for_a_file(cache)
-    _write(path, [_row(entry.payload) for entry in entries])
+    _write(path, [_row(entry.payload, _ship_date(cache, entry)) for entry in entries])
     _hand_over(cache, [entry.id for entry in entries])
     return ShipmentsExport(written=len(entries), handed_over=len(entries))
 
@@ -79,14 +88,28 @@ def _takes_files(cache: Cache, store: str) -> bool:
     return removed is None or removed == CSV_KIND  # a store never set up is the CSV import's own
 
 
-def _row(payload: dict[str, object]) -> list[str]:
+def _ship_date(cache: Cache, entry: OutboxEntry) -> str:
+    """The day the order shipped, in the station's time zone: the update's own date is UTC's, which runs a day ahead
+    on an American evening."""
+    shipment = latest_shipment(cache, entry.order_id)
+    if shipment is not None and shipment.tracking_number == entry.payload.get("tracking_number"):
+        return _local_date(shipment.shipped_at)
+    return str(entry.payload.get("ship_date", ""))
+
+
+def _local_date(moment: datetime) -> str:
+    # A CSV store's order dates are read in the station's zone, so its ship dates are written in it too.
+    return moment.astimezone().date().isoformat()
+
+
+def _row(payload: dict[str, object], ship_date: str) -> list[str]:
     cost = payload.get("cost")
     return [
         str(payload.get("order_number", "")),
         str(payload.get("carrier", "")),
         str(payload.get("service", "")),
         str(payload.get("tracking_number", "")),
-        str(payload.get("ship_date", "")),
+        ship_date,
         "" if cost is None else f"{Decimal(str(cost)):.2f}",
     ]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +21,7 @@ from shipdesk.cli import main
 from shipdesk.domain import Shipment
 from shipdesk.shipment_export import (
     SHIPMENT_CSV_HEADINGS,
+    count_waiting_for_a_file,
     export_all_shipments,
     export_waiting_shipments,
     waiting_for_a_file,
@@ -107,3 +110,42 @@ def test_export_shipments_waiting_on_the_command_line(
     )
     assert main(["--db", db, "export-shipments", str(tmp_path / "missing" / "s.csv"), "--waiting"]) == 1
     assert "could not be written" in capsys.readouterr().err
+
+
+def test_the_waiting_count_is_that_of_the_shipments_the_next_file_takes(cache: Cache, tmp_path: Path) -> None:
+    assert count_waiting_for_a_file(cache) == len(waiting_for_a_file(cache)) == 2
+
+    export_waiting_shipments(cache, tmp_path / "shipped.csv")
+
+    assert count_waiting_for_a_file(cache) == 0
+    assert outbox_count(cache) == 1  # ShipStation's, which a sync sends
+
+
+@pytest.fixture
+def in_california() -> Iterator[None]:
+    """The station's clock set to Los Angeles time, as a West Coast warehouse runs."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Los_Angeles"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_an_evening_shipment_is_dated_the_stations_day_not_utcs(
+    cache: Cache, tmp_path: Path, in_california: None
+) -> None:
+    evening = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)  # 6:30 pm on 30 November in Los Angeles
+    with cache.transaction() as conn:
+        upsert_orders(conn, [make_order("1003", store="CSV import")])
+    (stored,) = find_by_number(cache, "1003")
+    record_shipment(cache, stored.id, Shipment("USPS", "Priority Mail", "9400111", evening))
+
+    export_waiting_shipments(cache, tmp_path / "shipped.csv")
+    export_all_shipments(cache, tmp_path / "all.csv")
+
+    assert rows_of(tmp_path / "shipped.csv")[-1] == ["1003", "USPS", "Priority Mail", "9400111", "2026-11-30", ""]
+    assert rows_of(tmp_path / "all.csv")[-1][4] == "2026-11-30"

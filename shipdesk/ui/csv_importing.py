@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtCore import QObject, QStandardPaths, QThread, Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QSizePolicy, QWidget
 
 from shipdesk.cache import Cache, CacheError
 from shipdesk.cache.database import cache_for_this_thread
@@ -21,12 +21,15 @@ from shipdesk.upstream.csv_import import ImportReport, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
 CSV_FILES = "Order files (*.csv *.tsv *.txt);;All files (*)"
+# On Windows a file open in Excel cannot be read by another program: the usual reason for "permission denied".
+CLOSE_IT_FIRST = "If the file is open in Excel or another program, close it there, then import it again."
 
 log = logging.getLogger(__name__)
 
 
 class CsvImportThread(QThread):
-    """Imports one file on a cache connection of its own; `report`, or `error` saying why nothing was imported."""
+    """Imports one file on a cache connection of its own; `report`, or `error` (and a `hint`) saying why nothing was
+    imported."""
 
     def __init__(self, cache: Cache, path: Path) -> None:
         super().__init__()
@@ -34,6 +37,7 @@ class CsvImportThread(QThread):
         self.path = path
         self.report: ImportReport | None = None
         self.error = ""
+        self.hint = ""
 
     def run(self) -> None:
         try:
@@ -41,11 +45,32 @@ class CsvImportThread(QThread):
                 self.report = import_csv(cache, self.path)
         except (CsvFileError, CacheError) as error:
             self.error = str(error)
+            # The read error behind it, kept as its context, tells a file another program holds from a missing one.
+            if isinstance(error.__cause__ or error.__context__, PermissionError):
+                self.hint = CLOSE_IT_FIRST
         except OSError as error:
             self.error = f"{self.path.name} could not be read ({error.strerror or error})"
         except Exception as error:  # a bug: said calmly, with the details in the log
             log.exception("import of %s failed", self.path)
             self.error = f"an unexpected error stopped the import ({type(error).__name__}; see the log)"
+
+
+class ImportProgress(QWidget):
+    """In the status bar while a file is imported: its name and size, and a busy bar. A status message would go at
+    the first menu hovered over, and the import cannot say how far it is."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.text = QLabel(f"Importing {path.name}{_size_of(path)}…")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy: no step count to show
+        self.bar.setFixedWidth(120)
+        self.bar.setMaximumHeight(self.text.sizeHint().height())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 0, 12, 0)
+        layout.addWidget(self.text)
+        layout.addWidget(self.bar)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # no wider than its text
 
 
 class CsvImporting(QObject):
@@ -59,15 +84,15 @@ class CsvImporting(QObject):
         self._cache = cache
         self.file_dialog: QFileDialog | None = None
         self.worker: CsvImportThread | None = None
+        self.progress: ImportProgress | None = None
 
     def ask(self) -> None:
-        """Asks for the file, starting in the folder of the last one imported."""
+        """Asks for the file, starting in the folder of the last one imported, else where the browser saves files."""
         if self.worker is not None:
-            self._window.statusBar().showMessage("Still importing; wait a moment.", 5000)
+            self._window.statusBar().showMessage(f"Still importing {self.worker.path.name}; wait a moment.", 5000)
             return
-        chooser = QFileDialog(
-            self._window, "Import orders from a CSV file", get_setting(self._cache, LAST_IMPORT_FOLDER, "")
-        )
+        folder = starting_folder(get_setting(self._cache, LAST_IMPORT_FOLDER, ""))
+        chooser = QFileDialog(self._window, "Import orders from a CSV file", str(folder))
         chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
         chooser.setNameFilter(CSV_FILES)
         chooser.fileSelected.connect(lambda name: self.start(Path(name)))
@@ -81,7 +106,10 @@ class CsvImporting(QObject):
         worker = CsvImportThread(self._cache, path)
         worker.finished.connect(self._done)
         self.worker = worker
-        self._window.statusBar().showMessage(f"Importing {path.name}…")
+        status_bar = self._window.statusBar()
+        status_bar.clearMessage()
+        self.progress = ImportProgress(path)
+        status_bar.insertPermanentWidget(0, self.progress)
         worker.start()
 
     def _done(self) -> None:
@@ -91,15 +119,17 @@ class CsvImporting(QObject):
         worker.wait()
         self.worker = None
         worker.deleteLater()
+        self._hide_progress()
         report = worker.report
         if report is None:
             self._window.statusBar().showMessage(f"Nothing imported from {worker.path.name}.", 5000)
-            show_problem(self._window, "Orders not imported", _sentence(worker.error))
+            show_problem(self._window, "Orders not imported", _sentence(worker.error), worker.hint)
             return
         self.imported.emit()
         self._window.statusBar().showMessage(status_text(report))
         lines = report.summary_lines()
-        if len(lines) > 2:  # more than what was imported and how many lines were read: skips, holds, remarks
+        log.info("imported %s:\n%s", worker.path, "\n".join(lines))
+        if needs_a_look(report):
             title = "Orders imported" if report.orders_read else "No orders imported"
             show_report(self._window, title, "\n".join(lines[:2]), "\n".join(lines[2:]))
 
@@ -109,6 +139,32 @@ class CsvImporting(QObject):
         if worker is not None:
             worker.wait()
             worker.deleteLater()
+        self._hide_progress()
+
+    def _hide_progress(self) -> None:
+        progress, self.progress = self.progress, None
+        if progress is not None:
+            self._window.statusBar().removeWidget(progress)
+            progress.deleteLater()
+
+
+def starting_folder(*remembered: str) -> Path:
+    """The first remembered folder that is still there (a USB stick may be gone), else the Downloads folder, where a
+    browser saves a store's export, else the home folder; never the folder the program happened to start in."""
+    downloads = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+    for folder in (*remembered, downloads):
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return Path.home()
+
+
+def needs_a_look(report: ImportReport) -> bool:
+    """Whether the import report opens a box: lines skipped, orders held, values left out, the file read oddly.
+
+    Columns the store exports that shipdesk does not use, and orders already shipped in the store, are in it when it
+    opens, but do not open it: a box after every day's import would be closed unread.
+    """
+    return bool(report.skipped or report.on_hold or report.remarks or report.ship_to_differences or report.notices)
 
 
 def status_text(report: ImportReport) -> str:
@@ -116,13 +172,27 @@ def status_text(report: ImportReport) -> str:
     counts = f"{report.inserted:,} new, {report.updated:,} updated"
     if report.kept_unchanged:
         counts += f", {report.kept_unchanged:,} already shipped or cancelled"
-    text = f"Imported {plural(report.orders_read, 'order')} from {report.file_name} ({counts})"
+    if report.orders_read:
+        text = f"Imported {plural(report.orders_read, 'order')} from {report.file_name} ({counts})"
+    elif report.lines_read:
+        text = f"No orders imported from {report.file_name}"
+    else:
+        return f"No orders imported: {report.file_name} has no order lines under its headings."
     attention = [
         f"{plural(len(report.skipped), 'line')} skipped" if report.skipped else "",
         f"{len(report.on_hold):,} on hold" if report.on_hold else "",
     ]
     shown = [part for part in attention if part]
     return f"{text}; {', '.join(shown)}." if shown else f"{text}."
+
+
+def _size_of(path: Path) -> str:
+    """' (4.2 MB)' for a file large enough to take a while; nothing for a small one, or one that cannot be read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    return f" ({size / 1_000_000:,.1f} MB)" if size >= 1_000_000 else ""
 
 
 def _sentence(text: str) -> str:

@@ -23,6 +23,7 @@ from shipdesk.cache.shipments import (
     store_update_state,
 )
 from shipdesk.domain import plural
+from shipdesk.shipment_export import count_waiting_for_a_file
 from shipdesk.ui.csv_importing import CsvImporting
 from shipdesk.ui.item_thumbnails import ItemThumbnails
 from shipdesk.ui.order_detail import OrderDetail, ShipmentShown
@@ -32,7 +33,7 @@ from shipdesk.ui.orders_table import OrdersTable
 from shipdesk.ui.print_batch import BatchPrinting
 from shipdesk.ui.printers_dialog import open_printers_dialog
 from shipdesk.ui.sender_dialog import SenderDialog, open_sender_dialog
-from shipdesk.ui.shipments_export import ShipmentsExporting
+from shipdesk.ui.shipments_export import EXPORT_TIP, ShipmentsExporting, outbox_text
 from shipdesk.ui.slip_printing import SheetKind, SheetPrinting
 from shipdesk.ui.sort_menu import SortMenu
 from shipdesk.ui.stores_menu import StoresMenu
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.csv_importing.imported.connect(self.reload)
         self.shipments_exporting = ShipmentsExporting(self, cache)
         self.shipments_exporting.exported.connect(self._update_counts)
+        self.shipments_exporting.exported.connect(self._show_selected)  # its shipment no longer waits for the store
         self.thumbnails = ItemThumbnails(cache, self)
         self.thumbnails.ready.connect(self._show_selected)
         self.stores_menu = StoresMenu(self, cache, self.sync_runner)
@@ -346,12 +348,12 @@ class MainWindow(QMainWindow):
         shown = self.model.rowCount()
         total = count_orders(self.cache)
         self.shown_count.setText(plural(total, "order") if shown == total else f"{shown:,} of {plural(total, 'order')}")
-        waiting = outbox_count(self.cache)
+        to_export = count_waiting_for_a_file(self.cache)
         refused = refused_count(self.cache)
-        text = f"{plural(waiting, 'update')} waiting in the outbox"
-        self.outbox_count.setText(f"{text}; {refused:,} refused by the store" if refused else text)
+        self.outbox_count.setText(outbox_text(outbox_count(self.cache), to_export, refused))
         self.outbox_count.setStyleSheet("color: #b35900;" if refused else "")
-        self.outbox_count.setToolTip(REFUSED_TIP if refused else "")
+        tips = [EXPORT_TIP if to_export else "", REFUSED_TIP if refused else ""]
+        self.outbox_count.setToolTip("\n".join(tip for tip in tips if tip))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_selected()

@@ -6,7 +6,13 @@ Boxes open without blocking (window-modal), so a batch result never halts the ev
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QPlainTextEdit, QWidget
+
+# Longer details scroll in a box of their own: 500 skipped lines would make a box taller than any screen.
+_LINES_SHOWN_WHOLE = 12
+_CHARACTERS_SHOWN_WHOLE = 1_200
+_DETAILS_LINES_TALL = 16
+_DETAILS_CHARACTERS_WIDE = 90
 
 
 def show_problem(parent: QWidget, title: str, text: str, details: str = "") -> QMessageBox:
@@ -25,6 +31,28 @@ def _open(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, detail
     if details:
         # Shown in full rather than behind "Show Details…": these are the reasons a packer needs.
         box.setInformativeText(details)
+        if details.count("\n") >= _LINES_SHOWN_WHOLE or len(details) > _CHARACTERS_SHOWN_WHOLE:
+            _scroll_details(box, details)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def _scroll_details(box: QMessageBox, details: str) -> None:
+    """Shows the details in a scrolling text, wide enough to read a line at a glance, in place of the label that
+    would grow with them; the box's informative text still holds them all."""
+    label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    layout = box.layout()
+    if label is None or not isinstance(layout, QGridLayout):
+        return  # a Qt that builds its box otherwise: the details stay in the label
+    scrolling = QPlainTextEdit(details, box)
+    scrolling.setObjectName("details")
+    scrolling.setReadOnly(True)
+    scrolling.setTabChangesFocus(True)  # Tab and Enter still reach OK
+    metrics = scrolling.fontMetrics()
+    margins = 2 * (scrolling.frameWidth() + int(scrolling.document().documentMargin()))
+    scrolling.setFixedWidth(metrics.averageCharWidth() * _DETAILS_CHARACTERS_WIDE + margins)
+    scrolling.setFixedHeight(metrics.lineSpacing() * _DETAILS_LINES_TALL + margins)
+    row, column, _rows, _columns = layout.getItemPosition(layout.indexOf(label))
+    label.hide()
+    layout.addWidget(scrolling, row, column)

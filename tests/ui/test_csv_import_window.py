@@ -3,13 +3,18 @@ it off the UI thread, shows the new orders, and says what it skipped or held, li
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+import pytest
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import count_orders, find_by_number
+from shipdesk.cache.shipments import outbox_count, record_shipment
+from shipdesk.domain import OrderStatus, Shipment, utc_now
+from shipdesk.ui.csv_importing import CLOSE_IT_FIRST, ImportProgress
 from shipdesk.ui.main_window import MainWindow
 from tests.ui.conftest import ORDER_NUMBER_COLUMN, shown_column
 
@@ -110,3 +115,158 @@ def test_import_is_first_in_the_file_menu_on_ctrl_i(window: MainWindow) -> None:
     [file_menu] = [action.menu() for action in window.menuBar().actions() if action.text() == "&File"]
     assert file_menu.actions()[0] is window.import_action
     assert window.import_action.shortcut().toString() == "Ctrl+I"
+
+
+# ----------------------------------------------------------------------------- a packer's files, good and bad
+
+SAMPLES = Path(__file__).parents[1] / "upstream" / "csv_samples"
+LAPTOP_SCREEN_HEIGHT = 768
+
+
+def import_and_wait(window: MainWindow, qtbot: QtBot, path: Path) -> None:
+    """Starts the import of `path` as the file dialog does, and waits until the window has said how it went."""
+    window.csv_importing.start(path)
+    qtbot.waitUntil(lambda: window.csv_importing.worker is None, timeout=60_000)
+
+
+def test_five_hundred_skipped_lines_scroll_in_a_box_that_fits_a_laptop_screen(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot
+) -> None:
+    rows = [
+        f"B-{n},2026-11-28 09:00,Ann Lee,1 Main St,Austin,TX,78701,US,MUG,Mug,{n % 2 or 'x'},9.50\n"
+        for n in range(1000)
+    ]
+    import_and_wait(window, qtbot, write(tmp_path, HEADINGS + "".join(rows)))
+
+    [box] = open_boxes(window)
+    assert box.text() == "Imported 500 orders from orders.csv: 500 new.\nRead 1,000 lines; 500 skipped."
+    assert box.height() < LAPTOP_SCREEN_HEIGHT - 100  # with room for the title bar and the taskbar
+    [details] = [view for view in box.findChildren(QPlainTextEdit) if view.isVisible()]
+    assert details.isReadOnly()
+    shown = details.toPlainText().splitlines()
+    assert len(shown) == 500
+    assert shown[-1] == "Line 1000 skipped: quantity 'x' is not a whole number."
+    assert details.viewport().width() > details.fontMetrics().horizontalAdvance(shown[-1])  # a line reads unwrapped
+    box.accept()
+
+
+def test_a_store_export_with_columns_shipdesk_does_not_use_opens_no_box_every_day(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    import_and_wait(window, qtbot, SAMPLES / "ebay_orders_report.csv")
+
+    assert window.statusBar().currentMessage() == "Imported 4 orders from ebay_orders_report.csv (4 new, 0 updated)."
+    assert open_boxes(window) == []  # only unused columns and an order shipped in the store: nothing to act on
+
+
+def test_a_file_with_only_its_headings_says_it_holds_no_orders(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot
+) -> None:
+    import_and_wait(window, qtbot, write(tmp_path, HEADINGS))
+
+    assert window.statusBar().currentMessage() == (
+        "No orders imported: orders.csv has no order lines under its headings."
+    )
+
+
+def test_a_long_import_shows_the_file_and_a_busy_bar_in_the_status_bar_until_it_is_in(
+    window: MainWindow, demo_cache: Cache, tmp_path: Path, qtbot: QtBot
+) -> None:
+    lines = [
+        f"G-{n // 2},2026-11-28 09:00,Ann Lee,1 Main St,Austin,TX,78701,US,SKU{n % 7},Mug,1,9.50\n"
+        for n in range(100_000)
+    ]
+    big = write(tmp_path, HEADINGS + "".join(lines), name="all-orders.csv")
+    before = count_orders(demo_cache)
+
+    window.csv_importing.start(big)
+
+    progress = window.csv_importing.progress
+    assert progress is not None and progress.isVisible()
+    assert progress.text.text() == "Importing all-orders.csv (7.8 MB)…"
+    assert (progress.bar.minimum(), progress.bar.maximum()) == (0, 0)  # busy: no step count
+    window.import_action.trigger()  # Ctrl+I again meanwhile: the window answers, and asks for no file
+    assert window.csv_importing.file_dialog is None
+    assert window.statusBar().currentMessage() == "Still importing all-orders.csv; wait a moment."
+
+    qtbot.waitUntil(lambda: window.csv_importing.worker is None, timeout=120_000)
+    assert [shown for shown in window.statusBar().findChildren(ImportProgress) if shown.isVisible()] == []
+    assert window.statusBar().currentMessage() == (
+        "Imported 50,000 orders from all-orders.csv (50,000 new, 0 updated)."
+    )
+    assert count_orders(demo_cache) == before + 50_000
+
+
+def test_the_first_import_starts_in_the_downloads_folder(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+
+    window.import_action.trigger()
+
+    chooser = window.csv_importing.file_dialog
+    assert chooser is not None
+    assert Path(chooser.directory().absolutePath()) == home / "Downloads"  # not the folder shipdesk started in
+    chooser.reject()
+
+
+def test_a_remembered_folder_that_is_gone_starts_the_next_import_at_home(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    stick = tmp_path / "usb-stick"
+    stick.mkdir()
+    import_through_the_dialog(window, qtbot, write(stick, TWO_ORDERS))
+    (stick / "orders.csv").unlink()
+    stick.rmdir()  # the stick is out
+
+    window.import_action.trigger()
+
+    chooser = window.csv_importing.file_dialog
+    assert chooser is not None
+    assert Path(chooser.directory().absolutePath()) == home
+    chooser.reject()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_a_file_another_program_holds_says_to_close_it_there(window: MainWindow, tmp_path: Path, qtbot: QtBot) -> None:
+    held = write(tmp_path, TWO_ORDERS)
+    held.chmod(0)  # what Windows answers for a file open in Excel: permission denied
+    try:
+        import_and_wait(window, qtbot, held)
+    finally:
+        held.chmod(0o600)
+
+    [box] = open_boxes(window)
+    assert box.text() == f"{held} cannot be read: permission denied."
+    assert box.informativeText() == CLOSE_IT_FIRST
+    box.accept()
+
+
+def test_the_next_days_file_adds_the_new_orders_and_leaves_the_shipped_ones_shipped(
+    window: MainWindow, demo_cache: Cache, tmp_path: Path, qtbot: QtBot
+) -> None:
+    import_through_the_dialog(window, qtbot, write(tmp_path, TWO_ORDERS))
+    (shipped,) = find_by_number(demo_cache, "W-1")
+    record_shipment(demo_cache, shipped.id, Shipment("UPS", "Ground", "1Z001", utc_now()))
+    next_day = TWO_ORDERS + "W-3,2026-11-29 08:00,Mei Tanaka,1-2 Ginza,Tokyo,,104-0061,JP,MUG,Blue mug,1,12.50\n"
+
+    import_through_the_dialog(window, qtbot, write(tmp_path, next_day))
+
+    assert window.statusBar().currentMessage() == (
+        "Imported 3 orders from orders.csv (1 new, 1 updated, 1 already shipped or cancelled)."
+    )
+    statuses = {number: find_by_number(demo_cache, number)[0].order.status for number in ("W-1", "W-2", "W-3")}
+    assert statuses == {
+        "W-1": OrderStatus.SHIPPED,
+        "W-2": OrderStatus.AWAITING_SHIPMENT,
+        "W-3": OrderStatus.AWAITING_SHIPMENT,
+    }
+    assert outbox_count(demo_cache) == 1  # the shipment still waits for the export

@@ -267,14 +267,14 @@ def test_an_update_the_store_refused_is_shown_and_sent_again_or_dropped_from_the
 
     window.send_again_action.trigger()
 
-    assert window.outbox_count.text() == "1 update waiting in the outbox; 1 refused by the store"
+    assert window.outbox_count.text() == "1 shipment to export for upload; 1 refused by the store"
     assert STORE_NOT_TOLD in window.detail.facts.text()
 
     click_order(window, qtbot, "1003")
     answer_the_question(QMessageBox.StandardButton.Yes)
     window.drop_update_action.trigger()
 
-    assert window.outbox_count.text() == "1 update waiting in the outbox"
+    assert window.outbox_count.text() == "1 shipment to export for upload"
     assert [entry.payload["order_number"] for entry in pending_outbox(demo_cache)] == ["1002"]
     assert "The store refused" not in window.detail.facts.text()
 

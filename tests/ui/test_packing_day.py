@@ -249,7 +249,7 @@ def test_drop_store_update_asks_with_no_as_the_answer_enter_gives(window: MainWi
     window.drop_update_action.trigger()
 
     assert defaults == ["&No"]
-    assert window.outbox_count.text() == "2 updates waiting in the outbox"  # Enter kept them
+    assert window.outbox_count.text() == "2 shipments to export for upload"  # Enter kept them
 
 
 def test_drop_store_update_on_orders_without_one_says_so_and_asks_nothing(window: MainWindow, qtbot: QtBot) -> None:

@@ -49,7 +49,7 @@ def test_three_selected_orders_print_as_one_three_page_pdf(window: MainWindow, d
     outbox = pending_outbox(demo_cache)
     assert sorted(str(entry.payload["order_number"]) for entry in outbox) == ["1001", "1002", "1003"]
     assert [status_of(window, number) for number in ("1001", "1002", "1003")] == ["Shipped"] * 3
-    assert window.outbox_count.text() == "3 updates waiting in the outbox"
+    assert window.outbox_count.text() == "3 shipments to export for upload"
     assert window.statusBar().currentMessage() == f"Printed 3 labels; 3 orders marked shipped. In {pdf}"
     assert open_boxes(window) == []
     worker = window.batch_printing.last_worker

@@ -70,7 +70,7 @@ def test_three_orders_print_to_a_zpl_printer_as_three_jobs_and_ship(
         assert job.startswith("^XA") and job.rstrip().endswith("^XZ")
         assert number in job and tracking[number] in job  # each label carries the tracking number recorded
     assert [status_of(window, number) for number in THREE_ORDERS] == ["Shipped"] * 3
-    assert window.outbox_count.text() == "3 updates waiting in the outbox"
+    assert window.outbox_count.text() == "3 shipments to export for upload"
     assert window.statusBar().currentMessage() == "Printed 3 labels on Zebra; 3 orders marked shipped."
     assert open_boxes(window) == []
     worker = window.batch_printing.last_worker

@@ -289,17 +289,25 @@ def report_progress(
         on_progress(Progress(done, total, number, message))
 
 
-def foreseen_failure(status: OrderStatus, hold_reason: str) -> str:
+def foreseen_failure(status: OrderStatus, hold_reason: str, *, shipped_here: bool = False) -> str:
     """Why a batch will refuse an order, as far as its listed status says, or ''; for a warning before printing.
 
-    The batch itself decides from the whole order: an order held for another reason may still lack an address.
+    `shipped_here`: a shipment of the order is recorded here, so a shipped order prints its label again. The batch
+    itself decides from the whole order: an order held for another reason may still lack an address.
     """
-    if status is OrderStatus.SHIPPED:
+    if status is OrderStatus.SHIPPED and shipped_here:
         return ""  # reprinted
     return _why_not_printable(status, hold_reason if is_packing_block(hold_reason) else "")
 
 
+# A shipped order without a shipment recorded here: shipped from the store or elsewhere. A label printed here would
+# carry a tracking number of its own and send it to the store over the real one.
+SHIPPED_ELSEWHERE = "it was shipped outside shipdesk, so there is no label here to print again"
+
+
 def _why_not_printable(status: OrderStatus, block_reason: str) -> str:
+    if status is OrderStatus.SHIPPED:
+        return SHIPPED_ELSEWHERE
     if status is OrderStatus.CANCELLED:
         return "it was cancelled"
     if status is OrderStatus.AWAITING_PAYMENT:

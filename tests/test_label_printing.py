@@ -15,10 +15,10 @@ import pytest
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
 from shipdesk.cache.printers import PrinterProfile
-from shipdesk.cache.shipments import outbox_count
+from shipdesk.cache.shipments import latest_shipment, outbox_count
 from shipdesk.cli import main
 from shipdesk.domain import OrderStatus
-from shipdesk.label_batch import Progress, ShippingChoice, print_labels_to_printer
+from shipdesk.label_batch import SHIPPED_ELSEWHERE, Progress, ShippingChoice, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.sync import pull_orders
@@ -280,3 +280,26 @@ def test_an_order_combined_into_another_in_shipstation_is_refused_and_the_other_
     assert result.printed == [parent] and len(zebra.jobs) == 1
     assert result.failed == [(combined, "order C-1: combined into order C-3 in ShipStation: pack that order instead")]
     assert status_of(cache, "C-1") is OrderStatus.ON_HOLD and outbox_count(cache) == 1
+
+
+def test_an_order_the_store_file_says_is_shipped_gets_no_label_of_ours(
+    cache: Cache, tmp_path: Path, zebra: Listener
+) -> None:
+    path = tmp_path / "store-export.csv"
+    path.write_text(
+        "Order #,Order Date,Status,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity\n"
+        "3001,2026-11-20 09:00,Completed,Zoë Ørsted,Nørregade 7,København,1165,DK,MUG,Mug,1\n"
+        "3002,2026-11-20 10:00,Processing,José Núñez,Calle Mayor 5,Madrid,28013,ES,TEA,Teapot,1\n",
+        encoding="utf-8",
+    )
+    import_csv(cache, path)
+    shipped_there, to_pack = (find_by_number(cache, number)[0].id for number in ("3001", "3002"))
+    assert status_of(cache, "3001") is OrderStatus.SHIPPED
+
+    result = print_labels_to_printer(cache, [shipped_there, to_pack], zebra_profile(zebra.port))
+    zebra.close()
+
+    assert result.printed == [to_pack] and len(zebra.jobs) == 1
+    assert result.failed == [(shipped_there, f"order 3001: {SHIPPED_ELSEWHERE}")]
+    assert latest_shipment(cache, shipped_there) is None  # no tracking number of ours goes to the store
+    assert outbox_count(cache) == 1

@@ -7,6 +7,7 @@ once the store has confirmed the update.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -100,6 +101,18 @@ def latest_shipment(cache: Cache, order_id: int) -> Shipment | None:
         f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
     ).fetchone()
     return None if row is None else _shipment_from_row(row)
+
+
+def orders_shipped_here(cache: Cache, order_ids: Sequence[int]) -> set[int]:
+    """Those of the orders that have a shipment recorded here (a label printed, bought or noted with `ship`)."""
+    found: set[int] = set()
+    for start in range(0, len(order_ids), 500):
+        chunk = list(order_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0] for row in cache.conn.execute(f"SELECT order_id FROM shipments WHERE order_id IN ({marks})", chunk)
+        )
+    return found
 
 
 def all_shipments(cache: Cache) -> list[ShipmentRecord]:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 from shipdesk.cache import Cache
 from shipdesk.cache.database import CacheError
 from shipdesk.cache.orders import OrderRow, fetch_rows
+from shipdesk.cache.shipments import orders_shipped_here
 from shipdesk.domain import OrderStatus
 from shipdesk.label_batch import LabelBatchResult, foreseen_failure
 from shipdesk.printing.errors import PrinterError
@@ -57,12 +58,13 @@ class BatchPrinting(QObject):
             return
         rows = _rows(self._cache, order_ids)
         stores = {row.store for row in rows.values()}
+        shipped_here = orders_shipped_here(self._cache, [i for i in order_ids if _shipped(rows.get(i))])
         refused = {
             row.order_number: reason
             for row in (rows[order_id] for order_id in order_ids if order_id in rows)
-            if (reason := foreseen_failure(row.status, row.hold_reason))
+            if (reason := foreseen_failure(row.status, row.hold_reason, shipped_here=row.id in shipped_here))
         }
-        reprints = [rows[order_id].order_number for order_id in order_ids if _shipped(rows.get(order_id))]
+        reprints = [rows[order_id].order_number for order_id in order_ids if order_id in shipped_here]
         dialog = PrintDialog(self._cache, order_ids, stores, self._window, refused=refused, reprints=reprints)
         dialog.accepted.connect(lambda: self.start(dialog.request()))
         dialog.finished.connect(self._dialog_closed)

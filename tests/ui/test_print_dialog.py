@@ -16,6 +16,7 @@ from shipdesk.cache.printers import PrinterProfile, save_printer
 from shipdesk.cache.shipments import latest_shipment
 from shipdesk.cli_printers import TEST_TRACKING_NUMBER
 from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize, OrderStatus, with_packing_rules
+from shipdesk.label_batch import SHIPPED_ELSEWHERE
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.print_dialog import refused_text
 from shipdesk.upstream.sync import combined_reason
@@ -228,3 +229,18 @@ def test_the_warning_names_a_few_orders_and_counts_the_rest() -> None:
         "4 (no ship-to address), 5 (no ship-to address) and 2 more."
     )
     assert refused_text(7, refused).startswith("None of the selected orders can be printed: 1 (no ship-to address)")
+
+
+def test_an_order_shipped_outside_shipdesk_is_named_as_not_printing_not_as_printed_again(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1141")
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, [replace(stored.order, status=OrderStatus.SHIPPED)])  # as the store's file said
+    window.reload()
+    select_orders(window, qtbot, "1139", "1141")
+    dialog = open_print_dialog(window)
+
+    assert dialog.refused_note.text() == f"1 of 2 orders will not be printed: 1141 ({SHIPPED_ELSEWHERE})."
+    assert not dialog.reprint_note.isVisibleTo(dialog)
+    dialog.reject()

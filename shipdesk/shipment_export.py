@@ -48,14 +48,14 @@ def export_all_shipments(cache: Cache, path: Path) -> ShipmentsExport:
 
 def waiting_for_a_file(cache: Cache) -> list[OutboxEntry]:
     """The shipped updates waiting for stores that take files, oldest first: what the next export hands over."""
-    takes_files: dict[str, bool] = {}
+    by_file: dict[str, bool] = {}
     waiting = []
     for entry in pending_outbox(cache):
         if entry.kind != MARK_SHIPPED or entry.refused:
             continue
-        if entry.store not in takes_files:
-            takes_files[entry.store] = _takes_files(cache, entry.store)
-        if takes_files[entry.store]:
+        if entry.store not in by_file:
+            by_file[entry.store] = takes_files(cache, entry.store)
+        if by_file[entry.store]:
             waiting.append(entry)
     return waiting
 
@@ -65,7 +65,7 @@ def count_waiting_for_a_file(cache: Cache) -> int:
     rows = cache.conn.execute(
         "SELECT store, count(*) FROM outbox WHERE kind = ? AND refused_at IS NULL GROUP BY store", (MARK_SHIPPED,)
     )
-    return sum(count for store, count in rows.fetchall() if _takes_files(cache, store))
+    return sum(count for store, count in rows.fetchall() if takes_files(cache, store))
 
 
 def export_waiting_shipments(cache: Cache, path: Path) -> ShipmentsExport:
@@ -80,7 +80,8 @@ def export_waiting_shipments(cache: Cache, path: Path) -> ShipmentsExport:
     return ShipmentsExport(written=len(entries), handed_over=len(entries))
 
 
-def _takes_files(cache: Cache, store: str) -> bool:
+def takes_files(cache: Cache, store: str) -> bool:
+    """Whether the store gets its shipped updates by an exported file (its orders come from CSV files), not a sync."""
     record = get_store(cache, store)
     if record is not None:
         return not can_sync(record)

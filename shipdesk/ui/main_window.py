@@ -23,7 +23,7 @@ from shipdesk.cache.shipments import (
     store_update_state,
 )
 from shipdesk.domain import plural
-from shipdesk.shipment_export import count_waiting_for_a_file
+from shipdesk.shipment_export import count_waiting_for_a_file, takes_files
 from shipdesk.ui.csv_importing import CsvImporting
 from shipdesk.ui.item_thumbnails import ItemThumbnails
 from shipdesk.ui.order_detail import OrderDetail, ShipmentShown
@@ -381,5 +381,9 @@ class MainWindow(QMainWindow):
         if stored is None:
             self.detail.show_nothing()
         else:
-            shipped = ShipmentShown(latest_shipment(self.cache, stored.id), store_update_state(self.cache, stored.id))
+            shipped = ShipmentShown(
+                latest_shipment(self.cache, stored.id),
+                store_update_state(self.cache, stored.id),
+                by_file=takes_files(self.cache, stored.order.store),
+            )
             self.detail.show_order(stored, count, self.thumbnails.for_order(stored.order), shipped)

@@ -29,6 +29,7 @@ from shipdesk.ui.order_text import address_text, date_text, money_text, status_t
 
 NOTHING_SELECTED = "Select an order to see its items and addresses."
 STORE_NOT_TOLD = "Not yet sent to the store; it goes with the next sync."
+STORE_NOT_EXPORTED = "Not yet given to the store; it goes in the next File → Export shipments for upload."
 STORE_REFUSED = "The store refused this update: {reason} Orders → Send store update again, once it is put right there."
 
 
@@ -41,6 +42,7 @@ class ShipmentShown:
 
     shipment: Shipment | None = None
     update: StoreUpdateState = _ALL_TOLD
+    by_file: bool = False  # the store takes its updates in an exported file (its orders come from CSV files)
 
 
 GIFT_WITHOUT_MESSAGE = "A gift, without a message."
@@ -187,7 +189,7 @@ def _shipment_lines(shipped: ShipmentShown) -> list[str]:
     if shipped.update.refused_reason:
         lines.append(STORE_REFUSED.format(reason=shipped.update.refused_reason))
     elif shipped.update.waiting:
-        lines.append(STORE_NOT_TOLD)
+        lines.append(STORE_NOT_EXPORTED if shipped.by_file else STORE_NOT_TOLD)
     return lines
 
 

@@ -14,9 +14,17 @@ from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.outbox_schedule import refuse_entry
 from shipdesk.cache.search_text import fold
 from shipdesk.cache.shipments import confirm_outbox, pending_outbox, record_shipment
+from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import Shipment
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.order_detail import INCOMPLETE_ADDRESS, NOTHING_SELECTED, STORE_NOT_TOLD, STORE_REFUSED
+from shipdesk.ui.order_detail import (
+    INCOMPLETE_ADDRESS,
+    NOTHING_SELECTED,
+    STORE_NOT_EXPORTED,
+    STORE_NOT_TOLD,
+    STORE_REFUSED,
+)
+from tests.cache.test_orders_cache import make_order
 from tests.ui.conftest import (
     DATE_COLUMN,
     ORDER_NUMBER_COLUMN,
@@ -220,14 +228,14 @@ def test_a_shipped_order_shows_its_label_and_whether_the_store_has_been_told(
     assert facts[:3] == [
         f"Shipped {local_time} · UPS Ground",
         "Tracking 1Z999AA10123456784 · cost 9.80",
-        STORE_NOT_TOLD,
+        STORE_NOT_EXPORTED,
     ]
 
     (entry,) = pending_outbox(demo_cache)
     confirm_outbox(demo_cache, entry.id)
     window.reload()
 
-    assert STORE_NOT_TOLD not in window.detail.facts.text()
+    assert STORE_NOT_EXPORTED not in window.detail.facts.text()
     assert window.detail.facts.text().startswith(f"Shipped {local_time} · UPS Ground\nTracking 1Z999AA10123456784")
 
 
@@ -268,7 +276,7 @@ def test_an_update_the_store_refused_is_shown_and_sent_again_or_dropped_from_the
     window.send_again_action.trigger()
 
     assert window.outbox_count.text() == "1 shipment to export for upload; 1 refused by the store"
-    assert STORE_NOT_TOLD in window.detail.facts.text()
+    assert STORE_NOT_EXPORTED in window.detail.facts.text()
 
     click_order(window, qtbot, "1003")
     answer_the_question(QMessageBox.StandardButton.Yes)
@@ -294,3 +302,19 @@ def test_quit_has_a_shortcut_on_every_platform_and_the_toolbar_offers_every_prin
     assert window.quit_action.shortcuts()
     toolbar_texts = [action.text() for action in window.findChild(QToolBar).actions() if action.text()]
     assert toolbar_texts == ["&Print label", "Print packing &slips", "Print pic&k list", "&Sync now"]
+
+
+def test_a_shipped_order_of_a_synced_store_says_its_update_goes_with_the_next_sync(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    add_store(demo_cache, StoreRecord(name="Main", kind="shipstation", config={"api_key": "k"}))
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, [make_order("7001", store="Main")])
+    (stored,) = find_by_number(demo_cache, "7001")
+    record_shipment(demo_cache, stored.id, Shipment("UPS", "Ground", "1Z7001", datetime(2026, 11, 30, 14, tzinfo=UTC)))
+    window.reload()
+
+    click_order(window, qtbot, "7001")
+
+    assert STORE_NOT_TOLD in window.detail.facts.text()
+    assert STORE_NOT_EXPORTED not in window.detail.facts.text()

@@ -16,7 +16,7 @@ from shipdesk.cache.shipments import outbox_count, record_shipment
 from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.order_detail import STORE_NOT_TOLD
+from shipdesk.ui.order_detail import STORE_NOT_EXPORTED
 from shipdesk.ui.shipments_export import NOTHING_TO_EXPORT
 from tests.cache.test_orders_cache import make_order
 from tests.ui.conftest import click_order, show_window
@@ -102,7 +102,7 @@ def test_after_the_export_the_selected_order_no_longer_says_its_store_waits(
     ship(demo_cache, "1001", "1Z001")
     window.reload()
     click_order(window, qtbot, "1001")
-    assert STORE_NOT_TOLD in window.detail.facts.text()
+    assert STORE_NOT_EXPORTED in window.detail.facts.text()
 
     window.export_action.trigger()
     chooser = window.shipments_exporting.file_dialog
@@ -112,4 +112,4 @@ def test_after_the_export_the_selected_order_no_longer_says_its_store_waits(
         chooser.accept()
 
     assert "Tracking 1Z001" in window.detail.facts.text()
-    assert STORE_NOT_TOLD not in window.detail.facts.text()
+    assert STORE_NOT_EXPORTED not in window.detail.facts.text()

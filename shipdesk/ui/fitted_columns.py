@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QTreeWidget, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QWidget
+
+from shipdesk.ui.opening_list import OpeningList
 
 
-class FittedColumnsTree(QTreeWidget):
+class FittedColumnsTree(OpeningList):
     """Call `fit_columns` once it is filled; it fits them again whenever its width changes."""
 
     def __init__(self, headings: Sequence[str], least: Sequence[int] = (), parent: QWidget | None = None) -> None:
@@ -46,12 +48,6 @@ class FittedColumnsTree(QTreeWidget):
             for column in range(self.columnCount()):
                 needed = self.sizeHintForIndex(self.indexFromItem(item, column)).width()
                 item.setToolTip(column, item.text(column) if needed > self.columnWidth(column) else "")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        super().keyPressEvent(event)  # Enter emits itemActivated, then lets the event go on to the dialog
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            # Kept here: the dialog would press its default button, or that of a form the activation just opened.
-            event.accept()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

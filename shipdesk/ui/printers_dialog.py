@@ -77,7 +77,7 @@ class PrintersDialog(QDialog):
         self.default_button.clicked.connect(self.make_default)
         self.test_button.clicked.connect(self.test_print)
         self.printers.itemSelectionChanged.connect(self._enable_buttons)
-        self.printers.itemActivated.connect(lambda _item, _column: self.edit())
+        self.printers.opened.connect(lambda _item: self.edit())
         self._check.reported.connect(self._tested)
         self.refresh()
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from shipdesk.cache.stores import StoreRecord, get_store
 from shipdesk.domain import plural
 from shipdesk.store_setup import StoreSetupError, StoreSummary, UpdatesWaiting, disconnect_store, store_summaries
 from shipdesk.ui.connection_test import ConnectionTests, ConnectionTestThread
+from shipdesk.ui.opening_list import OpeningList
 from shipdesk.ui.order_text import date_text
 from shipdesk.ui.shipstation_form import OK_STYLE, PROBLEM_STYLE, ShipStationForm
 from shipdesk.ui.sync_runner import SyncRunner
@@ -85,7 +85,7 @@ class StoresDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(940, 360)
 
-        self.list = QTreeWidget()
+        self.list = OpeningList()
         self.list.setColumnCount(len(COLUMNS))
         self.list.setHeaderLabels(COLUMNS)
         self.list.setRootIsDecorated(False)
@@ -111,7 +111,7 @@ class StoresDialog(QDialog):
 
         self.add_button.clicked.connect(self.add_shipstation_store)
         self.edit_button.clicked.connect(self.edit_chosen_store)
-        self.list.itemDoubleClicked.connect(self.edit_chosen_store)
+        self.list.opened.connect(lambda _item: self.edit_chosen_store())
         self.test_button.clicked.connect(self.test_chosen_store)
         self.remove_button.clicked.connect(self.remove_chosen_store)
         self.list.itemSelectionChanged.connect(self._update_buttons)

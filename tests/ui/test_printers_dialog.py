@@ -408,3 +408,20 @@ def test_enter_on_a_printer_in_the_list_opens_that_printer_not_a_new_one(
     assert dialog.form is not None and dialog.form.name.text() == "Zebra"  # Edit, with its settings
     assert dialog.isVisible()
     dialog.form.reject()
+
+
+def test_a_double_click_on_a_printer_opens_it_and_a_single_click_only_selects(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", "tcp://192.168.1.50:9100"))
+    dialog = open_printers(window)
+    qtbot.waitExposed(dialog)
+    tree = dialog.printers
+    where = tree.visualItemRect(tree.topLevelItem(0)).center()
+
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert dialog.form is None and dialog.selected() is not None
+
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert dialog.form is not None and dialog.form.name.text() == "Zebra"
+    dialog.form.reject()

@@ -709,3 +709,17 @@ def test_whom_shipstation_tells_and_how_it_is_read_are_set_in_the_form_and_shown
     assert changed is not None
     assert (changed.config["notify_customer"], changed.config["notify_sales_channel"]) == ("true", "false")
     assert changed.status_map == {}
+
+
+def test_enter_on_a_store_in_the_list_opens_it_for_editing_and_the_form_stays_open(
+    window: MainWindow, connected: Cache, qtbot: QtBot
+) -> None:
+    dialog = open_stores(window)
+    assert dialog.chosen_store() == "Main"
+
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+
+    form = dialog.form
+    assert form is not None and form.isVisible() and form.windowTitle() == "Edit store Main"
+    assert dialog.isVisible()
+    form.reject()

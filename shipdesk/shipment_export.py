@@ -48,24 +48,22 @@ def export_all_shipments(cache: Cache, path: Path) -> ShipmentsExport:
 
 def waiting_for_a_file(cache: Cache) -> list[OutboxEntry]:
     """The shipped updates waiting for stores that take files, oldest first: what the next export hands over."""
-    by_file: dict[str, bool] = {}
-    waiting = []
-    for entry in pending_outbox(cache):
-        if entry.kind != MARK_SHIPPED or entry.refused:
-            continue
-        if entry.store not in by_file:
-            by_file[entry.store] = takes_files(cache, entry.store)
-        if by_file[entry.store]:
-            waiting.append(entry)
-    return waiting
+    entries = [entry for entry in pending_outbox(cache) if entry.kind == MARK_SHIPPED and not entry.refused]
+    by_file = _stores_taking_files(cache, {entry.store for entry in entries})
+    return [entry for entry in entries if entry.store in by_file]
 
 
 def count_waiting_for_a_file(cache: Cache) -> int:
     """How many shipped updates wait for the next export: counted per store, for the status bar's every refresh."""
     rows = cache.conn.execute(
         "SELECT store, count(*) FROM outbox WHERE kind = ? AND refused_at IS NULL GROUP BY store", (MARK_SHIPPED,)
-    )
-    return sum(count for store, count in rows.fetchall() if takes_files(cache, store))
+    ).fetchall()
+    by_file = _stores_taking_files(cache, {store for store, _count in rows})
+    return sum(count for store, count in rows if store in by_file)
+
+
+def _stores_taking_files(cache: Cache, stores: set[str]) -> set[str]:
+    return {store for store in stores if takes_files(cache, store)}
 
 
 def export_waiting_shipments(cache: Cache, path: Path) -> ShipmentsExport:

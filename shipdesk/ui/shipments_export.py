@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 from shipdesk.cache import Cache
 from shipdesk.cache.settings import LAST_EXPORT_FOLDER, LAST_IMPORT_FOLDER, get_setting, set_setting
 from shipdesk.domain import plural
-from shipdesk.shipment_export import export_waiting_shipments, waiting_for_a_file
+from shipdesk.shipment_export import count_waiting_for_a_file, export_waiting_shipments
 from shipdesk.ui.csv_importing import starting_folder
 from shipdesk.ui.messages import show_problem
 
@@ -39,7 +39,7 @@ class ShipmentsExporting(QObject):
 
     def ask(self) -> None:
         """Asks where to save the file, or says there is nothing to export."""
-        waiting = len(waiting_for_a_file(self._cache))
+        waiting = count_waiting_for_a_file(self._cache)
         if not waiting:
             self._window.statusBar().showMessage(NOTHING_TO_EXPORT, 5000)
             return

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -457,6 +457,14 @@ def plural(count: int, noun: str) -> str:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def station_date(moment: datetime) -> date:
+    """The day of that moment at the packing station, in the computer's own time zone: the day a parcel ships.
+
+    UTC's date runs a day ahead on an American evening, and a label or a store must not show tomorrow.
+    """
+    return moment.astimezone().date()
 
 
 def named_time_zone(name: str) -> ZoneInfo | None:

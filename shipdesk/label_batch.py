@@ -23,7 +23,15 @@ from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
 from shipdesk.cache.shipments import latest_shipment, record_shipment
-from shipdesk.domain import LabelSize, OrderStatus, Shipment, is_packing_block, packing_block_reason, utc_now
+from shipdesk.domain import (
+    LabelSize,
+    OrderStatus,
+    Shipment,
+    is_packing_block,
+    packing_block_reason,
+    station_date,
+    utc_now,
+)
 from shipdesk.printing.devices import Device, open_device
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
@@ -130,7 +138,7 @@ def _prepare(
             service=shipment.service,
             tracking_number=shipment.tracking_number,
             order_number=order.order_number,
-            ship_date=shipment.shipped_at.date(),
+            ship_date=station_date(shipment.shipped_at),
             package=shipment.package,
             weight=order.total_weight,
         )

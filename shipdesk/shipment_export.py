@@ -11,13 +11,13 @@ import csv
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 from shipdesk.cache import Cache
 from shipdesk.cache.shipments import MARK_SHIPPED, OutboxEntry, all_shipments, latest_shipment, pending_outbox
 from shipdesk.cache.stores import get_store, removed_store_kind
+from shipdesk.domain import station_date
 from shipdesk.upstream.connectors import CSV_KIND, can_sync
 
 SHIPMENT_CSV_HEADINGS = ["Order Number", "Carrier", "Service", "Tracking Number", "Ship Date", "Cost"]
@@ -37,7 +37,7 @@ def export_all_shipments(cache: Cache, path: Path) -> ShipmentsExport:
             record.shipment.carrier,
             record.shipment.service,
             record.shipment.tracking_number,
-            _local_date(record.shipment.shipped_at),
+            station_date(record.shipment.shipped_at).isoformat(),
             "" if record.shipment.cost is None else f"{record.shipment.cost:.2f}",
         ]
         for record in all_shipments(cache)
@@ -88,17 +88,14 @@ def takes_files(cache: Cache, store: str) -> bool:
 
 
 def _ship_date(cache: Cache, entry: OutboxEntry) -> str:
-    """The day the order shipped, in the station's time zone: the update's own date is UTC's, which runs a day ahead
-    on an American evening."""
+    """The day the order shipped, in the station's time zone.
+
+    Updates queued before shipdesk dated them so carry UTC's date, which runs a day ahead on an American evening.
+    """
     shipment = latest_shipment(cache, entry.order_id)
     if shipment is not None and shipment.tracking_number == entry.payload.get("tracking_number"):
-        return _local_date(shipment.shipped_at)
+        return station_date(shipment.shipped_at).isoformat()
     return str(entry.payload.get("ship_date", ""))
-
-
-def _local_date(moment: datetime) -> str:
-    # A CSV store's order dates are read in the station's zone, so its ship dates are written in it too.
-    return moment.astimezone().date().isoformat()
 
 
 def _row(payload: dict[str, object], ship_date: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,20 @@ from tests.printing.cups_server import SOCKET
 os.environ["CUPS_SERVER"] = str(SOCKET)  # the tests' own print service, never the machine's printers
 
 from shipdesk.cache import Cache, open_cache
+
+
+@pytest.fixture
+def in_california() -> Iterator[None]:
+    """The station's clock set to Los Angeles time, as a West Coast warehouse runs."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Los_Angeles"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture

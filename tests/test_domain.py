@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,6 +18,7 @@ from shipdesk.domain import (
     WeightUnit,
     packing_block_reason,
     parse_weight_unit,
+    station_date,
     with_packing_rules,
 )
 
@@ -153,3 +154,8 @@ def test_a_shippable_order_stays_in_the_queue() -> None:
 
 def test_address_lines_leave_out_blank_parts() -> None:
     assert FULL_ADDRESS.lines() == ["José Núñez", "Calle Mayor 5", "Madrid 28013", "ES"]
+
+
+def test_the_station_date_is_the_day_on_the_stations_clock_not_utcs(in_california: None) -> None:
+    assert station_date(datetime(2026, 12, 1, 2, 30, tzinfo=UTC)) == date(2026, 11, 30)  # 6:30 pm in Los Angeles
+    assert station_date(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) == date(2026, 12, 1)  # 1 am there

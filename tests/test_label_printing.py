@@ -15,11 +15,12 @@ import pytest
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
 from shipdesk.cache.printers import PrinterProfile
-from shipdesk.cache.shipments import latest_shipment, outbox_count
+from shipdesk.cache.shipments import latest_shipment, outbox_count, pending_outbox
 from shipdesk.cli import main
 from shipdesk.domain import OrderStatus
-from shipdesk.label_batch import SHIPPED_ELSEWHERE, Progress, ShippingChoice, print_labels_to_printer
+from shipdesk.label_batch import SHIPPED_ELSEWHERE, Progress, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
+from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.sync import pull_orders
 from tests.fakes.raw_printer import Listener
@@ -303,3 +304,17 @@ def test_an_order_the_store_file_says_is_shipped_gets_no_label_of_ours(
     assert result.failed == [(shipped_there, f"order 3001: {SHIPPED_ELSEWHERE}")]
     assert latest_shipment(cache, shipped_there) is None  # no tracking number of ours goes to the store
     assert outbox_count(cache) == 1
+
+
+def test_a_label_printed_on_an_evening_is_dated_the_stations_day(
+    cache: Cache, orders: dict[str, int], tmp_path: Path, in_california: None
+) -> None:
+    evening = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)  # 6:30 pm on 30 November in Los Angeles
+
+    result = print_labels(cache, [orders["2001"]], printer=FolderPrinter(tmp_path), now=evening)
+
+    assert result.pdf_path is not None
+    text = subprocess.run(["pdftotext", str(result.pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "2026-11-30" in text and "2026-12-01" not in text
+    (entry,) = pending_outbox(cache)
+    assert entry.payload["ship_date"] == "2026-11-30"

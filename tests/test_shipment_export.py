@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -119,20 +117,6 @@ def test_the_waiting_count_is_that_of_the_shipments_the_next_file_takes(cache: C
 
     assert count_waiting_for_a_file(cache) == 0
     assert outbox_count(cache) == 1  # ShipStation's, which a sync sends
-
-
-@pytest.fixture
-def in_california() -> Iterator[None]:
-    """The station's clock set to Los Angeles time, as a West Coast warehouse runs."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/Los_Angeles"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 def test_an_evening_shipment_is_dated_the_stations_day_not_utcs(

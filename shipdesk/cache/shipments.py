@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from shipdesk.cache.database import Cache
-from shipdesk.domain import LabelSize, OrderStatus, Shipment, utc_now
+from shipdesk.domain import LabelSize, OrderStatus, Shipment, station_date, utc_now
 
 MARK_SHIPPED = "mark_shipped"
 
@@ -71,7 +71,7 @@ def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
             "carrier": shipment.carrier,
             "service": shipment.service,
             "tracking_number": shipment.tracking_number,
-            "ship_date": shipment.shipped_at.date().isoformat(),
+            "ship_date": station_date(shipment.shipped_at).isoformat(),
             "cost": None if shipment.cost is None else str(shipment.cost),
         }
         conn.execute(

@@ -18,6 +18,7 @@ from shipdesk.domain import (
     Shipment,
     Weight,
     packing_block_reason,
+    station_date,
     utc_now,
 )
 from shipdesk.upstream.shipstation import ShipStationClient, ShipStationError
@@ -87,7 +88,7 @@ class ShipStationLabelProvider:
                 request.service_code,
                 request.package_code,
                 request.confirmation,
-                request.ship_date or moment.date(),
+                request.ship_date or station_date(moment),
                 weight,
                 request.dimensions,
                 request.insured_value,

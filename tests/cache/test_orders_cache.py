@@ -249,6 +249,18 @@ def test_recording_a_shipment_marks_the_order_shipped_and_queues_one_outbox_row(
     assert entry.payload["ship_date"] == "2026-11-01"
 
 
+def test_a_shipment_made_on_an_evening_is_queued_with_the_stations_day(cache: Cache, in_california: None) -> None:
+    with cache.transaction() as conn:
+        upsert_orders(conn, [make_order("1001")])
+    (stored,) = find_by_number(cache, "1001")
+    evening = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)  # 6:30 pm on 30 November in Los Angeles
+
+    record_shipment(cache, stored.id, Shipment("USPS", "Priority Mail", "9400111899223344556677", evening))
+
+    (entry,) = pending_outbox(cache)
+    assert entry.payload["ship_date"] == "2026-11-30"
+
+
 def test_an_outbox_row_stays_until_the_store_confirms_it(cache: Cache) -> None:
     upsert(cache, make_order("1001"))
     (stored,) = find_by_number(cache, "1001")

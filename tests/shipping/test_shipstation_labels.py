@@ -111,6 +111,22 @@ def test_the_orders_own_weight_is_used_when_the_packer_gives_none(
     assert sent.body["shipDate"] == "2026-03-20"
 
 
+def test_a_label_bought_on_an_evening_ships_on_the_stations_day(
+    cache: Cache,
+    fake: FakeShipStation,
+    order_id: int,
+    provider: ShipStationLabelProvider,
+    tmp_path: Path,
+    in_california: None,
+) -> None:
+    evening = datetime(2026, 3, 21, 2, 30, tzinfo=UTC)  # 7:30 pm on 20 March in Los Angeles
+
+    create_label(cache, order_id, LabelRequest("fedex", "fedex_ground"), provider, FolderPrinter(tmp_path), now=evening)
+
+    (sent,) = fake.requests_to("/orders/createlabelfororder")
+    assert sent.body["shipDate"] == "2026-03-20"
+
+
 @pytest.mark.parametrize(
     ("number", "request_", "reason"),
     [

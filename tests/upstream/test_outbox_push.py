@@ -304,6 +304,20 @@ def test_mark_as_shipped_carries_the_carrier_code_tracking_number_and_date(cache
     ]
 
 
+def test_a_shipment_made_on_an_evening_reaches_shipstation_dated_the_stations_day(
+    cache: Cache, fake: FakeShipStation, in_california: None
+) -> None:
+    (order_id,) = shipped_orders(cache, fake, 1)
+    evening = datetime(2026, 3, 21, 2, 30, tzinfo=UTC)  # 7:30 pm on 20 March in Los Angeles
+    with cache.transaction() as conn:
+        conn.execute("DELETE FROM outbox")
+    record_shipment(cache, order_id, Shipment("USPS", "Priority Mail", "9400111899223344556677", evening))
+
+    push(cache, fake)
+
+    assert [call["shipDate"] for call in fake.shipped_calls] == ["2026-03-20"]
+
+
 def test_a_connector_error_for_one_entry_does_not_stop_the_others(cache: Cache, fake: FakeShipStation) -> None:
     shipped_orders(cache, fake, 3)
 

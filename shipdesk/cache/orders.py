@@ -24,6 +24,7 @@ class UpsertCounts:
     inserted: int = 0
     updated: int = 0
     kept_final: int = 0  # cached as cancelled or shipped, so left as they were
+    unchanged: int = 0  # came again exactly as cached, so not written again
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +100,21 @@ _NAMES = ", ".join(_COLUMNS)
 _CREATE_INCOMING = f"CREATE TEMP TABLE IF NOT EXISTS upsert_incoming ({_NAMES})"
 _FILL_INCOMING = f"INSERT INTO temp.upsert_incoming VALUES ({', '.join('?' * len(_COLUMNS))})"
 _COUNT_KNOWN = """
-SELECT count(orders.id), count(CASE WHEN orders.status IN ('cancelled', 'shipped') THEN 1 END)
+SELECT
+    count(orders.id),
+    count(CASE WHEN orders.status IN ('cancelled', 'shipped') THEN 1 END),
+    count(CASE WHEN orders.status NOT IN ('cancelled', 'shipped') AND orders.data = incoming.data THEN 1 END)
 FROM temp.upsert_incoming AS incoming
 JOIN orders ON orders.store = incoming.store AND orders.upstream_id = incoming.upstream_id
 """
-# "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
+# "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint. An order that comes again exactly as
+# cached is not written: its stored text holds all of it, and the other columns are drawn from that.
 _UPSERT_INCOMING = f"""
 INSERT INTO orders ({_NAMES}, imported_at, updated_at)
 SELECT {_NAMES}, :now, :now FROM temp.upsert_incoming WHERE true ORDER BY rowid
 ON CONFLICT (store, upstream_id) DO UPDATE SET
     {", ".join(f"{name} = excluded.{name}" for name in _UPDATED_ON_CONFLICT)}
-WHERE orders.status NOT IN ('cancelled', 'shipped')
+WHERE orders.status NOT IN ('cancelled', 'shipped') AND orders.data IS NOT excluded.data
 """
 # Incoming rows are held in memory rather than in a temporary file, which they would be written to and read back
 # from; batches keep that memory small (about 1.5 kB an order) and still give FTS5 few segments to merge.
@@ -173,10 +178,11 @@ def upsert_orders(conn: sqlite3.Connection, orders: Iterable[Order]) -> UpsertCo
 
     Orders the cache holds as cancelled or shipped are left alone: a cancelled order is frozen,
     and a shipped one must not fall back into the packing queue because a store lagged behind.
+    An order that comes exactly as cached is counted unchanged and not written again.
     """
     now = utc_now().isoformat()
     rounds = _rounds(orders)
-    inserted = updated = kept_final = 0
+    inserted = updated = kept_final = unchanged = 0
     if rounds:
         _hold_temporary_tables_in_memory(conn)
         conn.execute(_CREATE_INCOMING)
@@ -185,14 +191,15 @@ def upsert_orders(conn: sqlite3.Connection, orders: Iterable[Order]) -> UpsertCo
             rows = [_column_values(order) for order in round_orders[start : start + _ORDERS_PER_BATCH]]
             conn.execute("DELETE FROM temp.upsert_incoming")  # a failed call outside a transaction may have left rows
             conn.executemany(_FILL_INCOMING, rows)
-            known, final = conn.execute(_COUNT_KNOWN).fetchone()
+            known, final, same = conn.execute(_COUNT_KNOWN).fetchone()
             conn.execute(_UPSERT_INCOMING, {"now": now})
             inserted += len(rows) - known
-            updated += known - final
+            updated += known - final - same
             kept_final += final
+            unchanged += same
     if rounds:
         conn.execute("DELETE FROM temp.upsert_incoming")
-    return UpsertCounts(inserted, updated, kept_final)
+    return UpsertCounts(inserted, updated, kept_final, unchanged)
 
 
 def fts_query(text: str) -> str:

@@ -169,9 +169,7 @@ def needs_a_look(report: ImportReport) -> bool:
 
 def status_text(report: ImportReport) -> str:
     """The import in one line for the status bar: counts first, then what needs a look."""
-    counts = f"{report.inserted:,} new, {report.updated:,} updated"
-    if report.kept_unchanged:
-        counts += f", {report.kept_unchanged:,} already shipped or cancelled"
+    counts = report.counts_text(final="already shipped or cancelled")
     if report.orders_read:
         text = f"Imported {plural(report.orders_read, 'order')} from {report.file_name} ({counts})"
     elif report.lines_read:

@@ -35,7 +35,7 @@ class ImportReport:
     orders_read: int
     inserted: int
     updated: int
-    kept_unchanged: int  # already shipped or cancelled in the cache, so left as they were
+    kept_final: int  # already shipped or cancelled in the cache, so left as they were
     on_hold: tuple[HeldOrder, ...]
     skipped: tuple[RowProblem, ...]
     ship_to_differences: tuple[RowProblem, ...] = ()
@@ -44,15 +44,22 @@ class ImportReport:
     notices: tuple[str, ...] = ()  # about the file as a whole, such as its encoding
     # Orders the file says are shipped, cancelled or unpaid in the store: imported, but not for packing.
     not_to_pack: tuple[tuple[OrderStatus, int], ...] = ()
+    unchanged: int = 0  # in the file exactly as the cache has them
+
+    def counts_text(self, final: str = "left as they were (already shipped or cancelled)") -> str:
+        """What became of the orders read, as "2 new, 1 updated", leaving out what did not happen."""
+        counted = [
+            (self.inserted, "new"),
+            (self.updated, "updated"),
+            (self.unchanged, "unchanged"),
+            (self.kept_final, final),
+        ]
+        parts = [f"{count:,} {words}" for count, words in counted if count]
+        return ", ".join(parts) or "0 new"
 
     def summary_lines(self) -> list[str]:
         if self.orders_read:
-            parts = [f"{self.inserted:,} new"] if self.inserted or not (self.updated or self.kept_unchanged) else []
-            if self.updated:
-                parts.append(f"{self.updated:,} updated")
-            if self.kept_unchanged:
-                parts.append(f"{self.kept_unchanged:,} left as they were (already shipped or cancelled)")
-            lines = [f"Imported {plural(self.orders_read, 'order')} from {self.file_name}: {', '.join(parts)}."]
+            lines = [f"Imported {plural(self.orders_read, 'order')} from {self.file_name}: {self.counts_text()}."]
         else:
             lines = [f"No orders imported from {self.file_name}."]
         read = f"Read {plural(self.lines_read, 'line')}"
@@ -93,7 +100,8 @@ def import_csv(
         orders_read=len(orders),
         inserted=counts.inserted,
         updated=counts.updated,
-        kept_unchanged=counts.kept_final,
+        kept_final=counts.kept_final,
+        unchanged=counts.unchanged,
         on_hold=tuple(on_hold),
         skipped=tuple(parsed.skipped),
         ship_to_differences=tuple(parsed.ship_to_differences),

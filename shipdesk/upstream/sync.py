@@ -72,7 +72,7 @@ class PullReport:
     pulled: int = 0  # orders the store sent
     inserted: int = 0
     updated: int = 0
-    unchanged: int = 0  # sent again with the modify date the cache already has (the overlap)
+    unchanged: int = 0  # sent again as the cache has it: the same modify date (the overlap), or the same order
     kept_final: int = 0  # cancelled or shipped in the cache, so left as they were
     skipped: list[SkippedOrder] = field(default_factory=list)
     held: list[SkippedOrder] = field(default_factory=list)  # new orders kept on hold, with the reason
@@ -283,6 +283,7 @@ def _import_page(
     report.inserted += counts.inserted
     report.updated += counts.updated
     report.kept_final += counts.kept_final
+    report.unchanged += counts.unchanged
 
 
 def _hold_combined_orders(conn: sqlite3.Connection, store: StoreRecord, page: PulledPage, report: PullReport) -> None:

@@ -80,6 +80,19 @@ def test_importing_the_same_order_again_updates_it_instead_of_duplicating(cache:
     assert stored.order.customer_notes == "Call before delivery"
 
 
+def test_an_order_that_comes_again_exactly_as_cached_is_counted_unchanged_and_not_rewritten(cache: Cache) -> None:
+    upsert(cache, make_order("1001"), make_order("1002"))
+    written = dict(cache.conn.execute("SELECT order_number, updated_at FROM orders"))
+
+    with cache.transaction() as conn:
+        counts = upsert_orders(conn, [make_order("1001"), make_order("1002", customer_notes="Call first")])
+
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 1)
+    now_written = dict(cache.conn.execute("SELECT order_number, updated_at FROM orders"))
+    assert now_written["1001"] == written["1001"]
+    assert now_written["1002"] > written["1002"]
+
+
 def test_two_stores_may_share_an_order_number(cache: Cache) -> None:
     upsert(cache, make_order("1001", store="shop"), make_order("1001", store="market"))
     assert sorted(entry.order.store for entry in find_by_number(cache, "1001")) == ["market", "shop"]

@@ -50,6 +50,19 @@ def test_importing_the_same_order_again_updates_it_and_never_duplicates_it(cache
     assert ana.order.items[0].quantity == 3
 
 
+def test_importing_the_same_file_again_says_its_orders_are_unchanged(cache: Cache, tmp_path: Path) -> None:
+    rows = (
+        "1,2026-11-20 09:00,Ana,Rua 1,Lisboa,1100,PT,A,Apple,1,1.00,yes\n"
+        "2,2026-11-20 10:00,Rui,Rua 2,Porto,4000,PT,B,Bean,1,1.00,yes\n"
+    )
+    import_csv(cache, write_csv(tmp_path, rows))
+
+    again = import_csv(cache, write_csv(tmp_path, rows))
+
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    assert again.summary_lines()[0] == "Imported 2 orders from orders.csv: 2 unchanged."
+
+
 def test_orders_that_cannot_be_packed_are_kept_on_hold_with_the_reason(cache: Cache, tmp_path: Path) -> None:
     report = import_csv(
         cache,
@@ -117,7 +130,7 @@ def test_a_shipped_order_is_not_put_back_in_the_queue_by_a_later_import(cache: C
         cache, ana.id, Shipment(carrier="UPS", service="Ground", tracking_number="1Z999", shipped_at=utc_now())
     )
     report = import_csv(cache, write_csv(tmp_path, row))
-    assert report.kept_unchanged == 1
+    assert report.kept_final == 1
     assert statuses(cache)["1"][0] is OrderStatus.SHIPPED
 
 

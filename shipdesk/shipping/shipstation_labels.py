@@ -1,4 +1,4 @@
-"""The ShipStation label provider: a label bought for a ShipStation order through createlabelfororder.
+"""The ShipStation label provider: a label bought for a ShipStation order through createlabelfororder, and voided.
 
 It checks the order and the choices first, so ShipStation is only asked (and paid) for a label that can be made.
 """
@@ -28,9 +28,10 @@ INSURANCE_PROVIDERS = ("carrier", "shipsurance", "provider", "xcover", "parcelgu
 
 
 class LabelError(Exception):
-    """No label was bought, or it is not known whether one was; the message says what to do.
+    """No label was bought or voided, or it is not known whether it was; the message says what to do.
 
-    `outcome_unknown` is True when ShipStation may have sold the label anyway: check the order there before retrying.
+    `outcome_unknown` is True when ShipStation may have sold (or voided) the label anyway: check the order there
+    before retrying.
     """
 
     def __init__(self, message: str, *, outcome_unknown: bool = False) -> None:
@@ -108,6 +109,16 @@ class ShipStationLabelProvider:
             label_size=LabelSize.FOUR_BY_SIX,
         )
         return BoughtLabel(shipment, label.label_pdf, label.shipment_id)
+
+    def void(self, shipment_id: int, order_number: str) -> None:
+        """Void a label bought here (BoughtLabel.shipment_id); ShipStation then has the order awaiting shipment again.
+
+        Raises LabelError in the packer's words, with ShipStation's reason when it will not void the label.
+        """
+        try:
+            self.client.void_label(shipment_id, order_number=order_number)
+        except ShipStationError as error:
+            raise LabelError(str(error), outcome_unknown=error.outcome_unknown) from error
 
 
 def _why_not(order: Order, request: LabelRequest, weight: Weight | None) -> str:

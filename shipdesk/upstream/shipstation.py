@@ -1,4 +1,4 @@
-"""The ShipStation API v1 client: orders, stores, carriers, label purchase and mark-as-shipped over HTTPS.
+"""The ShipStation API v1 client: orders, stores, carriers, label purchase and void, mark-as-shipped over HTTPS.
 
 Requests are paced by the shared rate limiter of the key and secret; retries and errors are in the user's words.
 """
@@ -488,6 +488,26 @@ class ShipStationClient:
                 status_code=error.status_code,
             ) from error
 
+    def void_label(self, shipment_id: int, *, order_number: str) -> None:
+        """Void a label bought through ShipStation; ShipStation then has its order awaiting shipment again.
+
+        Raises ShipStationError with ShipStation's reason when it will not void the label (already used or voided).
+        Not repeated once the request may have reached ShipStation: such a failure has outcome_unknown=True.
+        """
+        action = f"void {_label_called(order_number, shipment_id)}"
+        body = {"shipmentId": shipment_id}
+        payload = self._call("POST", "/shipments/voidlabel", action, body=body, repeatable=False)
+        if not isinstance(payload, dict) or not isinstance(payload.get("approved"), bool):
+            raise self._error(
+                f"ShipStation's answer to {action} did not say whether it was voided; check the order in ShipStation",
+                outcome_unknown=True,
+            )
+        if not payload["approved"]:
+            number = order_number.strip()
+            whose = f"order {number}" if number else f"ShipStation shipment {shipment_id}"
+            reason = _str(payload.get("message")).rstrip(".") or "it gave no reason"
+            raise self._error(f"ShipStation did not void the label of {whose} of store {self.store_name}: {reason}")
+
     def _order_status(self, order_id: int) -> str | None:
         try:
             payload = self._call("GET", f"/orders/{order_id}", f"read order {order_id}")
@@ -714,6 +734,13 @@ def _order_called(order_number: str, order_id: int) -> str:
     """An order as messages name it: its number, with ShipStation's own id for anyone who looks it up there."""
     number = order_number.strip()
     return f"order {number} (ShipStation order id {order_id})" if number else f"order id {order_id}"
+
+
+def _label_called(order_number: str, shipment_id: int) -> str:
+    """A label as messages name it: by its order's number, with ShipStation's shipment id for looking it up there."""
+    number = order_number.strip()
+    shipment = f"ShipStation shipment {shipment_id}"
+    return f"the label of order {number} ({shipment})" if number else f"the label of {shipment}"
 
 
 def _str(value: Any) -> str:

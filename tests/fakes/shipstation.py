@@ -16,6 +16,9 @@ Choices where the real service is not documented:
 - testLabel and the notify flags must be JSON booleans; anything else is a 400 ModelState error.
 - A label bought with testLabel true is answered like a real one (tracking number, cost, PDF) but leaves the order as
   it was: not shipped, modify date unchanged. A real label ships the order.
+- voidlabel answers 200 whether it voids or not, with {"approved", "message"}: a label the fake sold is voided once and
+  its order is awaiting shipment again (its ship date as before the purchase, a new modify date); an unknown
+  shipmentId or a label voided already is approved false. refuse_voids_with makes every void refused in those words.
 - combine() does what an operator's "Combine orders" does, as reported from the field: the order kept (the parent)
   takes the items of the others and names them in advancedOptions.mergedIds, with mergedOrSplit true; the others
   vanish from the API (GET /orders leaves them out, GET /orders/{id} answers 404). split() moves items to a new order
@@ -152,7 +155,11 @@ class FakeShipStation:
         self.too_many_served = 0
         self.shipped_calls: list[dict[str, Any]] = []
         self.marked_shipped: list[int] = []  # orderIds of markasshipped calls carried out, answered or not
-        self.labels: list[dict[str, Any]] = []
+        self.labels: list[dict[str, Any]] = []  # each with "voided": True once voided
+        self.void_calls: list[dict[str, Any]] = []
+        self.voided_shipment_ids: list[int] = []  # voids carried out, answered or not
+        self.refuse_voids_with: str | None = None  # ShipStation's message when it will not void any label
+        self._ship_dates_before_labels: dict[int, Any] = {}
         self._lock = threading.RLock()
         self._orders: dict[int, _StoredOrder] = {}
         self._windows: dict[str, _Window] = {}
@@ -446,7 +453,11 @@ class FakeShipStation:
             return _json(200, self._services(request.query.get("carrierCode", "")))
         if method == "GET" and path == "/carriers/listpackages":
             return _json(200, load_sample("list_packages_response.json"))
-        if method == "POST" and path in ("/orders/createlabelfororder", "/orders/markasshipped"):
+        if method == "POST" and path in (
+            "/orders/createlabelfororder",
+            "/orders/markasshipped",
+            "/shipments/voidlabel",
+        ):
             try:
                 body = json.loads(request.raw_body)
             except ValueError:
@@ -455,6 +466,8 @@ class FakeShipStation:
                 return _invalid("request", "The request body must be a JSON object.")
             if path == "/orders/createlabelfororder":
                 return self._create_label(body)
+            if path == "/shipments/voidlabel":
+                return self._void_label(body)
             return self._mark_as_shipped(body)
         return _json(404, {"Message": f"No HTTP resource was found that matches the request URI '{request.path}'."})
 
@@ -541,9 +554,10 @@ class FakeShipStation:
         pdf = _label_pdf(tracking, name, body["carrierCode"], body["serviceCode"])
         insured = (body.get("insuranceOptions") or {}).get("insuredValue") or 0
         if not body["testLabel"]:  # a test label leaves the order as it was, as the real service does
+            self._ship_dates_before_labels[shipment_id] = stored.data.get("shipDate")
             stored.data.update(orderStatus="shipped", shipDate=body["shipDate"])
             stored.modified = datetime.now(UTC)
-        self.labels.append({**body, "trackingNumber": tracking, "shipmentId": shipment_id})
+        self.labels.append({**body, "trackingNumber": tracking, "shipmentId": shipment_id, "voided": False})
         return _json(
             200,
             {
@@ -555,6 +569,27 @@ class FakeShipStation:
                 "formData": None,
             },
         )
+
+    def _void_label(self, body: dict[str, Any]) -> _Answer:
+        shipment_id = body.get("shipmentId")
+        if not isinstance(shipment_id, int) or isinstance(shipment_id, bool):
+            return _invalid("apiRequest.shipmentId", "The shipmentId field is required.")
+        self.void_calls.append(body)
+        if self.refuse_voids_with is not None:
+            return _json(200, {"approved": False, "message": self.refuse_voids_with})
+        label = next((label for label in self.labels if label["shipmentId"] == shipment_id), None)
+        if label is None:
+            return _json(200, {"approved": False, "message": "Unable to void label"})
+        if label["voided"]:
+            return _json(200, {"approved": False, "message": "Label already voided"})
+        label["voided"] = True
+        stored = self._orders.get(label["orderId"])
+        if stored is not None and not label["testLabel"]:
+            ship_date = self._ship_dates_before_labels.pop(shipment_id, None)
+            stored.data.update(orderStatus="awaiting_shipment", shipDate=ship_date)
+            stored.modified = datetime.now(UTC)
+        self.voided_shipment_ids.append(shipment_id)
+        return _json(200, {"approved": True, "message": "Label voided successfully"})
 
     def _mark_as_shipped(self, body: dict[str, Any]) -> _Answer:
         for flag in ("notifyCustomer", "notifySalesChannel"):

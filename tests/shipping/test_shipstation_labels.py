@@ -189,6 +189,45 @@ def test_a_refusal_by_shipstation_is_shown_in_its_words(
     assert latest_shipment(cache, order_id) is None
 
 
+def test_a_voided_label_leaves_the_order_awaiting_shipment_in_shipstation(
+    cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider
+) -> None:
+    bought = provider.buy(find_by_number(cache, "L-1")[0].order, FEDEX_2DAY, now=NOW)
+    assert fake.order(1)["orderStatus"] == "shipped"
+
+    provider.void(bought.shipment_id, "L-1")
+
+    assert fake.order(1)["orderStatus"] == "awaiting_shipment"
+    assert fake.voided_shipment_ids == [bought.shipment_id]
+
+
+def test_a_void_shipstation_refuses_raises_a_label_error_naming_the_order(
+    cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider
+) -> None:
+    bought = provider.buy(find_by_number(cache, "L-1")[0].order, FEDEX_2DAY, now=NOW)
+    fake.refuse_voids_with = "Label already used."
+
+    with pytest.raises(LabelError) as raised:
+        provider.void(bought.shipment_id, "L-1")
+
+    assert str(raised.value) == "ShipStation did not void the label of order L-1 of store Main: Label already used."
+    assert not raised.value.outcome_unknown
+    assert fake.order(1)["orderStatus"] == "shipped"
+
+
+def test_a_void_whose_answer_was_lost_says_to_check_shipstation(
+    cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider
+) -> None:
+    bought = provider.buy(find_by_number(cache, "L-1")[0].order, FEDEX_2DAY, now=NOW)
+    fake.lose_answer_next(1)
+
+    with pytest.raises(LabelError, match="void the label of order L-1") as raised:
+        provider.void(bought.shipment_id, "L-1")
+
+    assert raised.value.outcome_unknown
+    assert "check the order in ShipStation before trying again" in str(raised.value)
+
+
 class OfflinePrinter:
     def print_pdf(self, data: bytes, name_hint: str) -> Path:
         raise PrinterError("The printer Zebra at the packing table is offline")

@@ -10,7 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -526,6 +526,102 @@ def test_a_label_for_an_unknown_order_reports_shipstations_error(
         buy_test_label(client, order_id=42)
 
     assert len(fake.requests_to("/orders/createlabelfororder")) == 1
+
+
+def buy_label(client: ShipStationClient, order_id: int = 123456789) -> int:
+    """A real label for order 1001, which ships it in ShipStation; its shipment id."""
+    label = client.create_label_for_order(
+        order_id,
+        "fedex",
+        "fedex_2day",
+        "package",
+        None,
+        date(2026, 3, 9),
+        None,
+        None,
+        order_number="1001",
+        test_label=False,
+    )
+    return label.shipment_id
+
+
+def test_a_voided_label_puts_its_order_back_awaiting_shipment_with_a_new_modify_date(
+    fake: FakeShipStation, client: ShipStationClient
+) -> None:
+    shipment_id = buy_label(client)
+    last_sync = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+    fake.touch_order(123456789, last_sync - timedelta(hours=1))
+    assert fake.order(123456789)["orderStatus"] == "shipped"
+
+    client.void_label(shipment_id, order_number="1001")
+
+    (request,) = fake.requests_to("/shipments/voidlabel")
+    assert request.body == {"shipmentId": shipment_id}
+    assert fake.voided_shipment_ids == [shipment_id]
+    voided = fake.order(123456789)
+    assert voided["orderStatus"] == "awaiting_shipment"
+    assert voided["shipDate"] == "2015-07-02"  # the planned ship date from before the purchase
+    pulled_again = client.list_orders(last_sync, 1).orders
+    assert [(order.upstream_id, order.status) for order in pulled_again] == [
+        ("123456789", OrderStatus.AWAITING_SHIPMENT)
+    ]
+
+
+def test_a_void_shipstation_refuses_says_why_in_its_words_and_names_the_order(
+    fake: FakeShipStation, client: ShipStationClient
+) -> None:
+    shipment_id = buy_label(client)
+    fake.refuse_voids_with = "Label already used."
+
+    with pytest.raises(ShipStationError) as raised:
+        client.void_label(shipment_id, order_number="1001")
+
+    assert (
+        str(raised.value) == f"ShipStation did not void the label of order 1001 of store {STORE}: Label already used."
+    )
+    assert not raised.value.outcome_unknown and not raised.value.temporary
+    assert fake.order(123456789)["orderStatus"] == "shipped"
+
+
+def test_a_label_voided_twice_is_refused_the_second_time(fake: FakeShipStation, client: ShipStationClient) -> None:
+    shipment_id = buy_label(client)
+    client.void_label(shipment_id, order_number="1001")
+
+    with pytest.raises(
+        ShipStationError, match=f"did not void the label of order 1001 of store {STORE}: Label already voided"
+    ):
+        client.void_label(shipment_id, order_number="1001")
+
+    assert len(fake.requests_to("/shipments/voidlabel")) == 2
+    assert fake.voided_shipment_ids == [shipment_id]
+
+
+def test_a_label_shipstation_never_sold_is_not_voided(fake: FakeShipStation, client: ShipStationClient) -> None:
+    with pytest.raises(
+        ShipStationError, match=f"did not void the label of order 1001 of store {STORE}: Unable to void label"
+    ):
+        client.void_label(99, order_number="1001")
+
+    assert fake.voided_shipment_ids == []
+
+
+def test_a_void_is_not_repeated_once_it_may_have_reached_shipstation(
+    fake: FakeShipStation, client: ShipStationClient
+) -> None:
+    shipment_id = buy_label(client)
+    fake.lose_answer_next(1)
+
+    with pytest.raises(ShipStationError) as raised:
+        client.void_label(shipment_id, order_number="1001")
+
+    assert raised.value.outcome_unknown
+    assert str(raised.value).startswith(
+        f"Could not void the label of order 1001 (ShipStation shipment {shipment_id}) for store {STORE}: "
+        "ShipStation closed the connection without answering."
+    )
+    assert "check the order in ShipStation before trying again" in str(raised.value)
+    assert len(fake.requests_to("/shipments/voidlabel")) == 1
+    assert fake.voided_shipment_ids == [shipment_id]  # ShipStation did void it: only the answer was lost
 
 
 def test_mark_as_shipped_sends_the_tracking_number_and_real_booleans(

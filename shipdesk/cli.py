@@ -27,6 +27,7 @@ from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_lab
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
+from shipdesk.cli_void import add_void_command, run_void_command
 from shipdesk.domain import Address, LabelSize, Order, OrderStatus, Shipment, named_time_zone, plural, utc_now
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.devices import Device, use_system_printers
@@ -109,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     ship.add_argument("--cost")
     ship.add_argument("--package", default="")
     ship.add_argument("--store", help="the store, when two stores share an order number")
+
+    add_void_command(commands)
 
     outbox = commands.add_parser("outbox", help="shipped-status updates waiting for their store")
     outbox.add_argument("--json", action="store_true")
@@ -198,6 +201,8 @@ def _run_command(cache: Cache, args: argparse.Namespace) -> int:
     handled = run_printer_command(cache, args)
     if handled is None:
         handled = run_bought_label_command(cache, args)
+    if handled is None:
+        handled = run_void_command(cache, args)
     if handled is not None:
         return handled
     if command == "print":

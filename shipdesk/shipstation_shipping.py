@@ -88,7 +88,7 @@ def create_label(
         # For trying the account and the printer: nothing is charged and nothing ships, so nothing is recorded.
         return replace(_print(order.order_number, bought.shipment, bought.pdf, printer), test=True)
     record_shipment(cache, order_id, bought.shipment)
-    attach_label_pdf(cache, order_id, bought.shipment.tracking_number, bought.pdf)
+    attach_label_pdf(cache, order_id, bought.shipment.tracking_number, bought.pdf, bought.shipment_id)
     confirm_entries_of_order(cache, order_id, MARK_SHIPPED, bought.shipment.tracking_number)
     return _print(order.order_number, bought.shipment, bought.pdf, printer)
 

@@ -3,6 +3,7 @@ choices, recorded at once, kept, and printed as a PDF or in a thermal printer's 
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
@@ -269,3 +270,62 @@ def test_reprinting_an_order_with_no_kept_label_says_what_prints_one(
 
     assert run(db, "label", "W-2", "--out", str(tmp_path / "label.pdf")) == 0  # and it does
     assert "1Z999" in scan_pdf(tmp_path / "label.pdf", tmp_path)
+
+
+def status_of(db: Path, number: str) -> OrderStatus:
+    cache = open_cache(db)
+    try:
+        (stored,) = find_by_number(cache, number)
+        return stored.order.status
+    finally:
+        cache.close()
+
+
+def test_a_bought_label_is_voided_in_shipstation_and_the_order_can_be_bought_again(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
+    (bought,) = fake.labels
+    capsys.readouterr()
+
+    assert run(db, "void", "W-1") == 0
+
+    assert capsys.readouterr().out == (
+        f"Voided the label of order W-1 (fedex fedex_2day, tracking number {bought['trackingNumber']}); "
+        "ShipStation refunds it. The order waits to be packed again.\n"
+    )
+    assert fake.voided_shipment_ids == [bought["shipmentId"]]
+    assert status_of(db, "W-1") is OrderStatus.AWAITING_SHIPMENT
+    assert run(db, "sync") == 0  # ShipStation has it awaiting shipment again, and so does the cache
+    assert status_of(db, "W-1") is OrderStatus.AWAITING_SHIPMENT
+    assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
+    assert len(fake.labels) == 2
+
+
+def test_a_void_shipstation_refuses_leaves_the_order_shipped_and_says_why(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
+    fake.refuse_voids_with = "Label already used."
+    capsys.readouterr()
+
+    assert run(db, "void", "W-1") == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("shipdesk: ShipStation did not void the label of order W-1") and "Label already used" in err
+    assert status_of(db, "W-1") is OrderStatus.SHIPPED
+
+
+def test_a_label_bought_before_shipdesk_kept_shipstations_id_is_voided_in_shipstation(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
+    with sqlite3.connect(db) as conn:  # as schema 10 left it: the PDF kept, ShipStation's shipment id not
+        conn.execute("UPDATE shipments SET upstream_shipment_id = NULL")
+    capsys.readouterr()
+
+    assert run(db, "void", "W-1") == 1
+
+    assert "void it in ShipStation, and the next sync brings the order back" in capsys.readouterr().err
+    assert fake.voided_shipment_ids == []
+    assert status_of(db, "W-1") is OrderStatus.SHIPPED

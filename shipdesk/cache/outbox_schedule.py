@@ -40,8 +40,9 @@ def claim_entry(cache: Cache, entry_id: int, now: datetime, lease: timedelta) ->
     """Take the entry for one push until `now + lease`; False when it is gone or another pusher holds it."""
     with cache.transaction() as conn:
         cursor = conn.execute(
-            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
-            (_stamp(now + lease), entry_id, _stamp(now)),
+            "UPDATE outbox SET next_attempt_at = ?1, claimed_until = ?1"
+            " WHERE id = ?2 AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)",
+            (outbox_moment(now + lease), entry_id, outbox_moment(now)),
         )
         return cursor.rowcount == 1
 
@@ -50,8 +51,9 @@ def postpone_entry(cache: Cache, entry_id: int, error: str, next_attempt_at: dat
     """Count a failed push, keep its reason, and leave the entry alone until `next_attempt_at`."""
     with cache.transaction() as conn:
         conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
-            (error, _stamp(next_attempt_at), entry_id),
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL"
+            " WHERE id = ?",
+            (error, outbox_moment(next_attempt_at), entry_id),
         )
 
 
@@ -59,9 +61,9 @@ def refuse_entry(cache: Cache, entry_id: int, error: str, now: datetime) -> None
     """The store refused the update for good: keep it, with the reason, for a person to send again or drop."""
     with cache.transaction() as conn:
         conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, refused_at = ?, next_attempt_at = NULL"
-            " WHERE id = ?",
-            (error, _stamp(now), entry_id),
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, refused_at = ?, next_attempt_at = NULL,"
+            " claimed_until = NULL WHERE id = ?",
+            (error, outbox_moment(now), entry_id),
         )
 
 
@@ -84,7 +86,7 @@ def drop_order_entries(cache: Cache, order_id: int) -> int:
 def release_entry(cache: Cache, entry_id: int) -> None:
     """Give a claimed entry back untried (the push run stopped before it)."""
     with cache.transaction() as conn:
-        conn.execute("UPDATE outbox SET next_attempt_at = NULL WHERE id = ?", (entry_id,))
+        conn.execute("UPDATE outbox SET next_attempt_at = NULL, claimed_until = NULL WHERE id = ?", (entry_id,))
 
 
 def next_attempt_times(cache: Cache, store: str) -> list[datetime | None]:
@@ -117,8 +119,8 @@ def confirm_entries_of_order(cache: Cache, order_id: int, kind: str, tracking_nu
         return cursor.rowcount
 
 
-def _stamp(moment: datetime) -> str:
-    # One fixed form, so SQLite's text comparison orders the moments correctly.
+def outbox_moment(moment: datetime) -> str:
+    """A moment as the outbox's times are written: one fixed form, so SQLite's text comparison orders them right."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 

@@ -217,6 +217,17 @@ def _combined_orders(db: sqlite_utils.Database) -> None:
     )
 
 
+def _voidable_shipments(db: sqlite_utils.Database) -> None:
+    # upstream_shipment_id: ShipStation's id of a label bought there, which voiding it takes. claimed_until: while a
+    # pusher is sending the update (next_attempt_at alone cannot tell that from a retry's wait), it is not withdrawn.
+    db.executescript(
+        """
+        ALTER TABLE shipments ADD COLUMN upstream_shipment_id TEXT;
+        ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -228,4 +239,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _recipient_sort_key,
     _last_good_sync,
     _combined_orders,
+    _voidable_shipments,
 ]

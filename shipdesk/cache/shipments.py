@@ -80,7 +80,7 @@ def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
         )
 
 
-def _shipment_from_row(row: tuple[str, str, str, str, str | None, str, str]) -> Shipment:
+def shipment_from_row(row: tuple[str, str, str, str, str | None, str, str]) -> Shipment:
     carrier, service, package, tracking, cost, label_size, shipped_at = row
     return Shipment(
         carrier=carrier,
@@ -93,14 +93,14 @@ def _shipment_from_row(row: tuple[str, str, str, str, str | None, str, str]) -> 
     )
 
 
-_SHIPMENT_COLUMNS = "carrier, service, package, tracking_number, cost, label_size, shipped_at"
+SHIPMENT_COLUMNS = "carrier, service, package, tracking_number, cost, label_size, shipped_at"
 
 
 def latest_shipment(cache: Cache, order_id: int) -> Shipment | None:
     row = cache.conn.execute(
-        f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
     ).fetchone()
-    return None if row is None else _shipment_from_row(row)
+    return None if row is None else shipment_from_row(row)
 
 
 def orders_shipped_here(cache: Cache, order_ids: Sequence[int]) -> set[int]:
@@ -118,10 +118,10 @@ def orders_shipped_here(cache: Cache, order_ids: Sequence[int]) -> set[int]:
 def all_shipments(cache: Cache) -> list[ShipmentRecord]:
     rows = cache.conn.execute(
         "SELECT s.order_id, o.order_number, o.store, "
-        + ", ".join(f"s.{column.strip()}" for column in _SHIPMENT_COLUMNS.split(","))
+        + ", ".join(f"s.{column.strip()}" for column in SHIPMENT_COLUMNS.split(","))
         + " FROM shipments s JOIN orders o ON o.id = s.order_id ORDER BY s.shipped_at, s.id"
     )
-    return [ShipmentRecord(row[0], row[1], row[2], _shipment_from_row(row[3:])) for row in rows]
+    return [ShipmentRecord(row[0], row[1], row[2], shipment_from_row(row[3:])) for row in rows]
 
 
 def pending_outbox(cache: Cache) -> list[OutboxEntry]:

@@ -26,6 +26,7 @@ from shipdesk.domain import plural
 from shipdesk.shipment_export import count_waiting_for_a_file, takes_files
 from shipdesk.ui.csv_importing import CsvImporting
 from shipdesk.ui.item_thumbnails import ItemThumbnails
+from shipdesk.ui.label_voiding import LabelVoiding
 from shipdesk.ui.order_detail import OrderDetail, ShipmentShown
 from shipdesk.ui.order_filters import OrderFilters
 from shipdesk.ui.orders_model import OrdersModel
@@ -70,6 +71,10 @@ class MainWindow(QMainWindow):
         self.sheet_printing = SheetPrinting(self, cache)
         self.csv_importing = CsvImporting(self, cache)
         self.csv_importing.imported.connect(self.reload)
+        self.label_voiding = LabelVoiding(self, cache)
+        self.label_voiding.voided.connect(self.model.reload_keeping)  # the voided orders read Awaiting, still selected
+        self.label_voiding.voided.connect(self._update_counts)
+        self.label_voiding.voided.connect(self._show_selected)
         self.shipments_exporting = ShipmentsExporting(self, cache)
         self.shipments_exporting.exported.connect(self._update_counts)
         self.shipments_exporting.exported.connect(self._show_selected)  # its shipment no longer waits for the store
@@ -114,6 +119,9 @@ class MainWindow(QMainWindow):
         self.pick_list_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.pick_list_action.setStatusTip("Print one pick list for the selected orders, SKUs summed, in walking order")
         self.pick_list_action.triggered.connect(lambda: self._print_sheets(SheetKind.PICK_LIST))
+        self.void_action = QAction("&Void labels…", self)
+        self.void_action.setStatusTip("Void the selected orders' labels: they go back to awaiting shipment")
+        self.void_action.triggered.connect(self.void_selected_labels)
         self.sync_action = QAction("&Sync now", self)
         self.sync_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.sync_action.setStatusTip("Send shipped updates to the stores, fetch new and changed orders, then reload")
@@ -160,6 +168,7 @@ class MainWindow(QMainWindow):
         orders_menu.addAction(self.print_action)
         orders_menu.addAction(self.slips_action)
         orders_menu.addAction(self.pick_list_action)
+        orders_menu.addAction(self.void_action)
         orders_menu.addSeparator()
         orders_menu.addAction(self.send_again_action)
         orders_menu.addAction(self.drop_update_action)
@@ -250,6 +259,7 @@ class MainWindow(QMainWindow):
         self.csv_importing.stop()
         self.thumbnails.stop()
         self.stores_menu.stop()
+        self.label_voiding.stop()
         self.batch_printing.stop()  # after the label in flight, so no order is left printed but unrecorded
         super().closeEvent(event)
 
@@ -260,6 +270,13 @@ class MainWindow(QMainWindow):
             return
         # The batch runs off the UI thread; once it ends the printed orders read Shipped, still selected.
         self.batch_printing.ask(order_ids)
+
+    def void_selected_labels(self) -> None:
+        order_ids = self.table.selected_order_ids()
+        if not order_ids:
+            self.statusBar().showMessage("Select the orders whose labels to void first.", 5000)
+            return
+        self.label_voiding.ask(order_ids)
 
     def edit_sender(self) -> SenderDialog:
         """Opens File → Sender address…; once saved, the status bar says the next labels carry it."""
@@ -368,6 +385,7 @@ class MainWindow(QMainWindow):
         self.print_action.setEnabled(count > 0)
         self.slips_action.setEnabled(count > 0)
         self.pick_list_action.setEnabled(count > 0)
+        self.void_action.setEnabled(count > 0)
         self.print_action.setText(f"&Print {plural(count, 'label')}" if count > 1 else "&Print label")
         if count == 0:
             self.detail.show_nothing()

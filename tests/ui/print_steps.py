@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from shipdesk.ui.main_window import MainWindow
@@ -69,3 +69,15 @@ def assert_no_batch_running(window: MainWindow) -> None:
 
 def open_boxes(window: MainWindow) -> list[QMessageBox]:
     return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+
+
+def no_to_any_question(asked: list[str]) -> Callable[[], None]:
+    """For a QTimer: answers No to a question box open at that moment and keeps its text; does nothing without one."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            box.button(QMessageBox.StandardButton.No).click()
+
+    return answer

@@ -34,6 +34,7 @@ from tests.ui.conftest import (
 from tests.ui.print_steps import (
     BATCH_TIMEOUT_MS,
     choose_printer,
+    no_to_any_question,
     open_print_dialog,
     press_print,
     print_from_window,
@@ -255,14 +256,7 @@ def test_drop_store_update_asks_with_no_as_the_answer_enter_gives(window: MainWi
 def test_drop_store_update_on_orders_without_one_says_so_and_asks_nothing(window: MainWindow, qtbot: QtBot) -> None:
     select_orders(window, qtbot, "1001", "1002")
     asked: list[str] = []
-
-    def answer_no_to_any_question() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            asked.append(box.text())
-            box.button(QMessageBox.StandardButton.No).click()
-
-    QTimer.singleShot(0, answer_no_to_any_question)
+    QTimer.singleShot(0, no_to_any_question(asked))
     window.drop_update_action.trigger()
 
     assert asked == []

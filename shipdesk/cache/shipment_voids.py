@@ -1,0 +1,122 @@
+"""Taking back a shipment recorded here: the order goes back to the packing queue and its store hears nothing of it.
+
+Only while the store has not heard of the shipment: once its update was sent, or handed over in an export file, the
+store has the order as shipped, and only the store can change that. A label bought from ShipStation is voided there
+first (shipdesk/label_voiding.py); this module keeps the cache's side.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from shipdesk.cache.database import Cache
+from shipdesk.cache.outbox_schedule import outbox_moment
+from shipdesk.cache.shipments import MARK_SHIPPED, SHIPMENT_COLUMNS, shipment_from_row
+from shipdesk.domain import OrderStatus, Shipment
+
+
+class VoidRefused(Exception):
+    """The shipment stays as it is; the message says why, in the packer's words."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentToVoid:
+    order_id: int
+    order_number: str
+    store: str
+    shipment_row: int
+    shipment: Shipment
+    upstream_shipment_id: int | None  # ShipStation's, for a label bought there: void it there first
+    update_row: int | None  # the update still waiting for the store, withdrawn with the shipment
+
+
+def shipped_here(cache: Cache, order_ids: Sequence[int]) -> list[int]:
+    """Those of the orders, in their order, that are shipped with a shipment recorded here: those a void is for."""
+    found: set[int] = set()
+    for start in range(0, len(order_ids), 500):
+        chunk = list(order_ids[start : start + 500])
+        found.update(
+            row[0]
+            for row in cache.conn.execute(
+                "SELECT DISTINCT orders.id FROM orders JOIN shipments ON shipments.order_id = orders.id"
+                f" WHERE orders.status = ? AND orders.id IN ({','.join('?' * len(chunk))})",
+                [OrderStatus.SHIPPED.value, *chunk],
+            )
+        )
+    return [order_id for order_id in order_ids if order_id in found]
+
+
+def shipment_to_void(cache: Cache, order_id: int, now: datetime) -> ShipmentToVoid:
+    """The order's latest shipment, when it can still be taken back; raises VoidRefused saying why not."""
+    row = cache.conn.execute("SELECT order_number, store, status FROM orders WHERE id = ?", (order_id,)).fetchone()
+    if row is None:
+        raise VoidRefused("The order is no longer in the cache.")
+    number, store, status = row
+    if status != OrderStatus.SHIPPED.value:
+        raise VoidRefused(f"Order {number} is not shipped: it has no label to void.")
+    shipment_row = cache.conn.execute(
+        f"SELECT id, upstream_shipment_id, label_pdf IS NOT NULL, {SHIPMENT_COLUMNS} FROM shipments"
+        " WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+        (order_id,),
+    ).fetchone()
+    if shipment_row is None:
+        raise VoidRefused(
+            f"Order {number} was shipped outside shipdesk, so it has no label of ours to void; change it in the store."
+        )
+    row_id, upstream_id, bought, *columns = shipment_row
+    shipment = shipment_from_row(tuple(columns))
+    if upstream_id is not None:
+        return ShipmentToVoid(order_id, number, store, row_id, shipment, int(upstream_id), None)
+    if bought:
+        raise VoidRefused(
+            f"The label of order {number} was bought from ShipStation before shipdesk kept the id ShipStation voids "
+            "it by; void it in ShipStation, and the next sync brings the order back."
+        )
+    update_row = _waiting_update(cache, order_id, number, store, shipment, now)
+    return ShipmentToVoid(order_id, number, store, row_id, shipment, None, update_row)
+
+
+def _waiting_update(cache: Cache, order_id: int, number: str, store: str, shipment: Shipment, now: datetime) -> int:
+    """The outbox row of the shipment's update, when the store has not had it and no pusher is sending it."""
+    for row_id, payload, claimed_until in cache.conn.execute(
+        "SELECT id, payload, claimed_until FROM outbox WHERE order_id = ? AND kind = ? ORDER BY id DESC",
+        (order_id, MARK_SHIPPED),
+    ):
+        if json.loads(payload).get("tracking_number") != shipment.tracking_number:
+            continue
+        if claimed_until is not None and datetime.fromisoformat(claimed_until) > now:
+            raise VoidRefused(
+                f"The shipped update of order {number} is being sent to {store} right now; try again in a minute."
+            )
+        return int(row_id)
+    raise VoidRefused(
+        f"The shipment of order {number} has already gone to its store ({store}), by a sync or in an export file, so "
+        "the store has it as shipped; only the store can take it back now."
+    )
+
+
+def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> None:
+    """Forget the shipment and withdraw its update; the order waits to be packed again.
+
+    Raises VoidRefused when a pusher took the update between shipment_to_void() and now.
+    """
+    with cache.transaction() as conn:
+        if target.update_row is not None:
+            withdrawn = conn.execute(
+                "DELETE FROM outbox WHERE id = ? AND (claimed_until IS NULL OR claimed_until <= ?)",
+                (target.update_row, outbox_moment(now)),
+            ).rowcount
+            if not withdrawn:
+                raise VoidRefused(
+                    f"The shipped update of order {target.order_number} went to {target.store} meanwhile, so the "
+                    "store has it as shipped; only the store can take it back now."
+                )
+        conn.execute("DELETE FROM shipments WHERE id = ?", (target.shipment_row,))
+        awaiting = OrderStatus.AWAITING_SHIPMENT.value
+        conn.execute(
+            "UPDATE orders SET status = ?, data = json_set(data, '$.status', ?), updated_at = ? WHERE id = ?",
+            (awaiting, awaiting, now.isoformat(), target.order_id),
+        )

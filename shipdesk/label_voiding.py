@@ -1,0 +1,96 @@
+"""Voiding an order's label: the order goes back to the packing queue, as if its label had never been printed.
+
+A label bought from ShipStation is voided there first (ShipStation refunds it); a label shipdesk composed, or a
+shipment noted with `ship`, is taken back here, as long as its update has not reached the store yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from shipdesk.cache import Cache
+from shipdesk.cache.shipment_voids import VoidRefused, shipment_to_void, void_shipment
+from shipdesk.cache.stores import StoreRecord, get_store
+from shipdesk.domain import Shipment, utc_now
+from shipdesk.shipping.shipstation_labels import LabelError, ShipStationLabelProvider
+from shipdesk.upstream.credentials import CredentialsError
+from shipdesk.upstream.shipstation_connector import KIND, client_for_store
+
+_log = logging.getLogger(__name__)
+
+# Voids the label of ShipStation shipment `shipment_id` of the store's order `order_number`; raises LabelError.
+VoidAtStore = Callable[[StoreRecord, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class VoidedLabel:
+    order_id: int
+    order_number: str
+    shipment: Shipment
+    refunded: bool  # voided in ShipStation, which refunds a bought label
+
+
+def void_at_shipstation(store: StoreRecord, shipment_id: int, order_number: str) -> None:
+    with client_for_store(store) as client:
+        ShipStationLabelProvider(client).void(shipment_id, order_number)
+
+
+def needs_the_store(cache: Cache, order_id: int) -> bool:
+    """Whether voiding the order's label asks its store (a network call), or is done in the cache alone."""
+    row = cache.conn.execute(
+        "SELECT upstream_shipment_id FROM shipments WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
+    ).fetchone()
+    return row is not None and row[0] is not None
+
+
+def void_label(
+    cache: Cache, order_id: int, *, void_at_store: VoidAtStore = void_at_shipstation, now: datetime | None = None
+) -> VoidedLabel:
+    """Void the order's latest label and put the order back in the packing queue.
+
+    Raises VoidRefused, saying why, when the label stays as it is.
+    """
+    moment = now or utc_now()
+    target = shipment_to_void(cache, order_id, moment)
+    if target.upstream_shipment_id is not None:
+        store = get_store(cache, target.store)
+        if store is None or store.kind != KIND:
+            raise VoidRefused(
+                f"The label of order {target.order_number} was bought from ShipStation through store {target.store}, "
+                "which is no longer set up in shipdesk; connect it again to void the label."
+            )
+        try:
+            void_at_store(store, target.upstream_shipment_id, target.order_number)
+        except (LabelError, CredentialsError) as error:
+            raise VoidRefused(str(error)) from error
+        _log.info(
+            "ShipStation voided the label of order %s (shipment %s)", target.order_number, target.upstream_shipment_id
+        )
+    void_shipment(cache, target, moment)
+    return VoidedLabel(order_id, target.order_number, target.shipment, refunded=target.upstream_shipment_id is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class VoidBatch:
+    voided: list[VoidedLabel]
+    refused: list[str]  # why each label left as it was stays, naming its order
+
+
+def void_labels(
+    cache: Cache,
+    order_ids: Sequence[int],
+    *,
+    void_at_store: VoidAtStore = void_at_shipstation,
+    now: datetime | None = None,
+) -> VoidBatch:
+    """Void each order's label in turn; one that stays as it was does not stop the others."""
+    batch = VoidBatch([], [])
+    for order_id in order_ids:
+        try:
+            batch.voided.append(void_label(cache, order_id, void_at_store=void_at_store, now=now))
+        except VoidRefused as error:
+            batch.refused.append(str(error))
+    return batch

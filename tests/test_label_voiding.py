@@ -1,0 +1,170 @@
+"""Voiding a label: the order waits to be packed again and its store hears nothing of the shipment, as long as the
+store has not had the update yet; after that, shipdesk says only the store can take it back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from shipdesk.cache import Cache
+from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
+from shipdesk.cache.outbox_schedule import claim_entry, postpone_entry
+from shipdesk.cache.shipment_voids import VoidRefused
+from shipdesk.cache.shipments import confirm_outbox, latest_shipment, pending_outbox, record_shipment
+from shipdesk.cli import main
+from shipdesk.domain import OrderStatus, Shipment
+from shipdesk.label_batch import ShippingChoice, print_labels
+from shipdesk.label_voiding import void_label
+from shipdesk.printing.folder_printer import FolderPrinter
+from shipdesk.shipment_export import export_waiting_shipments
+from shipdesk.upstream.csv_import import import_csv
+
+ORDERS = """\
+Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity,Order Status
+2001,2026-11-20 09:00,Zoë Ørsted,Nørregade 7,København,1165,DK,MUG,Mug,1,
+2002,2026-11-20 10:00,José Núñez,Calle Mayor 5,Madrid,28013,ES,TEA,Teapot,1,
+2003,2026-11-20 11:00,Ana Lima,Rua 1,Lisboa,1100,PT,CUP,Cup,1,shipped
+"""
+NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+OWN_COURIER = ShippingChoice(carrier="Other / own courier", service="Local delivery")
+
+
+@pytest.fixture
+def orders(cache: Cache, tmp_path: Path) -> dict[str, int]:
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS, encoding="utf-8")
+    import_csv(cache, path)
+    return {stored.order.order_number: stored.id for stored in load_orders(cache, OrderQuery())}
+
+
+def printed(cache: Cache, order_id: int, tmp_path: Path) -> Shipment:
+    print_labels(cache, [order_id], OWN_COURIER, printer=FolderPrinter(tmp_path), now=NOW)
+    shipment = latest_shipment(cache, order_id)
+    assert shipment is not None
+    return shipment
+
+
+def status_of(cache: Cache, number: str) -> OrderStatus:
+    (stored,) = find_by_number(cache, number)
+    return stored.order.status
+
+
+def test_a_voided_label_puts_the_order_back_in_the_queue_and_withdraws_its_update(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    shipment = printed(cache, orders["2001"], tmp_path)
+    printed(cache, orders["2002"], tmp_path)
+
+    voided = void_label(cache, orders["2001"], now=NOW + timedelta(minutes=5))
+
+    assert (voided.order_number, voided.shipment, voided.refunded) == ("2001", shipment, False)
+    assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
+    assert latest_shipment(cache, orders["2001"]) is None
+    assert [entry.payload["order_number"] for entry in pending_outbox(cache)] == ["2002"]
+    assert status_of(cache, "2002") is OrderStatus.SHIPPED
+
+
+def test_a_voided_order_prints_again_with_a_new_choice(cache: Cache, orders: dict[str, int], tmp_path: Path) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    void_label(cache, orders["2001"], now=NOW)
+
+    choice = ShippingChoice(carrier="USPS", service="Priority Mail", tracking_number="9400111899223344556677")
+    result = print_labels(cache, [orders["2001"]], choice, printer=FolderPrinter(tmp_path), now=NOW)
+
+    assert result.printed == [orders["2001"]] and not result.reprinted
+    (entry,) = pending_outbox(cache)
+    assert (entry.payload["carrier"], entry.payload["tracking_number"]) == ("USPS", "9400111899223344556677")
+
+
+def test_a_shipment_noted_by_hand_is_taken_back_the_same_way(cache: Cache, orders: dict[str, int]) -> None:
+    record_shipment(cache, orders["2002"], Shipment("UPS", "Ground", "1Z999AA10123456784", NOW))
+
+    void_label(cache, orders["2002"], now=NOW)
+
+    assert status_of(cache, "2002") is OrderStatus.AWAITING_SHIPMENT
+    assert pending_outbox(cache) == []
+
+
+def test_a_label_whose_update_reached_the_store_is_not_voided(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    (entry,) = pending_outbox(cache)
+    confirm_outbox(cache, entry.id)
+
+    with pytest.raises(VoidRefused, match=r"already gone to its store \(CSV import\).*only the store can take it back"):
+        void_label(cache, orders["2001"], now=NOW)
+    assert status_of(cache, "2001") is OrderStatus.SHIPPED
+    assert latest_shipment(cache, orders["2001"]) is not None
+
+
+def test_a_label_handed_over_in_an_export_file_is_not_voided(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    export_waiting_shipments(cache, tmp_path / "shipped.csv")
+
+    with pytest.raises(VoidRefused, match="by a sync or in an export file"):
+        void_label(cache, orders["2001"], now=NOW)
+    assert status_of(cache, "2001") is OrderStatus.SHIPPED
+
+
+def test_an_update_a_pusher_is_sending_is_not_withdrawn_until_its_claim_ends(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    (entry,) = pending_outbox(cache)
+    assert claim_entry(cache, entry.id, NOW, timedelta(minutes=2))
+
+    with pytest.raises(VoidRefused, match="being sent to CSV import right now; try again in a minute"):
+        void_label(cache, orders["2001"], now=NOW + timedelta(seconds=30))
+    assert status_of(cache, "2001") is OrderStatus.SHIPPED
+
+    # The pusher died with its claim: once the claim has run out, the update is withdrawn.
+    void_label(cache, orders["2001"], now=NOW + timedelta(minutes=3))
+    assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
+    assert pending_outbox(cache) == []
+
+
+def test_an_update_waiting_to_be_retried_after_a_failed_push_is_withdrawn_at_once(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    (entry,) = pending_outbox(cache)
+    assert claim_entry(cache, entry.id, NOW, timedelta(minutes=2))
+    postpone_entry(cache, entry.id, "the store did not answer", NOW + timedelta(hours=1))  # as the pusher does
+
+    void_label(cache, orders["2001"], now=NOW + timedelta(seconds=30))
+
+    assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
+    assert pending_outbox(cache) == []
+
+
+def test_an_order_shipped_outside_shipdesk_or_not_shipped_has_no_label_to_void(
+    cache: Cache, orders: dict[str, int]
+) -> None:
+    with pytest.raises(VoidRefused, match="Order 2003 was shipped outside shipdesk"):
+        void_label(cache, orders["2003"], now=NOW)
+    with pytest.raises(VoidRefused, match="Order 2002 is not shipped: it has no label to void"):
+        void_label(cache, orders["2002"], now=NOW)
+
+
+def test_the_void_command_voids_each_order_and_says_which_it_could_not(
+    cache: Cache, orders: dict[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    assert cache.path is not None
+
+    code = main(["--db", str(cache.path), "void", "2001", "2002", "9999"])
+
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out.startswith("Voided the label of order 2001 (Other / own courier Local delivery, tracking number ")
+    assert out.rstrip().endswith("The order waits to be packed again.")
+    assert err.splitlines() == [
+        "shipdesk: Order 2002 is not shipped: it has no label to void.",
+        "shipdesk: no order 9999 in the cache",
+    ]
+    assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT

@@ -384,6 +384,9 @@ def refused_text(selected: int, refused: Mapping[str, str]) -> str:
     return f"{head}: {', '.join(named)}{more}."
 
 
+VOID_MENU = "Orders → Void labels…"
+
+
 def reprint_text(numbers: Sequence[str], *, buying: bool) -> str:
     """The orders already shipped, and what Print does with them: the same label again, or nothing when buying."""
     if not numbers:
@@ -392,5 +395,11 @@ def reprint_text(numbers: Sequence[str], *, buying: bool) -> str:
     more = f" and {len(numbers) - REFUSED_EXAMPLES:,} more" if len(numbers) > REFUSED_EXAMPLES else ""
     if buying:
         # The purchase refuses a shipped order (shipping/shipstation_labels.py): no label is paid for twice.
-        return f"Already shipped, so no second label is bought: {named}{more}. Untick Buy to print their labels again."
-    return f"Already shipped, printed again with the same tracking number: {named}{more}."
+        return (
+            f"Already shipped, so no second label is bought: {named}{more}. Untick Buy to print their labels again, "
+            f"or void them first ({VOID_MENU}) to buy new ones."
+        )
+    return (
+        f"Already shipped, printed again with the same tracking number: {named}{more}. "
+        f"To ship with another choice, void the label first ({VOID_MENU})."
+    )

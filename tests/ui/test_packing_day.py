@@ -199,7 +199,10 @@ def test_the_print_dialog_names_the_orders_already_shipped_that_print_again(wind
     dialog = open_print_dialog(window)
 
     assert dialog.reprint_note.isVisibleTo(dialog)
-    assert dialog.reprint_note.text() == "Already shipped, printed again with the same tracking number: 1001."
+    assert dialog.reprint_note.text() == (
+        "Already shipped, printed again with the same tracking number: 1001. "
+        "To ship with another choice, void the label first (Orders → Void labels…)."
+    )
     dialog.reject()
 
 
@@ -212,7 +215,8 @@ def test_orders_not_shipped_get_no_reprint_note_and_buying_says_no_second_label_
     dialog.reject()
 
     assert reprint_text(["1001"], buying=True) == (
-        "Already shipped, so no second label is bought: 1001. Untick Buy to print their labels again."
+        "Already shipped, so no second label is bought: 1001. Untick Buy to print their labels again, "
+        "or void them first (Orders → Void labels…) to buy new ones."
     )
 
 

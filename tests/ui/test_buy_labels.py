@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -153,3 +154,28 @@ def test_a_parcel_field_that_cannot_be_read_keeps_the_dialog_open_and_buys_nothi
     choose_carrier(dialog, "Other / own courier")
     assert not dialog.parcel.isVisible()  # shipdesk makes its own labels: no parcel to declare
     dialog.reject()
+
+
+def test_a_bought_label_voided_from_the_window_is_voided_in_shipstation_and_the_order_waits_again(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-1")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    press_print(window, qtbot, dialog)
+    (bought,) = fake.labels
+
+    QTimer.singleShot(0, lambda: yes_to(QApplication.activeModalWidget()))
+    window.void_action.trigger()
+    qtbot.waitUntil(lambda: window.label_voiding.worker is None, timeout=10_000)
+
+    assert fake.voided_shipment_ids == [bought["shipmentId"]]
+    [stored] = find_by_number(cache, "W-1")
+    assert stored.order.status is OrderStatus.AWAITING_SHIPMENT
+    assert window.statusBar().currentMessage() == "Voided 1 label; the order waits to be packed again."
+    assert open_boxes(window) == []
+
+
+def yes_to(box: object) -> None:
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()

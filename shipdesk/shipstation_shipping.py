@@ -15,10 +15,9 @@ from typing import Protocol
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import load_catalog, replace_catalog
-from shipdesk.cache.label_pdfs import attach_label_pdf, label_pdf
+from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.orders import get_order
-from shipdesk.cache.outbox_schedule import confirm_entries_of_order
-from shipdesk.cache.shipments import MARK_SHIPPED, record_shipment
+from shipdesk.cache.shipments import record_bought_label
 from shipdesk.cache.stores import get_store, removed_store_kind
 from shipdesk.domain import Shipment
 from shipdesk.label_batch import LabelBatchResult, Progress, report_progress
@@ -87,9 +86,7 @@ def create_label(
     if request.test_label:
         # For trying the account and the printer: nothing is charged and nothing ships, so nothing is recorded.
         return replace(_print(order.order_number, bought.shipment, bought.pdf, printer), test=True)
-    record_shipment(cache, order_id, bought.shipment)
-    attach_label_pdf(cache, order_id, bought.shipment.tracking_number, bought.pdf, bought.shipment_id)
-    confirm_entries_of_order(cache, order_id, MARK_SHIPPED, bought.shipment.tracking_number)
+    record_bought_label(cache, order_id, bought.shipment, bought.pdf, bought.shipment_id)
     return _print(order.order_number, bought.shipment, bought.pdf, printer)
 
 

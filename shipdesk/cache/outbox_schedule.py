@@ -109,16 +109,6 @@ def store_refused_count(cache: Cache, store: str) -> int:
     return count
 
 
-def confirm_entries_of_order(cache: Cache, order_id: int, kind: str, tracking_number: str) -> int:
-    """Drop the order's entries of `kind` for this tracking number: the store itself made that shipment."""
-    with cache.transaction() as conn:
-        cursor = conn.execute(
-            "DELETE FROM outbox WHERE order_id = ? AND kind = ? AND json_extract(payload, '$.tracking_number') = ?",
-            (order_id, kind, tracking_number),
-        )
-        return cursor.rowcount
-
-
 def outbox_moment(moment: datetime) -> str:
     """A moment as the outbox's times are written: one fixed form, so SQLite's text comparison orders them right."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -7,6 +7,7 @@ once the store has confirmed the update.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,29 +43,7 @@ class ShipmentRecord:
 def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
     """Mark the order shipped, keep the shipment, and queue the shipped status for the store."""
     with cache.transaction() as conn:
-        row = conn.execute("SELECT store, order_number, upstream_id FROM orders WHERE id = ?", (order_id,)).fetchone()
-        if row is None:
-            raise KeyError(order_id)
-        store, order_number, upstream_id = row
-        conn.execute(
-            "INSERT INTO shipments (order_id, carrier, service, package, tracking_number, cost, label_size,"
-            " shipped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                order_id,
-                shipment.carrier,
-                shipment.service,
-                shipment.package,
-                shipment.tracking_number,
-                None if shipment.cost is None else str(shipment.cost),
-                shipment.label_size.value,
-                shipment.shipped_at.isoformat(),
-            ),
-        )
-        conn.execute(
-            "UPDATE orders SET status = ?, hold_reason = '', data = json_set(data, '$.status', ?), updated_at = ?"
-            " WHERE id = ?",
-            (OrderStatus.SHIPPED.value, OrderStatus.SHIPPED.value, utc_now().isoformat(), order_id),
-        )
+        store, order_number, upstream_id = _record(conn, order_id, shipment, None, None)
         payload = {
             "upstream_id": upstream_id,
             "order_number": order_number,
@@ -78,6 +57,45 @@ def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
             "INSERT INTO outbox (order_id, store, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)",
             (order_id, store, MARK_SHIPPED, json.dumps(payload, ensure_ascii=False), utc_now().isoformat()),
         )
+
+
+def record_bought_label(cache: Cache, order_id: int, shipment: Shipment, pdf: bytes, upstream_shipment_id: int) -> None:
+    """Mark the order shipped with a label its store sold: kept with the PDF, to print again, and the store's id of
+    the shipment, which voiding the label takes. Nothing is queued: the store made the shipment itself."""
+    with cache.transaction() as conn:
+        _record(conn, order_id, shipment, pdf, str(upstream_shipment_id))
+
+
+def _record(
+    conn: sqlite3.Connection, order_id: int, shipment: Shipment, pdf: bytes | None, upstream_shipment_id: str | None
+) -> tuple[str, str, str]:
+    """Keeps the shipment and marks the order shipped; returns the order's store, number and upstream id."""
+    row = conn.execute("SELECT store, order_number, upstream_id FROM orders WHERE id = ?", (order_id,)).fetchone()
+    if row is None:
+        raise KeyError(order_id)
+    conn.execute(
+        "INSERT INTO shipments (order_id, carrier, service, package, tracking_number, cost, label_size,"
+        " shipped_at, label_pdf, upstream_shipment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            order_id,
+            shipment.carrier,
+            shipment.service,
+            shipment.package,
+            shipment.tracking_number,
+            None if shipment.cost is None else str(shipment.cost),
+            shipment.label_size.value,
+            shipment.shipped_at.isoformat(),
+            pdf,
+            upstream_shipment_id,
+        ),
+    )
+    conn.execute(
+        "UPDATE orders SET status = ?, hold_reason = '', data = json_set(data, '$.status', ?), updated_at = ?"
+        " WHERE id = ?",
+        (OrderStatus.SHIPPED.value, OrderStatus.SHIPPED.value, utc_now().isoformat(), order_id),
+    )
+    store, order_number, upstream_id = row
+    return store, order_number, upstream_id
 
 
 def shipment_from_row(row: tuple[str, str, str, str, str | None, str, str]) -> Shipment:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import Cache, CacheError, open_cache
+from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.order_json import order_to_json
 from shipdesk.cache.orders import (
     OrderQuery,
@@ -27,6 +28,7 @@ from shipdesk.cache.shipments import (
     note_outbox_failure,
     outbox_count,
     pending_outbox,
+    record_bought_label,
     record_shipment,
 )
 from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Shipment, Weight, WeightUnit
@@ -272,6 +274,19 @@ def test_a_shipment_made_on_an_evening_is_queued_with_the_stations_day(cache: Ca
 
     (entry,) = pending_outbox(cache)
     assert entry.payload["ship_date"] == "2026-11-30"
+
+
+def test_a_label_the_store_sold_is_kept_with_its_pdf_and_queues_no_update(cache: Cache) -> None:
+    upsert(cache, make_order("1001"))
+    (stored,) = find_by_number(cache, "1001")
+    shipment = Shipment("fedex", "fedex_2day", "794600000001", START, cost=Decimal("8.55"))
+
+    record_bought_label(cache, stored.id, shipment, b"%PDF-1.4 label", 901)
+
+    assert find_by_number(cache, "1001")[0].order.status is OrderStatus.SHIPPED
+    assert latest_shipment(cache, stored.id) == shipment
+    assert label_pdf(cache, stored.id) == b"%PDF-1.4 label"
+    assert pending_outbox(cache) == []  # the store made the shipment itself
 
 
 def test_an_outbox_row_stays_until_the_store_confirms_it(cache: Cache) -> None:

@@ -22,7 +22,7 @@ from shipdesk.cache.shipments import (
     refused_count,
     store_update_state,
 )
-from shipdesk.domain import plural
+from shipdesk.domain import OrderStatus, plural
 from shipdesk.shipment_export import count_waiting_for_a_file, takes_files
 from shipdesk.ui.csv_importing import CsvImporting
 from shipdesk.ui.item_thumbnails import ItemThumbnails
@@ -51,6 +51,25 @@ REFUSED_TIP = (
     "A store refused these updates for good, e.g. an order cancelled there after it shipped here. Select the order: "
     "Orders → Send store update again once it is put right in the store, or Orders → Drop store update."
 )
+
+
+NO_ORDERS_YET = (
+    "No orders yet.\n\n"
+    "Import a store's order export with File → Import orders from CSV… (Ctrl+I), "
+    "or connect a ShipStation store with File → Stores…: its orders come with the first sync."
+)
+
+
+def empty_table_text(total: int, search: str, status: OrderStatus | None, store: str | None) -> str:
+    """What the orders table says when it shows none: how to get orders in, or what hides them."""
+    if not total:
+        return NO_ORDERS_YET
+    if search.strip():
+        return f"No order matches “{search.strip()}”."
+    of_store = f" of {store}" if store else ""
+    if status is not None:
+        return f"No order{of_store} is {status.label.lower()}."
+    return f"No order{of_store}." if store else ""
 
 
 class MainWindow(QMainWindow):
@@ -364,6 +383,10 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         shown = self.model.rowCount()
         total = count_orders(self.cache)
+        filters = self.filters
+        self.table.set_empty_text(
+            empty_table_text(total, filters.search_text(), filters.chosen_status(), filters.chosen_store())
+        )
         self.shown_count.setText(plural(total, "order") if shown == total else f"{shown:,} of {plural(total, 'order')}")
         to_export = count_waiting_for_a_file(self.cache)
         refused = refused_count(self.cache)

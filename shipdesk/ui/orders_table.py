@@ -10,13 +10,14 @@ Nothing here reads every row: with 100,000 orders, measuring contents would take
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from shipdesk.ui.orders_model import COLUMNS, STORE_COLUMN, OrdersModel
 
 _CELL_PADDING = 24  # the style's margins either side of a cell's text
 _SORT_ARROW_ROOM = 28
+_EMPTY_TEXT_WIDTH = 480
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
@@ -33,6 +34,7 @@ class OrdersTable(QTableView):
 
     def __init__(self, model: OrdersModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._empty_text = ""
         self._kept_ids: list[int] = []
         self._kept_current: int | None = None
         self.setModel(model)
@@ -93,6 +95,27 @@ class OrdersTable(QTableView):
         """Puts the selected orders on the clipboard (see `selected_orders_text`); without a selection, nothing."""
         if self.selectionModel().hasSelection():
             QGuiApplication.clipboard().setText(self.selected_orders_text())
+
+    @property
+    def empty_text(self) -> str:
+        return self._empty_text
+
+    def set_empty_text(self, text: str) -> None:
+        """What the table says while it shows no order: how to get orders in, or that none matches the filters."""
+        if text != self._empty_text:
+            self._empty_text = text
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._empty_text and self.model().rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            room = self.viewport().rect().adjusted(40, 40, -40, -40)
+            if room.width() > _EMPTY_TEXT_WIDTH:  # a short measure reads better than one line across the table
+                room.adjust((room.width() - _EMPTY_TEXT_WIDTH) // 2, 0, -((room.width() - _EMPTY_TEXT_WIDTH) // 2), 0)
+            painter.drawText(room, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._empty_text)
+            painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):

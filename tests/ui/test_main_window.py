@@ -15,8 +15,8 @@ from shipdesk.cache.outbox_schedule import refuse_entry
 from shipdesk.cache.search_text import fold
 from shipdesk.cache.shipments import confirm_outbox, pending_outbox, record_shipment
 from shipdesk.cache.stores import StoreRecord, add_store
-from shipdesk.domain import Shipment
-from shipdesk.ui.main_window import MainWindow
+from shipdesk.domain import OrderStatus, Shipment
+from shipdesk.ui.main_window import NO_ORDERS_YET, MainWindow
 from shipdesk.ui.order_detail import (
     INCOMPLETE_ADDRESS,
     NOTHING_SELECTED,
@@ -318,3 +318,39 @@ def test_a_shipped_order_of_a_synced_store_says_its_update_goes_with_the_next_sy
 
     assert STORE_NOT_TOLD in window.detail.facts.text()
     assert STORE_NOT_EXPORTED not in window.detail.facts.text()
+
+
+def painted_dots(window: MainWindow) -> int:
+    """How many dots of the table's empty viewport are not its background: its text, when it shows one."""
+    image = window.table.viewport().grab().toImage()
+    background = image.pixelColor(2, 2)
+    return sum(
+        image.pixelColor(x, y) != background for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+    )
+
+
+def test_an_empty_cache_says_how_to_get_orders_in(cache: Cache, qtbot: QtBot) -> None:
+    window = show_window(cache, qtbot)
+
+    assert window.table.empty_text == NO_ORDERS_YET
+    assert "File → Import orders from CSV… (Ctrl+I)" in NO_ORDERS_YET and "File → Stores…" in NO_ORDERS_YET
+    assert painted_dots(window) > 0
+
+
+def test_a_search_that_finds_nothing_says_so_and_orders_shown_say_nothing(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.table.empty_text == ""
+    type_search(window, qtbot, "zzqx")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+
+    assert window.table.empty_text == "No order matches “zzqx”."
+    assert painted_dots(window) > 0
+    window.filters.search.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 230)
+    assert window.table.empty_text == ""
+
+
+def test_a_status_nobody_has_says_no_order_is_in_it(window: MainWindow, qtbot: QtBot) -> None:
+    window.filters.status.setCurrentIndex(window.filters.status.findData(OrderStatus.SHIPPED.value))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+
+    assert window.table.empty_text == "No order is shipped."

@@ -266,6 +266,7 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
         raise UsageError("a PNG holds one label; give one order number, or use --format pdf")
     order_ids = [one_order(cache, number, args.store).id for number in args.order_numbers]
     choice = ShippingChoice(args.carrier, args.service, "", LabelSize(args.size), args.tracking)
+    _warn_without_sender(cache)
     if args.format == "pdf":
         result = print_labels(cache, order_ids, choice, printer=FilePrinter(args.out), record=not args.preview)
         written = result.pdf_path
@@ -289,6 +290,15 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
     return 1 if result.failed or result.queued else 0
 
 
+def _warn_without_sender(cache: Cache) -> None:
+    if origin_address(cache) == Address():
+        print(
+            "shipdesk: no sender address is set, so the labels have no return address; set it with "
+            "`shipdesk set-origin`",
+            file=sys.stderr,
+        )
+
+
 def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
     if args.tracking and len(args.order_numbers) > 1:
         raise UsageError("--tracking is one order's tracking number; give one order number with it")
@@ -299,6 +309,7 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
     choice = ShippingChoice(
         args.carrier or OWN_COURIER, args.service or STANDARD_SERVICE, "", tracking_number=args.tracking
     )
+    _warn_without_sender(cache)
     result = print_labels_to_printer(cache, [entry.id for entry in stored], profile, choice, on_progress=print_progress)
     for _order_id, reason in result.failed:
         print(f"Not printed: {reason}.", file=sys.stderr)

@@ -284,3 +284,19 @@ def test_the_order_list_counts_one_item_as_one_item(imported: Path, capsys: pyte
     [line, total] = capsys.readouterr().out.splitlines()
     assert "  1 item   Awaiting shipment" in line
     assert total == "1 order"
+
+
+def test_labels_without_a_sender_address_say_so_until_one_is_set(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert run(imported, "label", "1001", "--out", str(tmp_path / "a.pdf")) == 0
+    assert capsys.readouterr().err == (
+        "shipdesk: no sender address is set, so the labels have no return address; set it with `shipdesk set-origin`\n"
+    )
+
+    origin = ["--name", "My Shop", "--street1", "1 Dock Rd", "--city", "Oakland", "--state", "CA"]
+    assert run(imported, "set-origin", *origin, "--postal-code", "94607", "--country", "US") == 0
+    capsys.readouterr()
+    assert run(imported, "label", "1002", "--out", str(tmp_path / "b.pdf")) == 0
+    assert capsys.readouterr().err == ""

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import PrinterProfile, default_printer_profile, list_printers
-from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, set_setting
+from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, origin_address, set_setting
 from shipdesk.cache.stores import get_store
 from shipdesk.cli_printers import test_job
-from shipdesk.domain import LabelSize, plural
+from shipdesk.domain import Address, LabelSize, plural
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, default_printer, profile_label_size
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, Choice
@@ -48,6 +48,10 @@ LABEL_SIZE_NAMES = {
 }
 
 
+NO_SENDER = (
+    "No sender address yet: these labels print without a return address. Set it in File → Sender address…, "
+    "and every label after carries it."
+)
 REFUSED_EXAMPLES = 5  # orders named in the warning about orders that will not print
 
 
@@ -102,6 +106,10 @@ class PrintDialog(QDialog):
         self.reprint_note.setWordWrap(True)
         self.reprint_note.setStyleSheet("color: #b35900;")
         self.reprint_note.setVisible(bool(reprints))
+        self._has_sender = origin_address(cache) != Address()
+        self.sender_note = QLabel(NO_SENDER)
+        self.sender_note.setWordWrap(True)
+        self.sender_note.setStyleSheet("color: #b35900;")
         stores = set(stores)
         self._purchase_store = _one_shipstation_store(cache, stores)
         self._carriers = _carrier_choices(cache, stores)
@@ -109,6 +117,7 @@ class PrintDialog(QDialog):
         self._fill_carriers()
         self._set_tracking_field()
         self._set_reprint_note()
+        self._set_sender_note()
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.print_button = buttons.addButton("Print", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -124,6 +133,7 @@ class PrintDialog(QDialog):
         self.carrier.currentIndexChanged.connect(self._carrier_changed)
         self.buy.toggled.connect(self._set_tracking_field)
         self.buy.toggled.connect(self._set_reprint_note)
+        self.buy.toggled.connect(self._set_sender_note)
         self.buy.toggled.connect(self.parcel.setVisible)
         self.test_button.clicked.connect(self.test_print)
         self._printer_changed()
@@ -162,6 +172,7 @@ class PrintDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.refused_note)
         layout.addWidget(self.reprint_note)
+        layout.addWidget(self.sender_note)
         layout.addWidget(buttons)
 
     # ------------------------------------------------------------------ choices offered
@@ -219,6 +230,10 @@ class PrintDialog(QDialog):
         else:
             self.tracking.setEnabled(False)
             self.tracking.setPlaceholderText("one per order, made by shipdesk")
+
+    def _set_sender_note(self) -> None:
+        # A bought label carries the ship-from address of the ShipStation account, not ours.
+        self.sender_note.setVisible(not self._has_sender and not self.buy.isChecked())
 
     def _set_reprint_note(self) -> None:
         self.reprint_note.setText(reprint_text(self._reprints, buying=self.buy.isChecked()))

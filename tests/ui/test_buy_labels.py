@@ -179,3 +179,14 @@ def test_a_bought_label_voided_from_the_window_is_voided_in_shipstation_and_the_
 def yes_to(box: object) -> None:
     assert isinstance(box, QMessageBox)
     box.button(QMessageBox.StandardButton.Yes).click()
+
+
+def test_a_label_bought_from_shipstation_needs_no_sender_address_of_ours(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "W-1")
+    dialog = open_print_dialog(window)
+    assert dialog.sender_note.isVisibleTo(dialog)  # no sender set: shipdesk's own labels would have none
+
+    choose_carrier(dialog, "FedEx (SS)")
+    assert dialog.buy.isChecked()
+    assert not dialog.sender_note.isVisibleTo(dialog)  # ShipStation prints the account's ship-from address
+    dialog.reject()

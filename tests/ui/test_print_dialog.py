@@ -13,12 +13,13 @@ from shipdesk.cache import Cache
 from shipdesk.cache.carriers import replace_catalog
 from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.printers import PrinterProfile, save_printer
+from shipdesk.cache.settings import set_origin_address
 from shipdesk.cache.shipments import latest_shipment
 from shipdesk.cli_printers import TEST_TRACKING_NUMBER
-from shipdesk.domain import CatalogEntry, CatalogKind, LabelSize, OrderStatus, with_packing_rules
+from shipdesk.domain import Address, CatalogEntry, CatalogKind, LabelSize, OrderStatus, with_packing_rules
 from shipdesk.label_batch import SHIPPED_ELSEWHERE
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.print_dialog import refused_text
+from shipdesk.ui.print_dialog import NO_SENDER, refused_text
 from shipdesk.upstream.sync import combined_reason
 from tests.fakes.raw_printer import Listener
 from tests.ui.conftest import select_orders
@@ -243,4 +244,21 @@ def test_an_order_shipped_outside_shipdesk_is_named_as_not_printing_not_as_print
 
     assert dialog.refused_note.text() == f"1 of 2 orders will not be printed: 1141 ({SHIPPED_ELSEWHERE})."
     assert not dialog.reprint_note.isVisibleTo(dialog)
+    dialog.reject()
+
+
+def test_without_a_sender_address_the_dialog_says_the_labels_have_no_return_address(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    assert not dialog.sender_note.isVisibleTo(dialog)  # the demo has its sender
+    dialog.reject()
+
+    set_origin_address(demo_cache, Address())
+    dialog = open_print_dialog(window)
+
+    assert dialog.sender_note.isVisibleTo(dialog)
+    assert dialog.sender_note.text() == NO_SENDER
+    assert "File → Sender address…" in NO_SENDER
     dialog.reject()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
+from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.outbox_schedule import claim_entry, postpone_entry
 from shipdesk.cache.shipment_voids import VoidRefused
 from shipdesk.cache.shipments import confirm_outbox, latest_shipment, pending_outbox, record_shipment
@@ -20,6 +20,7 @@ from shipdesk.label_voiding import void_label
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.shipment_export import export_waiting_shipments
 from shipdesk.upstream.csv_import import import_csv
+from tests.test_label_printing import status_of
 
 ORDERS = """\
 Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity,Order Status
@@ -44,11 +45,6 @@ def printed(cache: Cache, order_id: int, tmp_path: Path) -> Shipment:
     shipment = latest_shipment(cache, order_id)
     assert shipment is not None
     return shipment
-
-
-def status_of(cache: Cache, number: str) -> OrderStatus:
-    (stored,) = find_by_number(cache, number)
-    return stored.order.status
 
 
 def test_a_voided_label_puts_the_order_back_in_the_queue_and_withdraws_its_update(

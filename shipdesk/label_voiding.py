@@ -7,7 +7,7 @@ shipment noted with `ship`, is taken back here, as long as its update has not re
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,9 +20,6 @@ from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation_connector import KIND, client_for_store
 
 _log = logging.getLogger(__name__)
-
-# Voids the label of ShipStation shipment `shipment_id` of the store's order `order_number`; raises LabelError.
-VoidAtStore = Callable[[StoreRecord, int, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,17 +35,7 @@ def void_at_shipstation(store: StoreRecord, shipment_id: int, order_number: str)
         ShipStationLabelProvider(client).void(shipment_id, order_number)
 
 
-def needs_the_store(cache: Cache, order_id: int) -> bool:
-    """Whether voiding the order's label asks its store (a network call), or is done in the cache alone."""
-    row = cache.conn.execute(
-        "SELECT upstream_shipment_id FROM shipments WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
-    ).fetchone()
-    return row is not None and row[0] is not None
-
-
-def void_label(
-    cache: Cache, order_id: int, *, void_at_store: VoidAtStore = void_at_shipstation, now: datetime | None = None
-) -> VoidedLabel:
+def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> VoidedLabel:
     """Void the order's latest label and put the order back in the packing queue.
 
     Raises VoidRefused, saying why, when the label stays as it is.
@@ -63,7 +50,7 @@ def void_label(
                 "which is no longer set up in shipdesk; connect it again to void the label."
             )
         try:
-            void_at_store(store, target.upstream_shipment_id, target.order_number)
+            void_at_shipstation(store, target.upstream_shipment_id, target.order_number)
         except (LabelError, CredentialsError) as error:
             raise VoidRefused(str(error)) from error
         _log.info(
@@ -79,18 +66,12 @@ class VoidBatch:
     refused: list[str]  # why each label left as it was stays, naming its order
 
 
-def void_labels(
-    cache: Cache,
-    order_ids: Sequence[int],
-    *,
-    void_at_store: VoidAtStore = void_at_shipstation,
-    now: datetime | None = None,
-) -> VoidBatch:
+def void_labels(cache: Cache, order_ids: Sequence[int], *, now: datetime | None = None) -> VoidBatch:
     """Void each order's label in turn; one that stays as it was does not stop the others."""
     batch = VoidBatch([], [])
     for order_id in order_ids:
         try:
-            batch.voided.append(void_label(cache, order_id, void_at_store=void_at_store, now=now))
+            batch.voided.append(void_label(cache, order_id, now=now))
         except VoidRefused as error:
             batch.refused.append(str(error))
     return batch

@@ -8,7 +8,6 @@ first (shipdesk/label_voiding.py); this module keeps the cache's side.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,22 +30,6 @@ class ShipmentToVoid:
     shipment: Shipment
     upstream_shipment_id: int | None  # ShipStation's, for a label bought there: void it there first
     update_row: int | None  # the update still waiting for the store, withdrawn with the shipment
-
-
-def shipped_here(cache: Cache, order_ids: Sequence[int]) -> list[int]:
-    """Those of the orders, in their order, that are shipped with a shipment recorded here: those a void is for."""
-    found: set[int] = set()
-    for start in range(0, len(order_ids), 500):
-        chunk = list(order_ids[start : start + 500])
-        found.update(
-            row[0]
-            for row in cache.conn.execute(
-                "SELECT DISTINCT orders.id FROM orders JOIN shipments ON shipments.order_id = orders.id"
-                f" WHERE orders.status = ? AND orders.id IN ({','.join('?' * len(chunk))})",
-                [OrderStatus.SHIPPED.value, *chunk],
-            )
-        )
-    return [order_id for order_id in order_ids if order_id in found]
 
 
 def shipment_to_void(cache: Cache, order_id: int, now: datetime) -> ShipmentToVoid:

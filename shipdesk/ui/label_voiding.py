@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from shipdesk.cache import Cache
 from shipdesk.cache.database import cache_for_this_thread
-from shipdesk.cache.shipment_voids import shipped_here
+from shipdesk.cache.shipments import orders_shipped_here
 from shipdesk.domain import plural
 from shipdesk.label_voiding import VoidBatch, void_labels
 from shipdesk.ui.messages import show_problem
@@ -74,7 +74,8 @@ class LabelVoiding(QObject):
         if self.worker is not None:
             status_bar.showMessage("Still voiding labels; wait a moment.", 5000)
             return
-        shipped = shipped_here(self._cache, order_ids)
+        recorded = orders_shipped_here(self._cache, order_ids)  # an order with a shipment recorded here is shipped
+        shipped = [order_id for order_id in order_ids if order_id in recorded]
         if not shipped:
             status_bar.showMessage("No selected order has a label printed or bought in shipdesk.", 5000)
             return

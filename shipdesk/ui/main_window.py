@@ -91,9 +91,8 @@ class MainWindow(QMainWindow):
         self.csv_importing = CsvImporting(self, cache)
         self.csv_importing.imported.connect(self.reload)
         self.label_voiding = LabelVoiding(self, cache)
-        self.label_voiding.voided.connect(self.model.reload_keeping)  # the voided orders read Awaiting, still selected
-        self.label_voiding.voided.connect(self._update_counts)
-        self.label_voiding.voided.connect(self._show_selected)
+        # The voided orders read Awaiting, still selected; the reload's reset updates the counts and the detail pane.
+        self.label_voiding.voided.connect(self.model.reload_keeping)
         self.shipments_exporting = ShipmentsExporting(self, cache)
         self.shipments_exporting.exported.connect(self._update_counts)
         self.shipments_exporting.exported.connect(self._show_selected)  # its shipment no longer waits for the store

@@ -7,6 +7,7 @@ shipment noted with `ship`, is taken back here, as long as its update has not re
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,10 +54,24 @@ def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> V
             void_at_shipstation(store, target.upstream_shipment_id, target.order_number)
         except (LabelError, CredentialsError) as error:
             raise VoidRefused(str(error)) from error
-        _log.info(
-            "ShipStation voided the label of order %s (shipment %s)", target.order_number, target.upstream_shipment_id
+    try:
+        void_shipment(cache, target, moment)
+    except sqlite3.OperationalError as error:  # locked by another program for longer than the busy timeout, or full
+        if target.upstream_shipment_id is None:
+            raise VoidRefused(
+                f"The label of order {target.order_number} stays: the cache could not be written ({error}); "
+                "try again in a moment."
+            ) from error
+        _log.error(
+            "ShipStation voided the label of order %s (shipment %s) but the cache could not be written: %s",
+            target.order_number,
+            target.upstream_shipment_id,
+            error,
         )
-    void_shipment(cache, target, moment)
+        raise VoidRefused(
+            f"ShipStation voided the label of order {target.order_number}, but the cache could not be written "
+            f"({error}), so the order still reads shipped here; see the log."
+        ) from error
     return VoidedLabel(order_id, target.order_number, target.shipment, refunded=target.upstream_shipment_id is not None)
 
 

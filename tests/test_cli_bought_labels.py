@@ -14,9 +14,11 @@ from PIL import Image
 
 from shipdesk.cache import open_cache
 from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.shipment_voids import VoidRefused
 from shipdesk.cache.shipments import latest_shipment, outbox_count
 from shipdesk.cli import main
 from shipdesk.domain import OrderStatus, utc_now
+from shipdesk.label_voiding import void_label
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
@@ -329,3 +331,24 @@ def test_a_label_bought_before_shipdesk_kept_shipstations_id_is_voided_in_shipst
     assert "void it in ShipStation, and the next sync brings the order back" in capsys.readouterr().err
     assert fake.voided_shipment_ids == []
     assert status_of(db, "W-1") is OrderStatus.SHIPPED
+
+
+def test_a_label_shipstation_voided_while_the_cache_was_held_says_so_and_logs_it(
+    db: Path, fake: FakeShipStation, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
+    cache = open_cache(db)
+    cache.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(db)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        (stored,) = find_by_number(cache, "W-1")
+        with pytest.raises(VoidRefused, match=r"ShipStation voided the label of order W-1, but the cache could not"):
+            void_label(cache, stored.id)
+    finally:
+        other.rollback()
+        other.close()
+        cache.close()
+
+    assert fake.voided_shipment_ids == [fake.labels[0]["shipmentId"]]
+    assert any("ShipStation voided the label of order W-1" in record.getMessage() for record in caplog.records)

@@ -3,6 +3,7 @@ store has not had the update yet; after that, shipdesk says only the store can t
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -163,4 +164,24 @@ def test_the_void_command_voids_each_order_and_says_which_it_could_not(
         "shipdesk: Order 2002 is not shipped: it has no label to void.",
         "shipdesk: no order 9999 in the cache",
     ]
+    assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_a_cache_another_program_holds_leaves_the_label_as_it_was(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    cache.conn.execute("PRAGMA busy_timeout = 50")
+    assert cache.path is not None
+    other = sqlite3.connect(cache.path)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(VoidRefused, match=r"The label of order 2001 stays: the cache could not be written"):
+            void_label(cache, orders["2001"], now=NOW)
+    finally:
+        other.rollback()
+        other.close()
+    assert status_of(cache, "2001") is OrderStatus.SHIPPED
+
+    void_label(cache, orders["2001"], now=NOW)  # once the other program lets go
     assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT

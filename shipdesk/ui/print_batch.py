@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QToolButton
 
 from shipdesk.cache import Cache
 from shipdesk.cache.database import CacheError
@@ -32,6 +34,33 @@ log = logging.getLogger(__name__)
 _ROWS_A_QUERY = 500  # ids bound to one IN (...) list, well under SQLite's variable limit
 
 
+class OpenPdfButton(QToolButton):
+    """In the status bar once labels went into a PDF file: opens it in the desktop's PDF viewer, to print from there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setText("Open labels PDF")
+        self.pdf: Path | None = None
+        self.hide()
+        self.clicked.connect(self.open_pdf)
+
+    def show_for(self, pdf: Path) -> None:
+        self.pdf = pdf
+        self.setToolTip(str(pdf))
+        self.show()
+
+    def open_pdf(self) -> None:
+        if self.pdf is None:
+            return
+        window = self.window()
+        if not self.pdf.exists():
+            if isinstance(window, QMainWindow):
+                window.statusBar().showMessage(f"{self.pdf} is no longer there.", 5000)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf))) and isinstance(window, QMainWindow):
+            window.statusBar().showMessage(f"No program opens PDF files here; the labels are in {self.pdf}.", 8000)
+
+
 class BatchPrinting(QObject):
     """One window's label printing; at most one batch runs at a time."""
 
@@ -46,6 +75,8 @@ class BatchPrinting(QObject):
         self.progress: PrintProgressDialog | None = None
         self.worker: LabelBatchThread | None = None
         self.last_worker: LabelBatchThread | None = None  # the batch that ended last, kept for its result
+        self.open_pdf_button = OpenPdfButton()
+        window.statusBar().insertPermanentWidget(0, self.open_pdf_button)
 
     @property
     def running(self) -> bool:
@@ -126,6 +157,8 @@ class BatchPrinting(QObject):
         numbers = _numbers(self._cache, result.queued)
         if request.profile is None and request.purchase is None:
             summary = batch_summary(result)
+            if isinstance(result.pdf_path, Path):
+                self.open_pdf_button.show_for(result.pdf_path)
         else:
             summary = printer_batch_summary(result, request.printer_name, numbers)
         self._window.statusBar().showMessage(summary)

@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -119,3 +121,33 @@ def test_printing_with_nothing_selected_asks_for_a_selection(window: MainWindow,
     window.print_selected_labels()
     assert window.statusBar().currentMessage() == "Select the orders to print first."
     assert label_files(demo_cache) == []
+
+
+class UrlsOpened(QObject):
+    """Stands in as the desktop's opener of file URLs (QDesktopServices' own hook), keeping what it was asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open_url(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_open_labels_pdf_opens_the_file_just_written(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    assert window.batch_printing.open_pdf_button.isHidden()  # nothing printed yet
+    select_orders(window, qtbot, "1001", "1002")
+    print_from_window(window, qtbot)
+    [pdf] = label_files(demo_cache)
+    button = window.batch_printing.open_pdf_button
+    assert button.isVisible() and button.text() == "Open labels PDF"
+
+    opened = UrlsOpened()
+    QDesktopServices.setUrlHandler("file", opened, "open_url")
+    try:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+
+    assert [Path(url.toLocalFile()) for url in opened.urls] == [pdf]

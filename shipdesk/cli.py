@@ -21,7 +21,7 @@ from shipdesk.cache.order_json import order_to_dict
 from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
-from shipdesk.cache.settings import origin_address, set_origin_address
+from shipdesk.cache.settings import has_origin_address, origin_address, set_origin_address
 from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, one_order
@@ -291,7 +291,7 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _warn_without_sender(cache: Cache) -> None:
-    if origin_address(cache) == Address():
+    if not has_origin_address(cache):
         print(
             "shipdesk: no sender address is set, so the labels have no return address; set it with "
             "`shipdesk set-origin`",

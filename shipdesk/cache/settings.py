@@ -38,5 +38,10 @@ def origin_address(cache: Cache) -> Address:
     return Address(**get_setting(cache, ORIGIN_ADDRESS, {}))
 
 
+def has_origin_address(cache: Cache) -> bool:
+    """Whether the warehouse has set the sender its labels carry."""
+    return origin_address(cache) != Address()
+
+
 def set_origin_address(cache: Cache, address: Address) -> None:
     set_setting(cache, ORIGIN_ADDRESS, address_to_dict(address))

@@ -112,8 +112,8 @@ class OrdersTable(QTableView):
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
             room = self.viewport().rect().adjusted(40, 40, -40, -40)
-            if room.width() > _EMPTY_TEXT_WIDTH:  # a short measure reads better than one line across the table
-                room.adjust((room.width() - _EMPTY_TEXT_WIDTH) // 2, 0, -((room.width() - _EMPTY_TEXT_WIDTH) // 2), 0)
+            spare = max(0, room.width() - _EMPTY_TEXT_WIDTH) // 2  # a short measure reads better than a long line
+            room.adjust(spare, 0, -spare, 0)
             painter.drawText(room, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._empty_text)
             painter.end()
 

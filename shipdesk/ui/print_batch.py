@@ -52,13 +52,15 @@ class OpenPdfButton(QToolButton):
     def open_pdf(self) -> None:
         if self.pdf is None:
             return
-        window = self.window()
         if not self.pdf.exists():
-            if isinstance(window, QMainWindow):
-                window.statusBar().showMessage(f"{self.pdf} is no longer there.", 5000)
-            return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf))) and isinstance(window, QMainWindow):
-            window.statusBar().showMessage(f"No program opens PDF files here; the labels are in {self.pdf}.", 8000)
+            self._say(f"{self.pdf} is no longer there.", 5000)
+        elif not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf))):
+            self._say(f"No program opens PDF files here; the labels are in {self.pdf}.", 8000)
+
+    def _say(self, text: str, milliseconds: int) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, milliseconds)
 
 
 class BatchPrinting(QObject):
@@ -157,7 +159,7 @@ class BatchPrinting(QObject):
         numbers = _numbers(self._cache, result.queued)
         if request.profile is None and request.purchase is None:
             summary = batch_summary(result)
-            if isinstance(result.pdf_path, Path):
+            if result.pdf_path is not None:
                 self.open_pdf_button.show_for(result.pdf_path)
         else:
             summary = printer_batch_summary(result, request.printer_name, numbers)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import PrinterProfile, default_printer_profile, list_printers
-from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, origin_address, set_setting
+from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, has_origin_address, set_setting
 from shipdesk.cache.stores import get_store
 from shipdesk.cli_printers import test_job
-from shipdesk.domain import Address, LabelSize, plural
+from shipdesk.domain import LabelSize, plural
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, default_printer, profile_label_size
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, Choice
@@ -95,21 +95,13 @@ class PrintDialog(QDialog):
         self.tracking = QLineEdit()
         self.buy = QCheckBox("&Buy the labels through ShipStation (charged to the account)")
         self.parcel = ParcelFields()
-        self.refused_note = QLabel(refused_text(len(self._order_ids), refused or {}))
-        self.refused_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.refused_note.setWordWrap(True)
-        self.refused_note.setStyleSheet("color: #b35900;")
+        self.refused_note = _warning(refused_text(len(self._order_ids), refused or {}))
         self.refused_note.setVisible(bool(refused))
         self._reprints = tuple(reprints)
-        self.reprint_note = QLabel()
-        self.reprint_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.reprint_note.setWordWrap(True)
-        self.reprint_note.setStyleSheet("color: #b35900;")
+        self.reprint_note = _warning("")
         self.reprint_note.setVisible(bool(reprints))
-        self._has_sender = origin_address(cache) != Address()
-        self.sender_note = QLabel(NO_SENDER)
-        self.sender_note.setWordWrap(True)
-        self.sender_note.setStyleSheet("color: #b35900;")
+        self._has_sender = has_origin_address(cache)
+        self.sender_note = _warning(NO_SENDER)
         stores = set(stores)
         self._purchase_store = _one_shipstation_store(cache, stores)
         self._carriers = _carrier_choices(cache, stores)
@@ -418,3 +410,12 @@ def reprint_text(numbers: Sequence[str], *, buying: bool) -> str:
         f"Already shipped, printed again with the same tracking number: {named}{more}. "
         f"To ship with another choice, void the label first ({VOID_MENU})."
     )
+
+
+def _warning(text: str) -> QLabel:
+    """A note in the dialog's warning colour, wrapped, its text shown as written."""
+    note = QLabel(text)
+    note.setTextFormat(Qt.TextFormat.PlainText)
+    note.setWordWrap(True)
+    note.setStyleSheet("color: #b35900;")
+    return note

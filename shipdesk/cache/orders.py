@@ -150,20 +150,30 @@ def _column_values(order: Order) -> tuple[object, ...]:
     )
 
 
-def _rounds(orders: Iterable[Order]) -> list[list[Order]]:
-    """The orders in rounds where each (store, upstream id) comes at most once, in the order they came.
+# What an upsert writes for one order: the values of _COLUMNS. Plain strings and numbers, so another process can
+# build them and send them over.
+OrderRowValues = tuple[object, ...]
+
+
+def order_rows(orders: Iterable[Order]) -> list[OrderRowValues]:
+    """The rows an upsert writes for these orders, in the order they came."""
+    return [_column_values(order) for order in orders]
+
+
+def _rounds(rows: Iterable[OrderRowValues]) -> list[list[OrderRowValues]]:
+    """The rows in rounds where each (store, upstream id) comes at most once, in the order they came.
 
     An order that comes twice goes in a later round, so it updates what its first coming wrote.
     """
-    rounds: list[list[Order]] = []
-    seen: dict[tuple[str, str], int] = {}
-    for order in orders:
-        key = (order.store, order.upstream_id)
+    rounds: list[list[OrderRowValues]] = []
+    seen: dict[tuple[object, object], int] = {}
+    for row in rows:
+        key = (row[0], row[1])
         round_number = seen.get(key, 0)
         seen[key] = round_number + 1
         if round_number == len(rounds):
             rounds.append([])
-        rounds[round_number].append(order)
+        rounds[round_number].append(row)
     return rounds
 
 
@@ -180,20 +190,25 @@ def upsert_orders(conn: sqlite3.Connection, orders: Iterable[Order]) -> UpsertCo
     and a shipped one must not fall back into the packing queue because a store lagged behind.
     An order that comes exactly as cached is counted unchanged and not written again.
     """
+    return upsert_order_rows(conn, order_rows(orders))
+
+
+def upsert_order_rows(conn: sqlite3.Connection, rows: Iterable[OrderRowValues]) -> UpsertCounts:
+    """upsert_orders() for rows order_rows() built, here or in another process."""
     now = utc_now().isoformat()
-    rounds = _rounds(orders)
+    rounds = _rounds(rows)
     inserted = updated = kept_final = unchanged = 0
     if rounds:
         _hold_temporary_tables_in_memory(conn)
         conn.execute(_CREATE_INCOMING)
-    for round_orders in rounds:
-        for start in range(0, len(round_orders), _ORDERS_PER_BATCH):
-            rows = [_column_values(order) for order in round_orders[start : start + _ORDERS_PER_BATCH]]
+    for round_rows in rounds:
+        for start in range(0, len(round_rows), _ORDERS_PER_BATCH):
+            batch = round_rows[start : start + _ORDERS_PER_BATCH]
             conn.execute("DELETE FROM temp.upsert_incoming")  # a failed call outside a transaction may have left rows
-            conn.executemany(_FILL_INCOMING, rows)
+            conn.executemany(_FILL_INCOMING, batch)
             known, final, same = conn.execute(_COUNT_KNOWN).fetchone()
             conn.execute(_UPSERT_INCOMING, {"now": now})
-            inserted += len(rows) - known
+            inserted += len(batch) - known
             updated += known - final - same
             kept_final += final
             unchanged += same

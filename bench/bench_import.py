@@ -56,7 +56,8 @@ def main() -> None:
     print(f"read and check only: {read_only:.2f} s ({args.lines / read_only:,.0f} lines/s)")
     print(
         f"full import into a fresh cache: {elapsed:.2f} s — {args.lines / elapsed:,.0f} lines/s,"
-        f" {report.orders_read / elapsed:,.0f} orders/s (target {TARGET_LINES_PER_SECOND:,} lines/s)"
+        f" {report.orders_read / elapsed:,.0f} orders/s (target {TARGET_LINES_PER_SECOND:,} lines/s),"
+        f" read by {report.processes} process(es)"
     )
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)

@@ -59,3 +59,34 @@ def test_ctrl_c_stops_a_command_with_one_line_and_the_shells_exit_code(tmp_path:
 
     assert running.returncode == 130
     assert (out, err) == ("", "shipdesk: Stopped by Ctrl+C; what had finished is saved.\n")
+
+
+def a_large_orders_file(path: Path, orders: int) -> None:
+    """About 300 characters a line, two lines an order: 15,000 orders make a file of about 9 MB."""
+    heading = "Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity,Unit Price,Customer Notes\n"
+    note = "Leave the parcel with the neighbour at number 12 if nobody answers; the side gate is open. " * 2
+    with path.open("w", encoding="utf-8") as file:
+        file.write(heading)
+        for number in range(100_001, 100_001 + orders):
+            for item in (1, 2):
+                file.write(
+                    f"{number},2026-11-20 09:00,Zoë Ørsted,Rua das Flores {number},Lisboa,1100,PT,"
+                    f"SKU-{item},Item {item},{item},1.50,{note}\n"
+                )
+
+
+def test_a_large_file_is_imported_by_as_many_processes_as_it_is_worth_and_says_so_in_the_log(tmp_path: Path) -> None:
+    orders_file = tmp_path / "orders.csv"
+    a_large_orders_file(orders_file, 15_000)
+    cache_path = tmp_path / "cache.sqlite"
+
+    out, err = shipdesk(cache_path, "import-csv", str(orders_file)).communicate(timeout=120)
+
+    assert err == ""
+    assert out.splitlines()[:2] == ["Imported 15,000 orders from orders.csv: 15,000 new.", "Read 30,000 lines."]
+    cores = len(os.sched_getaffinity(0))
+    log = (tmp_path / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert f"orders.csv: 30,000 lines, 15,000 orders, read by {min(2, cores)} process(es)" in log
+    cache = open_cache(cache_path)
+    assert cache.conn.execute("SELECT count(*), max(order_number) FROM orders").fetchone() == (15_000, "115000")
+    cache.close()

@@ -6,24 +6,34 @@ A whole import is one cache transaction, so a failure halfway leaves the cache a
 from __future__ import annotations
 
 import gc
+import logging
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import tzinfo
+from operator import attrgetter
 from pathlib import Path
 
 from shipdesk.cache import Cache, CacheError
-from shipdesk.cache.orders import upsert_orders
-from shipdesk.domain import Order, OrderStatus, plural, with_packing_rules
-from shipdesk.upstream.csvfile import CsvOrders, RowProblem, read_orders_csv
+from shipdesk.cache.orders import UpsertCounts, upsert_order_rows
+from shipdesk.domain import OrderStatus, plural
+from shipdesk.upstream.csv_prepared import HeldOrder, PreparedStretch, and_list, read_as_from_the_top
+from shipdesk.upstream.csv_processes import PIECE_CHARS, StretchReading
+from shipdesk.upstream.csvfile import (
+    CsvLayout,
+    RowProblem,
+    left_out_notice,
+    open_csv,
+    read_csv_bytes,
+    with_odd_lines,
+)
 
+__all__ = ["HeldOrder", "ImportReport", "import_csv"]
 
-@dataclass(frozen=True, slots=True)
-class HeldOrder:
-    order_number: str
-    reason: str
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,7 @@ class ImportReport:
     # Orders the file says are shipped, cancelled or unpaid in the store: imported, but not for packing.
     not_to_pack: tuple[tuple[OrderStatus, int], ...] = ()
     unchanged: int = 0  # in the file exactly as the cache has them
+    processes: int = 1  # how many processes read the file: more than one only for a large file, in stretches
 
     def counts_text(self, final: str = "left as they were (already shipped or cancelled)") -> str:
         """What became of the orders read, as "2 new, 1 updated", leaving out what did not happen."""
@@ -77,38 +88,95 @@ class ImportReport:
 
 
 def import_csv(
-    cache: Cache, path: Path | str, *, store: str = "CSV import", zone: tzinfo | None = None
+    cache: Cache,
+    path: Path | str,
+    *,
+    store: str = "CSV import",
+    zone: tzinfo | None = None,
+    processes: int | None = None,
+    piece_chars: int = PIECE_CHARS,
 ) -> ImportReport:
     """Import the orders of a CSV file into the cache; `zone` is the store's zone for dates without one (None: local).
 
+    A large file is read in stretches by several processes (csv_processes): by default as many as its size is worth
+    and the computer has cores for, each sending back pieces of about `piece_chars` characters.
     Raises CsvFileError when the file as a whole cannot be read; then the cache is not touched.
     """
-    with _cycle_collection_paused():
-        parsed = read_orders_csv(Path(path), store=store, zone=zone)
-        orders, on_hold = _apply_import_rules(parsed)
+    started = time.perf_counter()
+    path = Path(path)
+    layout = open_csv(read_csv_bytes(path), file_name=path.name, zone=zone)
+    reading = StretchReading(layout, store=store, processes=processes, piece_chars=piece_chars)
+    with _cycle_collection_paused(), reading:
         try:
             with cache.transaction() as conn:
-                counts = upsert_orders(conn, orders)
+                stretches, counts = _write_stretches(conn, reading)
         except sqlite3.OperationalError as error:
             # Locked or full: nothing was written, and the user can try again.
             raise CacheError(
-                f"nothing was imported from {parsed.file_name}: the cache could not be written ({error})"
+                f"nothing was imported from {layout.file_name}: the cache could not be written ({error})"
             ) from error
+    report = _report(layout, stretches, counts, processes=reading.processes if len(stretches) > 1 else 1)
+    log.info(
+        "imported %s: %s lines, %s orders, read by %s process(es) in %.2f s",
+        layout.file_name,
+        f"{report.lines_read:,}",
+        f"{report.orders_read:,}",
+        report.processes,
+        time.perf_counter() - started,
+    )
+    return report
+
+
+def _write_stretches(
+    conn: sqlite3.Connection, reading: StretchReading
+) -> tuple[list[PreparedStretch], list[UpsertCounts]]:
+    """Write each stretch as it is ready; if the stretches cannot stand alone, write the file read whole instead."""
+    stretches = [reading.first()]
+    conn.execute("SAVEPOINT stretches")
+    counts = [upsert_order_rows(conn, stretches[0].rows)]
+    for stretch in reading.others():  # each written as it comes, while the other processes read on
+        if stretch is None:
+            log.warning("a process reading part of %s failed, so the file is read whole", reading.layout.file_name)
+            break
+        stretches.append(stretch)
+        counts.append(upsert_order_rows(conn, stretch.rows))
+    else:
+        if read_as_from_the_top(stretches):
+            return stretches, counts
+        log.info(
+            "%s cannot be read in stretches (see read_as_from_the_top), so it is read whole", reading.layout.file_name
+        )
+    conn.execute("ROLLBACK TO stretches")
+    whole = reading.whole()
+    return [whole], [upsert_order_rows(conn, whole.rows)]
+
+
+def _report(
+    layout: CsvLayout, stretches: list[PreparedStretch], counts: list[UpsertCounts], *, processes: int
+) -> ImportReport:
+    reads = [stretch.read for stretch in stretches]
+    sort = any(read.sorted_by_line for read in reads)
+    skipped = [problem for read in reads for problem in read.skipped]
+    if sort:
+        skipped.sort(key=attrgetter("line_number"))
+    left_out = [line for read in reads for line in read.left_out]
+    statuses: Counter[OrderStatus] = sum((stretch.statuses for stretch in stretches), Counter())
     return ImportReport(
-        file_name=parsed.file_name,
-        lines_read=parsed.lines_read,
-        orders_read=len(orders),
-        inserted=counts.inserted,
-        updated=counts.updated,
-        kept_final=counts.kept_final,
-        unchanged=counts.unchanged,
-        on_hold=tuple(on_hold),
-        skipped=tuple(parsed.skipped),
-        ship_to_differences=tuple(parsed.ship_to_differences),
-        unused_headings=tuple(parsed.unused_headings),
-        remarks=tuple(parsed.remarks),
-        notices=tuple(parsed.notices),
-        not_to_pack=_count_not_to_pack(orders),
+        file_name=layout.file_name,
+        lines_read=sum(read.lines_read for read in reads),
+        orders_read=sum(len(stretch.rows) for stretch in stretches),
+        inserted=sum(count.inserted for count in counts),
+        updated=sum(count.updated for count in counts),
+        kept_final=sum(count.kept_final for count in counts),
+        unchanged=sum(count.unchanged for count in counts),
+        on_hold=tuple(held for stretch in stretches for held in stretch.on_hold),
+        skipped=tuple(skipped),
+        ship_to_differences=tuple(problem for read in reads for problem in read.ship_to_differences),
+        unused_headings=tuple(layout.row_format.heading.columns.unused),
+        remarks=tuple(with_odd_lines(layout, [remark for read in reads for remark in read.remarks], sort=sort)),
+        notices=(*layout.notices, left_out_notice(left_out)) if left_out else layout.notices,
+        not_to_pack=tuple((status, statuses[status]) for status in _NOT_TO_PACK if statuses[status]),
+        processes=processes,
     )
 
 
@@ -127,42 +195,11 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _apply_import_rules(parsed: CsvOrders) -> tuple[list[Order], list[HeldOrder]]:
-    """Orders as the packing queue should see them, and those kept on hold with the reason.
-
-    An order that lost a row to a problem is held too: packing it would ship it short.
-    """
-    skipped_lines: dict[str, list[int]] = {}
-    for problem in parsed.skipped:
-        if number := problem.order_number or problem.neighbour:
-            skipped_lines.setdefault(number, []).append(problem.line_number)
-    two_addresses = {difference.order_number: difference.line_number for difference in parsed.ship_to_differences}
-    orders: list[Order] = []
-    on_hold: list[HeldOrder] = []
-    for order in parsed.orders:
-        ruled = with_packing_rules(order)
-        lines = skipped_lines.get(order.order_number)
-        if lines and ruled.status is OrderStatus.AWAITING_SHIPMENT:
-            ruled = replace(ruled, status=OrderStatus.ON_HOLD, hold_reason=_skipped_reason(lines))
-        elif order.order_number in two_addresses and ruled.status is OrderStatus.AWAITING_SHIPMENT:
-            reason = f"line {two_addresses[order.order_number]} of the file gives it another ship-to address"
-            ruled = replace(ruled, status=OrderStatus.ON_HOLD, hold_reason=reason)
-        if ruled.status is OrderStatus.ON_HOLD:
-            on_hold.append(HeldOrder(ruled.order_number, ruled.hold_reason))
-        orders.append(ruled)
-    return orders, on_hold
-
-
 _NOT_TO_PACK = {
     OrderStatus.SHIPPED: "shipped already",
     OrderStatus.CANCELLED: "cancelled",
     OrderStatus.AWAITING_PAYMENT: "awaiting payment",
 }
-
-
-def _count_not_to_pack(orders: list[Order]) -> tuple[tuple[OrderStatus, int], ...]:
-    counts = Counter(order.status for order in orders if order.status in _NOT_TO_PACK)
-    return tuple((status, counts[status]) for status in _NOT_TO_PACK if counts[status])
 
 
 def _not_to_pack_line(counts: tuple[tuple[OrderStatus, int], ...]) -> str:
@@ -172,13 +209,7 @@ def _not_to_pack_line(counts: tuple[tuple[OrderStatus, int], ...]) -> str:
         counted = f"{count:,}" if parts else plural(count, "order")
         parts.append(f"{counted} {'is' if count == 1 else 'are'} {_NOT_TO_PACK[status]}")
     total = sum(count for _, count in counts)
-    return f"In the store, {_and_list(parts)}, so {'it is' if total == 1 else 'they are'} not in the packing queue."
-
-
-def _skipped_reason(lines: list[int]) -> str:
-    if len(lines) == 1:
-        return f"line {lines[0]} of the file was skipped, so an item may be missing"
-    return f"lines {_and_list([str(line) for line in lines])} of the file were skipped, so items may be missing"
+    return f"In the store, {and_list(parts)}, so {'it is' if total == 1 else 'they are'} not in the packing queue."
 
 
 _REMARK_LINES_LISTED = 5
@@ -197,10 +228,5 @@ def _remark_lines(remarks: tuple[RowProblem, ...]) -> list[str]:
         shown = [str(number) for number in numbers[:_REMARK_LINES_LISTED]]
         if len(numbers) > _REMARK_LINES_LISTED:
             shown.append(f"{len(numbers) - _REMARK_LINES_LISTED:,} more")
-        lines.append(f"Lines {_and_list(shown)}: {reason}.")
+        lines.append(f"Lines {and_list(shown)}: {reason}.")
     return lines
-
-
-def _and_list(words: list[str], conjunction: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}" if len(words) > 1 else words[0]

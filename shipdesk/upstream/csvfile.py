@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from shipdesk.countries import country_code
 from shipdesk.domain import Address, Item, Order, OrderStatus, Weight, parse_weight_unit
@@ -26,6 +25,7 @@ from shipdesk.upstream.csv_headings import (
     ITEM_CELLS,
     SHIP_TO_FIELDS,
     Columns,
+    Heading,
     find_heading,
     heading_key,
 )
@@ -210,6 +210,7 @@ class _RowReader:
         self.set_aside: list[_SetAside] = []
         self.left_out: list[tuple[int, str]] = []  # lines that are not orders, such as a report's footer
         self.lines_read = 0
+        self.damaged_quotes = False
 
     def read(self, reader: CsvReader, offset: int) -> None:
         """Take every data row after the heading.
@@ -300,6 +301,7 @@ class _RowReader:
                 # Only a damaged quote gets here; the reader carries on with the next line.
                 start, last_line = last_line + 1, offset + reader.line_num
                 lines_read += 1
+                self.damaged_quotes = True
                 self._skip(start, _quote_problem(str(error), start, last_line), "", neighbour=previous_number)
 
     def _without_number(self, row: list[str], line: int, previous_number: str) -> None:
@@ -693,8 +695,34 @@ def _store_status(texts: dict[str, str]) -> tuple[OrderStatus, str]:
 # ----------------------------------------------------------------------------- entry points
 
 
-def parse_orders_csv(data: bytes, *, file_name: str, store: str, zone: tzinfo | None) -> CsvOrders:
-    """The orders in a CSV file's bytes; `zone` is the store's time zone for dates without one (None: local).
+@dataclass(frozen=True, slots=True)
+class RowFormat:
+    """How the data rows of a file are read: what every stretch of its rows shares, small enough to send over."""
+
+    heading: Heading
+    quoting: Literal[0, 3]  # csv.QUOTE_MINIMAL or csv.QUOTE_NONE
+    zone: tzinfo | None  # for dates without one: the heading's (as "Order Date (UTC)"), else the store's
+
+
+@dataclass(frozen=True, slots=True)
+class CsvLayout:
+    """A decoded file with its heading found: where its rows start and how to read them."""
+
+    file_name: str
+    text: str
+    body_start: int  # where the line after the heading starts in `text`
+    row_format: RowFormat
+    notices: tuple[str, ...]  # about the file as a whole: its encoding, lines above the headings
+    odd_lines: tuple[int, ...]  # lines read as Windows-1252 in a UTF-8 file
+
+    @property
+    def first_body_line(self) -> int:
+        """The physical line number of the line after the heading, less one."""
+        return self.row_format.heading.lines_before + 1
+
+
+def open_csv(data: bytes, *, file_name: str, zone: tzinfo | None) -> CsvLayout:
+    """Decode a file's bytes and find its heading; `zone` is the store's time zone for dates without one (None: local).
 
     A note on the order date's heading that names a zone, such as "Order Date (UTC)", wins over `zone`.
     """
@@ -703,31 +731,106 @@ def parse_orders_csv(data: bytes, *, file_name: str, store: str, zone: tzinfo | 
     heading = find_heading(lines, file_name)
     if heading.left_out:
         notices.append(_left_out_notice(heading.left_out, "above the headings"))
-    delimiter = heading.delimiter
+    row_format = RowFormat(heading, quoting(text, heading.delimiter), heading.columns.date_zone or zone)
+    return CsvLayout(file_name, text, lines.tell(), row_format, tuple(notices), tuple(odd_lines))
+
+
+@dataclass(slots=True)
+class CsvStretch:
+    """What the rows of one stretch of a file hold, read on their own."""
+
+    orders: list[Order]
+    lines_read: int
+    skipped: list[RowProblem]
+    ship_to_differences: list[RowProblem]
+    remarks: list[RowProblem]
+    left_out: list[tuple[int, str]]  # lines that are not orders, such as a report's footer
+    # Every order number its rows name: whether another stretch's rows could belong to one of its orders.
+    order_numbers: set[str]
+    day_first_seen: bool  # a date such as 31/12/2026
+    month_first_seen: bool  # a date such as 12/31/2026
+    damaged_quotes: bool  # a row the csv reader could not read: where it ends is known only reading from the top
+    # The set-aside rows were decided on last, so skipped rows and remarks were sorted by line afterwards.
+    sorted_by_line: bool
+
+
+def read_stretch(
+    row_format: RowFormat, text: str, *, lines_above: int, store: str, import_time: datetime
+) -> CsvStretch:
+    """The orders of the data rows in `text`, which starts a row and has `lines_above` physical lines above it.
+
+    `import_time` is the order date of an order whose rows give none.
+    """
+    heading = row_format.heading
+    columns = heading.columns
     # strict: a quote that never closes is reported instead of swallowing the rest of the file.
     reader = csv.reader(
-        itertools.chain([heading.line], lines), delimiter=delimiter, strict=True, quoting=quoting(text, delimiter)
+        io.StringIO(text, newline=""), delimiter=heading.delimiter, strict=True, quoting=row_format.quoting
     )
-    next(reader)  # the heading line, read again so that the reader counts lines from it
-    columns = heading.columns
-    # A heading such as "Order Date (UTC)" says the zone of its dates better than the store's zone can.
-    zone = columns.date_zone or zone
-    rows = _RowReader(columns, len(heading.headings), decimal_comma=delimiter == ";", zone=zone)
-    rows.remarks.extend(RowProblem(line, NOT_UTF8) for line in odd_lines)
-    rows.read(reader, heading.lines_before)
-    if rows.left_out:
-        notices.append(_left_out_notice(rows.left_out, "after the headings"))
-    import_time = datetime.now(UTC).replace(microsecond=0)
-    return CsvOrders(
-        file_name=file_name,
+    rows = _RowReader(columns, len(heading.headings), decimal_comma=heading.delimiter == ";", zone=row_format.zone)
+    rows.read(reader, lines_above)
+    numbers = set(rows.drafts)
+    numbers.update(aside.number for aside in rows.set_aside)
+    numbers.update(problem.order_number or problem.neighbour for problem in rows.skipped)
+    numbers.discard("")
+    return CsvStretch(
         orders=[_order(draft, store, import_time) for draft in rows.drafts.values()],
         lines_read=rows.lines_read,
         skipped=rows.skipped,
         ship_to_differences=rows.differences,
-        unused_headings=columns.unused,
         remarks=rows.remarks,
+        left_out=rows.left_out,
+        order_numbers=numbers,
+        day_first_seen=rows.day_first_seen,
+        month_first_seen=rows.month_first_seen,
+        damaged_quotes=rows.damaged_quotes,
+        sorted_by_line=bool(rows.set_aside),
+    )
+
+
+def import_time_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def parse_orders_csv(data: bytes, *, file_name: str, store: str, zone: tzinfo | None) -> CsvOrders:
+    """The orders in a CSV file's bytes; `zone` is the store's time zone for dates without one (None: local).
+
+    A note on the order date's heading that names a zone, such as "Order Date (UTC)", wins over `zone`.
+    """
+    layout = open_csv(data, file_name=file_name, zone=zone)
+    stretch = read_stretch(
+        layout.row_format,
+        layout.text[layout.body_start :],
+        lines_above=layout.first_body_line,
+        store=store,
+        import_time=import_time_now(),
+    )
+    notices = list(layout.notices)
+    if stretch.left_out:
+        notices.append(left_out_notice(stretch.left_out))
+    return CsvOrders(
+        file_name=file_name,
+        orders=stretch.orders,
+        lines_read=stretch.lines_read,
+        skipped=stretch.skipped,
+        ship_to_differences=stretch.ship_to_differences,
+        unused_headings=layout.row_format.heading.columns.unused,
+        remarks=with_odd_lines(layout, stretch.remarks, sort=stretch.sorted_by_line),
         notices=notices,
     )
+
+
+def with_odd_lines(layout: CsvLayout, remarks: list[RowProblem], *, sort: bool) -> list[RowProblem]:
+    """The rows' remarks after those on lines read as Windows-1252, all by line if `sort`."""
+    joined = [RowProblem(line, NOT_UTF8) for line in layout.odd_lines] + remarks
+    if sort:
+        joined.sort(key=attrgetter("line_number"))
+    return joined
+
+
+def left_out_notice(lines: list[tuple[int, str]]) -> str:
+    """About the lines after the headings that are not orders, such as a report's footer."""
+    return _left_out_notice(lines, "after the headings")
 
 
 def _left_out_notice(lines: list[tuple[int, str]], where: str) -> str:
@@ -745,8 +848,13 @@ def _left_out_notice(lines: list[tuple[int, str]], where: str) -> str:
 
 def read_orders_csv(path: Path, *, store: str, zone: tzinfo | None) -> CsvOrders:
     """Read the file at `path`; a file that cannot be read raises CsvFileError in the user's words."""
+    return parse_orders_csv(read_csv_bytes(path), file_name=path.name, store=store, zone=zone)
+
+
+def read_csv_bytes(path: Path) -> bytes:
+    """The bytes of the file at `path`; one that cannot be read raises CsvFileError in the user's words."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CsvFileError(f"{path} was not found") from None
     except IsADirectoryError:
@@ -755,4 +863,3 @@ def read_orders_csv(path: Path, *, store: str, zone: tzinfo | None) -> CsvOrders
         raise CsvFileError(f"{path} cannot be read: permission denied") from None
     except OSError as error:
         raise CsvFileError(f"{path} cannot be read: {error.strerror or error}") from None
-    return parse_orders_csv(data, file_name=path.name, store=store, zone=zone)

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import gc
 import itertools
+import marshal
 import multiprocessing
 import os
 import pickle
@@ -28,8 +29,8 @@ from typing import Literal
 from shipdesk.upstream.csv_prepared import PreparedStretch, prepare_stretch
 from shipdesk.upstream.csvfile import CsvLayout, RowFormat, import_time_now
 
-# Below this much text per process, starting processes is not worth it: a new interpreter that imports shipdesk costs
-# about what reading 10,000 lines does.
+# Below this much text per process, another process is not worth starting: a new interpreter that imports shipdesk
+# costs about 0.1 s, and a 5 MB file (20,000 lines) imports as fast in one process as in two.
 MIN_CHARS_PER_PROCESS = 4_000_000
 MAX_PROCESSES = 4
 # A process sends its stretch back in pieces of about this much text, so this process can write one piece while the
@@ -182,7 +183,7 @@ def prepare_stretches(job: _Job, done: Connection) -> None:
                 prepared = prepare_stretch(
                     job.row_format, text, lines_above=piece.lines_above, store=job.store, import_time=job.import_time
                 )
-                Path(piece.stretch_file).write_bytes(pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL))
+                _save(prepared, Path(piece.stretch_file))
             except Exception:  # the importing process reads the file again and says what is wrong
                 break
             done.send(piece.stretch_file)
@@ -191,12 +192,23 @@ def prepare_stretches(job: _Job, done: Connection) -> None:
     done.close()
 
 
+def _save(stretch: PreparedStretch, stretch_file: Path) -> None:
+    # The rows, plain tuples of text and numbers, go by marshal: twice as fast to write as pickle, as fast to read.
+    rows, stretch.rows = stretch.rows, []
+    stretch_file.write_bytes(pickle.dumps(stretch, protocol=pickle.HIGHEST_PROTOCOL))
+    stretch_file.with_suffix(".rows").write_bytes(marshal.dumps(rows))
+
+
 def _load(stretch_file: Path) -> PreparedStretch | None:
     try:
         stretch = pickle.loads(stretch_file.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError):
+        rows = marshal.loads(stretch_file.with_suffix(".rows").read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return None
-    return stretch if isinstance(stretch, PreparedStretch) else None
+    if not isinstance(stretch, PreparedStretch) or not isinstance(rows, list):
+        return None
+    stretch.rows = rows
+    return stretch
 
 
 def _cores() -> int:

@@ -90,3 +90,59 @@ def test_a_large_file_is_imported_by_as_many_processes_as_it_is_worth_and_says_s
     cache = open_cache(cache_path)
     assert cache.conn.execute("SELECT count(*), max(order_number) FROM orders").fetchone() == (15_000, "115000")
     cache.close()
+
+
+def test_ctrl_c_during_a_large_import_stops_every_process_and_leaves_no_files(tmp_path: Path) -> None:
+    orders_file = tmp_path / "orders.csv"
+    a_large_orders_file(orders_file, 15_000)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    running = subprocess.Popen(
+        [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "cache.sqlite"), "import-csv", str(orders_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**NO_KEYRING, "TMPDIR": str(scratch)},
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
+    )
+    deadline = time.monotonic() + 60
+    while not list(scratch.glob("shipdesk-import-*/*.txt")):  # the other process's stretches are handed over
+        assert time.monotonic() < deadline and running.poll() is None
+        time.sleep(0.01)
+
+    os.killpg(running.pid, signal.SIGINT)  # Ctrl+C reaches every process of the command
+    out, err = running.communicate(timeout=60)
+
+    assert running.returncode == 130
+    assert (out, err) == ("", "shipdesk: Stopped by Ctrl+C; what had finished is saved.\n")
+    assert list(scratch.iterdir()) == []
+    assert no_process_left_in(running.pid)
+    cache = open_cache(tmp_path / "cache.sqlite")
+    assert cache.conn.execute("SELECT count(*) FROM orders").fetchone() == (0,)  # one transaction: all or nothing
+    cache.close()
+
+
+def test_a_command_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    # python-escpos makes a folder there on import and never removes it.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "cache.sqlite"), "orders", "--json"]
+
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**NO_KEYRING, "TMPDIR": str(scratch)}, timeout=60
+    )
+
+    assert (done.returncode, done.stdout) == (0, "[]\n")
+    assert list(scratch.iterdir()) == []
+
+
+def no_process_left_in(group: int) -> bool:
+    """Whether the process group ends within seconds: multiprocessing's resource tracker ends just after its parent."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False

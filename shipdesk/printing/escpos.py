@@ -10,9 +10,9 @@ import copy
 import functools
 from typing import Any
 
-from escpos.printer import Dummy
 from PIL import Image as PILImage
 
+from shipdesk.printing.escpos_library import Dummy
 from shipdesk.printing.layout import Layout
 from shipdesk.printing.raster import pack_rows, render_raster
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from escpos.printer import Dummy
-
 from shipdesk.domain import Order
+from shipdesk.printing.escpos_library import Dummy
 from shipdesk.printing.pick_list import options_text
 
 # Font A is 12 dots wide: 42 columns fill the 512 printable dots of an 80 mm TM-T88 class printer,

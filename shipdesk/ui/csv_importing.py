@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QThread, Signal
+from PySide6.QtCore import QStandardPaths, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QSizePolicy, QWidget
 
 from shipdesk.cache import Cache, CacheError
 from shipdesk.cache.database import cache_for_this_thread
 from shipdesk.cache.settings import LAST_IMPORT_FOLDER, get_setting, set_setting
 from shipdesk.domain import plural
+from shipdesk.ui.background_jobs import BackgroundJobs
 from shipdesk.ui.messages import show_problem, show_report
 from shipdesk.upstream.csv_import import ImportReport, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
@@ -73,23 +74,22 @@ class ImportProgress(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # no wider than its text
 
 
-class CsvImporting(QObject):
+class CsvImporting(BackgroundJobs[CsvImportThread]):
     """One window's CSV imports, one at a time. Emits `imported` once orders may have changed."""
 
     imported = Signal()
 
     def __init__(self, window: QMainWindow, cache: Cache) -> None:
-        super().__init__(window)
-        self._window = window
-        self._cache = cache
+        super().__init__(window, cache)
         self.file_dialog: QFileDialog | None = None
-        self.worker: CsvImportThread | None = None
         self.progress: ImportProgress | None = None
+
+    def busy_message(self, worker: CsvImportThread) -> str:
+        return f"Still importing {worker.path.name}; wait a moment."
 
     def ask(self) -> None:
         """Asks for the file, starting in the folder of the last one imported, else where the browser saves files."""
-        if self.worker is not None:
-            self._window.statusBar().showMessage(f"Still importing {self.worker.path.name}; wait a moment.", 5000)
+        if self.busy():
             return
         folder = starting_folder(get_setting(self._cache, LAST_IMPORT_FOLDER, ""))
         chooser = QFileDialog(self._window, "Import orders from a CSV file", str(folder))
@@ -103,22 +103,13 @@ class CsvImporting(QObject):
     def start(self, path: Path) -> None:
         self.file_dialog = None
         set_setting(self._cache, LAST_IMPORT_FOLDER, str(path.parent))
-        worker = CsvImportThread(self._cache, path)
-        worker.finished.connect(self._done)
-        self.worker = worker
         status_bar = self._window.statusBar()
         status_bar.clearMessage()
         self.progress = ImportProgress(path)
         status_bar.insertPermanentWidget(0, self.progress)
-        worker.start()
+        self.run(CsvImportThread(self._cache, path))
 
-    def _done(self) -> None:
-        worker = self.worker
-        if worker is None:
-            return
-        worker.wait()
-        self.worker = None
-        worker.deleteLater()
+    def finish(self, worker: CsvImportThread) -> None:
         self._hide_progress()
         report = worker.report
         if report is None:
@@ -135,10 +126,7 @@ class CsvImporting(QObject):
 
     def stop(self) -> None:
         """Waits for an import in flight, so no thread outlives the window; the import is one transaction."""
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        super().stop()
         self._hide_progress()
 
     def _hide_progress(self) -> None:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from shipdesk.cache import Cache
 from shipdesk.cache.database import cache_for_this_thread
 from shipdesk.cache.shipments import orders_shipped_here
 from shipdesk.domain import plural
 from shipdesk.label_voiding import VoidBatch, void_labels
+from shipdesk.ui.background_jobs import BackgroundJobs
 from shipdesk.ui.messages import show_problem
 
 log = logging.getLogger(__name__)
@@ -57,23 +58,19 @@ def voided_text(batch: VoidBatch) -> str:
     return f"{text}; {len(batch.refused):,} not voided." if batch.refused else f"{text}."
 
 
-class LabelVoiding(QObject):
+class LabelVoiding(BackgroundJobs[VoidThread]):
     """One window's voids, one batch at a time. Emits `voided` with the ids of the orders whose labels were voided."""
 
     voided = Signal(list)
 
-    def __init__(self, window: QMainWindow, cache: Cache) -> None:
-        super().__init__(window)
-        self._window = window
-        self._cache = cache
-        self.worker: VoidThread | None = None
+    def busy_message(self, worker: VoidThread) -> str:
+        return "Still voiding labels; wait a moment."
 
     def ask(self, order_ids: list[int]) -> None:
         """Asks, with No as the answer Enter gives, then voids on a worker thread."""
-        status_bar = self._window.statusBar()
-        if self.worker is not None:
-            status_bar.showMessage("Still voiding labels; wait a moment.", 5000)
+        if self.busy():
             return
+        status_bar = self._window.statusBar()
         recorded = orders_shipped_here(self._cache, order_ids)  # an order with a shipment recorded here is shipped
         shipped = [order_id for order_id in order_ids if order_id in recorded]
         if not shipped:
@@ -87,25 +84,11 @@ class LabelVoiding(QObject):
         self.start(shipped)
 
     def start(self, order_ids: list[int]) -> None:
-        worker = VoidThread(self._cache, order_ids)
-        worker.finished.connect(self._done)
-        self.worker = worker
         self._window.statusBar().showMessage(f"Voiding {plural(len(order_ids), 'label')}…")
-        worker.start()
+        self.run(VoidThread(self._cache, order_ids))
 
-    def stop(self) -> None:
-        """Waits for a batch in flight, so no thread outlives the window."""
-        if self.worker is not None:
-            self.worker.wait()
-
-    def _done(self) -> None:
-        worker = self.worker
-        if worker is None:
-            return
-        worker.wait()  # QThread.finished is sent just before the thread's last steps
-        self.worker = None
+    def finish(self, worker: VoidThread) -> None:
         batch = worker.batch
-        worker.deleteLater()
         self._window.statusBar().showMessage(voided_text(batch))
         if batch.voided:
             self.voided.emit([label.order_id for label in batch.voided])

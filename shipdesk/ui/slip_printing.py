@@ -9,7 +9,7 @@ import enum
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import QInputDialog, QMainWindow
 
 from shipdesk.cache import Cache
@@ -26,6 +26,7 @@ from shipdesk.slip_printing import (
     send_job,
     without_combined,
 )
+from shipdesk.ui.background_jobs import BackgroundJobs
 from shipdesk.ui.messages import show_problem
 
 PDF_FOLDER = "PDF folder"
@@ -76,22 +77,21 @@ class SheetJobThread(QThread):
             self.error = f"an unexpected error stopped it ({type(error).__name__}; see the log)"
 
 
-class SheetPrinting(QObject):
+class SheetPrinting(BackgroundJobs[SheetJobThread]):
     """One window's packing slips and pick lists; one job at a time."""
 
     finished = Signal()
 
     def __init__(self, window: QMainWindow, cache: Cache) -> None:
-        super().__init__(window)
-        self._window = window
-        self._cache = cache
+        super().__init__(window, cache)
         self.chooser: QInputDialog | None = None
-        self.worker: SheetJobThread | None = None
+
+    def busy_message(self, worker: SheetJobThread) -> str:
+        return "Still printing; wait a moment."
 
     def ask(self, order_ids: Sequence[int], kind: SheetKind) -> None:
         """Asks which printer, then prints; with no printer that can take it, the PDF folder is the only choice."""
-        if self.worker is not None:
-            self._window.statusBar().showMessage("Still printing; wait a moment.", 5000)
+        if self.busy():
             return
         profiles = {profile.name: profile for profile in printers_for(self._cache, kind)}
         names = [*profiles, PDF_FOLDER]
@@ -110,19 +110,10 @@ class SheetPrinting(QObject):
     def _start(self, order_ids: Sequence[int], kind: SheetKind, name: str, profile: PrinterProfile | None) -> None:
         self.chooser = None
         set_setting(self._cache, LAST_SLIP_PRINTER, name)
-        worker = SheetJobThread(self._cache, order_ids, kind, profile)
-        worker.finished.connect(self._done)
-        self.worker = worker
         self._window.statusBar().showMessage(f"Printing the {kind.value} on {name}…")
-        worker.start()
+        self.run(SheetJobThread(self._cache, order_ids, kind, profile))
 
-    def _done(self) -> None:
-        worker = self.worker
-        if worker is None:
-            return
-        worker.wait()
-        self.worker = None
-        worker.deleteLater()
+    def finish(self, worker: SheetJobThread) -> None:
         if worker.error:
             self._window.statusBar().showMessage(f"The {worker.kind.value} did not print.", 5000)
             show_problem(self._window, f"{worker.kind.value.capitalize()} not printed", f"{worker.error}.")
@@ -130,10 +121,3 @@ class SheetPrinting(QObject):
             left_out = f"; {worker.left_out}" if worker.left_out else ""
             self._window.statusBar().showMessage(f"Printed the {worker.kind.value} on {worker.where}{left_out}.")
         self.finished.emit()
-
-    def stop(self) -> None:
-        """Waits for a job in flight (at most the printer's timeout), so no thread outlives the window."""
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()

@@ -716,8 +716,8 @@ class CsvLayout:
     odd_lines: tuple[int, ...]  # lines read as Windows-1252 in a UTF-8 file
 
     @property
-    def first_body_line(self) -> int:
-        """The physical line number of the line after the heading, less one."""
+    def lines_above_body(self) -> int:
+        """How many physical lines come before the first data row: the heading and any above it."""
         return self.row_format.heading.lines_before + 1
 
 
@@ -801,7 +801,7 @@ def parse_orders_csv(data: bytes, *, file_name: str, store: str, zone: tzinfo | 
     stretch = read_stretch(
         layout.row_format,
         layout.text[layout.body_start :],
-        lines_above=layout.first_body_line,
+        lines_above=layout.lines_above_body,
         store=store,
         import_time=import_time_now(),
     )

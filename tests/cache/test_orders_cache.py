@@ -115,6 +115,22 @@ def test_the_cache_file_is_sqlite_in_wal_mode(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_new_cache_file_has_large_pages_and_an_older_one_keeps_its_own(tmp_path: Path) -> None:
+    open_cache(tmp_path / "new.sqlite").close()
+    older = sqlite3.connect(tmp_path / "older.sqlite")
+    older.execute("PRAGMA page_size=4096")
+    older.execute("CREATE TABLE kept (value TEXT)")
+    older.close()
+
+    reopened = open_cache(tmp_path / "older.sqlite")
+    upsert(reopened, make_order("1001"))
+    reopened.close()
+
+    assert sqlite3.connect(tmp_path / "new.sqlite").execute("PRAGMA page_size").fetchone() == (16_384,)
+    assert sqlite3.connect(tmp_path / "older.sqlite").execute("PRAGMA page_size").fetchone() == (4_096,)
+    assert sqlite3.connect(tmp_path / "older.sqlite").execute("SELECT count(*) FROM orders").fetchone() == (1,)
+
+
 def test_an_older_cache_file_is_migrated_and_keeps_its_orders(tmp_path: Path) -> None:
     old = open_cache(tmp_path / "c.sqlite", upto=1)
     assert old.schema_version == 1

@@ -16,6 +16,8 @@ from tests.printing.cups_server import SOCKET
 os.environ["CUPS_SERVER"] = str(SOCKET)  # the tests' own print service, never the machine's printers
 
 from shipdesk.cache import Cache, open_cache
+from shipdesk.cache.orders import OrderQuery, load_orders
+from shipdesk.upstream.csv_import import import_csv
 
 
 @pytest.fixture
@@ -30,6 +32,14 @@ def in_california() -> Iterator[None]:
     else:
         os.environ["TZ"] = before
     time.tzset()
+
+
+def import_orders_text(cache: Cache, tmp_path: Path, text: str) -> dict[str, int]:
+    """A CSV file's text imported into the cache, as a packer imports a store's export; the ids by order number."""
+    path = tmp_path / "orders.csv"
+    path.write_text(text, encoding="utf-8")
+    import_csv(cache, path)
+    return {stored.order.order_number: stored.id for stored in load_orders(cache, OrderQuery())}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
+from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.shipments import latest_shipment, outbox_count, pending_outbox
 from shipdesk.cli import main
@@ -23,6 +23,7 @@ from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.sync import pull_orders
+from tests.conftest import import_orders_text
 from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
@@ -40,10 +41,7 @@ Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Qu
 
 @pytest.fixture
 def orders(cache: Cache, tmp_path: Path) -> dict[str, int]:
-    path = tmp_path / "orders.csv"
-    path.write_text(ORDERS, encoding="utf-8")
-    import_csv(cache, path)
-    return {stored.order.order_number: stored.id for stored in load_orders(cache, OrderQuery())}
+    return import_orders_text(cache, tmp_path, ORDERS)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.outbox_schedule import claim_entry, postpone_entry
 from shipdesk.cache.shipment_voids import VoidRefused
 from shipdesk.cache.shipments import confirm_outbox, latest_shipment, pending_outbox, record_shipment
@@ -20,7 +19,7 @@ from shipdesk.label_batch import ShippingChoice, print_labels
 from shipdesk.label_voiding import void_label
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.shipment_export import export_waiting_shipments
-from shipdesk.upstream.csv_import import import_csv
+from tests.conftest import import_orders_text
 from tests.test_label_printing import status_of
 
 ORDERS = """\
@@ -35,10 +34,7 @@ OWN_COURIER = ShippingChoice(carrier="Other / own courier", service="Local deliv
 
 @pytest.fixture
 def orders(cache: Cache, tmp_path: Path) -> dict[str, int]:
-    path = tmp_path / "orders.csv"
-    path.write_text(ORDERS, encoding="utf-8")
-    import_csv(cache, path)
-    return {stored.order.order_number: stored.id for stored in load_orders(cache, OrderQuery())}
+    return import_orders_text(cache, tmp_path, ORDERS)
 
 
 def printed(cache: Cache, order_id: int, tmp_path: Path) -> Shipment:

@@ -90,8 +90,8 @@ def _record(
         ),
     )
     conn.execute(
-        "UPDATE orders SET status = ?, hold_reason = '', data = json_set(data, '$.status', ?), updated_at = ?"
-        " WHERE id = ?",
+        "UPDATE orders SET status = ?, hold_reason = '', data = json_set(data, '$.status', ?, '$.hold_reason', ''),"
+        " updated_at = ? WHERE id = ?",
         (OrderStatus.SHIPPED.value, OrderStatus.SHIPPED.value, utc_now().isoformat(), order_id),
     )
     store, order_number, upstream_id = row

@@ -280,6 +280,17 @@ def test_recording_a_shipment_marks_the_order_shipped_and_queues_one_outbox_row(
     assert entry.payload["ship_date"] == "2026-11-01"
 
 
+def test_a_held_order_that_is_shipped_reads_back_without_its_hold_reason(cache: Cache) -> None:
+    upsert(cache, make_order("1001", status=OrderStatus.ON_HOLD, hold_reason="the customer asked to wait"))
+    (stored,) = find_by_number(cache, "1001")
+
+    record_shipment(cache, stored.id, Shipment("USPS", "Priority Mail", "9400111899223344556677", START))
+
+    shipped = find_by_number(cache, "1001")[0].order
+    assert (shipped.status, shipped.hold_reason) == (OrderStatus.SHIPPED, "")
+    assert cache.conn.execute("SELECT hold_reason FROM orders").fetchone() == ("",)
+
+
 def test_a_shipment_made_on_an_evening_is_queued_with_the_stations_day(cache: Cache, in_california: None) -> None:
     with cache.transaction() as conn:
         upsert_orders(conn, [make_order("1001")])

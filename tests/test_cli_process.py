@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from shipdesk.app_log import LOG_FILE_NAME
 from shipdesk.cache import open_cache
 from shipdesk.cache.stores import StoreRecord, add_store
+from shipdesk.usable_cores import usable_cores
 
 # The real keyring would find whatever this machine has; the failing one answers the same everywhere.
 NO_KEYRING = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
@@ -86,7 +88,7 @@ def test_a_large_file_is_imported_by_as_many_processes_as_it_is_worth_and_says_s
 
     assert err == ""
     assert out.splitlines()[:2] == ["Imported 15,000 orders from orders.csv: 15,000 new.", "Read 30,000 lines."]
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     log = (tmp_path / LOG_FILE_NAME).read_text(encoding="utf-8")
     assert f"orders.csv: 30,000 lines, 15,000 orders, read by {min(2, cores)} process(es)" in log
     cache = open_cache(cache_path)
@@ -94,7 +96,65 @@ def test_a_large_file_is_imported_by_as_many_processes_as_it_is_worth_and_says_s
     cache.close()
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="with one core a file is read by one process")
+@pytest.fixture
+def one_core_cgroup() -> Iterator[Path]:
+    """The cgroup.procs file of a new cgroup whose CPU quota is one core, as a container or a systemd slice sets it."""
+    candidates = [(Path("/sys/fs/cgroup/cpu"), "cpu.cfs_quota_us", "100000")]
+    if "cpu" in _read(Path("/sys/fs/cgroup/cgroup.subtree_control")).split():
+        candidates.append((Path("/sys/fs/cgroup"), "cpu.max", "100000 100000"))
+    for mount, quota_file, one_core in candidates:
+        group = mount / f"shipdesk-test-{os.getpid()}"
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            (group / quota_file).write_text(one_core, encoding="ascii")
+            yield group / "cgroup.procs"
+        finally:
+            _remove_when_empty(group)
+        return
+    pytest.skip("no cgroup with a CPU controller can be made here (needs root)")
+
+
+def _remove_when_empty(group: Path) -> None:
+    deadline = time.monotonic() + 10
+    while True:  # the kernel lets go of a process's cgroup a moment after the process ended
+        try:
+            group.rmdir()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _read(file: Path) -> str:
+    try:
+        return file.read_text(encoding="ascii")
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="with one core a file is read by one process anyway")
+def test_a_large_file_is_read_by_one_process_where_a_cpu_quota_allows_one_core(
+    tmp_path: Path, one_core_cgroup: Path
+) -> None:
+    orders_file = tmp_path / "orders.csv"
+    a_large_orders_file(orders_file, 15_000)
+    cache_path = tmp_path / "cache.sqlite"
+
+    def join_the_cgroup() -> None:
+        one_core_cgroup.write_text(str(os.getpid()), encoding="ascii")
+
+    out, err = shipdesk(cache_path, "import-csv", str(orders_file), preexec_fn=join_the_cgroup).communicate(timeout=120)
+
+    assert (err, out.splitlines()[0]) == ("", "Imported 15,000 orders from orders.csv: 15,000 new.")
+    log = (tmp_path / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "orders.csv: 30,000 lines, 15,000 orders, read by 1 process(es)" in log
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="with one core a file is read by one process")
 def test_ctrl_c_during_a_large_import_stops_every_process_and_leaves_no_files(tmp_path: Path) -> None:
     orders_file = tmp_path / "orders.csv"
     a_large_orders_file(orders_file, 15_000)

@@ -14,7 +14,6 @@ import gc
 import itertools
 import marshal
 import multiprocessing
-import os
 import pickle
 import signal
 import tempfile
@@ -28,6 +27,7 @@ from typing import Literal
 
 from shipdesk.upstream.csv_prepared import PreparedStretch, prepare_stretch
 from shipdesk.upstream.csvfile import CsvLayout, RowFormat, import_time_now
+from shipdesk.usable_cores import usable_cores
 
 # Below this much text per process, another process is not worth starting: a new interpreter that imports shipdesk
 # costs about 0.1 s, and a 5 MB file (20,000 lines) imports as fast in one process as in two.
@@ -58,7 +58,7 @@ class StretchReading:
         self.import_time = import_time_now()  # one for all stretches: the order date of orders that give none
         if processes is None:
             body = len(layout.text) - layout.body_start
-            processes = min(MAX_PROCESSES, _cores(), max(1, body // MIN_CHARS_PER_PROCESS))
+            processes = min(MAX_PROCESSES, usable_cores(), max(1, body // MIN_CHARS_PER_PROCESS))
         self.runs = _runs(stretch_starts(layout, _cuts(layout, processes, piece_chars)), processes - 1)
         lines = _RunningCount(layout.text, "\n", layout.body_start)
         self._lines_above = {
@@ -211,13 +211,6 @@ def _load(stretch_file: Path) -> PreparedStretch | None:
         return None
     stretch.rows = rows
     return stretch
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the cores this process may run on, where the system says
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def _cuts(layout: CsvLayout, processes: int, piece_chars: int) -> list[int]:

@@ -47,6 +47,7 @@ from shipdesk.slip_printing import (
     send_job,
     without_combined,
 )
+from shipdesk.temp_folders import remove_abandoned_folders
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     use_system_printers(_open_system_printer)
+    remove_abandoned_folders()
     try:
         if args.command is None:
             return _open_window(args)

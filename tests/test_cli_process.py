@@ -209,3 +209,32 @@ def no_process_left_in(group: int) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="with one core no other process reads the file, so no folder is made")
+def test_the_next_run_removes_the_temporary_folders_of_a_run_that_was_killed_outright(tmp_path: Path) -> None:
+    orders_file = tmp_path / "orders.csv"
+    a_large_orders_file(orders_file, 15_000)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**NO_KEYRING, "TMPDIR": str(scratch)}
+    command = [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "cache.sqlite")]
+    killed = subprocess.Popen([*command, "import-csv", str(orders_file)], env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(scratch.glob("shipdesk-import-*/*.txt")):
+        assert time.monotonic() < deadline and killed.poll() is None
+        time.sleep(0.01)
+    os.killpg(killed.pid, signal.SIGKILL)  # as a crash or a power cut would: nothing of it can clean up
+    killed.wait(timeout=60)
+    assert no_process_left_in(killed.pid)
+    left = sorted(folder.name.rsplit("-", 1)[0] for folder in scratch.iterdir())
+    assert left == [f"shipdesk-escpos-{killed.pid}", f"shipdesk-import-{killed.pid}"]
+    still_running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    (scratch / f"shipdesk-import-{still_running.pid}-abc").mkdir()
+
+    done = subprocess.run([*command, "orders", "--json"], capture_output=True, text=True, env=env, timeout=60)
+
+    still_running.kill()
+    still_running.wait()
+    assert done.returncode == 0
+    assert [folder.name for folder in scratch.iterdir()] == [f"shipdesk-import-{still_running.pid}-abc"]

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+from shipdesk.temp_folders import folder_prefix
 from shipdesk.upstream.csv_prepared import PreparedStretch, prepare_stretch
 from shipdesk.upstream.csvfile import CsvLayout, RowFormat, import_time_now
 from shipdesk.usable_cores import usable_cores
@@ -76,7 +77,7 @@ class StretchReading:
     def __enter__(self) -> StretchReading:
         if len(self.runs) > 1:
             try:
-                self._folder = tempfile.TemporaryDirectory(prefix="shipdesk-import-")
+                self._folder = tempfile.TemporaryDirectory(prefix=folder_prefix("import"))
                 for number, run in enumerate(self.runs[1:], start=1):
                     self._start_process(number, run)
             except OSError:

@@ -156,22 +156,8 @@ def test_a_large_file_is_read_by_one_process_where_a_cpu_quota_allows_one_core(
 
 @pytest.mark.skipif(usable_cores() < 2, reason="with one core a file is read by one process")
 def test_ctrl_c_during_a_large_import_stops_every_process_and_leaves_no_files(tmp_path: Path) -> None:
-    orders_file = tmp_path / "orders.csv"
-    a_large_orders_file(orders_file, 15_000)
     scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    running = subprocess.Popen(
-        [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "cache.sqlite"), "import-csv", str(orders_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**NO_KEYRING, "TMPDIR": str(scratch)},
-        start_new_session=True,  # a process group of its own, as a terminal gives a command
-    )
-    deadline = time.monotonic() + 60
-    while not list(scratch.glob("shipdesk-import-*/*.txt")):  # the other process's stretches are handed over
-        assert time.monotonic() < deadline and running.poll() is None
-        time.sleep(0.01)
+    running = a_large_import_under_way(tmp_path, scratch)
 
     os.killpg(running.pid, signal.SIGINT)  # Ctrl+C reaches every process of the command
     out, err = running.communicate(timeout=60)
@@ -199,6 +185,27 @@ def test_a_command_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> Non
     assert list(scratch.iterdir()) == []
 
 
+def a_large_import_under_way(tmp_path: Path, scratch: Path) -> subprocess.Popen[str]:
+    """`shipdesk import-csv` of a 9 MB file with `scratch` as its temporary folder, once its other process has
+    been handed its stretches; in a process group of its own, as a terminal gives a command."""
+    orders_file = tmp_path / "orders.csv"
+    a_large_orders_file(orders_file, 15_000)
+    scratch.mkdir()
+    running = subprocess.Popen(
+        [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "cache.sqlite"), "import-csv", str(orders_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**NO_KEYRING, "TMPDIR": str(scratch)},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(scratch.glob("shipdesk-import-*/*.txt")):
+        assert time.monotonic() < deadline and running.poll() is None
+        time.sleep(0.01)
+    return running
+
+
 def no_process_left_in(group: int) -> bool:
     """Whether the process group ends within seconds: multiprocessing's resource tracker ends just after its parent."""
     deadline = time.monotonic() + 10
@@ -213,26 +220,20 @@ def no_process_left_in(group: int) -> bool:
 
 @pytest.mark.skipif(usable_cores() < 2, reason="with one core no other process reads the file, so no folder is made")
 def test_the_next_run_removes_the_temporary_folders_of_a_run_that_was_killed_outright(tmp_path: Path) -> None:
-    orders_file = tmp_path / "orders.csv"
-    a_large_orders_file(orders_file, 15_000)
     scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    env = {**NO_KEYRING, "TMPDIR": str(scratch)}
-    command = [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "cache.sqlite")]
-    killed = subprocess.Popen([*command, "import-csv", str(orders_file)], env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not list(scratch.glob("shipdesk-import-*/*.txt")):
-        assert time.monotonic() < deadline and killed.poll() is None
-        time.sleep(0.01)
+    killed = a_large_import_under_way(tmp_path, scratch)
     os.killpg(killed.pid, signal.SIGKILL)  # as a crash or a power cut would: nothing of it can clean up
-    killed.wait(timeout=60)
+    killed.communicate(timeout=60)
     assert no_process_left_in(killed.pid)
     left = sorted(folder.name.rsplit("-", 1)[0] for folder in scratch.iterdir())
     assert left == [f"shipdesk-escpos-{killed.pid}", f"shipdesk-import-{killed.pid}"]
     still_running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     (scratch / f"shipdesk-import-{still_running.pid}-abc").mkdir()
 
-    done = subprocess.run([*command, "orders", "--json"], capture_output=True, text=True, env=env, timeout=60)
+    command = [sys.executable, "-m", "shipdesk", "--db", str(tmp_path / "cache.sqlite"), "orders", "--json"]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**NO_KEYRING, "TMPDIR": str(scratch)}, timeout=60
+    )
 
     still_running.kill()
     still_running.wait()

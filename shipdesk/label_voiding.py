@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shipdesk.cache import Cache
-from shipdesk.cache.shipment_voids import VoidRefused, shipment_to_void, void_shipment
+from shipdesk.cache.shipment_voids import ShipmentToVoid, VoidRefused, shipment_to_void, void_shipment
 from shipdesk.cache.stores import StoreRecord, get_store
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.shipping.shipstation_labels import LabelError, ShipStationLabelProvider
@@ -31,9 +31,11 @@ class VoidedLabel:
     refunded: bool  # voided in ShipStation, which refunds a bought label
 
 
-def void_at_shipstation(store: StoreRecord, shipment_id: int, order_number: str) -> None:
+def void_at_shipstation(store: StoreRecord, target: ShipmentToVoid) -> None:
+    assert target.upstream_shipment_id is not None
+    order_id = int(target.upstream_order_id) if target.upstream_order_id.isdecimal() else None
     with client_for_store(store) as client:
-        ShipStationLabelProvider(client).void(shipment_id, order_number)
+        ShipStationLabelProvider(client).void(target.upstream_shipment_id, target.order_number, order_id=order_id)
 
 
 def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> VoidedLabel:
@@ -51,7 +53,7 @@ def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> V
                 "which is no longer set up in shipdesk; connect it again to void the label."
             )
         try:
-            void_at_shipstation(store, target.upstream_shipment_id, target.order_number)
+            void_at_shipstation(store, target)
         except (LabelError, CredentialsError) as error:
             raise VoidRefused(str(error)) from error
     try:
@@ -70,7 +72,8 @@ def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> V
         )
         raise VoidRefused(
             f"ShipStation voided the label of order {target.order_number}, but the cache could not be written "
-            f"({error}), so the order still reads shipped here; see the log."
+            f"({error}), so the order still reads shipped here; void it again once the cache is free, and shipdesk "
+            "notes the void ShipStation made."
         ) from error
     return VoidedLabel(order_id, target.order_number, target.shipment, refunded=target.upstream_shipment_id is not None)
 

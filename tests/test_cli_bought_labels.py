@@ -333,7 +333,7 @@ def test_a_label_bought_before_shipdesk_kept_shipstations_id_is_voided_in_shipst
     assert status_of(db, "W-1") is OrderStatus.SHIPPED
 
 
-def test_a_label_shipstation_voided_while_the_cache_was_held_says_so_and_logs_it(
+def test_a_label_shipstation_voided_while_the_cache_was_held_is_noted_when_voided_again(
     db: Path, fake: FakeShipStation, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
@@ -352,3 +352,23 @@ def test_a_label_shipstation_voided_while_the_cache_was_held_says_so_and_logs_it
 
     assert fake.voided_shipment_ids == [fake.labels[0]["shipmentId"]]
     assert any("ShipStation voided the label of order W-1" in record.getMessage() for record in caplog.records)
+    assert status_of(db, "W-1") is OrderStatus.SHIPPED
+
+    assert run(db, "void", "W-1") == 0  # ShipStation refuses a second void; asked, it says the label is voided
+
+    assert status_of(db, "W-1") is OrderStatus.AWAITING_SHIPMENT
+    assert fake.voided_shipment_ids == [fake.labels[0]["shipmentId"]]
+
+
+def test_a_void_whose_answer_was_lost_is_found_done_in_shipstation_and_the_order_waits_to_be_packed_again(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
+    fake.lose_answer_next()  # ShipStation voids the label, and the answer never arrives
+    capsys.readouterr()
+
+    assert run(db, "void", "W-1") == 0
+
+    assert capsys.readouterr().out.startswith("Voided the label of order W-1 (fedex fedex_2day")
+    assert fake.voided_shipment_ids == [fake.labels[0]["shipmentId"]]
+    assert status_of(db, "W-1") is OrderStatus.AWAITING_SHIPMENT

@@ -29,15 +29,18 @@ class ShipmentToVoid:
     shipment_row: int
     shipment: Shipment
     upstream_shipment_id: int | None  # ShipStation's, for a label bought there: void it there first
+    upstream_order_id: str  # the store's id of the order
     update_row: int | None  # the update still waiting for the store, withdrawn with the shipment
 
 
 def shipment_to_void(cache: Cache, order_id: int, now: datetime) -> ShipmentToVoid:
     """The order's latest shipment, when it can still be taken back; raises VoidRefused saying why not."""
-    row = cache.conn.execute("SELECT order_number, store, status FROM orders WHERE id = ?", (order_id,)).fetchone()
+    row = cache.conn.execute(
+        "SELECT order_number, store, status, upstream_id FROM orders WHERE id = ?", (order_id,)
+    ).fetchone()
     if row is None:
         raise VoidRefused("The order is no longer in the cache.")
-    number, store, status = row
+    number, store, status, upstream_order_id = row
     if status != OrderStatus.SHIPPED.value:
         raise VoidRefused(f"Order {number} is not shipped: it has no label to void.")
     shipment_row = cache.conn.execute(
@@ -52,14 +55,14 @@ def shipment_to_void(cache: Cache, order_id: int, now: datetime) -> ShipmentToVo
     row_id, upstream_id, bought, *columns = shipment_row
     shipment = shipment_from_row(tuple(columns))
     if upstream_id is not None:
-        return ShipmentToVoid(order_id, number, store, row_id, shipment, int(upstream_id), None)
+        return ShipmentToVoid(order_id, number, store, row_id, shipment, int(upstream_id), upstream_order_id, None)
     if bought:
         raise VoidRefused(
             f"The label of order {number} was bought from ShipStation before shipdesk kept the id ShipStation voids "
             "it by; void it in ShipStation, and the next sync brings the order back."
         )
     update_row = _waiting_update(cache, order_id, number, store, shipment, now)
-    return ShipmentToVoid(order_id, number, store, row_id, shipment, None, update_row)
+    return ShipmentToVoid(order_id, number, store, row_id, shipment, None, upstream_order_id, update_row)
 
 
 def _waiting_update(cache: Cache, order_id: int, number: str, store: str, shipment: Shipment, now: datetime) -> int:

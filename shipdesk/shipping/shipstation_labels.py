@@ -110,15 +110,26 @@ class ShipStationLabelProvider:
         )
         return BoughtLabel(shipment, label.label_pdf, label.shipment_id)
 
-    def void(self, shipment_id: int, order_number: str) -> None:
+    def void(self, shipment_id: int, order_number: str, *, order_id: int | None = None) -> None:
         """Void a label bought here (BoughtLabel.shipment_id); ShipStation then has the order awaiting shipment again.
 
-        Raises LabelError in the packer's words, with ShipStation's reason when it will not void the label.
+        When the void fails and ShipStation's `order_id` is given, ShipStation is asked whether the label is voided
+        all the same: a void whose answer was lost, or one tried again because its first success could not be noted
+        here, counts as done. Raises LabelError in the packer's words, with ShipStation's reason when it will not void
+        the label.
         """
         try:
             self.client.void_label(shipment_id, order_number=order_number)
         except ShipStationError as error:
+            if order_id is not None and self._voided_already(shipment_id, order_id):
+                return
             raise LabelError(str(error), outcome_unknown=error.outcome_unknown) from error
+
+    def _voided_already(self, shipment_id: int, order_id: int) -> bool:
+        try:
+            return self.client.label_voided(shipment_id, order_id=order_id) is True
+        except ShipStationError:
+            return False  # unknown: the void's own failure is what the packer hears
 
 
 def _why_not(order: Order, request: LabelRequest, weight: Weight | None) -> str:

@@ -508,6 +508,21 @@ class ShipStationClient:
             reason = _str(payload.get("message")).rstrip(".") or "it gave no reason"
             raise self._error(f"ShipStation did not void the label of {whose} of store {self.store_name}: {reason}")
 
+    def label_voided(self, shipment_id: int, *, order_id: int) -> bool | None:
+        """Whether ShipStation has the label voided, read from its order's shipments; None when it cannot tell.
+
+        A void whose answer was lost, or one repeated because this station could not note it, is refused as done
+        already; this is how to know it was. Raises ShipStationError when ShipStation cannot be asked.
+        """
+        params: dict[str, str | int] = {"orderId": order_id, "includeShipmentItems": "false", "pageSize": MAX_PAGE_SIZE}
+        payload = self._call("GET", "/shipments", f"read the shipments of order {order_id}", params=params)
+        shipments = payload.get("shipments") if isinstance(payload, dict) else None
+        for shipment in shipments if isinstance(shipments, list) else []:
+            if isinstance(shipment, dict) and shipment.get("shipmentId") == shipment_id:
+                voided = shipment.get("voided")
+                return voided if isinstance(voided, bool) else None
+        return None
+
     def _order_status(self, order_id: int) -> str | None:
         try:
             payload = self._call("GET", f"/orders/{order_id}", f"read order {order_id}")

@@ -19,6 +19,8 @@ Choices where the real service is not documented:
 - voidlabel answers 200 whether it voids or not, with {"approved", "message"}: a label the fake sold is voided once and
   its order is awaiting shipment again (its ship date as before the purchase, a new modify date); an unknown
   shipmentId or a label voided already is approved false. refuse_voids_with makes every void refused in those words.
+- GET /shipments lists the labels it sold, voided ones too (with voided true and a voidDate, which the real API's
+  voidDate filters imply); only the orderId filter is honoured, on one page.
 - combine() does what an operator's "Combine orders" does, as reported from the field: the order kept (the parent)
   takes the items of the others and names them in advancedOptions.mergedIds, with mergedOrSplit true; the others
   vanish from the API (GET /orders leaves them out, GET /orders/{id} answers 404). split() moves items to a new order
@@ -445,6 +447,8 @@ class FakeShipStation:
             if stored is None:
                 return _json(404, {"Message": "The requested order was not found."})
             return _json(200, self._render(stored))
+        if method == "GET" and path == "/shipments":
+            return self._list_shipments(request.query)
         if method == "GET" and path == "/stores":
             return _json(200, load_sample("list_stores_response.json"))
         if method == "GET" and path == "/carriers":
@@ -570,6 +574,35 @@ class FakeShipStation:
             },
         )
 
+    def _list_shipments(self, query: dict[str, str]) -> _Answer:
+        labels = self.labels
+        if "orderId" in query:
+            if not query["orderId"].isdigit():
+                return _invalid("orderId", f"The value '{query['orderId']}' is not valid for orderId.")
+            labels = [label for label in labels if label.get("orderId") == int(query["orderId"])]
+        shipments = [
+            {
+                "shipmentId": label["shipmentId"],
+                "orderId": label.get("orderId"),
+                "orderNumber": self._orders[label["orderId"]].data.get("orderNumber")
+                if label.get("orderId") in self._orders
+                else None,
+                "shipDate": label.get("shipDate"),
+                "shipmentCost": Decimal("7.30"),
+                "trackingNumber": label["trackingNumber"],
+                "isReturnLabel": False,
+                "carrierCode": label.get("carrierCode"),
+                "serviceCode": label.get("serviceCode"),
+                "packageCode": label.get("packageCode"),
+                "confirmation": label.get("confirmation"),
+                "voided": label["voided"],
+                "voidDate": label.get("voidDate"),
+                "shipmentItems": None,
+            }
+            for label in labels
+        ]
+        return _json(200, {"shipments": shipments, "total": len(shipments), "page": 1, "pages": 1})
+
     def _void_label(self, body: dict[str, Any]) -> _Answer:
         shipment_id = body.get("shipmentId")
         if not isinstance(shipment_id, int) or isinstance(shipment_id, bool):
@@ -583,6 +616,7 @@ class FakeShipStation:
         if label["voided"]:
             return _json(200, {"approved": False, "message": "Label already voided"})
         label["voided"] = True
+        label["voidDate"] = pacific_text(datetime.now(UTC))
         stored = self._orders.get(label["orderId"])
         if stored is not None and not label["testLabel"]:
             ship_date = self._ship_dates_before_labels.pop(shipment_id, None)

@@ -596,6 +596,19 @@ def test_a_label_voided_twice_is_refused_the_second_time(fake: FakeShipStation, 
     assert fake.voided_shipment_ids == [shipment_id]
 
 
+def test_whether_a_label_is_voided_is_read_from_its_orders_shipments(
+    fake: FakeShipStation, client: ShipStationClient
+) -> None:
+    shipment_id = buy_label(client)
+    assert client.label_voided(shipment_id, order_id=123456789) is False
+
+    client.void_label(shipment_id, order_number="1001")
+
+    assert client.label_voided(shipment_id, order_id=123456789) is True
+    assert client.label_voided(99, order_id=123456789) is None  # not among the order's shipments: cannot tell
+    assert [request.query["orderId"] for request in fake.requests_to("/shipments")] == ["123456789"] * 3
+
+
 def test_a_label_shipstation_never_sold_is_not_voided(fake: FakeShipStation, client: ShipStationClient) -> None:
     with pytest.raises(
         ShipStationError, match=f"did not void the label of order 1001 of store {STORE}: Unable to void label"

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import OrderQuery, OrderRow, fetch_rows, list_order_ids
+from shipdesk.cache.orders import OrderQuery, OrderRow, fetch_rows, list_order_ids, longest_order_number
 from shipdesk.domain import OrderStatus
 from shipdesk.ui.order_text import date_text, status_text, weight_text
 
@@ -63,7 +63,11 @@ COLUMNS: tuple[Column, ...] = (
 )
 STATUS_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "status")
 STORE_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "store")
+ORDER_NUMBER_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "order_number")
 _ALIGNMENTS = tuple(column.alignment for column in COLUMNS)
+_WHOLE_TEXT_TIPS = frozenset(
+    number for number, column in enumerate(COLUMNS) if column.sort_key in ("order_number", "ship_name", "store")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,7 @@ class OrdersModel(QAbstractTableModel):
         self._ids: list[int] = list_order_ids(cache, self._query)
         self._pages: OrderedDict[int, dict[int, _ShownRow]] = OrderedDict()
         self._row_of_id: dict[int, int] | None = None
+        self._longest_order_number = longest_order_number(cache)
 
     @property
     def query(self) -> OrderQuery:
@@ -109,9 +114,14 @@ class OrdersModel(QAbstractTableModel):
         """How many rows are held in memory; stays small however many orders there are."""
         return sum(len(page) for page in self._pages.values())
 
+    @property
+    def longest_order_number(self) -> str:
+        """The longest order number cached, as of the last reload: the table sizes its column by it."""
+        return self._longest_order_number
+
     def set_query(self, query: OrderQuery) -> None:
         self._query = query
-        self.reload()
+        self._reset()
 
     def set_filters(self, *, search: str, status: OrderStatus | None, store: str | None) -> None:
         """A new search or filter, keeping the current sort; the orders kept in view leave it."""
@@ -128,7 +138,11 @@ class OrdersModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Reads the ids again and forgets every fetched row, e.g. after orders were shipped."""
+        """Reads the ids again and forgets every fetched row, e.g. after orders were shipped or imported."""
+        self._longest_order_number = longest_order_number(self._cache)
+        self._reset()
+
+    def _reset(self) -> None:
         self.beginResetModel()
         self._ids = self._listed_ids()
         self._pages.clear()
@@ -216,7 +230,11 @@ class OrdersModel(QAbstractTableModel):
             return shown.texts[index.column()]
         if role == _FOREGROUND:
             return shown.colour
-        return shown.status_tip if index.column() == STATUS_COLUMN else None
+        column = index.column()
+        if column == STATUS_COLUMN:
+            return shown.status_tip
+        # Texts that may be cut short in a narrow window; the others are short by nature.
+        return shown.texts[column] if column in _WHOLE_TEXT_TIPS else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):

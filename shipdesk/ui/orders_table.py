@@ -1,4 +1,5 @@
-"""The orders table view: fixed row height, columns sized from samples, and a selection that survives reloads.
+"""The orders table view: fixed row height, columns sized from samples to the width it has, and a selection that
+survives reloads.
 
 Keys work as in a list a packer tabs through: Tab and Shift+Tab leave the table, Enter or a double-click asks to act
 on the selected orders, or on the row the keyboard is on when none is selected (`orders_activated`), Ctrl+C copies
@@ -10,14 +11,28 @@ Nothing here reads every row: with 100,000 orders, measuring contents would take
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from shipdesk.ui.orders_model import COLUMNS, STORE_COLUMN, OrdersModel
+from shipdesk.ui.fitted_columns import fair_widths
+from shipdesk.ui.orders_model import COLUMNS, ORDER_NUMBER_COLUMN, STORE_COLUMN, OrdersModel
 
 _CELL_PADDING = 24  # the style's margins either side of a cell's text
 _SORT_ARROW_ROOM = 28
 _EMPTY_TEXT_WIDTH = 480
+# Columns whose texts still say enough cut short, so they narrow for the others when the table is narrow; numbers and
+# dates are never cut. Below the least width a scroll bar appears instead.
+_GIVING_WAY = frozenset({"ship_name", "store", "status"})
+_LEAST_WIDTH = 56
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
@@ -50,18 +65,26 @@ class OrdersTable(QTableView):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         rows.hide()
-        self._size_columns()
+        self._wanted: list[int] = []
+        self._store_column_wanted = False
         columns = self.horizontalHeader()
         columns.setHighlightSections(False)
         columns.setStretchLastSection(True)
         columns.setSortIndicator(model.column_of_sort(), _sort_order(model.query.descending))
         self.setSortingEnabled(True)
+        self._measure_columns()
+        columns.sortIndicatorChanged.connect(self._new_orders)  # the sort arrow needs room in its heading
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._restore_selection)
+        model.modelReset.connect(self._new_orders)
 
     def show_store_column(self, shown: bool) -> None:
-        """With one store the column says the same on every row: hidden, it leaves its room to the hold reasons."""
-        self.setColumnHidden(STORE_COLUMN, not shown)
+        """With one store the column says the same on every row: hidden, it leaves its room to the hold reasons.
+
+        With more it shows where the table has room for it; the detail pane names the store of the order too.
+        """
+        self._store_column_wanted = shown
+        self.fit_columns()
 
     def orders_model(self) -> OrdersModel:
         model = self.model()
@@ -71,7 +94,7 @@ class OrdersTable(QTableView):
     def selected_order_ids(self) -> list[int]:
         """The selected orders, top to bottom as the table shows them."""
         model = self.orders_model()
-        return [model.order_id(row) for row in sorted(index.row() for index in self.selectionModel().selectedRows())]
+        return [model.order_id(row) for row in self.selected_rows()]
 
     def selected_rows(self) -> list[int]:
         """The selected rows, top to bottom; read from the selection's ranges, which stay few however many rows."""
@@ -173,15 +196,59 @@ class OrdersTable(QTableView):
             self.scrollTo(model.index(current_row, 0))
         selections.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
-    def _size_columns(self) -> None:
+    def _measure_columns(self) -> None:
+        """The width each column wants: its sample's (the longest order number's for Order #) or its heading's, with
+        room for the sort arrow in the column sorted by."""
         metrics = self.fontMetrics()
         header_metrics = self.horizontalHeader().fontMetrics()
-        for number, column in enumerate(COLUMNS):
-            width = max(
-                metrics.horizontalAdvance(column.sample) + _CELL_PADDING,
-                header_metrics.horizontalAdvance(column.heading) + _SORT_ARROW_ROOM,
+        samples = [column.sample for column in COLUMNS]
+        longest = self.orders_model().longest_order_number
+        samples[ORDER_NUMBER_COLUMN] = max(samples[ORDER_NUMBER_COLUMN], longest, key=metrics.horizontalAdvance)
+        sorted_by = self.horizontalHeader().sortIndicatorSection()
+        self._wanted = [
+            max(
+                metrics.horizontalAdvance(sample) + _CELL_PADDING,
+                header_metrics.horizontalAdvance(column.heading)
+                + (_SORT_ARROW_ROOM if number == sorted_by else _CELL_PADDING),
             )
-            self.setColumnWidth(number, width)
+            for number, (sample, column) in enumerate(zip(samples, COLUMNS, strict=True))
+        ]
+
+    def fit_columns(self) -> None:
+        """Every shown column in the width the table has: when there is not room for all, the recipient, store and
+        status give way, their texts cut short with "…" (and whole in a tooltip), so Status stays in sight. Where
+        even that leaves too little, the Store column steps aside."""
+        # The room without a vertical scroll bar, less one: sized as if it showed, the columns fit with it or without.
+        room = self.maximumViewportSize().width() - self.verticalScrollBar().sizeHint().width()
+        others = [column for column in range(len(COLUMNS)) if column != STORE_COLUMN]
+        widths = self._widths([*others, STORE_COLUMN], room) if self._store_column_wanted else None
+        self.setColumnHidden(STORE_COLUMN, widths is None)
+        for column, width in (widths or self._widths(others, room) or self._least_widths(others)).items():
+            self.setColumnWidth(column, width)
+
+    def _widths(self, columns: list[int], room: int) -> dict[int, int] | None:
+        """The columns' widths in `room`, or None when those giving way would be narrower than the least."""
+        giving_way = [column for column in columns if COLUMNS[column].sort_key in _GIVING_WAY]
+        room -= sum(self._wanted[column] for column in columns if column not in giving_way)
+        shares = fair_widths([self._wanted[column] for column in giving_way], room)
+        if min(shares, default=_LEAST_WIDTH) < _LEAST_WIDTH:
+            return None
+        return {**{column: self._wanted[column] for column in columns}, **dict(zip(giving_way, shares, strict=True))}
+
+    def _least_widths(self, columns: list[int]) -> dict[int, int]:
+        """Too narrow even so: the least each can have, and a scroll bar."""
+        return {
+            column: _LEAST_WIDTH if COLUMNS[column].sort_key in _GIVING_WAY else self._wanted[column]
+            for column in columns
+        }
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def _new_orders(self) -> None:
+        self._measure_columns()
+        self.fit_columns()
 
     def _keep_selection(self) -> None:
         self._kept_ids = self.selected_order_ids()

@@ -16,12 +16,13 @@ from shipdesk.cache.shipments import latest_shipment
 from shipdesk.domain import OrderStatus, with_packing_rules
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.order_detail import INCOMPLETE_ADDRESS
-from shipdesk.ui.orders_model import COLUMNS
+from shipdesk.ui.orders_model import COLUMNS, STORE_COLUMN
 from shipdesk.ui.print_dialog import reprint_text
 from tests.fakes.raw_printer import Listener
 from tests.ui.conftest import (
     DATE_COLUMN,
     ORDER_NUMBER_COLUMN,
+    RECIPIENT_COLUMN,
     STATUS_COLUMN,
     click_header,
     click_order,
@@ -43,6 +44,7 @@ from tests.ui.print_steps import (
 )
 
 LAPTOP = (1366, 768)
+SMALL_SCREEN = (1024, 600)  # a netbook, or a packing station's small monitor
 
 
 def focused_window(window: MainWindow, qtbot: QtBot) -> MainWindow:
@@ -301,6 +303,43 @@ def test_with_one_store_the_store_column_is_hidden_and_with_two_it_shows(demo_ca
     window.resize(1920, 1080)  # the room a wider screen adds goes to the hold reasons, not to the store names
     longest = window.table.fontMetrics().horizontalAdvance("On hold: no item that needs shipping")
     qtbot.waitUntil(lambda: window.table.horizontalHeader().sectionSize(STATUS_COLUMN) >= longest + 12)
+
+
+def test_on_a_small_screen_status_shows_with_numbers_and_dates_whole_and_names_cut_short(
+    demo_cache: Cache, qtbot: QtBot
+) -> None:
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, make_orders(3))  # of a second store
+    window = show_window(demo_cache, qtbot)
+    window.resize(*SMALL_SCREEN)
+    table, header = window.table, window.table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.width() > SMALL_SCREEN[0] // 2)
+
+    shown = table.shown_columns()
+    assert [COLUMNS[column].heading for column in shown][-1] == "Status"  # Store steps aside, its room too little
+    assert table.horizontalScrollBar().maximum() == 0
+    assert header.sectionViewportPosition(shown[-1]) + header.sectionSize(shown[-1]) <= table.viewport().width()
+    metrics = table.fontMetrics()
+    assert header.sectionSize(DATE_COLUMN) > metrics.horizontalAdvance(shown_column(window, DATE_COLUMN)[0])
+    assert header.sectionSize(RECIPIENT_COLUMN) < metrics.horizontalAdvance("Łukasz Wiśniewski-Kowal")  # cut, so:
+    row = shown_column(window, RECIPIENT_COLUMN).index("Łukasz Żółw")
+    assert window.model.index(row, RECIPIENT_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == "Łukasz Żółw"
+    window.resize(*LAPTOP)  # with room, the second store's column comes back
+    qtbot.waitUntil(lambda: not table.isColumnHidden(STORE_COLUMN))
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_a_long_order_number_is_shown_whole_once_imported(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    window.resize(*LAPTOP)
+    long_number = replace(make_orders(1)[0], store="Demo store", order_number="SO-2026-000987654")
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, [long_number])
+
+    window.reload()
+
+    width = window.table.fontMetrics().horizontalAdvance("SO-2026-000987654")
+    qtbot.waitUntil(lambda: window.table.horizontalHeader().sectionSize(ORDER_NUMBER_COLUMN) > width)
+    assert window.table.horizontalScrollBar().maximum() == 0
 
 
 def test_an_order_held_for_its_zip_code_says_in_the_ship_to_box_that_the_zip_code_is_missing(

@@ -225,9 +225,21 @@ class Address:
     def is_complete_for_shipping(self) -> bool:
         return not ship_to_gap(self)
 
+    def city_line(self) -> str:
+        """City, state and postal code as the country writes them: "Springfield IL 62701", "1165 København".
+
+        A state or prefecture that only repeats the city ("Tokyo Tokyo") is written once.
+        """
+        state = "" if self.state.strip().casefold() == self.city.strip().casefold() else self.state
+        if self.country.strip().upper() in POSTAL_CODE_FIRST:
+            parts = (self.postal_code, self.city, state)
+        else:
+            parts = (self.city, state, self.postal_code)
+        return " ".join(part for part in parts if part)
+
     def lines(self) -> list[str]:
         """The address as it is written on a parcel, blank parts left out."""
-        city_line = " ".join(part for part in (self.city, self.state, self.postal_code) if part)
+        city_line = self.city_line()
         return [
             line
             for line in (self.name, self.company, self.street1, self.street2, self.street3, city_line, self.country)
@@ -236,6 +248,15 @@ class Address:
 
 
 _NO_ADDRESS = Address()
+
+# Where the postal code is written before the city ("1165 København", "75004 Paris"), as the countries' posts ask.
+# Not Hungary, Latvia or Israel: there the code comes after the city, as it does in the US and elsewhere.
+POSTAL_CODE_FIRST = frozenset(
+    (
+        *("DE", "AT", "CH", "LI", "FR", "MC", "BE", "NL", "LU", "DK", "SE", "NO", "FI", "IS"),
+        *("ES", "PT", "IT", "SM", "VA", "PL", "CZ", "SK", "SI", "HR", "GR", "CY", "RO", "BG", "EE", "LT", "TR"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)

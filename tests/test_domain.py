@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -153,9 +154,54 @@ def test_a_shippable_order_stays_in_the_queue() -> None:
 
 
 def test_address_lines_leave_out_blank_parts() -> None:
-    assert FULL_ADDRESS.lines() == ["José Núñez", "Calle Mayor 5", "Madrid 28013", "ES"]
+    assert FULL_ADDRESS.lines() == ["José Núñez", "Calle Mayor 5", "28013 Madrid", "ES"]
+
+
+@pytest.mark.parametrize(
+    ("city", "state", "postal_code", "country", "city_line"),
+    [
+        ("København K", "", "1165", "DK", "1165 København K"),
+        ("Berlin", "", "10115", "DE", "10115 Berlin"),
+        ("Paris", "", "75004", "FR", "75004 Paris"),
+        ("Milano", "MI", "20121", "IT", "20121 Milano MI"),
+        ("Zürich", "ZH", "8001", "ch", "8001 Zürich ZH"),  # the country as a store may send it, in small letters
+        ("Kraków", "", "30-001", "PL", "30-001 Kraków"),
+        ("Vilnius", "", "LT-01100", "LT", "LT-01100 Vilnius"),
+        # The city first in the US, the UK and wherever shipdesk has no rule:
+        ("Springfield", "IL", "62701", "US", "Springfield IL 62701"),
+        ("Toronto", "ON", "M5V 2T6", "CA", "Toronto ON M5V 2T6"),
+        ("Sydney", "NSW", "2000", "AU", "Sydney NSW 2000"),
+        ("Edinburgh", "", "EH1 1YZ", "GB", "Edinburgh EH1 1YZ"),
+        ("Budapest", "", "1055", "HU", "Budapest 1055"),  # the code follows the city in Hungary too
+        ("Rīga", "", "LV-1050", "LV", "Rīga LV-1050"),
+        ("Somewhere", "", "12345", "ZZ", "Somewhere 12345"),  # a country shipdesk has no rule for
+        ("Somewhere", "", "12345", "", "Somewhere 12345"),
+    ],
+)
+def test_the_postal_code_goes_before_the_city_where_the_country_writes_it_so_and_after_it_elsewhere(
+    city: str, state: str, postal_code: str, country: str, city_line: str
+) -> None:
+    address = Address(name="A. Packer", street1="1 Main St", city=city, state=state, postal_code=postal_code)
+    assert replace(address, country=country).lines()[2] == city_line
+
+
+def test_a_state_or_prefecture_that_only_repeats_the_city_is_written_once() -> None:
+    tokyo = Address(name="Sakura Satō", street1="1-1 Marunouchi", city="Tokyo", state="Tokyo", postal_code="100-0001")
+    assert replace(tokyo, country="JP").lines()[2] == "Tokyo 100-0001"
+    assert replace(tokyo, state="TOKYO ", country="JP").lines()[2] == "Tokyo 100-0001"
+    assert replace(tokyo, city="Madrid", state="Madrid", postal_code="28013", country="ES").lines()[2] == "28013 Madrid"
+    assert replace(tokyo, city="New York", state="NY", postal_code="10001", country="US").lines()[2] == (
+        "New York NY 10001"
+    )
 
 
 def test_the_station_date_is_the_day_on_the_stations_clock_not_utcs(in_california: None) -> None:
     assert station_date(datetime(2026, 12, 1, 2, 30, tzinfo=UTC)) == date(2026, 11, 30)  # 6:30 pm in Los Angeles
     assert station_date(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) == date(2026, 12, 1)  # 1 am there
+
+
+def test_the_city_line_on_its_own_is_the_one_the_address_lines_show() -> None:
+    copenhagen = Address(name="Zoë Ørsted", street1="Nørregade 7", city="København", postal_code="1165", country="DK")
+    assert copenhagen.city_line() == "1165 København"
+    assert copenhagen.city_line() in copenhagen.lines()
+    assert Address().city_line() == ""

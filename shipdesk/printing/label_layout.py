@@ -90,7 +90,7 @@ def _sender(build: _Builder, sender: Address) -> float:
 
 def _ship_to(build: _Builder, recipient: Address, top: float, bottom: float) -> None:
     fonts = build.fonts
-    city_line = " ".join(part for part in (recipient.city, recipient.state, recipient.postal_code) if part)
+    city_line = recipient.city_line()
     candidates = [
         (recipient.name, True, 17.0),
         (recipient.company, False, 12.0),

@@ -280,7 +280,7 @@ class _LabelPainter:
 
     def _ship_to_fields(self, recipient: Address) -> list[_Line]:
         regular, bold = self.fonts.regular, self.fonts.bold
-        city_line = " ".join(part for part in (recipient.city, recipient.state, recipient.postal_code) if part)
+        city_line = recipient.city_line()
         candidates = [
             _Line(recipient.name, bold, 17.0),
             _Line(recipient.company, regular, 12.0),

@@ -271,6 +271,15 @@ def test_the_label_shows_every_part_a_courier_needs(tmp_path: Path) -> None:
 
 
 @needs_poppler_and_zbar
+def test_a_label_to_japan_names_tokyo_once_before_its_postal_code(tmp_path: Path) -> None:
+    tokyo = Address(name="Yuki Satō", street1="1-175-3 Chiyoda", city="Tokyo", state="Tokyo", postal_code="100-0001")
+
+    text = " ".join(pdf_text(render_labels_pdf([make_label(recipient=replace(tokyo, country="JP"))]), tmp_path).split())
+
+    assert "Tokyo 100-0001" in text and "Tokyo Tokyo" not in text
+
+
+@needs_poppler_and_zbar
 def test_without_a_sender_the_from_block_is_left_out(tmp_path: Path) -> None:
     pdf = render_labels_pdf([make_label(sender=Address())])
     text = pdf_text(pdf, tmp_path)
@@ -316,7 +325,7 @@ def test_very_long_lines_stay_inside_the_label_and_keep_the_barcode_readable(siz
         LONG.recipient.name,
         LONG.recipient.street1,
         LONG.recipient.company,
-        "Garmisch-Partenkirchen Bayern 82467",
+        "82467 Garmisch-Partenkirchen Bayern",  # a German address: the postal code first
     ):
         assert part in text
 

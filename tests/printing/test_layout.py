@@ -43,6 +43,14 @@ def test_the_label_holds_every_part_a_courier_needs() -> None:
     assert (barcode.kind, barcode.value) == (BarcodeKind.CODE128, OWN_COURIER)
 
 
+def test_a_label_to_denmark_writes_the_postal_code_before_the_city_as_danish_post_reads_it() -> None:
+    copenhagen = Address(name="Zoë Ørsted", street1="Nørregade 7", city="København K", postal_code="1165", country="DK")
+
+    lines = texts(label_layout(make_label(recipient=copenhagen)).elements)
+
+    assert "1165 København K" in lines
+
+
 @pytest.mark.parametrize(
     ("size", "mm"),
     [(LabelSize.FOUR_BY_SIX, (101.6, 152.4)), (LabelSize.FOUR_BY_FOUR, (101.6, 101.6)), (LabelSize.A6, (105.0, 148.0))],

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import importlib
 import os
+import re
 import secrets
 import socket
 from collections.abc import Callable
@@ -222,6 +223,37 @@ def _needs(package: str, module: str, what: str) -> Any:
         raise PrinterError(f"{what} printers need the {package} package, which is not installed here") from None
 
 
+_PORT_MISSING = "this computer has no such port; check the printer's cable, and the port in the printer's settings"
+_SERIAL_REASONS = {
+    errno.ENOENT: _PORT_MISSING,
+    errno.ENODEV: _PORT_MISSING,
+    errno.ENXIO: "nothing answers on that port; check that the printer is switched on and its cable plugged in",
+    errno.EACCES: "this computer does not let shipdesk use that port (on Linux: add your user to the dialout group, "
+    "then log in again)",
+    errno.EPERM: "this computer does not let shipdesk use that port",
+    errno.EBUSY: "another program is using that port; close it, then print again",
+    errno.EIO: "the port stopped working; unplug the printer's cable and plug it in again",
+}
+# pyserial on Windows names the error's class in its text, with no errno: "could not open port 'COM3':
+# FileNotFoundError(2, ...)". A COM port refused there is nearly always one another program holds open.
+_WINDOWS_SERIAL_REASONS = {
+    "FileNotFoundError": _PORT_MISSING,
+    "PermissionError": "another program is using that port, or this computer does not let shipdesk use it",
+}
+_ERRNO_TEXT = re.compile(r"\[(?:Win)?Errno -?\d+\]\s*")
+
+
+def _serial_reason(error: Exception, serial: Any, timeout: float) -> str:
+    """Why a serial port took no job, in a packer's words; never lower-cased, as port names are case-sensitive."""
+    if isinstance(error, serial.SerialTimeoutException):
+        return f"it took nothing for {timeout:g} s; is it switched on, out of labels or jammed?"
+    text = str(error)
+    known = _SERIAL_REASONS.get(getattr(error, "errno", None) or 0) or next(
+        (reason for kind, reason in _WINDOWS_SERIAL_REASONS.items() if kind in text), ""
+    )
+    return known or _ERRNO_TEXT.sub("", text)
+
+
 @dataclass(frozen=True, slots=True)
 class SerialDevice:
     port: str
@@ -239,7 +271,8 @@ class SerialDevice:
                 line.write(job)
                 line.flush()
         except (OSError, serial.SerialException) as error:
-            raise PrinterError(f"The printer on {self.port} cannot be reached ({str(error).lower()})") from error
+            reason = _serial_reason(error, serial, self.timeout)
+            raise PrinterError(f"The printer on {self.port} cannot be reached: {reason}") from error
 
 
 @dataclass(frozen=True, slots=True)

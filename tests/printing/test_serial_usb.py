@@ -3,12 +3,14 @@ the cable) and still scans; a missing port or an unplugged USB printer is report
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 import threading
 import time
 
 import pytest
+import serial
 
 from shipdesk.domain import LabelSize
 from shipdesk.printing.devices import SerialDevice, UsbDevice, open_device
@@ -71,7 +73,80 @@ def test_a_label_sent_down_a_serial_line_arrives_whole_and_scans() -> None:
 def test_a_serial_port_that_is_not_there_is_named() -> None:
     with pytest.raises(PrinterError) as raised:
         open_device("serial:///dev/ttyUSB-shipdesk-missing?baudrate=9600").send(b"SIZE 4,6\r\n")
-    assert str(raised.value).startswith("The printer on /dev/ttyUSB-shipdesk-missing cannot be reached (")
+    assert str(raised.value).startswith("The printer on /dev/ttyUSB-shipdesk-missing cannot be reached: ")
+
+
+def test_a_missing_serial_port_is_named_as_typed_and_says_what_to_check() -> None:
+    with pytest.raises(PrinterError) as raised:
+        open_device("serial:///dev/ttyUSB-Shipdesk-Missing9").send(b"SIZE 4,6\r\n")
+    assert str(raised.value) == (
+        "The printer on /dev/ttyUSB-Shipdesk-Missing9 cannot be reached: this computer has no such port; "
+        "check the printer's cable, and the port in the printer's settings"
+    )
+
+
+def failing_serial(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """pyserial's port, as it fails on a computer we cannot make fail that way here."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(serial, "Serial", refuse)
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (
+            serial.SerialException(errno.EACCES, "could not open port /dev/ttyS0: [Errno 13] Permission denied"),
+            "this computer does not let shipdesk use that port (on Linux: add your user to the dialout group, "
+            "then log in again)",
+        ),
+        (
+            serial.SerialException(errno.EBUSY, "could not open port /dev/ttyS0: [Errno 16] Device or resource busy"),
+            "another program is using that port; close it, then print again",
+        ),
+        (
+            serial.SerialTimeoutException("Write timeout"),
+            "it took nothing for 10 s; is it switched on, out of labels or jammed?",
+        ),
+        (
+            serial.SerialException(errno.EPROTO, "could not open port /dev/ttyS0: [Errno 71] Protocol error"),
+            "could not open port /dev/ttyS0: Protocol error",  # unknown: as pyserial said it, without the errno
+        ),
+    ],
+)
+def test_a_serial_port_that_fails_says_why_in_plain_words(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, reason: str
+) -> None:
+    failing_serial(monkeypatch, error)
+    with pytest.raises(PrinterError) as raised:
+        open_device("serial:///dev/ttyS0").send(b"SIZE 4,6\r\n")
+    assert str(raised.value) == f"The printer on /dev/ttyS0 cannot be reached: {reason}"
+
+
+def test_a_windows_com_port_in_use_or_missing_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pyserial on Windows gives no errno, only the text of the system's error.
+    failing_serial(
+        monkeypatch,
+        serial.SerialException("could not open port 'COM3': PermissionError(13, 'Access is denied.', None, 5)"),
+    )
+    with pytest.raises(PrinterError) as in_use:
+        open_device("serial://COM3").send(b"SIZE 4,6\r\n")
+    failing_serial(
+        monkeypatch,
+        serial.SerialException(
+            "could not open port 'COM7': FileNotFoundError(2, 'The system cannot find the file specified.', None, 2)"
+        ),
+    )
+    with pytest.raises(PrinterError) as missing:
+        open_device("serial://COM7").send(b"SIZE 4,6\r\n")
+
+    assert str(in_use.value) == (
+        "The printer on COM3 cannot be reached: another program is using that port, "
+        "or this computer does not let shipdesk use it"
+    )
+    assert str(missing.value).startswith("The printer on COM7 cannot be reached: this computer has no such port; ")
 
 
 def test_a_usb_printer_that_is_not_plugged_in_says_so() -> None:

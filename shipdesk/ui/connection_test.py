@@ -5,19 +5,68 @@ One owner per window keeps every test thread until it has ended, so closing a di
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+import ssl
 
+import httpx
 from PySide6.QtCore import QObject, QThread, Signal
 
 from shipdesk.cache.stores import StoreRecord
 from shipdesk.store_setup import StoreSetupError, stores_there, try_connection
 from shipdesk.upstream.credentials import CredentialsError
-from shipdesk.upstream.shipstation import ShipStationError
+from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
 
 # A test is a question a person waits for: one try and a short timeout, not the sync's patient retries.
 TEST_CLIENT_OPTIONS = {"max_attempts": 1, "timeout": 10.0}
 
 log = logging.getLogger(__name__)
+
+UNREACHABLE = "Store {store} cannot be reached at {address}: {reason}. Check the address and your network."
+_SOCKET_REASONS = {
+    errno.ECONNREFUSED: "the connection was refused",
+    errno.ECONNRESET: "the connection was cut",
+    errno.EHOSTUNREACH: "there is no route to it on the network",
+    errno.ENETUNREACH: "the network cannot be reached",
+}
+
+
+def failure_answer(record: StoreRecord, error: Exception) -> str:
+    """What a failed test says: one plain sentence when ShipStation could not be reached, else the error's words.
+
+    Every answer names the store once; the technical detail (errno, exception) is in the log.
+    """
+    reason = _unreachable_reason(error)
+    if reason is None:
+        return str(error)
+    log.info("the connection test of store %s could not reach ShipStation: %s", record.name, error)
+    address = record.config.get("base_url") or DEFAULT_BASE_URL
+    return UNREACHABLE.format(store=record.name, address=address, reason=reason)
+
+
+def _unreachable_reason(error: BaseException) -> str | None:
+    """Why no connection was made, when that is what went wrong; None when ShipStation was reached."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    connecting = next((cause for cause in chain if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)), None)
+    if connecting is None:
+        return None  # reached, but it answered late, refused or failed: the error's own words say so
+    if isinstance(connecting, httpx.ConnectTimeout):
+        return f"it did not answer within {TEST_CLIENT_OPTIONS['timeout']:g} s"
+    system = next((cause for cause in chain if isinstance(cause, OSError)), None)
+    if isinstance(system, socket.gaierror):
+        return "no server of that name can be found"
+    if isinstance(system, ssl.SSLCertVerificationError):
+        return "its security certificate is not one this computer trusts"
+    if isinstance(system, ssl.SSLError):
+        return "the secure connection to it failed"
+    if system is not None and system.errno in _SOCKET_REASONS:
+        return _SOCKET_REASONS[system.errno]
+    return "the connection failed"
 
 
 class ConnectionTestThread(QThread):
@@ -37,10 +86,13 @@ class ConnectionTestThread(QThread):
         try:
             found = try_connection(self.record, secret=secret, **TEST_CLIENT_OPTIONS)
         except (ShipStationError, CredentialsError, StoreSetupError) as error:
-            self.answer = str(error)
+            self.answer = failure_answer(self.record, error)
         except Exception as error:  # a bug: said calmly, with the traceback in the log
             log.exception("the connection test of store %s failed", self.record.name)
-            self.answer = f"The test stopped on an unexpected error ({type(error).__name__}; see the log)."
+            self.answer = (
+                f"The test of store {self.record.name} stopped on an unexpected error "
+                f"({type(error).__name__}; see the log)."
+            )
         else:
             self.accepted = True
             self.answer = f"ShipStation accepted the key and secret ({stores_there(found)})."

@@ -252,6 +252,8 @@ class StoresDialog(QDialog):
         name = thread.record.name
         if thread.accepted:
             self._say(f"Store {name} works: {thread.answer}", ok=True)
+        elif f"store {name}".casefold() in thread.answer.casefold():
+            self._say(thread.answer, ok=False)  # it names the store already: "ShipStation refused … for store Main."
         else:
             self._say(f"Store {name} does not work: {thread.answer}", ok=False)
 

@@ -4,14 +4,18 @@ filed."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
@@ -24,6 +28,7 @@ from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cache.stores import StoreRecord, add_store, get_store, note_sync
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.store_setup import StoreSummary
+from shipdesk.ui.connection_test import failure_answer
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.order_text import date_text
 from shipdesk.ui.shipstation_form import KEEP_THE_SECRET, ShipStationForm
@@ -31,6 +36,7 @@ from shipdesk.ui.stores_dialog import NEVER_SYNCED, StoresDialog, row_texts
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import NO_STORES, NOT_SYNCED_YET
 from shipdesk.upstream.credentials import save_secret
+from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
 from shipdesk.upstream.sync_stores import StoreSync
 from tests.cache.test_orders_cache import make_order
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -534,11 +540,97 @@ def test_the_list_tests_a_saved_store_with_the_secret_from_the_keyring(
     missing = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)
 
     assert works == f"Store Main works: ShipStation accepted the key and secret ({FAKE_STORES})."
-    assert refused == f"Store Main does not work: {REFUSED}"
+    assert refused == REFUSED  # it names the store once
     assert missing == (
-        "Store Main does not work: No API secret is saved for store Main. Give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret."
+        "No API secret is saved for store Main. Give it again: File → Stores… → Edit in the window, or shipdesk stores edit Main --new-secret."
     )
     assert "not-the-secret-5e2a" not in everything_shown(window)
+
+
+def closed_address() -> str:
+    """A loopback address where nothing listens, so a connection to it is refused."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_a_saved_store_that_cannot_be_reached_says_so_once_in_plain_words(
+    window: MainWindow, cache: Cache, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    address = closed_address()
+    add_store(cache, StoreRecord(name="Main", kind="shipstation", config={"api_key": "key", "base_url": address}))
+    save_secret("Main", "secret")
+    dialog = open_stores(window)
+
+    answer = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)
+
+    assert answer == (
+        f"Store Main cannot be reached at {address}: the connection was refused. Check the address and your network."
+    )
+    assert "Errno" not in answer
+
+
+def test_the_forms_test_of_an_address_nothing_answers_on_says_so_in_plain_words(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    address = closed_address()
+    form = open_form(open_stores(window), qtbot)
+    fill_form(form, qtbot, fake, name="Main shop", secret=fake.api_secret)
+    form.base_url.setText(address)
+
+    answer = click_and_wait_for_answer(qtbot, window, form.test_button, form.answer)
+
+    assert answer == (
+        f"Store Main shop cannot be reached at {address}: the connection was refused. "
+        "Check the address and your network."
+    )
+    form.reject()
+
+
+def unreachable(cause: BaseException) -> ShipStationError:
+    """ShipStationError as the client raises it when no connection was made, `cause` at the bottom of the chain."""
+    try:
+        try:
+            raise cause
+        except BaseException as error:
+            raise httpx.ConnectError(str(error)) from error
+    except httpx.ConnectError as error:
+        failed = ShipStationError(f"Could not list stores for store Main: shipdesk could not connect ({error}).")
+        failed.__cause__ = error
+        return failed
+
+
+MAIN = StoreRecord(name="Main", kind="shipstation", config={"base_url": "https://ssapi.example.com"})
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (unreachable(socket.gaierror(-2, "Name or service not known")), "no server of that name can be found"),
+        (unreachable(OSError(errno.EHOSTUNREACH, "No route to host")), "there is no route to it on the network"),
+        (
+            unreachable(ssl.SSLCertVerificationError(1, "certificate verify failed")),
+            "its security certificate is not one this computer trusts",
+        ),
+        (unreachable(OSError(errno.EPROTO, "Protocol error")), "the connection failed"),
+    ],
+)
+def test_a_store_that_cannot_be_reached_says_why_without_the_technical_detail(
+    error: ShipStationError, reason: str
+) -> None:
+    assert failure_answer(MAIN, error) == (
+        f"Store Main cannot be reached at https://ssapi.example.com: {reason}. Check the address and your network."
+    )
+
+
+def test_a_store_that_was_reached_answers_in_shipstations_own_words() -> None:
+    late = ShipStationError("Could not list stores for store Main: ShipStation did not answer within 10 s.")
+    assert failure_answer(MAIN, late) == "Could not list stores for store Main: ShipStation did not answer within 10 s."
+    assert failure_answer(replace(MAIN, config={}), unreachable(ConnectionRefusedError(errno.ECONNREFUSED, "x"))) == (
+        f"Store Main cannot be reached at {DEFAULT_BASE_URL}: the connection was refused. "
+        "Check the address and your network."
+    )
 
 
 def test_closing_the_window_mid_test_waits_for_the_test_thread(

@@ -1,4 +1,4 @@
-"""The detail pane: the selected order's status, addresses, items and the customer's words.
+"""The detail pane: the selected order's status, addresses, items, the customer's words and the staff's notes.
 
 Everything a customer or store wrote is shown as plain text, never read as markup.
 """
@@ -46,6 +46,8 @@ class ShipmentShown:
 
 
 GIFT_WITHOUT_MESSAGE = "A gift, without a message."
+# The store's internal notes: the shop's own words to whoever packs, which the customer never wrote nor sees.
+STAFF_NOTES_TITLE = "Staff notes (from the shop, not the customer)"
 # {gap} is what the address lacks: "no ship-to ZIP code", "no ship-to street or city", "no ship-to address".
 INCOMPLETE_ADDRESS = "Cannot be labelled: {gap}. Put it right in the store, then sync."
 
@@ -94,6 +96,10 @@ class OrderDetail(QStackedWidget):
         self.items = OrderItemsGrid()
         self.gift_message = _text_label()
         self.customer_notes = _text_label()
+        self.staff_notes = _text_label()
+        staff_font = QFont(self.staff_notes.font())
+        staff_font.setBold(True)  # "glass inside!" must not be missed
+        self.staff_notes.setFont(staff_font)
 
         addresses = QHBoxLayout()
         addresses.addWidget(_group("Ship to", self.ship_to), 1)
@@ -101,6 +107,7 @@ class OrderDetail(QStackedWidget):
         self.items_box = _group("Items", self.items)
         self.gift_box = _group("Gift message", self.gift_message)
         self.notes_box = _group("Customer notes", self.customer_notes)
+        self.staff_notes_box = _group(STAFF_NOTES_TITLE, self.staff_notes)
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -110,6 +117,7 @@ class OrderDetail(QStackedWidget):
         layout.addWidget(self.facts)
         layout.addLayout(addresses)
         layout.addWidget(self.items_box)
+        layout.addWidget(self.staff_notes_box)
         layout.addWidget(self.gift_box)
         layout.addWidget(self.notes_box)
         layout.addStretch(1)
@@ -158,6 +166,8 @@ class OrderDetail(QStackedWidget):
         self.gift_box.setVisible(order.gift or bool(order.gift_message))
         self.customer_notes.setText(order.customer_notes)
         self.notes_box.setVisible(bool(order.customer_notes))
+        self.staff_notes.setText(order.internal_notes.strip())
+        self.staff_notes_box.setVisible(bool(self.staff_notes.text()))
         self.setCurrentWidget(self.order_page)
 
 
@@ -182,7 +192,7 @@ def _shipment_lines(shipped: ShipmentShown) -> list[str]:
     shipment = shipped.shipment
     if shipment is None:
         return []
-    how = " ".join(part for part in (shipment.carrier, shipment.service) if part)
+    how = ", ".join(part for part in (shipment.carrier, shipment.service) if part)  # "Other / own courier, Standard"
     lines = [" · ".join(part for part in (f"Shipped {date_text(shipment.shipped_at)}", how) if part)]
     tracking = f"Tracking {shipment.tracking_number}" if shipment.tracking_number else "No tracking number"
     lines.append(tracking if shipment.cost is None else f"{tracking} · cost {shipment.cost:,.2f}")

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
+from shipdesk.app import DEMO_STORE
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.outbox_schedule import refuse_entry
@@ -16,10 +17,12 @@ from shipdesk.cache.search_text import fold
 from shipdesk.cache.shipments import confirm_outbox, pending_outbox, record_shipment
 from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import OrderStatus, Shipment
+from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE
 from shipdesk.ui.main_window import NO_ORDERS_YET, MainWindow
 from shipdesk.ui.order_detail import (
     INCOMPLETE_ADDRESS,
     NOTHING_SELECTED,
+    STAFF_NOTES_TITLE,
     STORE_NOT_EXPORTED,
     STORE_NOT_TOLD,
     STORE_REFUSED,
@@ -226,7 +229,7 @@ def test_a_shipped_order_shows_its_label_and_whether_the_store_has_been_told(
     facts = window.detail.facts.text().splitlines()
     local_time = shipped_at.astimezone().strftime("%Y-%m-%d %H:%M")
     assert facts[:3] == [
-        f"Shipped {local_time} · UPS Ground",
+        f"Shipped {local_time} · UPS, Ground",
         "Tracking 1Z999AA10123456784 · cost 9.80",
         STORE_NOT_EXPORTED,
     ]
@@ -236,7 +239,58 @@ def test_a_shipped_order_shows_its_label_and_whether_the_store_has_been_told(
     window.reload()
 
     assert STORE_NOT_EXPORTED not in window.detail.facts.text()
-    assert window.detail.facts.text().startswith(f"Shipped {local_time} · UPS Ground\nTracking 1Z999AA10123456784")
+    assert window.detail.facts.text().startswith(f"Shipped {local_time} · UPS, Ground\nTracking 1Z999AA10123456784")
+
+
+def test_a_shipment_by_own_courier_names_the_carrier_and_the_service_apart(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1002")
+    shipped_at = datetime(2026, 11, 30, 14, 2, tzinfo=UTC)
+    record_shipment(demo_cache, stored.id, Shipment(OWN_COURIER, STANDARD_SERVICE, "", shipped_at))
+    window.reload()
+
+    click_order(window, qtbot, "1002")
+
+    local_time = shipped_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert window.detail.facts.text().splitlines()[:2] == [
+        f"Shipped {local_time} · Other / own courier, Standard",
+        "No tracking number",
+    ]
+
+
+def test_the_staff_notes_show_apart_from_the_customers_words(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    with demo_cache.transaction() as conn:
+        upsert_orders(
+            conn,
+            [
+                make_order(
+                    "7002",
+                    store=DEMO_STORE,
+                    customer_notes="Leave at the door",
+                    internal_notes="STAFF: double-box, glass inside!",
+                )
+            ],
+        )
+    window.reload()
+
+    click_order(window, qtbot, "7002")
+
+    detail = window.detail
+    assert detail.staff_notes_box.isVisible()
+    assert detail.staff_notes_box.title() == STAFF_NOTES_TITLE == "Staff notes (from the shop, not the customer)"
+    assert detail.staff_notes.text() == "STAFF: double-box, glass inside!"
+    assert detail.staff_notes.textFormat() == Qt.TextFormat.PlainText
+    assert detail.customer_notes.text() == "Leave at the door"
+    assert detail.notes_box.title() == "Customer notes"
+
+
+def test_an_order_without_staff_notes_shows_no_staff_notes_box(window: MainWindow, qtbot: QtBot) -> None:
+    click_order(window, qtbot, "1002")
+    assert window.detail.customer_notes.text() == "Birthday is on Friday — please ship quickly!"
+    assert not window.detail.staff_notes_box.isVisible()
 
 
 def test_an_order_without_a_label_from_here_shows_no_shipment_line(window: MainWindow, qtbot: QtBot) -> None:
@@ -301,7 +355,7 @@ def answer_the_question(button: QMessageBox.StandardButton) -> None:
 def test_quit_has_a_shortcut_on_every_platform_and_the_toolbar_offers_every_print(window: MainWindow) -> None:
     assert window.quit_action.shortcuts()
     toolbar_texts = [action.text() for action in window.findChild(QToolBar).actions() if action.text()]
-    assert toolbar_texts == ["&Print label", "Print packing &slips", "Print pic&k list", "&Sync now"]
+    assert toolbar_texts == ["&Print label", "Print packing &slips", "Print pic&k list", "S&ync now"]
 
 
 def test_a_shipped_order_of_a_synced_store_says_its_update_goes_with_the_next_sync(

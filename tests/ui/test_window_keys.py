@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -293,3 +293,16 @@ def test_copying_thousands_of_orders_keeps_the_rows_on_screen_cached(large_cache
     assert window.model.cached_row_count == cached  # read past the pages kept for the screen
     assert len(lines) == 5_000
     assert [line[ORDER_NUMBER_COLUMN] for line in lines] == shown_column(window, ORDER_NUMBER_COLUMN)
+
+
+def test_every_menu_item_has_an_alt_letter_of_its_own_within_its_menu(window: MainWindow) -> None:
+    for menu in window.menuBar().findChildren(QMenu):
+        letters = [_alt_letter(action.text()) for action in menu.actions() if not action.isSeparator()]
+        assert "" not in letters, (menu.title(), letters)
+        assert len(set(letters)) == len(letters), (menu.title(), letters)
+    assert window.sync_action.text().replace("&", "") == "Sync now"
+
+
+def _alt_letter(text: str) -> str:
+    at = text.replace("&&", "").find("&")
+    return text.replace("&&", "")[at + 1].lower() if at >= 0 else ""

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from itertools import pairwise
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QStatusTipEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from shipdesk.cache import Cache
@@ -75,6 +75,7 @@ def empty_table_text(total: int, search: str, status: OrderStatus | None, store:
 class MainWindow(QMainWindow):
     def __init__(self, cache: Cache, *, title_suffix: str = "", sync_runner: SyncRunner | None = None) -> None:
         super().__init__()
+        self._covered_message: str | None = None  # the status bar's message while a status tip covers it
         self.cache = cache
         self.setWindowTitle(f"{APP_TITLE} — {title_suffix}" if title_suffix else APP_TITLE)
         self.model = OrdersModel(cache)
@@ -268,6 +269,27 @@ class MainWindow(QMainWindow):
             self.reload()  # the model keeps the filters and sort, the table the selection
         else:
             self._update_counts()  # pushed updates have left the outbox
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QStatusTipEvent):
+            self._show_status_tip(event.tip())
+            return True
+        return super().event(event)
+
+    def _show_status_tip(self, tip: str) -> None:
+        """A menu or toolbar item's tip while the pointer is on it; then the message it covered comes back.
+
+        Qt clears the status bar when the pointer leaves, and with it how the last print or import went, which the
+        packer may not have read yet.
+        """
+        status_bar = self.statusBar()
+        if tip:
+            if self._covered_message is None:
+                self._covered_message = status_bar.currentMessage()
+            status_bar.showMessage(tip)
+        elif self._covered_message is not None:
+            status_bar.showMessage(self._covered_message)
+            self._covered_message = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A sync still running when the app quits would be cut off mid-request; it stops once its request is

@@ -4,8 +4,8 @@ orders opens Print labels, and Ctrl+C copies the selected orders as rows a sprea
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QStatusTipEvent
+from PySide6.QtWidgets import QApplication, QMenu, QToolBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -306,3 +306,16 @@ def test_every_menu_item_has_an_alt_letter_of_its_own_within_its_menu(window: Ma
 def _alt_letter(text: str) -> str:
     at = text.replace("&&", "").find("&")
     return text.replace("&&", "")[at + 1].lower() if at >= 0 else ""
+
+
+def test_pointing_at_a_toolbar_button_shows_its_tip_and_then_the_message_it_covered_again(
+    window: MainWindow,
+) -> None:
+    window.statusBar().showMessage("Wrote 3 labels to labels-2026-12-01.pdf.")
+    button = window.findChild(QToolBar).widgetForAction(window.sync_action)
+
+    QApplication.sendEvent(button, QStatusTipEvent(window.sync_action.statusTip()))  # the pointer comes onto it
+    assert window.statusBar().currentMessage() == window.sync_action.statusTip()
+    QApplication.sendEvent(button, QStatusTipEvent(""))  # and leaves
+
+    assert window.statusBar().currentMessage() == "Wrote 3 labels to labels-2026-12-01.pdf."

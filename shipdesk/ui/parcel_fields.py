@@ -5,8 +5,8 @@ Empty weight means the order's own; a field that cannot be read says how to writ
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
 from shipdesk.shipping.parcel_text import (
     DIMENSIONS_EXAMPLE,
@@ -26,8 +26,10 @@ CONFIRMATION_NAMES = {
 }
 
 
-class ParcelFields(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+class ParcelFields(QObject):
+    """The parcel's fields, laid out as rows of the dialog's own form so their labels line up with the others."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.weight = QLineEdit()
         self.weight.setPlaceholderText(f"the order's own weight, or e.g. {WEIGHT_EXAMPLE}")
@@ -42,14 +44,28 @@ class ParcelFields(QWidget):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020;")
-        self.problem.hide()
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
+        self.problem.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # right under its field
+        self._form: QFormLayout | None = None
+        self._shown = True
+
+    def add_rows(self, form: QFormLayout) -> None:
+        """Adds a row to `form` for each field, and one under them for what cannot be read."""
         form.addRow("&Weight", self.weight)
         form.addRow("Si&ze", self.dimensions)
         form.addRow("C&onfirmation", self.confirmation)
         form.addRow("&Insure for", self.insured_value)
-        form.addRow(self.problem)
+        form.addRow("", self.problem)
+        self._form = form
+        self.set_shown(self._shown)
+
+    def set_shown(self, shown: bool) -> None:
+        """Shows or hides the parcel's rows together; the problem row only while there is a problem to say."""
+        self._shown = shown
+        if self._form is None:
+            return
+        for field in (self.weight, self.dimensions, self.confirmation, self.insured_value):
+            self._form.setRowVisible(field, shown)
+        self._form.setRowVisible(self.problem, shown and bool(self.problem.text()))
 
     def check(self) -> bool:
         """Whether every field can be read; shows what to fix when one cannot."""
@@ -62,10 +78,11 @@ class ParcelFields(QWidget):
                 reader(field.text())
             except ValueError as error:
                 self.problem.setText(f"{name}: {error}.")
-                self.problem.show()
+                self.set_shown(self._shown)
                 field.setFocus()
                 return False
-        self.problem.hide()
+        self.problem.clear()
+        self.set_shown(self._shown)
         return True
 
     def label_request(self, carrier_code: str, service_code: str, package_code: str | None) -> LabelRequest:

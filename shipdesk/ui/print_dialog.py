@@ -71,9 +71,9 @@ class PrintDialog(QDialog):
         super().__init__(parent)
         self._cache = cache
         self._order_ids = tuple(order_ids)
+        self._refused = dict(refused or {})
         self._test: JobSendThread | None = None
         self._test_printer = ""
-        self.setWindowTitle(f"Print {plural(len(self._order_ids), 'label')}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(520)
 
@@ -94,8 +94,8 @@ class PrintDialog(QDialog):
             self.label_size.addItem(name, size)
         self.tracking = QLineEdit()
         self.buy = QCheckBox("&Buy the labels through ShipStation (charged to the account)")
-        self.parcel = ParcelFields()
-        self.refused_note = _warning(refused_text(len(self._order_ids), refused or {}))
+        self.parcel = ParcelFields(self)
+        self.refused_note = _warning(refused_text(len(self._order_ids), self._refused))
         self.refused_note.setVisible(bool(refused))
         self._reprints = tuple(reprints)
         self.reprint_note = _warning("")
@@ -119,14 +119,15 @@ class PrintDialog(QDialog):
         # Enter presses Print. Only once the button is in the dialog: made default before, the dialog knew nothing of
         # it and made the first button, Test print, its default when it opened.
         self.print_button.setDefault(True)
-        self.print_button.setEnabled(not refused or len(refused) < len(self._order_ids))
+        self._set_label_count()
 
         self.printer.currentIndexChanged.connect(self._printer_changed)
         self.carrier.currentIndexChanged.connect(self._carrier_changed)
         self.buy.toggled.connect(self._set_tracking_field)
         self.buy.toggled.connect(self._set_reprint_note)
         self.buy.toggled.connect(self._set_sender_note)
-        self.buy.toggled.connect(self.parcel.setVisible)
+        self.buy.toggled.connect(self.parcel.set_shown)
+        self.buy.toggled.connect(self._set_label_count)
         self.test_button.clicked.connect(self.test_print)
         self._printer_changed()
         for widget in (self, *self.findChildren(QWidget)):
@@ -157,7 +158,7 @@ class PrintDialog(QDialog):
         form.addRow("&Service", self.service)
         form.addRow("Pac&kage", self.package)
         form.addRow("", self.buy)
-        form.addRow("", self.parcel)
+        self.parcel.add_rows(form)
         form.addRow("&Label size", self.label_size)
         form.addRow("&Tracking number", self.tracking)
         layout = QVBoxLayout(self)
@@ -230,6 +231,17 @@ class PrintDialog(QDialog):
     def _set_reprint_note(self) -> None:
         self.reprint_note.setText(reprint_text(self._reprints, buying=self.buy.isChecked()))
 
+    @property
+    def label_count(self) -> int:
+        """The labels Print makes: one per order, less the orders refused, and less those shipped when buying."""
+        shipped = len(self._reprints) if self.buy.isChecked() else 0
+        return max(0, len(self._order_ids) - len(self._refused) - shipped)
+
+    def _set_label_count(self) -> None:
+        count = self.label_count
+        self.setWindowTitle(f"Print {plural(count, 'label')}" if count else "No labels to print")
+        self.print_button.setEnabled(count > 0)
+
     # ------------------------------------------------------------------ reacting to choices
 
     def chosen_profile(self) -> PrinterProfile | None:
@@ -263,7 +275,7 @@ class PrintDialog(QDialog):
         can_buy = isinstance(choices, CarrierChoices) and self._purchase_store is not None
         self.buy.setEnabled(can_buy)
         self.buy.setChecked(can_buy)
-        self.parcel.setVisible(can_buy)
+        self.parcel.set_shown(can_buy)
         if isinstance(choices, CarrierChoices) and not can_buy:
             self.buy.setToolTip("Only orders of one ShipStation store can have their labels bought together")
         else:
@@ -317,7 +329,9 @@ class PrintDialog(QDialog):
             label_size=size if isinstance(size, LabelSize) else LabelSize.FOUR_BY_SIX,
             tracking_number=self.tracking.text().strip() if len(self._order_ids) == 1 else "",
         )
-        return PrintRequest(self._order_ids, choice, profile, self._purchase(), self._purchase_store or "")
+        return PrintRequest(
+            self._order_ids, choice, profile, self._purchase(), self._purchase_store or "", label_count=self.label_count
+        )
 
     def _purchase(self) -> LabelRequest | None:
         """The label purchase asked for, in the account's codes; None when shipdesk makes the labels."""

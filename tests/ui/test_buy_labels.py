@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -98,7 +98,7 @@ def test_choosing_an_account_carrier_buys_each_label_and_prints_it_with_the_carr
         OrderStatus.SHIPPED,
     ]
     assert outbox_count(cache) == 0  # ShipStation made these shipments itself
-    assert window.statusBar().currentMessage() == "Printed 2 labels on Rollo; 2 orders marked shipped."
+    assert window.statusBar().currentMessage() == "Printed 2 labels on Rollo."
     assert open_boxes(window) == []
 
 
@@ -124,7 +124,7 @@ def test_the_parcel_weight_size_confirmation_and_insurance_go_with_the_purchase(
     select_orders(window, qtbot, "W-1")
     dialog = open_print_dialog(window)
     choose_carrier(dialog, "FedEx (SS)")
-    assert dialog.parcel.isVisible()
+    assert dialog.parcel.weight.isVisible()
     dialog.parcel.weight.setText("2 lb")
     dialog.parcel.dimensions.setText("7 × 5 × 6.5 in")
     dialog.parcel.confirmation.setCurrentIndex(dialog.parcel.confirmation.findData("signature"))
@@ -152,7 +152,48 @@ def test_a_parcel_field_that_cannot_be_read_keeps_the_dialog_open_and_buys_nothi
     assert dialog.parcel.problem.text() == 'Weight: write the weight as "2 lb" or "12oz".'
     assert window.batch_printing.worker is None and fake.labels == []
     choose_carrier(dialog, "Other / own courier")
-    assert not dialog.parcel.isVisible()  # shipdesk makes its own labels: no parcel to declare
+    # shipdesk makes its own labels: no parcel to declare, and nothing left of the one that could not be read
+    assert not dialog.parcel.weight.isVisible() and not dialog.parcel.problem.isVisible()
+    dialog.reject()
+
+
+def test_the_parcel_fields_line_up_with_the_other_fields_and_show_only_while_buying(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-1")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    qtbot.waitExposed(dialog)
+
+    def left_edge(widget: QWidget) -> int:
+        return widget.mapTo(dialog, QPoint(0, 0)).x()
+
+    labels = {label.text(): label for label in dialog.findChildren(QLabel)}
+    parcel_labels = [labels[text] for text in ("&Weight", "Si&ze", "C&onfirmation", "&Insure for")]
+    assert {left_edge(label) for label in parcel_labels} == {left_edge(labels["&Carrier"])}
+    parcel_fields = (dialog.parcel.weight, dialog.parcel.dimensions, dialog.parcel.confirmation)
+    assert {left_edge(field) for field in parcel_fields} == {left_edge(dialog.carrier)}
+    assert all(label.isVisible() for label in parcel_labels)
+
+    dialog.buy.setChecked(False)
+    assert not any(label.isVisible() for label in parcel_labels)
+    assert not any(field.isVisible() for field in parcel_fields)
+    dialog.reject()
+
+
+def test_the_title_counts_the_labels_to_buy_leaving_out_orders_already_shipped_and_unpaid(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-1")
+    press_print(window, qtbot, open_print_dialog(window))  # shipdesk's own label: W-1 is shipped from here
+    select_orders(window, qtbot, "W-1", "W-2", "W-3")  # W-3 is not paid yet
+
+    dialog = open_print_dialog(window)
+    assert dialog.windowTitle() == "Print 2 labels"  # W-1 again, and W-2
+    choose_carrier(dialog, "FedEx (SS)")
+    assert dialog.buy.isChecked() and dialog.windowTitle() == "Print 1 label"  # no second label is bought for W-1
+    dialog.buy.setChecked(False)
+    assert dialog.windowTitle() == "Print 2 labels"
     dialog.reject()
 
 

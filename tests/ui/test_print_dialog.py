@@ -214,6 +214,18 @@ def test_print_is_off_when_no_selected_order_can_be_printed(window: MainWindow, 
     dialog.reject()
 
 
+def test_the_title_counts_only_the_orders_that_will_print(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1139", "1140", "1141")
+    dialog = open_print_dialog(window)
+    assert dialog.windowTitle() == "Print 2 labels"  # 1140 has no ship-to address
+    dialog.reject()
+
+    select_orders(window, qtbot, "1140")
+    dialog = open_print_dialog(window)
+    assert dialog.windowTitle() == "No labels to print"
+    dialog.reject()
+
+
 def test_printable_orders_get_no_warning(window: MainWindow, qtbot: QtBot) -> None:
     select_orders(window, qtbot, "1001", "1002")
     dialog = open_print_dialog(window)

@@ -25,7 +25,13 @@ from shipdesk.shipping.shipstation_labels import LabelError
 from shipdesk.ui.messages import show_problem
 from shipdesk.ui.print_dialog import PrintDialog
 from shipdesk.ui.print_progress import PrintProgressDialog
-from shipdesk.ui.print_report import batch_summary, failure_lines, printer_batch_summary, queued_line
+from shipdesk.ui.print_report import (
+    batch_summary,
+    failure_lines,
+    printer_batch_summary,
+    printer_problem,
+    queued_line,
+)
 from shipdesk.ui.print_worker import LabelBatchThread, PrintRequest
 from shipdesk.upstream.credentials import CredentialsError
 
@@ -35,7 +41,8 @@ _ROWS_A_QUERY = 500  # ids bound to one IN (...) list, well under SQLite's varia
 
 
 class OpenPdfButton(QToolButton):
-    """In the status bar once labels went into a PDF file: opens it in the desktop's PDF viewer, to print from there."""
+    """In the status bar once labels or sheets went into a PDF file: opens the last one in the desktop's PDF viewer,
+    to print from there. Its tooltip has the whole path, as the status bar names only the file."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,8 +51,10 @@ class OpenPdfButton(QToolButton):
         self.hide()
         self.clicked.connect(self.open_pdf)
 
-    def show_for(self, pdf: Path) -> None:
+    def show_for(self, pdf: Path, what: str = "labels") -> None:
+        """Offers `pdf`, the file of the `what` just written ("labels", "slips", "pick list")."""
         self.pdf = pdf
+        self.setText(f"Open {what} PDF")
         self.setToolTip(str(pdf))
         self.show()
 
@@ -55,12 +64,23 @@ class OpenPdfButton(QToolButton):
         if not self.pdf.exists():
             self._say(f"{self.pdf} is no longer there.", 5000)
         elif not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf))):
-            self._say(f"No program opens PDF files here; the labels are in {self.pdf}.", 8000)
+            self._say(f"No program opens PDF files here; the file is {self.pdf}.", 8000)
 
     def _say(self, text: str, milliseconds: int) -> None:
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, milliseconds)
+
+
+def open_pdf_button(window: QMainWindow) -> OpenPdfButton:
+    """The window's one Open … PDF button, put in its status bar the first time it is asked for: labels, packing slips
+    and pick lists share it, so it offers the PDF written last and takes the room of one button."""
+    status_bar = window.statusBar()
+    button = status_bar.findChild(OpenPdfButton)
+    if button is None:
+        button = OpenPdfButton()
+        status_bar.insertPermanentWidget(0, button)
+    return button
 
 
 class BatchPrinting(QObject):
@@ -77,8 +97,7 @@ class BatchPrinting(QObject):
         self.progress: PrintProgressDialog | None = None
         self.worker: LabelBatchThread | None = None
         self.last_worker: LabelBatchThread | None = None  # the batch that ended last, kept for its result
-        self.open_pdf_button = OpenPdfButton()
-        window.statusBar().insertPermanentWidget(0, self.open_pdf_button)
+        self.open_pdf_button = open_pdf_button(window)
 
     @property
     def running(self) -> bool:
@@ -109,7 +128,7 @@ class BatchPrinting(QObject):
             return
         worker = LabelBatchThread(self._cache, request)
         progress = PrintProgressDialog(
-            self._window, request.printer_name, len(request.order_ids), cancellable=worker.cancellable
+            self._window, request.printer_name, request.labels_expected, cancellable=worker.cancellable
         )
         progress.cancel_requested.connect(worker.cancel)
         worker.progressed.connect(progress.show_progress)
@@ -156,22 +175,25 @@ class BatchPrinting(QObject):
         self.finished.emit()
 
     def _report(self, request: PrintRequest, result: LabelBatchResult) -> None:
-        numbers = _numbers(self._cache, result.queued)
+        # Short enough for the status bar of a 1024-pixel screen, beside its counts. No timeout: back from a break, the
+        # packer still reads how the batch went, until the next message. The problem box and Open button carry the rest.
         if request.profile is None and request.purchase is None:
-            summary = batch_summary(result)
+            summary = problem = batch_summary(result)
             if result.pdf_path is not None:
                 self.open_pdf_button.show_for(result.pdf_path)
         else:
-            summary = printer_batch_summary(result, request.printer_name, numbers)
+            summary = printer_batch_summary(result, request.printer_name)
+            problem = printer_problem(result, request.printer_name)
         self._window.statusBar().showMessage(summary)
         if not result.failed and not result.printer_error:
             return
         details = failure_lines(result)
         if result.printer_error:
-            details.append(queued_line(result, numbers))
+            # The orders left are named here once; the main line says what the printer did.
+            details.append(queued_line(result, _numbers(self._cache, result.queued)))
             details.append("Print them again once the printer is ready.")
         title = "Some labels not printed" if result.printed else "No labels printed"
-        show_problem(self._window, title, summary, "\n".join(details))
+        show_problem(self._window, title, problem, "\n".join(line for line in details if line))
 
     def _report_error(self, error: Exception) -> None:
         if isinstance(error, LabelError | CredentialsError):

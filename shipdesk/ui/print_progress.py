@@ -16,6 +16,7 @@ class PrintProgressDialog(QDialog):
     cancel_requested = Signal()
 
     def __init__(self, parent: QWidget, printer_name: str, total: int, *, cancellable: bool) -> None:
+        """`total` is the labels expected, the orders the print dialog said will not print left out."""
         super().__init__(parent)
         self.setWindowTitle(f"Printing labels — {printer_name}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -58,6 +59,9 @@ class PrintProgressDialog(QDialog):
         else:
             self.headline.setText(progress.message)
         self._done = progress.done
+        if self._cancellable:
+            # The batch counts every order it went through, one it refused too: the bar follows its count.
+            self.bar.setMaximum(progress.total)
         self.bar.setValue(progress.done)
         if self.cancel_button.isEnabled():
             self.detail.setText(progress.message)

@@ -1,4 +1,4 @@
-"""What a batch of labels did, in the words shown to the packer: file written, orders shipped, orders not printed.
+"""What a batch of labels did, in the words shown to the packer: file written, labels printed, orders not printed.
 
 Plain text with no Qt, so the wording is tested without a window.
 """
@@ -12,46 +12,40 @@ from shipdesk.label_batch import LabelBatchResult
 
 
 def batch_summary(result: LabelBatchResult) -> str:
-    """For the status bar, e.g. 'Printed 3 labels; 3 orders marked shipped. In …/labels-….pdf'.
+    """For the status bar, e.g. 'Wrote 2 of 3 labels to labels-2026-11-02-091500-2-orders.pdf.'
 
-    The counts come first and the file last: a narrow status bar cuts the end of a long folder, not the news.
+    Short enough to sit beside the status bar's counts on a 1024-pixel screen: the file's name only, as the Open labels
+    PDF button has the whole path, and the orders not printed as a count, as the problem box names them.
     """
     if result.pdf_path is None:
         return f"No labels printed: {plural(len(result.failed), 'order')} could not be printed."
-    shipped = len(result.printed) - len(result.reprinted)
-    text = f"Printed {plural(len(result.printed), 'label')}; {plural(shipped, 'order')} marked shipped"
-    if result.reprinted:
-        text += f", {len(result.reprinted):,} reprinted"
-    if result.failed:
-        text += f"; {len(result.failed):,} not printed"
-    return f"{text}. In {result.pdf_path}"
+    return f"Wrote {_labels(result)} to {result.pdf_path.name}."
 
 
-def printer_batch_summary(result: LabelBatchResult, printer: str, numbers: Mapping[int, str]) -> str:
-    """One sentence for a batch sent to a printer, naming the orders left unshipped by a printer fault or a cancel.
+def printer_batch_summary(result: LabelBatchResult, printer: str) -> str:
+    """For the status bar, short: 'Printed 1 of 3 labels on Zebra; 2 orders still to print.'
 
-    `numbers` gives the order number of each queued order id.
+    The problem box says why a batch stopped and names the orders left; a cancelled batch leaves them selected.
     """
-    shipped = len(result.printed) - len(result.reprinted)
-    if result.printed:
-        text = f"Printed {plural(len(result.printed), 'label')} on {printer}; {plural(shipped, 'order')} marked shipped"
-        if result.reprinted:
-            text += f", {len(result.reprinted):,} reprinted"
-    else:
-        text = f"No labels printed on {printer}"
-    if result.failed:
-        text += f"; {len(result.failed):,} not printed"
+    text = f"Printed {_labels(result)} on {printer}" if result.printed else f"No labels printed on {printer}"
     if result.queued:
-        left = (
-            f"{plural(len(result.queued), 'order')} still queued, not marked shipped ({_some_numbers(result, numbers)})"
-        )
-        if result.printer_error:
-            text += f"; {left}: {_clause(result.printer_error)}"
-        elif result.cancelled:
-            text += f"; cancelled, {left}"
-        else:
-            text += f"; {left}"
+        left = f"{plural(len(result.queued), 'order')} still to print"
+        text += f"; cancelled, {left}" if result.cancelled else f"; {left}"
     return text + "."
+
+
+def printer_problem(result: LabelBatchResult, printer: str) -> str:
+    """The problem box's main line when the printer stopped a batch: what came out, then the printer's fault.
+
+    'Printed 1 label on Zebra, then stopped: the printer at 10.0.0.5:9100 cannot print: it is out of labels.'
+    """
+    if not result.printer_error:
+        return printer_batch_summary(result, printer)
+    if result.printed:
+        head = f"Printed {_labels(result)} on {printer}, then stopped"
+    else:
+        head = f"No labels printed on {printer}"
+    return f"{head}: {_clause(result.printer_error)}."
 
 
 def queued_line(result: LabelBatchResult, numbers: Mapping[int, str]) -> str:
@@ -74,13 +68,12 @@ def _sentence(reason: str) -> str:
     return reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
 
 
-_NAMED_IN_SUMMARY = 5  # the status bar names this many queued orders; the problem box lists them all
-
-
-def _some_numbers(result: LabelBatchResult, numbers: Mapping[int, str]) -> str:
-    shown = [numbers.get(order_id, f"#{order_id}") for order_id in result.queued[:_NAMED_IN_SUMMARY]]
-    more = len(result.queued) - len(shown)
-    return ", ".join(shown) + (f" and {more:,} more" if more else "")
+def _labels(result: LabelBatchResult) -> str:
+    """The labels out of those asked for: '3 labels', or '2 of 3 labels' when some order was not printed."""
+    asked = len(result.printed) + len(result.failed) + len(result.queued)
+    if asked > len(result.printed):
+        return f"{len(result.printed):,} of {plural(asked, 'label')}"
+    return plural(len(result.printed), "label")
 
 
 def _clause(error: str) -> str:

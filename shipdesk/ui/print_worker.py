@@ -43,6 +43,11 @@ class PrintRequest:
     profile: PrinterProfile | None = None  # None: the built-in printer, one PDF into the label folder
     purchase: LabelRequest | None = None  # labels bought from the ShipStation store `store`, not made here
     store: str = ""
+    label_count: int | None = None  # the labels the dialog expects, refused orders left out; None: one per order
+
+    @property
+    def labels_expected(self) -> int:
+        return len(self.order_ids) if self.label_count is None else self.label_count
 
     @property
     def printer_name(self) -> str:

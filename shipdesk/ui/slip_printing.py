@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import QInputDialog, QMainWindow
@@ -28,6 +29,7 @@ from shipdesk.slip_printing import (
 )
 from shipdesk.ui.background_jobs import BackgroundJobs
 from shipdesk.ui.messages import show_problem
+from shipdesk.ui.print_batch import open_pdf_button
 
 PDF_FOLDER = "PDF folder"
 
@@ -37,6 +39,11 @@ log = logging.getLogger(__name__)
 class SheetKind(enum.Enum):
     SLIPS = "packing slips"
     PICK_LIST = "pick list"
+
+    @property
+    def short_name(self) -> str:
+        """For the Open … PDF button, which shares the status bar with the counts: 'slips', 'pick list'."""
+        return "slips" if self is SheetKind.SLIPS else self.value
 
 
 def printers_for(cache: Cache, kind: SheetKind) -> list[PrinterProfile]:
@@ -55,6 +62,7 @@ class SheetJobThread(QThread):
         self.kind = kind
         self._profile = profile
         self.where = ""
+        self.pdf: Path | None = None  # the file written, when no printer was chosen
         self.error = ""
         self.left_out = ""  # the orders not printed because they were combined into another, and why
 
@@ -70,6 +78,7 @@ class SheetJobThread(QThread):
                 else:
                     job = pick_list_job(orders, self._profile)
                 self.where = send_job(cache, job, self._profile, self.kind.value.replace(" ", "-"))
+                self.pdf = Path(self.where) if self._profile is None else None
         except (PrinterError, ValueError) as error:
             self.error = str(error)
         except Exception as error:  # a bug: said calmly, with the details in the log
@@ -85,6 +94,7 @@ class SheetPrinting(BackgroundJobs[SheetJobThread]):
     def __init__(self, window: QMainWindow, cache: Cache) -> None:
         super().__init__(window, cache)
         self.chooser: QInputDialog | None = None
+        self.open_pdf_button = open_pdf_button(window)
 
     def busy_message(self, worker: SheetJobThread) -> str:
         return "Still printing; wait a moment."
@@ -110,7 +120,8 @@ class SheetPrinting(BackgroundJobs[SheetJobThread]):
     def _start(self, order_ids: Sequence[int], kind: SheetKind, name: str, profile: PrinterProfile | None) -> None:
         self.chooser = None
         set_setting(self._cache, LAST_SLIP_PRINTER, name)
-        self._window.statusBar().showMessage(f"Printing the {kind.value} on {name}…")
+        doing = f"Writing the {kind.value} to a PDF…" if profile is None else f"Printing the {kind.value} on {name}…"
+        self._window.statusBar().showMessage(doing)
         self.run(SheetJobThread(self._cache, order_ids, kind, profile))
 
     def finish(self, worker: SheetJobThread) -> None:
@@ -119,5 +130,11 @@ class SheetPrinting(BackgroundJobs[SheetJobThread]):
             show_problem(self._window, f"{worker.kind.value.capitalize()} not printed", f"{worker.error}.")
         else:
             left_out = f"; {worker.left_out}" if worker.left_out else ""
-            self._window.statusBar().showMessage(f"Printed the {worker.kind.value} on {worker.where}{left_out}.")
+            if worker.pdf is not None:
+                # Nothing went to paper: the file is named, and the Open button opens it for printing from the viewer.
+                done = f"Wrote the {worker.kind.value} to {worker.pdf.name}"
+                self.open_pdf_button.show_for(worker.pdf, worker.kind.short_name)
+            else:
+                done = f"Printed the {worker.kind.value} on {worker.where}"
+            self._window.statusBar().showMessage(f"{done}{left_out}.")
         self.finished.emit()

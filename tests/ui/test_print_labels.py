@@ -20,7 +20,14 @@ from shipdesk.cache.shipments import pending_outbox
 from shipdesk.domain import OrderStatus
 from shipdesk.ui.main_window import MainWindow
 from tests.ui.conftest import STATUS_COLUMN, row_of_order, select_orders
-from tests.ui.print_steps import open_boxes, open_print_dialog, press_print, print_from_window
+from tests.ui.print_steps import (
+    open_boxes,
+    open_print_dialog,
+    press_print,
+    print_from_window,
+    shown_progress,
+    wait_for_batch,
+)
 
 
 def label_files(cache: Cache) -> list[Path]:
@@ -52,7 +59,8 @@ def test_three_selected_orders_print_as_one_three_page_pdf(window: MainWindow, d
     assert sorted(str(entry.payload["order_number"]) for entry in outbox) == ["1001", "1002", "1003"]
     assert [status_of(window, number) for number in ("1001", "1002", "1003")] == ["Shipped"] * 3
     assert window.outbox_count.text() == "3 shipments to export for upload"
-    assert window.statusBar().currentMessage() == f"Printed 3 labels; 3 orders marked shipped. In {pdf}"
+    assert window.statusBar().currentMessage() == f"Wrote 3 labels to {pdf.name}."
+    assert window.batch_printing.open_pdf_button.toolTip() == str(pdf)  # the whole path, where the message has no room
     assert open_boxes(window) == []
     worker = window.batch_printing.last_worker
     assert worker is not None and worker.ran_on not in (None, threading.main_thread().ident)
@@ -79,7 +87,7 @@ def test_a_held_order_is_reported_with_its_reason_while_the_others_print(
     assert status_of(window, "1139") == status_of(window, "1141") == "Shipped"
     [box] = open_boxes(window)
     assert box.windowTitle() == "Some labels not printed"
-    assert box.text() == f"Printed 2 labels; 2 orders marked shipped; 1 not printed. In {pdf}"
+    assert box.text() == f"Wrote 2 of 3 labels to {pdf.name}."
     assert box.informativeText() == "Order 1140: no ship-to address."
 
 
@@ -151,3 +159,37 @@ def test_open_labels_pdf_opens_the_file_just_written(window: MainWindow, demo_ca
         QDesktopServices.unsetUrlHandler("file")
 
     assert [Path(url.toLocalFile()) for url in opened.urls] == [pdf]
+
+
+def test_the_dialog_and_the_progress_count_only_the_labels_that_will_print(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1139", "1140", "1141")  # 1140 has no ship-to address
+    dialog = open_print_dialog(window)
+    assert dialog.windowTitle() == "Print 2 labels"
+    assert dialog.refused_note.text() == "1 of 3 orders will not be printed: 1140 (no ship-to address)."
+
+    headlines: list[str] = []
+
+    def press_print_and_read_the_progress() -> None:
+        # The progress opens as Print is pressed, and stays until the window hears that the batch ended.
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        headlines.append(shown_progress(window).headline.text())
+
+    wait_for_batch(window, qtbot, press_print_and_read_the_progress)
+    assert headlines == ["Writing 2 labels to one PDF in the label folder…"]
+
+
+def test_on_a_1024_pixel_screen_the_status_bar_says_what_was_printed_whole_beside_the_open_button(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.resize(1024, 600)
+    select_orders(window, qtbot, "1139", "1140", "1141")
+    print_from_window(window, qtbot)
+    for box in open_boxes(window):
+        box.accept()
+
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Wrote 2 of 3 labels to labels-") and "/" not in message
+    button = window.batch_printing.open_pdf_button
+    assert window.statusBar().fontMetrics().horizontalAdvance(message) + 12 < button.x()  # 12: the bar's margins

@@ -8,6 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -21,7 +24,8 @@ from shipdesk.ui.slip_printing import PDF_FOLDER
 from shipdesk.upstream.sync import combined_reason
 from tests.fakes.raw_printer import Listener
 from tests.ui.conftest import select_orders
-from tests.ui.print_steps import open_boxes
+from tests.ui.print_steps import open_boxes, print_from_window
+from tests.ui.test_print_labels import UrlsOpened
 
 JOB_TIMEOUT_MS = 30_000
 
@@ -77,11 +81,41 @@ def test_the_pick_list_goes_to_the_pdf_folder_and_the_printer_is_offered_first_n
     assert offered == [PDF_FOLDER]  # receipt printers take slips, not pick lists
     [written] = (tmp_path / "sheets").glob("*.pdf")
     assert written.name.startswith("pick-list-")
-    assert window.statusBar().currentMessage() == f"Printed the pick list on {written}."
+    assert window.statusBar().currentMessage() == f"Wrote the pick list to {written.name}."  # nothing went to paper
+    assert open_pdf_buttons(window) == [("Open pick list PDF", str(written))]
     window.slips_action.trigger()
     chooser = window.sheet_printing.chooser
     assert chooser is not None and chooser.textValue() == PDF_FOLDER
     chooser.reject()
+
+
+def open_pdf_buttons(window: MainWindow) -> list[tuple[str, str]]:
+    """The Open … PDF buttons the status bar shows, with the file each one's tooltip names."""
+    shown = [button for button in window.statusBar().findChildren(QToolButton) if button.isVisible()]
+    return [(button.text(), button.toolTip()) for button in shown if button.text().startswith("Open ")]
+
+
+def test_packing_slips_written_to_a_pdf_take_the_place_of_the_labels_in_the_one_open_button(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot, tmp_path: Path
+) -> None:
+    set_setting(demo_cache, LABEL_FOLDER, str(tmp_path / "sheets"))
+    select_orders(window, qtbot, "1001", "1002")
+    print_from_window(window, qtbot)
+    [labels] = (tmp_path / "sheets").glob("labels-*.pdf")
+    assert open_pdf_buttons(window) == [("Open labels PDF", str(labels))]
+
+    print_sheets(window, qtbot, "slips_action", PDF_FOLDER)
+
+    [slips] = (tmp_path / "sheets").glob("packing-slips-*.pdf")
+    assert window.statusBar().currentMessage() == f"Wrote the packing slips to {slips.name}."
+    assert open_pdf_buttons(window) == [("Open slips PDF", str(slips))]
+    opened = UrlsOpened()
+    QDesktopServices.setUrlHandler("file", opened, "open_url")
+    try:
+        qtbot.mouseClick(window.sheet_printing.open_pdf_button, Qt.MouseButton.LeftButton)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert [Path(url.toLocalFile()) for url in opened.urls] == [slips]
 
 
 def test_a_receipt_printer_that_is_off_is_reported_and_nothing_else_changes(

@@ -5,16 +5,13 @@ One owner per window keeps every test thread until it has ended, so closing a di
 
 from __future__ import annotations
 
-import errno
 import logging
-import socket
-import ssl
 
-import httpx
 from PySide6.QtCore import QObject, QThread, Signal
 
 from shipdesk.cache.stores import StoreRecord
 from shipdesk.store_setup import StoreSetupError, stores_there, try_connection
+from shipdesk.upstream.connect_failures import unreachable_reason
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
 
@@ -24,12 +21,6 @@ TEST_CLIENT_OPTIONS = {"max_attempts": 1, "timeout": 10.0}
 log = logging.getLogger(__name__)
 
 UNREACHABLE = "Store {store} cannot be reached at {address}: {reason}. Check the address and your network."
-_SOCKET_REASONS = {
-    errno.ECONNREFUSED: "the connection was refused",
-    errno.ECONNRESET: "the connection was cut",
-    errno.EHOSTUNREACH: "there is no route to it on the network",
-    errno.ENETUNREACH: "the network cannot be reached",
-}
 
 
 def failure_answer(record: StoreRecord, error: Exception) -> str:
@@ -37,36 +28,12 @@ def failure_answer(record: StoreRecord, error: Exception) -> str:
 
     Every answer names the store once; the technical detail (errno, exception) is in the log.
     """
-    reason = _unreachable_reason(error)
+    reason = unreachable_reason(error, TEST_CLIENT_OPTIONS["timeout"])
     if reason is None:
         return str(error)
     log.info("the connection test of store %s could not reach ShipStation: %s", record.name, error)
     address = record.config.get("base_url") or DEFAULT_BASE_URL
     return UNREACHABLE.format(store=record.name, address=address, reason=reason)
-
-
-def _unreachable_reason(error: BaseException) -> str | None:
-    """Why no connection was made, when that is what went wrong; None when ShipStation was reached."""
-    chain: list[BaseException] = []
-    cause: BaseException | None = error
-    while cause is not None and cause not in chain:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    connecting = next((cause for cause in chain if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)), None)
-    if connecting is None:
-        return None  # reached, but it answered late, refused or failed: the error's own words say so
-    if isinstance(connecting, httpx.ConnectTimeout):
-        return f"it did not answer within {TEST_CLIENT_OPTIONS['timeout']:g} s"
-    system = next((cause for cause in chain if isinstance(cause, OSError)), None)
-    if isinstance(system, socket.gaierror):
-        return "no server of that name can be found"
-    if isinstance(system, ssl.SSLCertVerificationError):
-        return "its security certificate is not one this computer trusts"
-    if isinstance(system, ssl.SSLError):
-        return "the secure connection to it failed"
-    if system is not None and system.errno in _SOCKET_REASONS:
-        return _SOCKET_REASONS[system.errno]
-    return "the connection failed"
 
 
 class ConnectionTestThread(QThread):

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from shipdesk.domain import Dimensions, LengthUnit, Order, Weight, WeightUnit
+from shipdesk.upstream.connect_failures import unreachable_reason
 from shipdesk.upstream.connector import pause
 from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
 from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
@@ -635,7 +636,8 @@ class ShipStationClient:
         if isinstance(error, httpx.TimeoutException):
             return f"ShipStation did not answer within {self._timeout:g} s"
         if isinstance(error, httpx.ConnectError):
-            return f"shipdesk could not connect to ShipStation ({error})"
+            _log.info("no connection to ShipStation for store %s: %s", self.store_name, error)
+            return f"shipdesk could not connect to ShipStation ({unreachable_reason(error, self._timeout)})"
         if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
             return "ShipStation closed the connection without answering"
         return f"the connection to ShipStation failed ({error})"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import socket
 import subprocess
 import threading
 import time
@@ -386,6 +387,21 @@ def test_the_secret_is_in_no_repr_str_or_log(fake: FakeShipStation, caplog: pyte
     assert STORE in shown[0]
     for text in [*shown, caplog.text]:
         assert fake.api_secret not in text and basic not in text
+
+
+def test_a_server_that_refuses_the_connection_is_said_so_in_plain_words_without_the_errno() -> None:
+    with socket.socket() as closed:  # a port nothing listens on: bound, then closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    client = ShipStationClient("key", "secret", base_url=f"http://127.0.0.1:{port}", store_name=STORE, max_attempts=1)
+
+    with client, pytest.raises(ShipStationError) as raised:
+        client.list_stores()
+
+    assert str(raised.value) == (
+        f"Could not list stores for store {STORE}: shipdesk could not connect to ShipStation "
+        "(the connection was refused)."
+    )
 
 
 def test_a_plain_http_address_is_refused_for_a_real_host() -> None:

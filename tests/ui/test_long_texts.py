@@ -18,7 +18,7 @@ from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.order_items import FittedText
 from shipdesk.ui.printers_dialog import COLUMNS
 from tests.ui.conftest import click_order
-from tests.ui.test_printers_dialog import open_printers
+from tests.ui.test_printers_dialog import open_printers, printers_with_a_zebra
 
 LAPTOP = (1366, 768)
 LONG_NAME = "Merino wool hiking socks, cushioned crew length, pack of three pairs in charcoal and heather grey"
@@ -63,9 +63,7 @@ def test_a_long_connection_is_cut_short_and_the_media_column_still_shows(
 def test_the_columns_fit_again_when_the_dialog_is_made_narrower(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", "tcp://192.168.1.50:9100"))
-    dialog = open_printers(window)
-    qtbot.waitExposed(dialog)
+    dialog = printers_with_a_zebra(window, demo_cache, qtbot)
     tree = dialog.printers
     assert tree.topLevelItem(0).toolTip(COLUMNS.index("Connection")) == ""
 

@@ -45,6 +45,14 @@ def open_printers(window: MainWindow) -> PrintersDialog:
     return dialog
 
 
+def printers_with_a_zebra(window: MainWindow, cache: Cache, qtbot: QtBot) -> PrintersDialog:
+    """File → Printers… open and shown, listing one printer: a Zebra on the network."""
+    save_printer(cache, PrinterProfile("Zebra", "zpl", "tcp://192.168.1.50:9100"))
+    dialog = open_printers(window)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
 def click(qtbot: QtBot, button: QAbstractButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -397,9 +405,7 @@ def test_the_list_and_the_form_render(window: MainWindow, demo_cache: Cache, qtb
 def test_enter_on_a_printer_in_the_list_opens_that_printer_not_a_new_one(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", "tcp://192.168.1.50:9100"))
-    dialog = open_printers(window)
-    qtbot.waitExposed(dialog)
+    dialog = printers_with_a_zebra(window, demo_cache, qtbot)
     dialog.printers.setCurrentItem(dialog.printers.topLevelItem(0))
     dialog.printers.setFocus()
 
@@ -413,9 +419,7 @@ def test_enter_on_a_printer_in_the_list_opens_that_printer_not_a_new_one(
 def test_a_double_click_on_a_printer_opens_it_and_a_single_click_only_selects(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    save_printer(demo_cache, PrinterProfile("Zebra", "zpl", "tcp://192.168.1.50:9100"))
-    dialog = open_printers(window)
-    qtbot.waitExposed(dialog)
+    dialog = printers_with_a_zebra(window, demo_cache, qtbot)
     tree = dialog.printers
     where = tree.visualItemRect(tree.topLevelItem(0)).center()
 

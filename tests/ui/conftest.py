@@ -10,6 +10,7 @@ import random
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from shipdesk.app import open_demo_cache
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import upsert_orders
+from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.stores import StoreRecord
 from shipdesk.domain import Address, Item, Order, OrderStatus, utc_now
 from shipdesk.printing import devices
@@ -31,6 +32,7 @@ from shipdesk.ui.orders_model import COLUMNS
 from shipdesk.ui.system_printer import open_system_printer
 from shipdesk.upstream.connector import Connector
 from shipdesk.upstream.connectors import open_connector
+from shipdesk.upstream.sync import combined_reason
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import shipstation_order
 from tests.printing.cups_server import CUPS_PDF_OUT, CupsServer
@@ -98,6 +100,15 @@ def large_cache(cache: Cache) -> Cache:
     with cache.transaction() as conn:
         upsert_orders(conn, make_orders(5_000))
     return cache
+
+
+def combine_in_the_store(window: MainWindow, cache: Cache, order_number: str, into: str) -> None:
+    """Order `order_number` cached as ShipStation's sync leaves an order combined into order `into`, and shown."""
+    (stored,) = find_by_number(cache, order_number)
+    held = replace(stored.order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason(into))
+    with cache.transaction() as conn:
+        upsert_orders(conn, [held])
+    window.reload()
 
 
 def shown_column(window: MainWindow, column: int) -> list[str]:

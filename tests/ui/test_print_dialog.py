@@ -20,9 +20,8 @@ from shipdesk.domain import Address, CatalogEntry, CatalogKind, LabelSize, Order
 from shipdesk.label_batch import SHIPPED_ELSEWHERE
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.print_dialog import NO_SENDER, refused_text
-from shipdesk.upstream.sync import combined_reason
 from tests.fakes.raw_printer import Listener
-from tests.ui.conftest import select_orders
+from tests.ui.conftest import combine_in_the_store, select_orders
 from tests.ui.print_steps import BATCH_TIMEOUT_MS, choose_printer, open_print_dialog, press_print
 
 DEMO_STORE = "Demo store"
@@ -191,11 +190,7 @@ def test_an_order_held_for_a_missing_part_of_its_address_is_named_with_that_part
 def test_an_order_combined_into_another_in_shipstation_is_named_with_the_order_to_pack_instead(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    (stored,) = find_by_number(demo_cache, "1141")
-    combined = replace(stored.order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason("1139"))
-    with demo_cache.transaction() as conn:
-        upsert_orders(conn, [combined])
-    window.reload()
+    combine_in_the_store(window, demo_cache, "1141", into="1139")
     select_orders(window, qtbot, "1139", "1141")
     dialog = open_print_dialog(window)
 

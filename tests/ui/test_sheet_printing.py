@@ -4,7 +4,6 @@ the UI thread, and the status bar or a problem box says how it went."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,14 @@ from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import find_by_number, upsert_orders
+from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.printers import PrinterProfile, save_printer
 from shipdesk.cache.settings import LABEL_FOLDER, set_setting
-from shipdesk.domain import OrderStatus
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.slip_printing import PDF_FOLDER
-from shipdesk.upstream.sync import combined_reason
 from tests.fakes.raw_printer import Listener
-from tests.ui.conftest import select_orders
+from tests.ui.conftest import combine_in_the_store, select_orders
 from tests.ui.print_steps import open_boxes, print_from_window
 from tests.ui.test_print_labels import UrlsOpened
 
@@ -134,11 +131,7 @@ def test_a_receipt_printer_that_is_off_is_reported_and_nothing_else_changes(
 def test_a_combined_order_is_left_out_of_the_slips_and_the_status_bar_says_so(
     window: MainWindow, demo_cache: Cache, receipt_printer: Listener, qtbot: QtBot
 ) -> None:
-    (stored,) = find_by_number(demo_cache, "1001")
-    held = replace(stored.order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason("1002"))
-    with demo_cache.transaction() as conn:
-        upsert_orders(conn, [held])
-    window.reload()
+    combine_in_the_store(window, demo_cache, "1001", into="1002")
     select_orders(window, qtbot, "1001", "1002")
 
     print_sheets(window, qtbot, "slips_action", "Epson")

@@ -73,7 +73,6 @@ class OrdersTable(QTableView):
         columns.setSortIndicator(model.column_of_sort(), _sort_order(model.query.descending))
         self.setSortingEnabled(True)
         self._measure_columns()
-        columns.sortIndicatorChanged.connect(self._new_orders)  # the sort arrow needs room in its heading
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._restore_selection)
         model.modelReset.connect(self._new_orders)

@@ -35,6 +35,7 @@ from shipdesk.store_setup import (
     stores_there,
     try_connection,
 )
+from shipdesk.upstream.connector import RetryWait
 from shipdesk.upstream.connectors import can_sync
 from shipdesk.upstream.credentials import CredentialsError, SecretNotFoundError
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationError
@@ -341,6 +342,17 @@ def _shipstation_store(cache: Cache, name: str) -> StoreRecord:
 # ----------------------------------------------------------------------------- sync
 
 
+def _say_retry(store: str, wait: RetryWait | None) -> None:
+    """On stderr as it happens, so a sync that waits to try again does not look hung."""
+    if wait is not None:
+        seconds = max(1, round(wait.seconds))
+        print(
+            f"Store {store}: {wait.reason}; trying again in {seconds} s (try {wait.attempt} of {wait.attempts}).",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def _sync(cache: Cache, only: str | None) -> int:
     if only is not None:
         record = get_store(cache, only)
@@ -356,7 +368,7 @@ def _sync(cache: Cache, only: str | None) -> int:
         print("No stores to sync; connect one with: shipdesk stores add shipstation --name NAME --api-key KEY")
         return 0
     failed = False
-    for outcome in sync_stores(cache, records):
+    for outcome in sync_stores(cache, records, progress=_say_retry):
         # A script reads what was done on stdout; what failed or waits for a person goes to stderr.
         for line in outcome.done_lines():
             print(line)

@@ -263,6 +263,20 @@ def test_sync_prints_pulled_skipped_pushed_and_pending(
     assert fake.shipped_calls[0]["carrierCode"] == "usps"
 
 
+def test_sync_says_on_stderr_when_shipstation_failed_and_it_tries_again(
+    connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.fail_next(1, status=503)
+    capsys.readouterr()
+
+    assert run(connected, "sync") == 0
+
+    printed = capsys.readouterr()
+    assert printed.err.startswith("Store Main: ShipStation had a server error (503")
+    assert printed.err.endswith("; trying again in 1 s (try 2 of 5).\n")
+    assert "Pulled 2 orders from Main (first sync): 2 new" in printed.out
+
+
 def test_sync_leaves_csv_stores_alone(
     connected: Path, fake: FakeShipStation, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from shipdesk.cache import Cache, open_cache
+from shipdesk.upstream.connector import RetryWait
 from shipdesk.upstream.connectors import open_connector
 from shipdesk.upstream.sync_stores import ConnectorFactory, StoreSync, sync_stores, syncable_stores
 
@@ -32,11 +33,15 @@ class SyncStart(enum.Enum):
 class SyncRunner(QObject):
     """Starts a sync of every store on request or on its timer; never two at once.
 
-    `store_synced` carries each StoreSync as its store finishes and `finished` the list of them, both in the UI
-    thread. A cache with no file is never synced: its one connection cannot be handed to a worker safely.
+    `store_started` carries each store's name as its sync starts, `store_waiting` the store and the RetryWait when a
+    request to it failed and is tried again after a pause, `store_synced` each StoreSync as its store finishes and
+    `finished` the list of them, all in the UI thread. A cache with no file is never synced: its one connection
+    cannot be handed to a worker safely.
     """
 
     started = Signal()
+    store_started = Signal(str)
+    store_waiting = Signal(str, object)
     store_synced = Signal(object)
     finished = Signal(object)
     stopping = Signal()  # shutdown asked a running sync to stop and now waits for it
@@ -84,6 +89,8 @@ class SyncRunner(QObject):
             return state
         assert self._cache.path is not None
         thread = _SyncThread(self._cache.path, self._connector_for, self._stop, self)
+        thread.store_started.connect(self.store_started)
+        thread.store_waiting.connect(self.store_waiting)
         thread.store_synced.connect(self.store_synced)
         thread.finished.connect(self._thread_finished)
         self._thread = thread
@@ -125,6 +132,8 @@ class SyncRunner(QObject):
 
 
 class _SyncThread(QThread):
+    store_started = Signal(str)
+    store_waiting = Signal(str, object)
     store_synced = Signal(object)
 
     def __init__(
@@ -149,7 +158,10 @@ class _SyncThread(QThread):
             return
         try:
             records = syncable_stores(cache)
-            for outcome in sync_stores(cache, records, connector_for=self._connector_for, stop=self._stop):
+            synced = sync_stores(
+                cache, records, connector_for=self._connector_for, stop=self._stop, progress=self._progress
+            )
+            for outcome in synced:
                 self.outcomes.append(outcome)
                 self.store_synced.emit(outcome)
         except Exception as error:
@@ -157,3 +169,9 @@ class _SyncThread(QThread):
             self.outcomes.append(StoreSync("", error=f"the sync could not read the stores ({error})"))
         finally:
             cache.close()
+
+    def _progress(self, store: str, wait: RetryWait | None) -> None:
+        if wait is None:
+            self.store_started.emit(store)
+        else:
+            self.store_waiting.emit(store, wait)

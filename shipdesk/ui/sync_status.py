@@ -16,10 +16,13 @@ from shipdesk.ui.sync_text import (
     NO_STORES,
     SYNCING,
     last_sync_text,
+    retry_details,
     round_details,
     round_text,
     store_progress_text,
+    store_syncing_text,
 )
+from shipdesk.upstream.connector import RetryWait
 from shipdesk.upstream.sync_stores import StoreSync, syncable_stores
 
 
@@ -28,6 +31,8 @@ class SyncStatus(QLabel):
         super().__init__(parent)
         self.setObjectName("sync-status")
         runner.started.connect(self._syncing)
+        runner.store_started.connect(self._store_started)
+        runner.store_waiting.connect(self._store_waiting)
         runner.store_synced.connect(self._store_done)
         runner.finished.connect(self.show_round)
         self._cache = cache
@@ -61,5 +66,14 @@ class SyncStatus(QLabel):
     def _syncing(self) -> None:
         self.setText(SYNCING)
 
+    def _store_started(self, store: str) -> None:
+        self.setText(store_syncing_text(store))
+        self.setToolTip("")
+
+    def _store_waiting(self, store: str, wait: RetryWait) -> None:
+        self.setText(store_syncing_text(store, wait))
+        self.setToolTip(retry_details(wait))
+
     def _store_done(self, outcome: StoreSync) -> None:
         self.setText(store_progress_text(outcome))
+        self.setToolTip("")

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from shipdesk.cache.stores import StoreRecord
 from shipdesk.domain import plural
+from shipdesk.upstream.connector import RetryWait
 from shipdesk.upstream.sync_stores import StoreSync
 
 SYNCING = "Syncing…"
@@ -36,6 +37,19 @@ def round_text(outcomes: Sequence[StoreSync], at: datetime) -> str:
 def store_progress_text(outcome: StoreSync) -> str:
     """While the other stores still sync: 'Syncing… Main done' or 'Syncing… Main failed'."""
     return f"{SYNCING} {outcome.store} {'failed' if outcome.problem else 'done'}"
+
+
+def store_syncing_text(store: str, wait: RetryWait | None = None) -> str:
+    """'Syncing Main…', and while a failed request waits to be tried again, why and for how long:
+    'Syncing Main… shipdesk could not connect to ShipStation; trying again in 4 s'."""
+    if wait is None:
+        return f"Syncing {store}…"
+    return f"Syncing {store}… {short_reason(wait.reason)}; trying again in {max(1, round(wait.seconds))} s"
+
+
+def retry_details(wait: RetryWait) -> str:
+    """The whole reason and which try comes next, for the tooltip."""
+    return f"{wait.reason}.\nTry {wait.attempt} of {wait.attempts} comes next; the sync gives up after the last."
 
 
 def round_details(outcomes: Sequence[StoreSync]) -> str:

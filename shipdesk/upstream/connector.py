@@ -41,6 +41,20 @@ def pause(seconds: float, stop: threading.Event | None, sleep: Callable[[float],
 
 
 @dataclass(frozen=True, slots=True)
+class RetryWait:
+    """A request that failed for a reason that may pass, and the wait before trying it again: what the packer is
+    shown while a store is slow to answer, instead of a sync that seems to hang."""
+
+    reason: str
+    seconds: float
+    attempt: int  # the try that comes after the wait
+    attempts: int  # how many tries there are in all
+
+
+RetryNotice = Callable[[RetryWait], None]
+
+
+@dataclass(frozen=True, slots=True)
 class PulledOrder:
     order: Order
     store_status: str  # the store's own word for the status, which the store's status mapping reads

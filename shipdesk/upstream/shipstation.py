@@ -23,7 +23,7 @@ import httpx
 
 from shipdesk.domain import Dimensions, LengthUnit, Order, Weight, WeightUnit
 from shipdesk.upstream.connect_failures import unreachable_reason
-from shipdesk.upstream.connector import pause
+from shipdesk.upstream.connector import RetryNotice, RetryWait, pause
 from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
 from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
 
@@ -169,9 +169,10 @@ class ShipStationClient:
         sleep: Callable[[float], None] = time.sleep,
         currency: str = "USD",
         stop: threading.Event | None = None,
+        on_retry: RetryNotice | None = None,
     ) -> None:
         """`stop`, once set by another thread, ends any wait (rate limit, retry) with StopRequested; a request
-        already sent runs to its answer or its timeout.
+        already sent runs to its answer or its timeout. `on_retry` hears of each wait before a request is tried again.
         """
         if not api_key.strip() or not api_secret.strip():
             raise ValueError(f"The ShipStation API key and secret of store {store_name} must not be empty.")
@@ -188,6 +189,7 @@ class ShipStationClient:
         self._backoff = backoff_seconds
         self._sleep = sleep
         self._stop = stop
+        self._on_retry = on_retry
         self._limiter = rate_limiter if rate_limiter is not None else shared_limiter(api_key, api_secret)
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -567,7 +569,7 @@ class ShipStationClient:
                 never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
                 reason = self._transport_reason(error)
                 if (repeatable or never_sent) and failures < self._max_attempts:
-                    self._wait_before_retry(failures, f"{reason} (trying to {action})")
+                    self._wait_before_retry(failures, reason, action)
                     continue
                 unknown = not repeatable and not never_sent
                 raise self._give_up(reason, action, failures, outcome_unknown=unknown) from error
@@ -592,7 +594,7 @@ class ShipStationClient:
                 failures += 1
                 reason = f"ShipStation had a server error ({status}: {_error_detail(response)})"
                 if repeatable and failures < self._max_attempts:
-                    self._wait_before_retry(failures, f"{reason} (trying to {action})")
+                    self._wait_before_retry(failures, reason, action)
                     continue
                 raise self._give_up(reason, action, failures, outcome_unknown=not repeatable, status_code=status)
             if status >= 400:
@@ -618,16 +620,19 @@ class ShipStationClient:
                 temporary=True,
             ) from None
 
-    def _wait_before_retry(self, failures: int, what: str) -> None:
+    def _wait_before_retry(self, failures: int, reason: str, action: str) -> None:
         delay = min(self._backoff * 2 ** (failures - 1), MAX_BACKOFF_SECONDS)
         _log.warning(
-            "%s for store %s; trying again in %.1f s (attempt %d of %d)",
-            what,
+            "%s (trying to %s) for store %s; trying again in %.1f s (attempt %d of %d)",
+            reason,
+            action,
             self.store_name,
             delay,
             failures + 1,
             self._max_attempts,
         )
+        if self._on_retry is not None:
+            self._on_retry(RetryWait(reason, delay, failures + 1, self._max_attempts))
         pause(delay, self._stop, self._sleep)
 
     def _transport_reason(self, error: httpx.RequestError) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from shipdesk.cache import Cache
@@ -24,6 +25,8 @@ from shipdesk.upstream.connector import (
     ConnectorError,
     PulledPage,
     PushOutcome,
+    RetryNotice,
+    RetryWait,
     StopRequested,
 )
 from shipdesk.upstream.connectors import can_sync, open_connector
@@ -108,9 +111,16 @@ def syncable_stores(cache: Cache) -> list[StoreRecord]:
 
 
 class ConnectorFactory(Protocol):
-    """Opens a store's connector; its waits end with StopRequested once `stop` is set (connectors.open_connector)."""
+    """Opens a store's connector; its waits end with StopRequested once `stop` is set (connectors.open_connector), and
+    `on_retry`, when given, hears of each wait before a request is tried again."""
 
-    def __call__(self, record: StoreRecord, *, stop: threading.Event) -> Connector: ...
+    def __call__(
+        self, record: StoreRecord, *, stop: threading.Event, on_retry: RetryNotice | None = None
+    ) -> Connector: ...
+
+
+# Where a sync is: (store, None) as the store's sync starts, (store, wait) before a request to it is tried again.
+SyncProgress = Callable[[str, RetryWait | None], None]
 
 
 class _Stoppable:
@@ -149,8 +159,9 @@ def sync_stores(
     *,
     connector_for: ConnectorFactory = open_connector,
     stop: threading.Event | None = None,
+    progress: SyncProgress | None = None,
 ) -> Iterator[StoreSync]:
-    """Push then pull each store, yielding how each went as soon as it is done.
+    """Push then pull each store, yielding how each went as soon as it is done; `progress` hears where it is.
 
     Errors a person can act on (no network, refused credentials, no secret, a busy cache) come back as the store's
     problem; anything else is logged with its traceback and reported as unexpected, so one store never stops the rest.
@@ -159,12 +170,21 @@ def sync_stores(
     for record in records:
         if stop.is_set():
             return
-        yield _sync_one(cache, record, connector_for, stop)
+        yield _sync_one(cache, record, connector_for, stop, progress)
 
 
-def _sync_one(cache: Cache, record: StoreRecord, connector_for: ConnectorFactory, stop: threading.Event) -> StoreSync:
+def _sync_one(
+    cache: Cache,
+    record: StoreRecord,
+    connector_for: ConnectorFactory,
+    stop: threading.Event,
+    progress: SyncProgress | None,
+) -> StoreSync:
     try:
-        connector = connector_for(record, stop=stop)
+        if progress is not None:
+            progress(record.name, None)
+        on_retry = partial(progress, record.name) if progress is not None else None
+        connector = connector_for(record, stop=stop, on_retry=on_retry)
     except ConnectorError as error:
         _log.warning("store %s not synced: %s", record.name, error)
         _remember_failure(cache, record.name, str(error))

@@ -54,7 +54,7 @@ def fake_connector(fake: FakeShipStation, record: StoreRecord, **options: Any) -
 
 def fake_connectors(fake: FakeShipStation, **options: Any) -> ConnectorFactory:
     """What sync_stores opens each store with: fake_connector, with the stop the engine hands over."""
-    return lambda record, *, stop: fake_connector(fake, record, stop=stop, **options)
+    return lambda record, *, stop, on_retry=None: fake_connector(fake, record, stop=stop, on_retry=on_retry, **options)
 
 
 def shipstation_order(

@@ -30,7 +30,7 @@ from shipdesk.printing import devices
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.orders_model import COLUMNS
 from shipdesk.ui.system_printer import open_system_printer
-from shipdesk.upstream.connector import Connector
+from shipdesk.upstream.connector import Connector, RetryNotice
 from shipdesk.upstream.connectors import open_connector
 from shipdesk.upstream.sync import combined_reason
 from tests.fakes.shipstation import FakeShipStation
@@ -164,12 +164,12 @@ class Connectors:
         self.backoff_seconds = 0.01
         self.stops: list[threading.Event] = []  # what each connector was told to stop waiting on
 
-    def __call__(self, record: StoreRecord, *, stop: threading.Event) -> Connector:
+    def __call__(self, record: StoreRecord, *, stop: threading.Event, on_retry: RetryNotice | None = None) -> Connector:
         self.threads.append(threading.get_ident())
         self.stops.append(stop)
         if self.gate is not None:
             self.gate.wait(timeout=30)
-        return open_connector(record, backoff_seconds=self.backoff_seconds, stop=stop)
+        return open_connector(record, backoff_seconds=self.backoff_seconds, stop=stop, on_retry=on_retry)
 
 
 @pytest.fixture

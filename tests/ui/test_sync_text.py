@@ -12,8 +12,11 @@ from shipdesk.ui.sync_text import (
     round_details,
     round_text,
     short_reason,
+    retry_details,
     store_progress_text,
+    store_syncing_text,
 )
+from shipdesk.upstream.connector import RetryWait
 from shipdesk.upstream.outbox_push import PushReport
 from shipdesk.upstream.sync import PullReport, SyncReport
 from shipdesk.upstream.sync_stores import StoreSync
@@ -77,4 +80,20 @@ def test_each_store_done_shows_while_the_others_still_sync() -> None:
     assert store_progress_text(synced("Main", inserted=3)) == "Syncing… Main done"
     assert (
         store_progress_text(StoreSync("Etsy", error="No API secret is saved for store Etsy.")) == "Syncing… Etsy failed"
+    )
+
+
+def test_a_store_that_does_not_answer_says_so_while_its_sync_waits_to_try_again() -> None:
+    refused = RetryWait("shipdesk could not connect to ShipStation (the connection was refused)", 4.0, 3, 5)
+
+    assert store_syncing_text("Main") == "Syncing Main…"
+    assert store_syncing_text("Main", refused) == (
+        "Syncing Main… shipdesk could not connect to ShipStation; trying again in 4 s"
+    )
+    assert store_syncing_text("Main", RetryWait("ShipStation did not answer within 30 s", 0.01, 2, 5)).endswith(
+        "trying again in 1 s"
+    )
+    assert retry_details(refused) == (
+        "shipdesk could not connect to ShipStation (the connection was refused).\n"
+        "Try 3 of 5 comes next; the sync gives up after the last."
     )

@@ -21,7 +21,7 @@ from shipdesk.domain import Shipment, utc_now
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.run_window import run_window
 from shipdesk.ui.sync_runner import SyncRunner
-from shipdesk.ui.sync_text import BUSY, NO_FILE, NO_STORES, NOT_SYNCED_YET, SYNCING
+from shipdesk.ui.sync_text import BUSY, NO_FILE, NO_STORES, NOT_SYNCED_YET
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import StoreSync
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -188,6 +188,27 @@ def test_a_failing_store_shows_the_failure_calmly_and_loses_nothing(
     assert not any(secret in shown for secret in secrets)
 
 
+def test_while_shipstation_fails_the_status_bar_says_the_sync_tries_again_then_that_it_synced(
+    window: MainWindow, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    fake.fail_next(2, status=500)
+    shown_while_waiting: list[tuple[str, str]] = []
+    window.sync_runner.store_waiting.connect(
+        lambda _store, _wait: shown_while_waiting.append((sync_status(window), window.sync_status.toolTip()))
+    )
+
+    press_f5(window, qtbot)
+
+    assert [text for text, _tip in shown_while_waiting] == [
+        "Syncing Main… ShipStation had a server error; trying again in 1 s"
+    ] * 2
+    first_tip = shown_while_waiting[0][1]
+    assert first_tip.startswith("ShipStation had a server error (500")
+    assert first_tip.endswith("Try 2 of 5 comes next; the sync gives up after the last.")
+    assert SYNCED.fullmatch(sync_status(window))
+    assert window.sync_status.toolTip().startswith("Pushed 0 shipped updates to Main")
+
+
 # ----------------------------------------------------------------------------- when it runs, and where
 
 
@@ -208,7 +229,7 @@ def test_the_sync_runs_off_the_ui_thread_one_at_a_time_and_keeps_the_filters(
     qtbot.waitUntil(lambda: len(connectors.threads) == 1)  # the worker holds at the gate, mid-sync
 
     assert connectors.threads != [threading.main_thread().ident]
-    assert sync_status(window) == SYNCING
+    qtbot.waitUntil(lambda: sync_status(window) == "Syncing Main…")
     type_text(window.filters.search, "W-2")  # the window still answers: the search waits for a pause, then runs
     qtbot.waitUntil(lambda: window.model.query.search == "W-2")
     window.sync_action.trigger()

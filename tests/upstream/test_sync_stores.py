@@ -15,7 +15,7 @@ from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import utc_now
 from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.ui.sync_text import last_sync_text
-from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome
+from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome, RetryWait
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import STOPPED, StoreSync, sync_stores, syncable_stores
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -70,7 +70,7 @@ def test_a_stop_mid_pull_keeps_the_pages_written_and_the_next_sync_carries_on(
     (stopped,) = sync_stores(
         cache,
         syncable_stores(cache),
-        connector_for=lambda record, stop: StopAfterFirstPage(fake_connector(fake, record, stop=stop), stop),
+        connector_for=lambda record, stop, on_retry: StopAfterFirstPage(fake_connector(fake, record, stop=stop), stop),
         stop=stop,
     )
 
@@ -221,3 +221,26 @@ def test_the_window_says_when_the_last_sync_failed_not_when_the_last_good_one_wa
     assert last_sync_text([record], today) == (
         f"Last sync failed {today:%H:%M}: ShipStation refused the API key and secret for store Main."
     )
+
+
+def test_the_sync_says_which_store_it_starts_and_each_wait_before_a_request_is_tried_again(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
+    add_fake_store(cache, fake)
+    fake.fail_next(2, status=500)
+    heard: list[tuple[str, RetryWait | None]] = []
+
+    (synced,) = sync_stores(
+        cache,
+        syncable_stores(cache),
+        connector_for=fake_connectors(fake),
+        progress=lambda store, wait: heard.append((store, wait)),
+    )
+
+    assert synced.problem == "" and synced.inserted == 3
+    assert [(store, wait is None) for store, wait in heard] == [("Main", True), ("Main", False), ("Main", False)]
+    waits = [wait for _store, wait in heard if wait is not None]
+    assert [(wait.attempt, wait.attempts) for wait in waits] == [(2, 5), (3, 5)]
+    assert waits[0].reason.startswith("ShipStation had a server error (500")
+    assert waits[1].seconds == 2 * waits[0].seconds  # the backoff doubles

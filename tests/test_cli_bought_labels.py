@@ -3,6 +3,7 @@ choices, recorded at once, kept, and printed as a PDF or in a thermal printer's 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -302,6 +303,11 @@ def test_a_bought_label_is_voided_in_shipstation_and_the_order_can_be_bought_aga
     assert status_of(db, "W-1") is OrderStatus.AWAITING_SHIPMENT
     assert run(db, "buy-label", "W-1", *FEDEX, "--out", str(tmp_path)) == 0
     assert len(fake.labels) == 2
+    capsys.readouterr()
+    assert run(db, "voided", "--json") == 0
+    (voided,) = json.loads(capsys.readouterr().out)
+    assert (voided["order_number"], voided["tracking_number"]) == ("W-1", bought["trackingNumber"])
+    assert (voided["cost"], voided["refund_asked"]) == ("7.30", True)  # the fake's price of a label
 
 
 def test_a_void_shipstation_refuses_leaves_the_order_shipped_and_says_why(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from shipdesk.cache import Cache
 from shipdesk.cache.outbox_schedule import claim_entry, postpone_entry
-from shipdesk.cache.shipment_voids import VoidRefused
+from shipdesk.cache.shipment_voids import VoidRefused, voided_shipments
 from shipdesk.cache.shipments import confirm_outbox, latest_shipment, pending_outbox, record_shipment
 from shipdesk.cli import main
 from shipdesk.domain import OrderStatus, Shipment
@@ -161,6 +162,48 @@ def test_the_void_command_voids_each_order_and_says_which_it_could_not(
         "shipdesk: no order 9999 in the cache",
     ]
     assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_each_voided_label_is_kept_to_match_refunds_against_newest_first(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    first = printed(cache, orders["2001"], tmp_path)
+    void_label(cache, orders["2001"], now=NOW + timedelta(minutes=5))
+    record_shipment(cache, orders["2001"], Shipment("UPS", "Ground", "1Z999AA10123456784", NOW, cost=Decimal("8.5")))
+    void_label(cache, orders["2001"], now=NOW + timedelta(minutes=9))
+
+    newest, oldest = voided_shipments(cache)
+
+    assert (newest.order_number, newest.store, newest.shipment.tracking_number) == (
+        "2001",
+        "CSV import",
+        "1Z999AA10123456784",
+    )
+    assert (newest.voided_at, newest.refund_asked) == (NOW + timedelta(minutes=9), False)
+    assert oldest.shipment == first
+    assert voided_shipments(cache, orders["2002"]) == []
+    assert [entry.voided_at for entry in voided_shipments(cache, orders["2001"])] == [
+        newest.voided_at,
+        oldest.voided_at,
+    ]
+
+
+def test_the_voided_command_lists_the_labels_voided(
+    cache: Cache, orders: dict[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cache.path is not None
+    assert main(["--db", str(cache.path), "voided"]) == 0
+    assert capsys.readouterr().out == "No label has been voided.\n"
+    record_shipment(cache, orders["2002"], Shipment("UPS", "Ground", "1Z999AA10123456784", NOW, cost=Decimal("8.5")))
+    void_label(cache, orders["2002"], now=NOW)
+
+    assert main(["--db", str(cache.path), "voided"]) == 0
+
+    day = NOW.astimezone().date().isoformat()  # the station's day
+    assert (
+        capsys.readouterr().out
+        == f"{day}  order 2002 (CSV import): UPS Ground, tracking 1Z999AA10123456784, cost 8.50\n"
+    )
 
 
 def test_a_cache_another_program_holds_leaves_the_label_as_it_was(

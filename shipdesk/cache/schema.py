@@ -228,6 +228,29 @@ def _voidable_shipments(db: sqlite_utils.Database) -> None:
     )
 
 
+def _voided_labels(db: sqlite_utils.Database) -> None:
+    # A voided shipment leaves the shipments table; its label is kept here, so a refund on the carrier's or
+    # ShipStation's bill can be matched to the label it is for. refund_asked: voided in ShipStation, which refunds it.
+    db.executescript(
+        """
+        CREATE TABLE voided_labels (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            carrier TEXT NOT NULL,
+            service TEXT NOT NULL,
+            package TEXT NOT NULL DEFAULT '',
+            tracking_number TEXT NOT NULL,
+            cost TEXT,
+            label_size TEXT NOT NULL,
+            shipped_at TEXT NOT NULL,
+            voided_at TEXT NOT NULL,
+            refund_asked INTEGER NOT NULL
+        );
+        CREATE INDEX voided_labels_order ON voided_labels (order_id);
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -240,4 +263,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _last_good_sync,
     _combined_orders,
     _voidable_shipments,
+    _voided_labels,
 ]

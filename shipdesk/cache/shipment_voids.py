@@ -100,9 +100,49 @@ def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> None:
                     f"The shipped update of order {target.order_number} went to {target.store} meanwhile, so the "
                     "store has it as shipped; only the store can take it back now."
                 )
+        conn.execute(
+            f"INSERT INTO voided_labels (order_id, {SHIPMENT_COLUMNS}, voided_at, refund_asked)"
+            f" SELECT order_id, {SHIPMENT_COLUMNS}, ?, ? FROM shipments WHERE id = ?",
+            (now.isoformat(), int(target.upstream_shipment_id is not None), target.shipment_row),
+        )
         conn.execute("DELETE FROM shipments WHERE id = ?", (target.shipment_row,))
         awaiting = OrderStatus.AWAITING_SHIPMENT.value
         conn.execute(
             "UPDATE orders SET status = ?, data = json_set(data, '$.status', ?), updated_at = ? WHERE id = ?",
             (awaiting, awaiting, now.isoformat(), target.order_id),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class VoidedShipment:
+    """A label voided here, kept after its shipment was taken back: what a refund on the bill is matched to."""
+
+    order_id: int
+    order_number: str
+    store: str
+    shipment: Shipment
+    voided_at: datetime
+    refund_asked: bool  # voided in ShipStation, which refunds a label bought there
+
+
+def voided_shipments(cache: Cache, order_id: int | None = None) -> list[VoidedShipment]:
+    """The labels voided, newest first: every order's, or one order's."""
+    where = "WHERE voided_labels.order_id = ?" if order_id is not None else ""
+    columns = ", ".join(f"voided_labels.{column.strip()}" for column in SHIPMENT_COLUMNS.split(","))
+    rows = cache.conn.execute(
+        f"SELECT voided_labels.order_id, orders.order_number, orders.store, voided_at, refund_asked, {columns}"
+        f" FROM voided_labels JOIN orders ON orders.id = voided_labels.order_id {where}"
+        " ORDER BY voided_at DESC, voided_labels.id DESC",
+        () if order_id is None else (order_id,),
+    )
+    return [
+        VoidedShipment(
+            order_id=row[0],
+            order_number=row[1],
+            store=row[2],
+            shipment=shipment_from_row(tuple(row[5:])),
+            voided_at=datetime.fromisoformat(row[3]),
+            refund_asked=bool(row[4]),
+        )
+        for row in rows
+    ]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBox
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import count_orders, find_by_number, get_order, stores
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
+from shipdesk.cache.shipment_voids import voided_shipments
 from shipdesk.cache.shipments import (
     StoreUpdateState,
     latest_shipment,
@@ -449,5 +450,6 @@ class MainWindow(QMainWindow):
                 latest_shipment(self.cache, stored.id),
                 store_update_state(self.cache, stored.id),
                 by_file=takes_files(self.cache, stored.order.store),
+                voided=voided_shipments(self.cache, stored.id),
             )
             self.detail.show_order(stored, count, self.thumbnails.for_order(stored.order), shipped)

@@ -5,7 +5,7 @@ Everything a customer or store wrote is shown as plain text, never read as marku
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipdesk.cache.orders import StoredOrder
+from shipdesk.cache.shipment_voids import VoidedShipment
 from shipdesk.cache.shipments import StoreUpdateState
 from shipdesk.domain import Order, OrderStatus, Shipment, plural, ship_to_gap
 from shipdesk.ui.order_items import OrderItemsGrid
@@ -30,6 +31,7 @@ from shipdesk.ui.order_text import address_text, date_text, money_text, status_t
 NOTHING_SELECTED = "Select an order to see its items and addresses."
 STORE_NOT_TOLD = "Not yet sent to the store; it goes with the next sync."
 STORE_NOT_EXPORTED = "Not yet given to the store; it goes in the next File → Export shipments for upload."
+VOIDED_SHOWN = 3  # voided labels listed in the pane; `shipdesk voided` lists them all
 STORE_REFUSED = "The store refused this update: {reason} Orders → Send store update again, once it is put right there."
 
 
@@ -43,6 +45,7 @@ class ShipmentShown:
     shipment: Shipment | None = None
     update: StoreUpdateState = _ALL_TOLD
     by_file: bool = False  # the store takes its updates in an exported file (its orders come from CSV files)
+    voided: Sequence[VoidedShipment] = ()  # the order's labels voided before, newest first
 
 
 GIFT_WITHOUT_MESSAGE = "A gift, without a message."
@@ -188,7 +191,29 @@ def _facts_text(order: Order) -> str:
 
 
 def _shipment_lines(shipped: ShipmentShown) -> list[str]:
-    """The label that went out: when, how, its tracking number and cost, and whether the store has been told."""
+    """The label that went out: when, how, its tracking number and cost, and whether the store has been told; then
+    the labels voided before it."""
+    return [*_live_shipment_lines(shipped), *_voided_lines(shipped.voided)]
+
+
+def _voided_lines(voided: Sequence[VoidedShipment]) -> list[str]:
+    """'Label voided 2026-12-01 14:05 · UPS, Ground · tracking 1Z999… · cost 8.50, refunded by ShipStation'."""
+    lines = []
+    for entry in voided[:VOIDED_SHOWN]:
+        shipment = entry.shipment
+        how = ", ".join(part for part in (shipment.carrier, shipment.service) if part)
+        tracking = f"tracking {shipment.tracking_number}" if shipment.tracking_number else "no tracking number"
+        cost = "" if shipment.cost is None else f"cost {shipment.cost:,.2f}"
+        refund = "refunded by ShipStation" if entry.refund_asked else ""
+        money = ", ".join(part for part in (cost, refund) if part)
+        parts = (f"Label voided {date_text(entry.voided_at)}", how, tracking, money)
+        lines.append(" · ".join(part for part in parts if part))
+    if len(voided) > VOIDED_SHOWN:
+        lines.append(f"and {plural(len(voided) - VOIDED_SHOWN, 'older voided label')}")
+    return lines
+
+
+def _live_shipment_lines(shipped: ShipmentShown) -> list[str]:
     shipment = shipped.shipment
     if shipment is None:
         return []

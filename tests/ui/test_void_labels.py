@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
+from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.shipments import latest_shipment
 from shipdesk.shipment_export import export_waiting_shipments
 from shipdesk.ui.main_window import MainWindow
 from tests.ui.conftest import STATUS_COLUMN, row_of_order, select_orders
@@ -57,6 +59,21 @@ def test_voided_labels_put_their_orders_back_to_awaiting_shipment(window: MainWi
     assert [status_of(window, number) for number in ("1001", "1002")] == ["Awaiting shipment"] * 2
     assert window.outbox_count.text() == "0 updates waiting in the outbox"
     assert window.print_action.isEnabled() and window.print_action.text() == "&Print 2 labels"
+
+
+def test_the_detail_pane_shows_the_label_voided_before(window: MainWindow, qtbot: QtBot) -> None:
+    select_orders(window, qtbot, "1001")
+    print_from_window(window, qtbot)
+    (order,) = find_by_number(window.cache, "1001")
+    shipment = latest_shipment(window.cache, order.id)
+    assert shipment is not None
+
+    void_from_window(window, qtbot, QMessageBox.StandardButton.Yes)
+    select_orders(window, qtbot, "1001")
+
+    voided_line = next(line for line in window.detail.facts.text().splitlines() if line.startswith("Label voided "))
+    assert voided_line.endswith(f" · {shipment.carrier}, {shipment.service} · tracking {shipment.tracking_number}")
+    assert "Shipped" not in window.detail.facts.text()
 
 
 def test_no_keeps_the_labels(window: MainWindow, qtbot: QtBot) -> None:

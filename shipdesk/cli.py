@@ -23,12 +23,14 @@ from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_agai
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import has_origin_address, origin_address, set_origin_address
 from shipdesk.cache.shipments import pending_outbox, record_shipment
+from shipdesk.cache.stores import known_store_names, spelled_as_known
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.cli_void import add_void_command, run_void_command
 from shipdesk.domain import Address, LabelSize, Order, OrderStatus, Shipment, named_time_zone, plural, utc_now
+from shipdesk.import_stores import ImportStoreError, checked_import_store
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.devices import Device, use_system_printers
 from shipdesk.printing.errors import PrinterError
@@ -38,7 +40,7 @@ from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.sender_setup import SenderError, checked_sender
-from shipdesk.shipment_export import export_all_shipments, export_waiting_shipments
+from shipdesk.shipment_export import export_all_shipments, export_waiting_shipments, takes_files
 from shipdesk.slip_printing import (
     combined_note,
     item_thumbnails,
@@ -48,7 +50,7 @@ from shipdesk.slip_printing import (
     without_combined,
 )
 from shipdesk.temp_folders import remove_abandoned_folders
-from shipdesk.upstream.csv_import import import_csv
+from shipdesk.upstream.csv_import import DEFAULT_STORE, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
 
@@ -60,7 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser("import-csv", help="import orders from a CSV file")
     importer.add_argument("file", type=Path)
-    importer.add_argument("--store", default="CSV import", help="store name the orders belong to")
+    importer.add_argument(
+        "--store",
+        default=DEFAULT_STORE,
+        help=f"the store the orders belong to, not one that syncs (default: {DEFAULT_STORE})",
+    )
     importer.add_argument("--timezone", help="time zone of dates without one, e.g. America/Chicago (default: local)")
 
     orders = commands.add_parser("orders", help="list cached orders")
@@ -130,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only the shipments not yet given to their CSV-file stores; they leave the outbox (default: all)",
     )
+    export.add_argument("--store", help="only this store's shipments (default: every store's)")
 
     origin = commands.add_parser("set-origin", help="set the sender address printed on labels")
     for name in ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone"):
@@ -224,7 +231,7 @@ def _run_command(cache: Cache, args: argparse.Namespace) -> int:
     if command == "outbox":
         return _outbox(cache, args)
     if command == "export-shipments":
-        return _export_shipments(cache, args.file, waiting=args.waiting)
+        return _export_shipments(cache, args.file, waiting=args.waiting, store=args.store)
     if command == "set-origin":
         return _set_origin(cache, args)
     raise AssertionError(command)
@@ -236,7 +243,13 @@ def _import_csv(cache: Cache, args: argparse.Namespace) -> int:
         zone = named_time_zone(args.timezone)
         if zone is None:
             raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)")
-    report = import_csv(cache, args.file, store=args.store, zone=zone)
+    if not args.store.strip():
+        raise UsageError("--store is empty: name the store the orders belong to")
+    try:
+        store = checked_import_store(cache, args.store)
+    except ImportStoreError as error:
+        raise UsageError(f"{str(error).rstrip('.')}; nothing was imported") from None
+    report = import_csv(cache, args.file, store=store, zone=zone)
     print("\n".join(report.summary_lines()))
     # A script must notice a file whose every row was refused; a file with no rows at all is a quiet day.
     return 1 if report.skipped and not report.orders_read else 0
@@ -453,16 +466,32 @@ def _outbox_by_hand(cache: Cache, args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_shipments(cache: Cache, path: Path, *, waiting: bool) -> int:
+def _export_shipments(cache: Cache, path: Path, *, waiting: bool, store: str | None) -> int:
+    if store is not None:
+        store = _export_store(cache, store, waiting=waiting)
     try:
-        export = export_waiting_shipments(cache, path) if waiting else export_all_shipments(cache, path)
+        if waiting:
+            export = export_waiting_shipments(cache, path, store=store)
+        else:
+            export = export_all_shipments(cache, path, store=store)
     except OSError as error:
         raise UsageError(f"{path} could not be written ({error.strerror or error}); nothing was exported") from None
-    print(f"Wrote {plural(export.written, 'shipment')} to {path}.")
+    print(f"Wrote {plural(export.written, 'shipment')}{f' of {store}' if store else ''} to {path}.")
     if export.handed_over:
         updates = plural(export.handed_over, "shipped update")
-        print(f"{updates} handed over in the file and gone from the outbox: upload it to the store.")
+        print(f"{updates} handed over in the file and gone from the outbox: upload it to {store or 'the store'}.")
     return 0
+
+
+def _export_store(cache: Cache, typed: str, *, waiting: bool) -> str:
+    """The store `--store` names, as it is spelled; one that gets its updates by sync has none waiting for a file."""
+    known = known_store_names(cache)
+    store = spelled_as_known(known, typed.strip())
+    if store is None:
+        raise UsageError(f"no store is named {typed!r} (stores: {', '.join(known) or 'none yet'})")
+    if waiting and not takes_files(cache, store):
+        raise UsageError(f"{store} gets its shipped updates by sync, so none wait for a file")
+    return store
 
 
 def _set_origin(cache: Cache, args: argparse.Namespace) -> int:

@@ -2,15 +2,18 @@
 
 `shipdesk export-shipments` and the window's File → Export shipments… write it. For the stores whose orders come
 from CSV files, the file is the only way their shipped updates reach them: exporting the waiting updates hands them
-over, and they leave the outbox once the file is written, so the outbox shows only what still has to go.
+over, and they leave the outbox once the file is written, so the outbox shows only what still has to go. Each store
+uploads only its own orders' shipments, so a file can be narrowed to one store.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,8 +32,8 @@ class ShipmentsExport:
     handed_over: int  # updates the file takes to their stores, gone from the outbox
 
 
-def export_all_shipments(cache: Cache, path: Path) -> ShipmentsExport:
-    """Every shipment recorded, oldest first; the outbox is left as it is."""
+def export_all_shipments(cache: Cache, path: Path, *, store: str | None = None) -> ShipmentsExport:
+    """Every shipment recorded, or every one of `store`'s, oldest first; the outbox is left as it is."""
     rows = [
         [
             record.order_number,
@@ -41,41 +44,71 @@ def export_all_shipments(cache: Cache, path: Path) -> ShipmentsExport:
             "" if record.shipment.cost is None else f"{record.shipment.cost:.2f}",
         ]
         for record in all_shipments(cache)
+        if store is None or record.store == store
     ]
     _write(path, rows)
     return ShipmentsExport(written=len(rows), handed_over=0)
 
 
-def waiting_for_a_file(cache: Cache) -> list[OutboxEntry]:
-    """The shipped updates waiting for stores that take files, oldest first: what the next export hands over."""
-    entries = [entry for entry in pending_outbox(cache) if entry.kind == MARK_SHIPPED and not entry.refused]
+def waiting_for_a_file(cache: Cache, *, store: str | None = None) -> list[OutboxEntry]:
+    """The shipped updates waiting for stores that take files, or for `store` alone, oldest first: what the next
+    export hands over."""
+    entries = [
+        entry
+        for entry in pending_outbox(cache)
+        if entry.kind == MARK_SHIPPED and not entry.refused and (store is None or entry.store == store)
+    ]
     by_file = _stores_taking_files(cache, {entry.store for entry in entries})
     return [entry for entry in entries if entry.store in by_file]
 
 
-def count_waiting_for_a_file(cache: Cache) -> int:
-    """How many shipped updates wait for the next export: counted per store, for the status bar's every refresh."""
+def waiting_by_store(cache: Cache) -> dict[str, int]:
+    """How many shipped updates wait for each store that takes files, in name order: each store has its own file.
+
+    Counted in SQL, for the status bar's every refresh.
+    """
     rows = cache.conn.execute(
         "SELECT store, count(*) FROM outbox WHERE kind = ? AND refused_at IS NULL GROUP BY store", (MARK_SHIPPED,)
     ).fetchall()
     by_file = _stores_taking_files(cache, {store for store, _count in rows})
-    return sum(count for store, count in rows if store in by_file)
+    return {store: count for store, count in sorted(rows, key=lambda row: row[0].casefold()) if store in by_file}
+
+
+def count_waiting_for_a_file(cache: Cache) -> int:
+    """How many shipped updates wait for the next export, every store's together."""
+    return sum(waiting_by_store(cache).values())
 
 
 def _stores_taking_files(cache: Cache, stores: set[str]) -> set[str]:
     return {store for store in stores if takes_files(cache, store)}
 
 
-def export_waiting_shipments(cache: Cache, path: Path) -> ShipmentsExport:
-    """The shipments whose stores take files and have not been given them yet; once written, they are handed over.
+def export_waiting_shipments(cache: Cache, path: Path, *, store: str | None = None) -> ShipmentsExport:
+    """The shipments whose stores take files, or `store`'s alone, not given to them yet; once written, they are
+    handed over.
 
     The file is written whole before any update leaves the outbox: a disk that is full or a folder that cannot be
     written leaves every update waiting for the next export.
     """
-    entries = waiting_for_a_file(cache)
+    entries = waiting_for_a_file(cache, store=store)
     _write(path, [_row(entry.payload, _ship_date(cache, entry)) for entry in entries])
     _hand_over(cache, [entry.id for entry in entries])
     return ShipmentsExport(written=len(entries), handed_over=len(entries))
+
+
+def upload_file_stem(store: str, day: date) -> str:
+    """The name a store's upload file is suggested under, without its suffix: "shipments-Etsy-2026-11-30".
+
+    The store's name goes in a form every file system takes: letters and digits, the rest as single dashes.
+    """
+    safe = re.sub(r"[\W_]+", "-", store).strip("-")
+    if len(safe) > _STORE_IN_FILE_NAME:  # cut after a whole word
+        cut = safe[: _STORE_IN_FILE_NAME + 1]
+        safe = cut.rsplit("-", 1)[0] if "-" in cut else cut[:-1]
+    return "-".join(part for part in ("shipments", safe, f"{day:%Y-%m-%d}") if part)
+
+
+_STORE_IN_FILE_NAME = 40  # characters: room for the date and a "-2" in the file chooser's name field
 
 
 def takes_files(cache: Cache, store: str) -> bool:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from shipdesk.cache import open_cache
+from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.cli import main
 from tests.printing.scanning import pdf_scan
 
@@ -80,6 +82,36 @@ def test_import_fails_for_scripts_when_every_row_was_refused_but_not_for_an_empt
     assert run(db, "import-csv", str(refused)) == 1
     assert "2 skipped" in capsys.readouterr().out
     assert run(db, "import-csv", str(empty)) == 0
+
+
+def test_import_into_a_named_store_files_the_orders_there_and_says_so(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = tmp_path / "EtsySoldOrderItems.csv"
+    orders.write_text(ORDERS_CSV, encoding="utf-8")
+
+    assert run(db, "import-csv", str(orders), "--store", "Etsy") == 0
+
+    assert capsys.readouterr().out.splitlines()[0] == "Imported 4 orders from EtsySoldOrderItems.csv into Etsy: 4 new."
+    assert {order["store"] for order in orders_json(db, capsys)} == {"Etsy"}
+
+
+def test_import_into_a_store_that_syncs_or_without_a_name_fails_in_one_line_and_imports_nothing(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = open_cache(db)
+    add_store(cache, StoreRecord(name="Main", kind="shipstation", config={"api_key": "k"}))
+    cache.close()
+    orders = tmp_path / "orders.csv"
+    orders.write_text(ORDERS_CSV, encoding="utf-8")
+
+    assert run(db, "import-csv", str(orders), "--store", "Main") == 1
+    assert capsys.readouterr().err == (
+        "shipdesk: Main is a ShipStation store: its orders come by sync; nothing was imported\n"
+    )
+    assert run(db, "import-csv", str(orders), "--store", " ") == 1
+    assert capsys.readouterr().err == "shipdesk: --store is empty: name the store the orders belong to\n"
+    assert orders_json(db, capsys) == []
 
 
 def test_orders_json_has_what_scripts_rely_on(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:

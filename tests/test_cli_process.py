@@ -87,7 +87,10 @@ def test_a_large_file_is_imported_by_as_many_processes_as_it_is_worth_and_says_s
     out, err = shipdesk(cache_path, "import-csv", str(orders_file)).communicate(timeout=120)
 
     assert err == ""
-    assert out.splitlines()[:2] == ["Imported 15,000 orders from orders.csv: 15,000 new.", "Read 30,000 lines."]
+    assert out.splitlines()[:2] == [
+        "Imported 15,000 orders from orders.csv into CSV import: 15,000 new.",
+        "Read 30,000 lines.",
+    ]
     cores = usable_cores()
     log = (tmp_path / LOG_FILE_NAME).read_text(encoding="utf-8")
     assert f"orders.csv: 30,000 lines, 15,000 orders, read by {min(2, cores)} process(es)" in log
@@ -149,7 +152,7 @@ def test_a_large_file_is_read_by_one_process_where_a_cpu_quota_allows_one_core(
 
     out, err = shipdesk(cache_path, "import-csv", str(orders_file), preexec_fn=join_the_cgroup).communicate(timeout=120)
 
-    assert (err, out.splitlines()[0]) == ("", "Imported 15,000 orders from orders.csv: 15,000 new.")
+    assert (err, out.splitlines()[0]) == ("", "Imported 15,000 orders from orders.csv into CSV import: 15,000 new.")
     log = (tmp_path / LOG_FILE_NAME).read_text(encoding="utf-8")
     assert "orders.csv: 30,000 lines, 15,000 orders, read by 1 process(es)" in log
 

@@ -1,11 +1,11 @@
 """Shipments exported as CSV for stores without an API: all of them, or the waiting ones, which the file hands over
-to their stores, so the outbox shows only what still has to go."""
+to their stores, so the outbox shows only what still has to go; every store's, or one store's for its own upload."""
 
 from __future__ import annotations
 
 import csv
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,8 @@ from shipdesk.shipment_export import (
     count_waiting_for_a_file,
     export_all_shipments,
     export_waiting_shipments,
+    upload_file_stem,
+    waiting_by_store,
     waiting_for_a_file,
 )
 from tests.cache.test_orders_cache import make_order
@@ -133,3 +135,95 @@ def test_an_evening_shipment_is_dated_the_stations_day_not_utcs(
 
     assert rows_of(tmp_path / "shipped.csv")[-1] == ["1003", "USPS", "Priority Mail", "9400111", "2026-11-30", ""]
     assert rows_of(tmp_path / "all.csv")[-1][4] == "2026-11-30"
+
+
+# ----------------------------------------------------------------------------- one file for each store
+
+
+@pytest.fixture
+def two_shops(cache: Cache) -> Cache:
+    """Beside the fixture's CSV import and Main: Etsy's orders 3001 and 3002, shipped, 3002 first."""
+    with cache.transaction() as conn:
+        upsert_orders(conn, [make_order("3001", store="Etsy"), make_order("3002", store="Etsy")])
+    for number, tracking in (("3002", "9400E2"), ("3001", "9400E1")):
+        (stored,) = find_by_number(cache, number)
+        record_shipment(cache, stored.id, Shipment("USPS", "Ground Advantage", tracking, SHIPPED_AT))
+    return cache
+
+
+def test_the_waiting_shipments_are_counted_for_each_store_that_takes_files(two_shops: Cache) -> None:
+    assert waiting_by_store(two_shops) == {"CSV import": 2, "Etsy": 2}  # Main's goes by sync
+    assert count_waiting_for_a_file(two_shops) == 4
+
+
+def test_one_stores_file_holds_only_its_shipments_and_the_other_stores_keep_waiting(
+    two_shops: Cache, tmp_path: Path
+) -> None:
+    export = export_waiting_shipments(two_shops, tmp_path / "etsy.csv", store="Etsy")
+
+    assert (export.written, export.handed_over) == (2, 2)
+    assert [(row[0], row[3]) for row in rows_of(tmp_path / "etsy.csv")[1:]] == [("3002", "9400E2"), ("3001", "9400E1")]
+    assert waiting_by_store(two_shops) == {"CSV import": 2}
+    assert outbox_count(two_shops) == 3  # CSV import's two, and Main's
+
+
+def test_all_shipments_of_one_store_leave_the_outbox_as_it_is(two_shops: Cache, tmp_path: Path) -> None:
+    export = export_all_shipments(two_shops, tmp_path / "main.csv", store="Main")
+
+    assert (export.written, export.handed_over) == (1, 0)
+    assert [row[0] for row in rows_of(tmp_path / "main.csv")[1:]] == ["2001"]
+    assert outbox_count(two_shops) == 5
+
+
+@pytest.mark.parametrize(
+    ("store", "stem"),
+    [
+        ("Etsy", "shipments-Etsy-2026-11-30"),
+        ("CSV import", "shipments-CSV-import-2026-11-30"),
+        ("Zoë's Shop / EU", "shipments-Zoë-s-Shop-EU-2026-11-30"),
+        ("../../etc", "shipments-etc-2026-11-30"),
+        ("★ ★", "shipments-2026-11-30"),
+        (
+            "A very long shop name that goes on and on and on",
+            "shipments-A-very-long-shop-name-that-goes-on-and-2026-11-30",
+        ),
+    ],
+)
+def test_the_suggested_file_name_carries_the_store_in_a_form_every_file_system_takes(store: str, stem: str) -> None:
+    assert upload_file_stem(store, date(2026, 11, 30)) == stem
+
+
+def test_export_shipments_of_one_store_on_the_command_line(
+    two_shops: Cache, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(two_shops.path)
+    two_shops.close()
+
+    assert main(["--db", db, "export-shipments", str(tmp_path / "etsy.csv"), "--waiting", "--store", "etsy"]) == 0
+    assert capsys.readouterr().out == (
+        f"Wrote 2 shipments of Etsy to {tmp_path / 'etsy.csv'}.\n"
+        "2 shipped updates handed over in the file and gone from the outbox: upload it to Etsy.\n"
+    )
+    assert [row[0] for row in rows_of(tmp_path / "etsy.csv")[1:]] == ["3002", "3001"]
+
+    assert main(["--db", db, "export-shipments", str(tmp_path / "all-etsy.csv"), "--store", "Etsy"]) == 0
+    assert [row[0] for row in rows_of(tmp_path / "all-etsy.csv")[1:]] == ["3002", "3001"]  # handed over, still shipped
+
+    assert main(["--db", db, "export-shipments", str(tmp_path / "rest.csv"), "--waiting"]) == 0
+    assert [row[0] for row in rows_of(tmp_path / "rest.csv")[1:]] == ["1001", "1002"]  # every other store's, as before
+
+
+def test_export_shipments_for_a_store_there_is_none_of_fails_in_one_line(
+    two_shops: Cache, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(two_shops.path)
+    two_shops.close()
+
+    assert main(["--db", db, "export-shipments", str(tmp_path / "s.csv"), "--waiting", "--store", "Etsi"]) == 1
+    assert capsys.readouterr().err == "shipdesk: no store is named 'Etsi' (stores: CSV import, Etsy, Main)\n"
+    assert main(["--db", db, "export-shipments", str(tmp_path / "s.csv"), "--waiting", "--store", "Main"]) == 1
+    assert capsys.readouterr().err == "shipdesk: Main gets its shipped updates by sync, so none wait for a file\n"
+    assert not (tmp_path / "s.csv").exists()
+    reopened = open_cache(Path(db))
+    assert count_waiting_for_a_file(reopened) == 4
+    reopened.close()

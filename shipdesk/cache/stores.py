@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -96,6 +97,24 @@ def get_store(cache: Cache, name: str) -> StoreRecord | None:
 
 def list_stores(cache: Cache) -> list[StoreRecord]:
     return [_record(row) for row in cache.conn.execute(f"SELECT {_COLUMNS} FROM stores ORDER BY name")]
+
+
+def known_store_names(cache: Cache) -> list[str]:
+    """Every store name shipdesk knows: the stores set up, and those its orders name (CSV imports', removed ones')."""
+    rows = cache.conn.execute("SELECT name FROM stores UNION SELECT DISTINCT store FROM orders").fetchall()
+    return sorted((name for (name,) in rows), key=str.casefold)
+
+
+def spelled_as_known(names: Iterable[str], typed: str) -> str | None:
+    """`typed` as one of `names` spells it: the same name, else the only one that differs from it in case alone.
+
+    "etsy" typed for a store named "Etsy" files the orders with Etsy's, not under a second store.
+    """
+    known = set(names)
+    if typed in known:
+        return typed
+    alike = [name for name in known if name.casefold() == typed.casefold()]
+    return alike[0] if len(alike) == 1 else None
 
 
 # ISO texts of one zone (UTC) sort as the moments they name; a NULL mark compares as unknown, so it moves nothing.

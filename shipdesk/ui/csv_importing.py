@@ -1,7 +1,8 @@
-"""Importing a CSV file of orders from the window: choose the file, import it on a worker thread, say how it went.
+"""Importing a CSV file of orders from the window: choose the file and its store, import it on a worker thread, say
+how it went.
 
-The same import as `shipdesk import-csv`: one transaction, bad rows skipped and reported, the rest kept. A large
-file takes seconds, so it runs off the UI thread, and the orders table reloads when it is in.
+The same import as `shipdesk import-csv --store`: one transaction, bad rows skipped and reported, the rest kept. A
+large file takes seconds, so it runs off the UI thread, and the orders table reloads when it is in.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from shipdesk.cache import Cache, CacheError
 from shipdesk.cache.database import cache_for_this_thread
 from shipdesk.cache.settings import LAST_IMPORT_FOLDER, get_setting, set_setting
 from shipdesk.domain import plural
+from shipdesk.import_stores import remember_import_store, store_for_file
 from shipdesk.ui.background_jobs import BackgroundJobs
+from shipdesk.ui.import_store_dialog import ImportStoreDialog
 from shipdesk.ui.messages import show_problem, show_report
 from shipdesk.upstream.csv_import import ImportReport, import_csv
+from shipdesk.upstream.csv_layouts import layout_key
 from shipdesk.upstream.csvfile import CsvFileError
 
 CSV_FILES = "Order files (*.csv *.tsv *.txt);;All files (*)"
@@ -29,13 +33,14 @@ log = logging.getLogger(__name__)
 
 
 class CsvImportThread(QThread):
-    """Imports one file on a cache connection of its own; `report`, or `error` (and a `hint`) saying why nothing was
-    imported."""
+    """Imports one file into `store` on a cache connection of its own; `report`, or `error` (and a `hint`) saying why
+    nothing was imported."""
 
-    def __init__(self, cache: Cache, path: Path) -> None:
+    def __init__(self, cache: Cache, path: Path, store: str) -> None:
         super().__init__()
         self._cache = cache
         self.path = path
+        self.store = store
         self.report: ImportReport | None = None
         self.error = ""
         self.hint = ""
@@ -43,7 +48,7 @@ class CsvImportThread(QThread):
     def run(self) -> None:
         try:
             with cache_for_this_thread(self._cache) as cache:
-                self.report = import_csv(cache, self.path)
+                self.report = import_csv(cache, self.path, store=self.store)
         except (CsvFileError, CacheError) as error:
             self.error = str(error)
             # The read error behind it, kept as its context, tells a file another program holds from a missing one.
@@ -57,12 +62,12 @@ class CsvImportThread(QThread):
 
 
 class ImportProgress(QWidget):
-    """In the status bar while a file is imported: its name and size, and a busy bar. A status message would go at
-    the first menu hovered over, and the import cannot say how far it is."""
+    """In the status bar while a file is imported: its name and size, its store, and a busy bar. A status message
+    would go at the first menu hovered over, and the import cannot say how far it is."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, store: str) -> None:
         super().__init__()
-        self.text = QLabel(f"Importing {path.name}{_size_of(path)}…")
+        self.text = QLabel(f"Importing {path.name}{_size_of(path)} into {store}…")
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy: no step count to show
         self.bar.setFixedWidth(120)
@@ -82,10 +87,11 @@ class CsvImporting(BackgroundJobs[CsvImportThread]):
     def __init__(self, window: QMainWindow, cache: Cache) -> None:
         super().__init__(window, cache)
         self.file_dialog: QFileDialog | None = None
+        self.store_dialog: ImportStoreDialog | None = None
         self.progress: ImportProgress | None = None
 
     def busy_message(self, worker: CsvImportThread) -> str:
-        return f"Still importing {worker.path.name}; wait a moment."
+        return f"Still importing {worker.path.name} into {worker.store}; wait a moment."
 
     def ask(self) -> None:
         """Asks for the file, starting in the folder of the last one imported, else where the browser saves files."""
@@ -95,19 +101,37 @@ class CsvImporting(BackgroundJobs[CsvImportThread]):
         chooser = QFileDialog(self._window, "Import orders from a CSV file", str(folder))
         chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
         chooser.setNameFilter(CSV_FILES)
-        chooser.fileSelected.connect(lambda name: self.start(Path(name)))
+        chooser.fileSelected.connect(lambda name: self.ask_store(Path(name)))
         chooser.finished.connect(chooser.deleteLater)
         self.file_dialog = chooser
         chooser.open()
 
-    def start(self, path: Path) -> None:
+    def ask_store(self, path: Path) -> None:
+        """Asks which store the file's orders belong to, offering the one the last file of its layout went into."""
         self.file_dialog = None
+        layout = layout_key(path)
+        dialog = ImportStoreDialog(self._cache, path, store_for_file(self._cache, layout), self._window)
+        dialog.chosen.connect(lambda store: self._store_chosen(path, layout, store))
+        dialog.finished.connect(self._store_dialog_closed)
+        self.store_dialog = dialog
+        dialog.open()
+
+    def _store_chosen(self, path: Path, layout: str | None, store: str) -> None:
+        remember_import_store(self._cache, layout, store)
+        self.start(path, store)
+
+    def _store_dialog_closed(self) -> None:
+        dialog, self.store_dialog = self.store_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def start(self, path: Path, store: str) -> None:
         set_setting(self._cache, LAST_IMPORT_FOLDER, str(path.parent))
         status_bar = self._window.statusBar()
         status_bar.clearMessage()
-        self.progress = ImportProgress(path)
+        self.progress = ImportProgress(path, store)
         status_bar.insertPermanentWidget(0, self.progress)
-        self.run(CsvImportThread(self._cache, path))
+        self.run(CsvImportThread(self._cache, path, store))
 
     def finish(self, worker: CsvImportThread) -> None:
         self._hide_progress()
@@ -159,9 +183,9 @@ def status_text(report: ImportReport) -> str:
     """The import in one line for the status bar: counts first, then what needs a look."""
     counts = report.counts_text(final="already shipped or cancelled")
     if report.orders_read:
-        text = f"Imported {plural(report.orders_read, 'order')} from {report.file_name} ({counts})"
+        text = f"Imported {plural(report.orders_read, 'order')} from {report.file_name} into {report.store} ({counts})"
     elif report.lines_read:
-        text = f"No orders imported from {report.file_name}"
+        text = f"No orders imported from {report.file_name} into {report.store}"
     else:
         return f"No orders imported: {report.file_name} has no order lines under its headings."
     attention = [

@@ -24,7 +24,7 @@ from shipdesk.cache.shipments import (
     store_update_state,
 )
 from shipdesk.domain import OrderStatus, plural
-from shipdesk.shipment_export import count_waiting_for_a_file, takes_files
+from shipdesk.shipment_export import takes_files, waiting_by_store
 from shipdesk.ui.csv_importing import CsvImporting
 from shipdesk.ui.item_thumbnails import ItemThumbnails
 from shipdesk.ui.label_voiding import LabelVoiding
@@ -412,9 +412,10 @@ class MainWindow(QMainWindow):
             empty_table_text(total, filters.search_text(), filters.chosen_status(), filters.chosen_store())
         )
         self.shown_count.setText(plural(total, "order") if shown == total else f"{shown:,} of {plural(total, 'order')}")
-        to_export = count_waiting_for_a_file(self.cache)
+        for_files = waiting_by_store(self.cache)
+        to_export = sum(for_files.values())
         refused = refused_count(self.cache)
-        self.outbox_count.setText(outbox_text(outbox_count(self.cache), to_export, refused))
+        self.outbox_count.setText(outbox_text(outbox_count(self.cache), to_export, refused, len(for_files)))
         self.outbox_count.setStyleSheet("color: #b35900;" if refused else "")
         tips = [EXPORT_TIP if to_export else "", REFUSED_TIP if refused else ""]
         self.outbox_count.setToolTip("\n".join(tip for tip in tips if tip))

@@ -31,13 +31,13 @@ from shipdesk.ui.order_text import date_text
 from shipdesk.ui.shipstation_form import OK_STYLE, PROBLEM_STYLE, ShipStationForm
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import short_reason
+from shipdesk.upstream.connectors import kind_name
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation_connector import KIND as SHIPSTATION
 from shipdesk.upstream.sync_stores import StoreSync
 
 COLUMNS = ("Store", "Kind", "Last sync", "Last error", "Waiting updates")
 MIN_WIDTHS = {"Store": 170, "Kind": 100, "Last sync": 140, "Waiting updates": 120}  # the empty list looks laid out
-KIND_NAMES = {SHIPSTATION: "ShipStation", "csv": "CSV files"}
 NEVER_SYNCED = "never synced"
 NO_STORES_HINT = "No store is connected yet. Add a ShipStation store, then press F5 to fetch its orders."
 
@@ -47,7 +47,7 @@ def row_texts(summary: StoreSummary) -> list[str]:
     record = summary.record
     return [
         record.name,
-        KIND_NAMES.get(record.kind, record.kind),
+        kind_name(record.kind),
         date_text(record.last_success_at) if record.last_success_at else NEVER_SYNCED,  # the last sync that went well
         short_reason(record.last_sync_error) if record.last_sync_error else "",
         plural(summary.waiting, "update") if summary.waiting else "none",

@@ -15,6 +15,14 @@ from shipdesk.upstream.credentials import CredentialsError
 CSV_KIND = "csv"  # orders arrive by import-csv; there is nothing to pull or push
 
 
+_KIND_NAMES = {shipstation_connector.KIND: "ShipStation", CSV_KIND: "CSV files"}
+
+
+def kind_name(kind: str) -> str:
+    """A kind of store as a person calls it: "ShipStation"; the kind itself for one shipdesk has no name for."""
+    return _KIND_NAMES.get(kind, kind)
+
+
 def can_sync(record: StoreRecord) -> bool:
     """Whether syncing the store means anything: CSV stores only take files."""
     return record.kind != CSV_KIND

@@ -31,9 +31,11 @@ from shipdesk.upstream.csvfile import (
     with_odd_lines,
 )
 
-__all__ = ["HeldOrder", "ImportReport", "import_csv"]
+__all__ = ["DEFAULT_STORE", "HeldOrder", "ImportReport", "import_csv"]
 
 log = logging.getLogger(__name__)
+
+DEFAULT_STORE = "CSV import"  # the store a file's orders go into when no other is named
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class ImportReport:
     """What one import did, for the CLI to print and the UI to show."""
 
     file_name: str
+    store: str  # the store the orders were imported into
     lines_read: int  # data rows, one per line item
     orders_read: int
     inserted: int
@@ -70,9 +73,10 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         if self.orders_read:
-            lines = [f"Imported {plural(self.orders_read, 'order')} from {self.file_name}: {self.counts_text()}."]
+            imported = f"Imported {plural(self.orders_read, 'order')} from {self.file_name} into {self.store}"
+            lines = [f"{imported}: {self.counts_text()}."]
         else:
-            lines = [f"No orders imported from {self.file_name}."]
+            lines = [f"No orders imported from {self.file_name} into {self.store}."]
         read = f"Read {plural(self.lines_read, 'line')}"
         lines.append(f"{read}; {len(self.skipped):,} skipped." if self.skipped else f"{read}.")
         lines.extend(f"{notice}." for notice in self.notices)
@@ -91,7 +95,7 @@ def import_csv(
     cache: Cache,
     path: Path | str,
     *,
-    store: str = "CSV import",
+    store: str = DEFAULT_STORE,
     zone: tzinfo | None = None,
     processes: int | None = None,
     piece_chars: int = PIECE_CHARS,
@@ -115,7 +119,7 @@ def import_csv(
             raise CacheError(
                 f"nothing was imported from {layout.file_name}: the cache could not be written ({error})"
             ) from error
-    report = _report(layout, stretches, counts, processes=reading.processes if len(stretches) > 1 else 1)
+    report = _report(layout, store, stretches, counts, processes=reading.processes if len(stretches) > 1 else 1)
     log.info(
         "imported %s: %s lines, %s orders, read by %s process(es) in %.2f s",
         layout.file_name,
@@ -152,7 +156,7 @@ def _write_stretches(
 
 
 def _report(
-    layout: CsvLayout, stretches: list[PreparedStretch], counts: list[UpsertCounts], *, processes: int
+    layout: CsvLayout, store: str, stretches: list[PreparedStretch], counts: list[UpsertCounts], *, processes: int
 ) -> ImportReport:
     reads = [stretch.read for stretch in stretches]
     sort = any(read.sorted_by_line for read in reads)
@@ -163,6 +167,7 @@ def _report(
     statuses: Counter[OrderStatus] = sum((stretch.statuses for stretch in stretches), Counter())
     return ImportReport(
         file_name=layout.file_name,
+        store=store,
         lines_read=sum(read.lines_read for read in reads),
         orders_read=sum(len(stretch.rows) for stretch in stretches),
         inserted=sum(count.inserted for count in counts),

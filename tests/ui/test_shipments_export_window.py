@@ -1,5 +1,5 @@
 """File → Export shipments for upload…: the shipped orders of CSV-file stores go into a CSV file to upload to the
-store, and leave the outbox count in the status bar."""
+store, one store's at a time, asking which store when several wait, and leave the outbox count in the status bar."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -15,6 +17,7 @@ from shipdesk.cache.settings import LAST_IMPORT_FOLDER, set_setting
 from shipdesk.cache.shipments import outbox_count, record_shipment
 from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import Shipment, utc_now
+from shipdesk.ui.export_store_dialog import ExportStoreDialog
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.order_detail import STORE_NOT_EXPORTED
 from shipdesk.ui.shipments_export import NOTHING_TO_EXPORT
@@ -37,7 +40,8 @@ def test_the_waiting_shipments_are_saved_for_upload_and_leave_the_outbox(
 
     window.export_action.trigger()
     chooser = window.shipments_exporting.file_dialog
-    assert chooser is not None and chooser.windowTitle() == "Export 2 shipments for upload"
+    assert chooser is not None and chooser.windowTitle() == "Export 2 shipments for upload to Demo store"
+    assert window.shipments_exporting.store_dialog is None  # one store waits: nothing to ask
     with qtbot.waitSignal(window.shipments_exporting.exported):
         chooser.selectFile(str(tmp_path / "for-the-shop.csv"))
         chooser.accept()
@@ -48,7 +52,7 @@ def test_the_waiting_shipments_are_saved_for_upload_and_leave_the_outbox(
     assert outbox_count(demo_cache) == 0
     assert window.outbox_count.text() == "0 updates waiting in the outbox"
     assert window.statusBar().currentMessage() == (
-        f"Wrote 2 shipments to {tmp_path / 'for-the-shop.csv'}: upload it to the store to mark them shipped."
+        f"Wrote 2 shipments to {tmp_path / 'for-the-shop.csv'}: upload it to Demo store to mark them shipped."
     )
 
 
@@ -80,7 +84,7 @@ def test_the_save_dialog_starts_beside_the_imported_orders_and_suggests_a_file_n
     downloads = tmp_path / "Downloads"
     downloads.mkdir()
     set_setting(demo_cache, LAST_IMPORT_FOLDER, str(downloads))
-    todays = downloads / f"shipments-{date.today():%Y-%m-%d}.csv"
+    todays = downloads / f"shipments-Demo-store-{date.today():%Y-%m-%d}.csv"
     todays.write_text("the morning's shipments, not uploaded yet\n", encoding="utf-8")
     ship(demo_cache, "1001", "1Z001")
 
@@ -113,3 +117,117 @@ def test_after_the_export_the_selected_order_no_longer_says_its_store_waits(
 
     assert "Tracking 1Z001" in window.detail.facts.text()
     assert STORE_NOT_EXPORTED not in window.detail.facts.text()
+
+
+# ----------------------------------------------------------------------------- several stores, a file each
+
+
+def etsy_orders_shipped(cache: Cache) -> None:
+    """Etsy's orders 5001 and 5002, imported from its files and shipped."""
+    with cache.transaction() as conn:
+        upsert_orders(conn, [make_order("5001", store="Etsy"), make_order("5002", store="Etsy")])
+    ship(cache, "5001", "9400E1")
+    ship(cache, "5002", "9400E2")
+
+
+def store_question(window: MainWindow, qtbot: QtBot) -> ExportStoreDialog:
+    """The question which store's file to save, active as a window manager makes a new dialog (the offscreen platform
+    does not), with the keys going to the list of stores."""
+    dialog = window.shipments_exporting.store_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert QApplication.focusWidget() is dialog.stores
+    return dialog
+
+
+def choose_store(window: MainWindow, qtbot: QtBot, row: int) -> None:
+    """Picks the row of the store question with the arrow keys and Enter, as a packer does."""
+    dialog = store_question(window, qtbot)
+    for _ in range(row):
+        qtbot.keyClick(dialog.stores, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.stores, Qt.Key.Key_Return)
+
+
+def test_with_shipments_for_two_stores_it_asks_which_store_and_writes_only_that_stores(
+    window: MainWindow, demo_cache: Cache, tmp_path: Path, qtbot: QtBot
+) -> None:
+    ship(demo_cache, "1001", "1Z001")
+    etsy_orders_shipped(demo_cache)
+    set_setting(demo_cache, LAST_IMPORT_FOLDER, str(tmp_path))
+    window.reload()
+    assert window.outbox_count.text() == "3 shipments to export for upload (2 stores)"
+
+    window.export_action.trigger()
+
+    dialog = window.shipments_exporting.store_dialog
+    assert dialog is not None and window.shipments_exporting.file_dialog is None
+    assert dialog.shown_rows() == ["Demo store — 1 shipment", "Etsy — 2 shipments"]
+    choose_store(window, qtbot, 1)
+    chooser = window.shipments_exporting.file_dialog
+    assert chooser is not None and chooser.windowTitle() == "Export 2 shipments for upload to Etsy"
+    etsy_file = tmp_path / f"shipments-Etsy-{date.today():%Y-%m-%d}.csv"
+    assert [Path(name) for name in chooser.selectedFiles()] == [etsy_file]
+    with qtbot.waitSignal(window.shipments_exporting.exported):
+        chooser.accept()
+
+    with etsy_file.open(encoding="utf-8", newline="") as file:
+        assert [row["Order Number"] for row in csv.DictReader(file)] == ["5001", "5002"]
+    assert window.outbox_count.text() == "1 shipment to export for upload"
+    assert window.statusBar().currentMessage() == (
+        f"Wrote 2 shipments to {etsy_file}: upload it to Etsy to mark them shipped. "
+        "1 shipment still waits for Demo store."
+    )
+
+
+def test_the_store_left_waiting_goes_straight_to_the_save_dialog_next_time(
+    window: MainWindow, demo_cache: Cache, tmp_path: Path, qtbot: QtBot
+) -> None:
+    ship(demo_cache, "1001", "1Z001")
+    etsy_orders_shipped(demo_cache)
+    window.export_action.trigger()
+    choose_store(window, qtbot, 0)
+    chooser = window.shipments_exporting.file_dialog
+    assert chooser is not None and chooser.windowTitle() == "Export 1 shipment for upload to Demo store"
+    with qtbot.waitSignal(window.shipments_exporting.exported):
+        chooser.selectFile(str(tmp_path / "demo.csv"))
+        chooser.accept()
+
+    window.export_action.trigger()
+
+    assert window.shipments_exporting.store_dialog is None
+    chooser = window.shipments_exporting.file_dialog
+    assert chooser is not None and chooser.windowTitle() == "Export 2 shipments for upload to Etsy"
+    chooser.reject()
+
+
+def test_cancelling_the_store_question_exports_nothing(
+    window: MainWindow, demo_cache: Cache, tmp_path: Path, qtbot: QtBot
+) -> None:
+    ship(demo_cache, "1001", "1Z001")
+    etsy_orders_shipped(demo_cache)
+    window.export_action.trigger()
+    dialog = store_question(window, qtbot)
+
+    qtbot.keyClick(dialog.stores, Qt.Key.Key_Escape)
+
+    assert window.shipments_exporting.store_dialog is None and window.shipments_exporting.file_dialog is None
+    assert outbox_count(demo_cache) == 3
+
+
+def test_a_double_click_on_a_store_chooses_it_and_a_click_only_picks_it(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    ship(demo_cache, "1001", "1Z001")
+    etsy_orders_shipped(demo_cache)
+    window.export_action.trigger()
+    dialog = store_question(window, qtbot)
+    where = dialog.stores.visualItemRect(dialog.stores.item(1)).center()
+
+    qtbot.mouseClick(dialog.stores.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.shipments_exporting.file_dialog is None  # a click only picks the row
+    qtbot.mouseDClick(dialog.stores.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+    chooser = window.shipments_exporting.file_dialog
+    assert chooser is not None and chooser.windowTitle() == "Export 2 shipments for upload to Etsy"
+    chooser.reject()

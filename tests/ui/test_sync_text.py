@@ -9,10 +9,10 @@ from shipdesk.ui.sync_text import (
     NO_STORES,
     NOT_SYNCED_YET,
     last_sync_text,
+    retry_details,
     round_details,
     round_text,
     short_reason,
-    retry_details,
     store_progress_text,
     store_syncing_text,
 )

@@ -43,7 +43,7 @@ def test_importing_the_same_order_again_updates_it_and_never_duplicates_it(cache
         ),
     )
     assert (again.inserted, again.updated) == (1, 1)
-    assert again.summary_lines()[0] == "Imported 2 orders from orders.csv: 1 new, 1 updated."
+    assert again.summary_lines()[0] == "Imported 2 orders from orders.csv into CSV import: 1 new, 1 updated."
     assert count_orders(cache) == 2
     (ana,) = find_by_number(cache, "1")
     assert ana.order.ship_to.name == "Ana Lima"
@@ -60,7 +60,16 @@ def test_importing_the_same_file_again_says_its_orders_are_unchanged(cache: Cach
     again = import_csv(cache, write_csv(tmp_path, rows))
 
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
-    assert again.summary_lines()[0] == "Imported 2 orders from orders.csv: 2 unchanged."
+    assert again.summary_lines()[0] == "Imported 2 orders from orders.csv into CSV import: 2 unchanged."
+
+
+def test_a_file_imported_into_a_named_store_files_its_orders_there_and_says_so(cache: Cache, tmp_path: Path) -> None:
+    report = import_csv(
+        cache, write_csv(tmp_path, "E-1,2026-11-20 09:00,Ana,Rua 1,Lisboa,1100,PT,A,Apple,1,1.00,yes\n"), store="Etsy"
+    )
+
+    assert report.summary_lines()[0] == "Imported 1 order from orders.csv into Etsy: 1 new."
+    assert [stored.order.store for stored in find_by_number(cache, "E-1")] == ["Etsy"]
 
 
 def test_orders_that_cannot_be_packed_are_kept_on_hold_with_the_reason(cache: Cache, tmp_path: Path) -> None:
@@ -286,7 +295,7 @@ def test_rows_kept_with_a_value_left_out_are_reported_together_and_not_held(cach
     assert report.orders_read == 9 and report.skipped == ()
     assert set(statuses(cache).values()) == {(OrderStatus.AWAITING_SHIPMENT, "")}
     assert report.summary_lines() == [
-        "Imported 9 orders from orders.csv: 9 new.",
+        "Imported 9 orders from orders.csv into CSV import: 9 new.",
         "Read 9 lines.",
         "Lines 2, 3, 4, 5, 6 and 3 more: weight '12' has no unit (write e.g. '12 oz' or add a Weight Unit column),"
         " so the item is imported without a weight.",

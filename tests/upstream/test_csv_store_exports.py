@@ -57,7 +57,7 @@ def test_a_woocommerce_order_export_gives_the_shipping_address_the_item_costs_an
     said, orders = import_export("woocommerce_orders.csv", tmp_path, capsys, "Europe/Paris")
 
     assert said == [
-        "Imported 4 orders from woocommerce_orders.csv: 4 new.",
+        "Imported 4 orders from woocommerce_orders.csv into CSV import: 4 new.",
         "Read 5 lines.",
         "In the store, 1 order is shipped already, so it is not in the packing queue.",
     ]
@@ -114,7 +114,10 @@ def test_woocommerce_advanced_order_export_labels_say_whose_field_it_is_after_th
     """ "First Name (Shipping)", "Zip (Billing)", a bare "Name" between SKU and Quantity, and "Item #" the line's."""
     said, orders = import_export("woocommerce_advanced_order_export.csv", tmp_path, capsys, "America/Los_Angeles")
 
-    assert said == ["Imported 2 orders from woocommerce_advanced_order_export.csv: 2 new.", "Read 3 lines."]
+    assert said == [
+        "Imported 2 orders from woocommerce_advanced_order_export.csv into CSV import: 2 new.",
+        "Read 3 lines.",
+    ]
     jurgen, daniel = orders["2207"], orders["2208"]
     assert ship_to(jurgen) == (
         "Jürgen Müller",
@@ -154,7 +157,7 @@ def test_an_etsy_sold_order_items_file_gives_ship_to_address_short_dates_and_var
     said, orders = import_export("etsy_sold_order_items.csv", tmp_path, capsys, "America/New_York")
 
     assert said == [
-        "Imported 4 orders from etsy_sold_order_items.csv: 4 new.",
+        "Imported 4 orders from etsy_sold_order_items.csv into CSV import: 4 new.",
         "Read 5 lines.",
         "In the store, 1 order is shipped already, so it is not in the packing queue.",
     ]
@@ -197,7 +200,7 @@ def test_an_ebay_orders_report_is_read_between_its_comma_rows_and_its_footer_wit
 
     # No row skipped, no order held: the summary row above a multi-item order's items and the footer are eBay's.
     assert said == [
-        "Imported 4 orders from ebay_orders_report.csv: 4 new.",
+        "Imported 4 orders from ebay_orders_report.csv into CSV import: 4 new.",
         "Read 6 lines.",
         "In the store, 1 order is shipped already, so it is not in the packing queue.",
     ]
@@ -255,7 +258,7 @@ def test_a_squarespace_orders_file_keeps_every_line_item_and_the_private_notes(
     said, orders = import_export("squarespace_orders.csv", tmp_path, capsys, "America/New_York")
 
     assert said == [
-        "Imported 3 orders from squarespace_orders.csv: 3 new.",
+        "Imported 3 orders from squarespace_orders.csv into CSV import: 3 new.",
         "Read 4 lines.",
         "In the store, 1 order is shipped already, so it is not in the packing queue.",
     ]
@@ -301,7 +304,7 @@ def test_an_amazon_unshipped_orders_report_packs_what_is_left_to_ship(
 ) -> None:
     said, orders = import_export("amazon_unshipped_orders.txt", tmp_path, capsys, "America/Los_Angeles")
 
-    assert said == ["Imported 3 orders from amazon_unshipped_orders.txt: 3 new.", "Read 5 lines."]
+    assert said == ["Imported 3 orders from amazon_unshipped_orders.txt into CSV import: 3 new.", "Read 5 lines."]
     jose, genevieve, siobhan = (
         orders["113-4567890-1234567"],
         orders["701-2345678-9012345"],
@@ -448,7 +451,7 @@ def test_lines_amazon_has_shipped_already_are_not_packed(cache: Cache, tmp_path:
     )
     report = import_csv(cache, path)
     assert report.summary_lines() == [
-        "Imported 1 order from unshipped.txt: 1 new.",
+        "Imported 1 order from unshipped.txt into CSV import: 1 new.",
         "Read 3 lines.",
         "Line 4: nothing is left to ship on it (quantity to ship is 0).",
         "Columns not used: quantity-purchased, quantity-shipped.",
@@ -541,7 +544,7 @@ def test_an_ebay_sale_not_paid_for_yet_has_no_order_number_and_holds_no_other_or
     )
     report = import_csv(cache, path)
     assert report.summary_lines()[:3] == [
-        "Imported 1 order from ebay.csv: 1 new.",
+        "Imported 1 order from ebay.csv into CSV import: 1 new.",
         "Read 2 lines.",
         "Line 3: it has no order number and is not paid yet, so it is not imported.",
     ]

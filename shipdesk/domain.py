@@ -316,6 +316,12 @@ class Order:
     custom_field3: str = ""
     declared_weight: Weight | None = None  # the store's total weight, when it sends one
     hold_reason: str = ""  # why an order is kept but not queued for packing
+    # The shipping the store's account assigned (its automation rules, or a user there), in that account's codes:
+    # ShipStation's carrierCode, serviceCode, packageCode and confirmation. Empty where nothing was assigned.
+    assigned_carrier_code: str = ""
+    assigned_service_code: str = ""
+    assigned_package_code: str = ""
+    assigned_confirmation: str = ""
 
     @property
     def physical_items(self) -> tuple[Item, ...]:

@@ -99,6 +99,12 @@ _PLAIN_TEXT_FIELDS = (
     "custom_field3",
     "hold_reason",
 )
+_ASSIGNED_SHIPPING_FIELDS = (
+    "assigned_carrier_code",
+    "assigned_service_code",
+    "assigned_package_code",
+    "assigned_confirmation",
+)
 _MONEY_FIELDS = ("order_total", "tax_amount", "shipping_paid", "discount_total")
 # Decimals as strings: money and weights come back exactly as they went in. No check for cycles, which plain
 # order data cannot have.
@@ -113,7 +119,7 @@ def _order_document(order: Order, address: Callable[[Address], object]) -> dict[
     modify_date = order.modify_date
     ship_by_date = order.ship_by_date
     declared_weight = order.declared_weight
-    return {
+    document: dict[str, Any] = {
         "store": order.store,
         "upstream_id": order.upstream_id,
         "order_number": order.order_number,
@@ -144,6 +150,17 @@ def _order_document(order: Order, address: Callable[[Address], object]) -> dict[
         "shipping_paid": order.shipping_paid,
         "discount_total": order.discount_total,
     }
+    # Each only when the store assigned it: the text of every other order stays as it was stored before these fields
+    # existed, so pulled again unchanged it is still counted unchanged and not written again.
+    if order.assigned_carrier_code:
+        document["assigned_carrier_code"] = order.assigned_carrier_code
+    if order.assigned_service_code:
+        document["assigned_service_code"] = order.assigned_service_code
+    if order.assigned_package_code:
+        document["assigned_package_code"] = order.assigned_package_code
+    if order.assigned_confirmation:
+        document["assigned_confirmation"] = order.assigned_confirmation
+    return document
 
 
 def order_to_dict(order: Order) -> dict[str, Any]:
@@ -182,5 +199,6 @@ def order_from_json(text: str) -> Order:
         gift=data["gift"],
         declared_weight=_weight_from_json(data["declared_weight"]),
         **{name: data[name] for name in _PLAIN_TEXT_FIELDS},
+        **{name: data.get(name, "") for name in _ASSIGNED_SHIPPING_FIELDS},
         **{name: Decimal(str(data[name])) for name in _MONEY_FIELDS},  # type: ignore[arg-type]
     )

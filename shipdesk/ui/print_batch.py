@@ -16,11 +16,12 @@ from PySide6.QtWidgets import QMainWindow, QToolButton
 
 from shipdesk.cache import Cache
 from shipdesk.cache.database import CacheError
-from shipdesk.cache.orders import OrderRow, fetch_rows
+from shipdesk.cache.orders import OrderRow, fetch_rows, shipping_texts
 from shipdesk.cache.shipments import orders_shipped_here
 from shipdesk.domain import OrderStatus
 from shipdesk.label_batch import LabelBatchResult, foreseen_failure
 from shipdesk.printing.errors import PrinterError
+from shipdesk.shipping.remembered_choices import OrderShipping
 from shipdesk.shipping.shipstation_labels import LabelError
 from shipdesk.ui.messages import show_problem
 from shipdesk.ui.print_dialog import PrintDialog
@@ -111,13 +112,23 @@ class BatchPrinting(QObject):
         rows = _rows(self._cache, order_ids)
         stores = {row.store for row in rows.values()}
         shipped_here = orders_shipped_here(self._cache, [i for i in order_ids if _shipped(rows.get(i))])
-        refused = {
-            row.order_number: reason
+        failures = {
+            row.id: reason
             for row in (rows[order_id] for order_id in order_ids if order_id in rows)
             if (reason := foreseen_failure(row.status, row.hold_reason, shipped_here=row.id in shipped_here))
         }
+        refused = {rows[order_id].order_number: reason for order_id, reason in failures.items()}
         reprints = [rows[order_id].order_number for order_id in order_ids if order_id in shipped_here]
-        dialog = PrintDialog(self._cache, order_ids, stores, self._window, refused=refused, reprints=reprints)
+        printable = [order_id for order_id in order_ids if order_id in rows and order_id not in failures]
+        dialog = PrintDialog(
+            self._cache,
+            order_ids,
+            stores,
+            self._window,
+            refused=refused,
+            reprints=reprints,
+            shipping=_shipping(self._cache, printable),
+        )
         dialog.accepted.connect(lambda: self.start(dialog.request()))
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog
@@ -227,6 +238,11 @@ def _rows(cache: Cache, order_ids: Sequence[int]) -> dict[int, OrderRow]:
     for start in range(0, len(order_ids), _ROWS_A_QUERY):
         rows.update(fetch_rows(cache, order_ids[start : start + _ROWS_A_QUERY]))
     return rows
+
+
+def _shipping(cache: Cache, order_ids: Sequence[int]) -> list[OrderShipping]:
+    """What the orders say of their shipping, for the choice the print dialog opens on."""
+    return [OrderShipping(*texts) for texts in shipping_texts(cache, order_ids)]
 
 
 def _shipped(row: OrderRow | None) -> bool:

@@ -1,6 +1,7 @@
 """The print dialog: the printer, carrier, service, package and label size a batch of labels goes out with.
 
 It offers the saved printer profiles and the built-in PDF folder, remembers the printer last used, and test-prints.
+It opens on the shipping the store assigned or the packer printed with before, and says why.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,13 +26,29 @@ from PySide6.QtWidgets import (
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import PrinterProfile, default_printer_profile, list_printers
-from shipdesk.cache.settings import LAST_LABEL_PRINTER, get_setting, has_origin_address, set_setting
+from shipdesk.cache.settings import (
+    LAST_LABEL_PRINTER,
+    REMEMBERED_SHIPPING_CHOICES,
+    get_setting,
+    has_origin_address,
+    set_setting,
+)
 from shipdesk.cache.stores import get_store
 from shipdesk.cli_printers import test_job
 from shipdesk.domain import LabelSize, plural
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, default_printer, profile_label_size
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, Choice
+from shipdesk.shipping.remembered_choices import (
+    OrderShipping,
+    Preselection,
+    ShippingPick,
+    offered_carrier,
+    preselection,
+    remembered_after_printing,
+    remembered_from_json,
+    remembered_to_json,
+)
 from shipdesk.shipping.shipstation_labels import LabelRequest
 from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.ui.parcel_fields import ParcelFields
@@ -65,13 +82,17 @@ class PrintDialog(QDialog):
         *,
         refused: Mapping[str, str] | None = None,
         reprints: Sequence[str] = (),
+        shipping: Sequence[OrderShipping] = (),
     ) -> None:
         """`refused` names the orders the batch will not print (order number → why), `reprints` those already shipped,
-        to say so before Print."""
+        to say so before Print. `shipping` is what the orders that will print say of their shipping: the dialog opens
+        on the choice they call for."""
         super().__init__(parent)
         self._cache = cache
         self._order_ids = tuple(order_ids)
         self._refused = dict(refused or {})
+        self._shipping = tuple(shipping)
+        self._preselected: tuple[str, str, str] | None = None  # carrier, service and package texts, while unchanged
         self._test: JobSendThread | None = None
         self._test_printer = ""
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -89,6 +110,7 @@ class PrintDialog(QDialog):
         package_text = self.package.lineEdit()
         assert package_text is not None  # an editable combo box has its line edit
         package_text.setPlaceholderText("none")
+        self.choice_note = _quiet_note()
         self.label_size = QComboBox()
         for size, name in LABEL_SIZE_NAMES.items():
             self.label_size.addItem(name, size)
@@ -130,6 +152,9 @@ class PrintDialog(QDialog):
         self.buy.toggled.connect(self._set_label_count)
         self.test_button.clicked.connect(self.test_print)
         self._printer_changed()
+        self._preselect()
+        for combo in (self.carrier, self.service, self.package):
+            combo.currentTextChanged.connect(self._set_choice_note)
         for widget in (self, *self.findChildren(QWidget)):
             widget.installEventFilter(self)
 
@@ -156,11 +181,14 @@ class PrintDialog(QDialog):
         form.addRow("", self.printer_detail)
         form.addRow("&Carrier", self.carrier)
         form.addRow("&Service", self.service)
+        form.addRow("", self.choice_note)
         form.addRow("Pac&kage", self.package)
         form.addRow("", self.buy)
         self.parcel.add_rows(form)
         form.addRow("&Label size", self.label_size)
         form.addRow("&Tracking number", self.tracking)
+        self._form = form
+        form.setRowVisible(self.choice_note, False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.refused_note)
@@ -212,6 +240,52 @@ class PrintDialog(QDialog):
             self.carrier.addItem(choices.name, choices)
         self.carrier.setCurrentIndex(0)
         self._carrier_changed()
+
+    def _preselect(self) -> None:
+        """Opens on the choice the orders call for, as if the packer had picked it (Buy follows the carrier), and
+        says why under the service."""
+        remembered = remembered_from_json(get_setting(self._cache, REMEMBERED_SHIPPING_CHOICES))
+        chosen = preselection(self._shipping, self._carriers, remembered)
+        if chosen is None:
+            return
+        self._show_pick(chosen)
+        self._preselected = self._shown_texts()
+        self.choice_note.setText(chosen.note)
+        self._set_choice_note()
+
+    def _show_pick(self, chosen: Preselection) -> None:
+        pick = chosen.pick
+        carrier = offered_carrier(pick, self._carriers)
+        if carrier is None:
+            # Own courier, or a carrier typed in: its texts go back into the editable boxes as they were.
+            self.carrier.setCurrentIndex(0)
+            if pick.carrier and pick.carrier != OWN_COURIER:
+                self.carrier.setCurrentText(pick.carrier)
+            if pick.service:
+                self.service.setCurrentText(pick.service)
+            if pick.package:
+                self.package.setCurrentText(pick.package)
+            return
+        self.carrier.setCurrentIndex(1 + self._carriers.index(carrier))  # after Other / own courier
+        services = [service.code for service in carrier.services]
+        if pick.service in services:
+            self.service.setCurrentIndex(services.index(pick.service))
+        packages = [package.code for package in carrier.packages]
+        if pick.package in packages:
+            self.package.setCurrentIndex(1 + packages.index(pick.package))  # after "none"
+        if self.buy.isEnabled() and not pick.buy:
+            self.buy.setChecked(False)  # as the packer left it when printing with this carrier last
+        confirmation = self.parcel.confirmation.findData(chosen.confirmation) if chosen.confirmation else -1
+        if confirmation >= 0:
+            self.parcel.confirmation.setCurrentIndex(confirmation)
+
+    def _shown_texts(self) -> tuple[str, str, str]:
+        return self.carrier.currentText(), self.service.currentText(), self.package.currentText()
+
+    def _set_choice_note(self) -> None:
+        """The note says why while the choice is the one the dialog opened on; changed by hand, it goes."""
+        shown = self._preselected is not None and self._shown_texts() == self._preselected
+        self._form.setRowVisible(self.choice_note, shown)
 
     def _set_tracking_field(self) -> None:
         if self.buy.isChecked():
@@ -333,6 +407,21 @@ class PrintDialog(QDialog):
             self._order_ids, choice, profile, self._purchase(), self._purchase_store or "", label_count=self.label_count
         )
 
+    def chosen_pick(self) -> ShippingPick:
+        """The carrier, service and package as a choice to remember: an account carrier's in its codes, any other
+        as the texts shown."""
+        choices = self.carrier.currentData()
+        carrier = self.carrier.currentText().strip() or OWN_COURIER
+        if isinstance(choices, CarrierChoices) and carrier == choices.name:
+            return ShippingPick(
+                choices.code,
+                choices.name,
+                _code(choices.services, self.service.currentText()),
+                _code(choices.packages, self.package.currentText()),
+                buy=self.buy.isChecked() or not self.buy.isEnabled(),
+            )
+        return ShippingPick("", carrier, self.service.currentText().strip(), self.package.currentText().strip())
+
     def _purchase(self) -> LabelRequest | None:
         """The label purchase asked for, in the account's codes; None when shipdesk makes the labels."""
         choices = self.carrier.currentData()
@@ -347,6 +436,9 @@ class PrintDialog(QDialog):
             return  # the field that cannot be read says why, and the dialog stays open
         profile = self.chosen_profile()
         set_setting(self._cache, LAST_LABEL_PRINTER, profile.name if profile is not None else "")
+        remembered = remembered_from_json(get_setting(self._cache, REMEMBERED_SHIPPING_CHOICES))
+        remembered = remembered_after_printing(remembered, self.chosen_pick(), self._shipping)
+        set_setting(self._cache, REMEMBERED_SHIPPING_CHOICES, remembered_to_json(remembered))
         super().accept()
 
     def done(self, result: int) -> None:
@@ -424,6 +516,19 @@ def reprint_text(numbers: Sequence[str], *, buying: bool) -> str:
         f"Already shipped, printed again with the same tracking number: {named}{more}. "
         f"To ship with another choice, void the label first ({VOID_MENU})."
     )
+
+
+def _quiet_note() -> QLabel:
+    """A small grey note of one line under a field, its text shown as written."""
+    note = QLabel()
+    note.setTextFormat(Qt.TextFormat.PlainText)
+    palette = note.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
+    note.setPalette(palette)
+    font = note.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    note.setFont(font)
+    return note
 
 
 def _warning(text: str) -> QLabel:

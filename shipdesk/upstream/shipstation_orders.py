@@ -215,6 +215,10 @@ def parse_order(data: Any, store: str, *, currency: str = "USD") -> Order:
         custom_field3=_text(advanced_get("customField3"), "customField3"),
         declared_weight=_weight(get("weight"), "the order's weight"),
         hold_reason=hold_reason,
+        assigned_carrier_code=_text(get("carrierCode"), "carrierCode"),
+        assigned_service_code=_text(get("serviceCode"), "serviceCode"),
+        assigned_package_code=_text(get("packageCode"), "packageCode"),
+        assigned_confirmation=_text(get("confirmation"), "confirmation"),
     )
 
 

@@ -102,6 +102,25 @@ def test_an_order_is_stored_as_the_same_text_as_before() -> None:
     )
 
 
+def test_the_shipping_the_store_assigned_reads_back_and_adds_only_its_own_keys() -> None:
+    assigned = replace(
+        ORDER,
+        assigned_carrier_code="fedex",
+        assigned_service_code="fedex_home_delivery",
+        assigned_package_code="package",
+        assigned_confirmation="delivery",
+    )
+
+    text = order_to_json(assigned)
+
+    assert order_from_json(text) == assigned
+    assert text == STORED_BY_EARLIER_VERSIONS[:-1] + (
+        ',"assigned_carrier_code":"fedex","assigned_service_code":"fedex_home_delivery",'
+        '"assigned_package_code":"package","assigned_confirmation":"delivery"}'
+    )
+    assert order_from_json(order_to_json(replace(assigned, assigned_package_code=""))).assigned_package_code == ""
+
+
 def test_an_order_with_a_quantity_beyond_64_bits_is_still_stored() -> None:
     huge = replace(ORDER, items=(Item("GIFT-25", "Gift card", 10**20, Decimal("25.00"), needs_shipping=False),))
 

@@ -19,6 +19,7 @@ from shipdesk.cache.orders import (
     get_order,
     list_order_ids,
     load_orders,
+    shipping_texts,
     upsert_orders,
 )
 from shipdesk.cache.schema import MIGRATIONS
@@ -73,6 +74,24 @@ def test_an_order_comes_back_exactly_as_it_was_stored(cache: Cache) -> None:
     upsert(cache, original)
     (stored,) = find_by_number(cache, "1001")
     assert stored.order == original
+
+
+def test_the_shipping_an_order_asks_for_is_read_without_building_the_order(cache: Cache) -> None:
+    assigned = make_order(
+        "1001",
+        requested_service="Express",
+        assigned_carrier_code="fedex",
+        assigned_service_code="fedex_2day",
+        assigned_package_code="package",
+        assigned_confirmation="delivery",
+    )
+    upsert(cache, assigned, make_order("1002"))
+    first, second = (find_by_number(cache, number)[0].id for number in ("1001", "1002"))
+
+    assert shipping_texts(cache, [second, 999_999, first]) == [
+        ("", "", "", "", ""),
+        ("Express", "fedex", "fedex_2day", "package", "delivery"),
+    ]
 
 
 def test_importing_the_same_order_again_updates_it_instead_of_duplicating(cache: Cache) -> None:

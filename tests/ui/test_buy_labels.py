@@ -30,14 +30,21 @@ from tests.printing.test_tspl import parse, rebuild
 from tests.ui.conftest import select_orders
 from tests.ui.print_steps import open_boxes, open_print_dialog, press_print
 
+# W-1 to W-3 came with no shipping assigned in ShipStation, so the dialog opens on shipdesk's own labels for them.
+NOTHING_ASSIGNED = {"carrierCode": None, "serviceCode": None, "packageCode": None, "confirmation": None}
+
 
 @pytest.fixture
 def fake() -> Iterator[FakeShipStation]:
     with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
         placed = utc_now() - timedelta(days=1)
         for order_id, status in ((1, "awaiting_shipment"), (2, "awaiting_shipment"), (3, "awaiting_payment")):
-            order = shipstation_order(order_id, number=f"W-{order_id}", order_date=placed, status=status)
+            order = shipstation_order(
+                order_id, number=f"W-{order_id}", order_date=placed, status=status, **NOTHING_ASSIGNED
+            )
             server.add_order(order, modified=placed)
+        for order_id in (4, 5):  # as the documentation's example: FedEx Home Delivery, Package, delivery confirmation
+            server.add_order(shipstation_order(order_id, number=f"W-{order_id}", order_date=placed), modified=placed)
         yield server
 
 
@@ -231,3 +238,45 @@ def test_a_label_bought_from_shipstation_needs_no_sender_address_of_ours(window:
     assert dialog.buy.isChecked()
     assert not dialog.sender_note.isVisibleTo(dialog)  # ShipStation prints the account's ship-from address
     dialog.reject()
+
+
+def test_orders_assigned_a_carrier_in_shipstation_open_on_it_ready_to_buy_and_buy_just_that(
+    window: MainWindow, fake: FakeShipStation, printer: Listener, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-4", "W-5")
+    dialog = open_print_dialog(window)
+
+    assert (dialog.carrier.currentText(), dialog.service.currentText(), dialog.package.currentText()) == (
+        "FedEx (SS)",
+        "FedEx Home Delivery®",
+        "Package",
+    )
+    assert dialog.choice_note.text() == "As assigned in ShipStation" and dialog.choice_note.isVisibleTo(dialog)
+    assert dialog.buy.isChecked() and dialog.parcel.weight.isVisibleTo(dialog)  # as when the packer picks FedEx
+    assert dialog.parcel.confirmation.currentData() == "delivery"
+    press_print(window, qtbot, dialog)
+
+    bought = [(label["carrierCode"], label["serviceCode"], label["packageCode"]) for label in fake.labels]
+    assert bought == [("fedex", "fedex_home_delivery", "package")] * 2
+    assert [label["confirmation"] for label in fake.labels] == ["delivery", "delivery"]
+    assert len(printer.jobs) == 2
+
+
+def test_a_carrier_printed_with_buy_unticked_opens_again_with_buy_unticked(
+    window: MainWindow, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "W-1")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    dialog.buy.setChecked(False)  # shipdesk's own label, with FedEx named on it
+    press_print(window, qtbot, dialog)
+
+    select_orders(window, qtbot, "W-2")
+    reopened = open_print_dialog(window)
+
+    assert reopened.carrier.currentText() == "FedEx (SS)"
+    assert reopened.choice_note.text() == "As last printed for “Priority Mail”"  # W-1 and W-2 both asked for it
+    assert reopened.buy.isEnabled() and not reopened.buy.isChecked()
+    assert not reopened.parcel.weight.isVisibleTo(reopened) and reopened.tracking.isEnabled()
+    press_print(window, qtbot, reopened)
+    assert fake.labels == []

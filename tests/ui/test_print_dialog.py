@@ -1,5 +1,6 @@
 """The print dialog: the printers it offers and the one it picks, the label size a printer dictates, the carriers
-kept for the order's store, the tracking number for a single order, and the test print.
+kept for the order's store, the shipping choice it opens on and why, the tracking number for a single order, and the
+test print.
 """
 
 from __future__ import annotations
@@ -19,12 +20,18 @@ from shipdesk.cli_printers import TEST_TRACKING_NUMBER
 from shipdesk.domain import Address, CatalogEntry, CatalogKind, LabelSize, OrderStatus, with_packing_rules
 from shipdesk.label_batch import SHIPPED_ELSEWHERE
 from shipdesk.ui.main_window import MainWindow
-from shipdesk.ui.print_dialog import NO_SENDER, refused_text
+from shipdesk.ui.print_dialog import NO_SENDER, PrintDialog, refused_text
 from tests.fakes.raw_printer import Listener
 from tests.ui.conftest import combine_in_the_store, select_orders
 from tests.ui.print_steps import BATCH_TIMEOUT_MS, choose_printer, open_print_dialog, press_print
 
 DEMO_STORE = "Demo store"
+UPS = [
+    CatalogEntry("ups", CatalogKind.CARRIER, "ups", "UPS"),
+    CatalogEntry("ups", CatalogKind.SERVICE, "ups_ground", "UPS® Ground"),
+    CatalogEntry("ups", CatalogKind.SERVICE, "ups_next_day_air", "UPS Next Day Air®"),
+    CatalogEntry("ups", CatalogKind.PACKAGE, "package", "Package"),
+]
 
 
 def printer_entries(window: MainWindow) -> list[tuple[str, bool]]:
@@ -88,16 +95,7 @@ def test_the_printer_printed_to_last_is_chosen_next_time(window: MainWindow, dem
 def test_the_carriers_kept_for_the_orders_store_are_offered_and_recorded(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    replace_catalog(
-        demo_cache,
-        DEMO_STORE,
-        [
-            CatalogEntry("ups", CatalogKind.CARRIER, "ups", "UPS"),
-            CatalogEntry("ups", CatalogKind.SERVICE, "ups_ground", "UPS® Ground"),
-            CatalogEntry("ups", CatalogKind.SERVICE, "ups_next_day_air", "UPS Next Day Air®"),
-            CatalogEntry("ups", CatalogKind.PACKAGE, "package", "Package"),
-        ],
-    )
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
     select_orders(window, qtbot, "1001")
     dialog = open_print_dialog(window)
     carriers = [dialog.carrier.itemText(row) for row in range(dialog.carrier.count())]
@@ -268,4 +266,174 @@ def test_without_a_sender_address_the_dialog_says_the_labels_have_no_return_addr
     assert dialog.sender_note.isVisibleTo(dialog)
     assert dialog.sender_note.text() == NO_SENDER
     assert "File → Sender address…" in NO_SENDER
+    dialog.reject()
+
+
+# ----------------------------------------------------------------------------- the shipping choice it opens on
+
+
+def shown_choice(dialog: PrintDialog) -> tuple[str, str, str]:
+    return dialog.carrier.currentText(), dialog.service.currentText(), dialog.package.currentText()
+
+
+def choice_note(dialog: PrintDialog) -> str:
+    """The grey note under the service, or '' while it is not shown."""
+    return dialog.choice_note.text() if dialog.choice_note.isVisibleTo(dialog) else ""
+
+
+def print_with_ups(window: MainWindow, qtbot: QtBot, service: str, *order_numbers: str) -> None:
+    select_orders(window, qtbot, *order_numbers)
+    dialog = open_print_dialog(window)
+    dialog.carrier.setCurrentIndex(dialog.carrier.findText("UPS"))
+    dialog.service.setCurrentIndex(dialog.service.findText(service))
+    dialog.package.setCurrentIndex(dialog.package.findText("Package"))
+    press_print(window, qtbot, dialog)
+
+
+def assign_in_the_store(window: MainWindow, cache: Cache, *order_numbers: str, service: str = "ups_ground") -> None:
+    """The orders cached as a sync brings them once the store's rules assigned them UPS with a package."""
+    assigned = [
+        replace(
+            stored.order, assigned_carrier_code="ups", assigned_service_code=service, assigned_package_code="package"
+        )
+        for number in order_numbers
+        for stored in find_by_number(cache, number)
+    ]
+    with cache.transaction() as conn:
+        upsert_orders(conn, assigned)
+    window.reload()
+
+
+def test_with_nothing_printed_yet_the_dialog_opens_on_own_courier_and_says_nothing(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+
+    assert shown_choice(dialog) == ("Other / own courier", "Standard", "")
+    assert choice_note(dialog) == ""
+    dialog.reject()
+
+
+def test_the_choice_printed_last_is_opened_on_next_time_and_the_note_says_so(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    print_with_ups(window, qtbot, "UPS Next Day Air®", "1001")  # asked for Royal Mail Tracked 48
+
+    select_orders(window, qtbot, "1002")  # asks for USPS Priority Mail
+    dialog = open_print_dialog(window)
+
+    assert shown_choice(dialog) == ("UPS", "UPS Next Day Air®", "Package")
+    assert choice_note(dialog) == "As last printed"
+    dialog.reject()
+
+
+def test_orders_asking_for_the_same_service_open_on_what_was_last_printed_for_it(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    print_with_ups(window, qtbot, "UPS Next Day Air®", "1005")  # asked for UPS Ground
+    print_with_ups(window, qtbot, "UPS® Ground", "1001")  # Royal Mail Tracked 48, printed last
+
+    select_orders(window, qtbot, "1006", "1014")  # both ask for UPS Ground
+    dialog = open_print_dialog(window)
+
+    assert shown_choice(dialog) == ("UPS", "UPS Next Day Air®", "Package")
+    assert choice_note(dialog) == "As last printed for “UPS Ground”"
+    dialog.reject()
+
+
+def test_a_cancelled_dialog_remembers_nothing(window: MainWindow, demo_cache: Cache, qtbot: QtBot) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    select_orders(window, qtbot, "1005")
+    dialog = open_print_dialog(window)
+    dialog.carrier.setCurrentIndex(dialog.carrier.findText("UPS"))
+    dialog.reject()
+
+    reopened = open_print_dialog(window)
+
+    assert shown_choice(reopened) == ("Other / own courier", "Standard", "")
+    reopened.reject()
+
+
+def test_an_own_courier_typed_in_comes_back_as_typed_and_prints_as_typed(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    dialog.carrier.setCurrentText("City Bike Couriers")
+    dialog.service.setCurrentText("Same day")
+    press_print(window, qtbot, dialog)
+
+    select_orders(window, qtbot, "1002")
+    reopened = open_print_dialog(window)
+    assert shown_choice(reopened) == ("City Bike Couriers", "Same day", "")
+    assert choice_note(reopened) == "As last printed"
+    press_print(window, qtbot, reopened)
+
+    assert shipment_of(demo_cache, "1002")[:2] == ("City Bike Couriers", "Same day")
+
+
+def test_the_note_goes_once_the_packer_changes_the_carrier_or_the_service(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    print_with_ups(window, qtbot, "UPS® Ground", "1001")
+    select_orders(window, qtbot, "1002")
+    dialog = open_print_dialog(window)
+    assert choice_note(dialog) == "As last printed"
+
+    qtbot.keyClicks(dialog.service.lineEdit(), " Saturday")
+    assert choice_note(dialog) == ""
+    dialog.service.setCurrentIndex(dialog.service.findText("UPS® Ground"))  # back as it opened: so it says again
+    assert choice_note(dialog) == "As last printed"
+    dialog.carrier.setCurrentIndex(0)
+    assert choice_note(dialog) == ""
+    dialog.reject()
+
+
+def test_a_carrier_the_store_no_longer_offers_is_not_opened_on(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    print_with_ups(window, qtbot, "UPS® Ground", "1005")
+    replace_catalog(demo_cache, DEMO_STORE, [CatalogEntry("dhl", CatalogKind.CARRIER, "dhl", "DHL Express")])
+
+    select_orders(window, qtbot, "1006")
+    dialog = open_print_dialog(window)
+
+    assert shown_choice(dialog) == ("Other / own courier", "Standard", "")
+    assert choice_note(dialog) == ""
+    dialog.reject()
+
+
+def test_orders_the_store_assigned_the_same_shipping_open_on_it(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    assign_in_the_store(window, demo_cache, "1001", "1002", service="ups_next_day_air")
+    print_with_ups(window, qtbot, "UPS® Ground", "1003")  # what was printed last gives way to the assignment
+
+    select_orders(window, qtbot, "1001", "1002", "1140")  # 1140 will not print (no ship-to address): not counted
+    dialog = open_print_dialog(window)
+
+    assert shown_choice(dialog) == ("UPS", "UPS Next Day Air®", "Package")
+    assert choice_note(dialog) == "As assigned in ShipStation"
+    dialog.reject()
+
+
+def test_orders_assigned_different_shipping_open_on_the_choice_printed_last(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    replace_catalog(demo_cache, DEMO_STORE, UPS)
+    assign_in_the_store(window, demo_cache, "1001", service="ups_next_day_air")
+    print_with_ups(window, qtbot, "UPS® Ground", "1003")
+
+    select_orders(window, qtbot, "1001", "1002")  # 1002 has nothing assigned
+    dialog = open_print_dialog(window)
+
+    assert shown_choice(dialog) == ("UPS", "UPS® Ground", "Package")
+    assert choice_note(dialog) == "As last printed"
     dialog.reject()

@@ -130,6 +130,37 @@ def test_a_known_store_currency_replaces_the_usd_default(domestic: dict[str, Any
     assert parse_order(domestic, "Montreal", currency="cad").currency == "CAD"
 
 
+# ----------------------------------------------------------------------------- shipping assigned in ShipStation
+
+
+def test_the_carrier_service_package_and_confirmation_shipstation_assigned_are_kept_as_its_codes(
+    international: dict[str, Any], domestic: dict[str, Any]
+) -> None:
+    abroad, at_home = parse_order(international, "Baker Street"), parse_order(domestic, "White House")
+
+    assert (
+        abroad.assigned_carrier_code,
+        abroad.assigned_service_code,
+        abroad.assigned_package_code,
+        abroad.assigned_confirmation,
+    ) == ("stamps_com", "usps_priority_mail_international", "package", "delivery")
+    assert (at_home.assigned_carrier_code, at_home.assigned_service_code) == ("fedex", "fedex_home_delivery")
+
+
+def test_an_order_shipstation_assigned_nothing_has_no_codes(domestic: dict[str, Any]) -> None:
+    domestic.update(carrierCode=None, serviceCode=None, packageCode=None)
+    del domestic["confirmation"]
+
+    order = parse_order(domestic, "White House")
+
+    assert (
+        order.assigned_carrier_code,
+        order.assigned_service_code,
+        order.assigned_package_code,
+        order.assigned_confirmation,
+    ) == ("", "", "", "")
+
+
 # ----------------------------------------------------------------------------- statuses
 
 
@@ -243,6 +274,7 @@ def test_a_malformed_order_is_a_problem_line_and_the_rest_of_the_page_is_read(do
         ({"items": {"sku": "ABC123"}}, "items is not a list"),
         ({"shipTo": "1600 Pennsylvania Ave"}, "shipTo is not a JSON object"),
         ({"orderTotal": "lots"}, "orderTotal 'lots' is not a number"),
+        ({"carrierCode": {"code": "fedex"}}, "carrierCode is not text"),
         ({"orderTotal": [1]}, "orderTotal [1] is not a number"),
         ({"orderTotal": [0, [1], 0]}, "orderTotal [0, [1], 0] is not a number"),
         (

@@ -238,6 +238,24 @@ def test_on_the_first_sync_pending_orders_older_than_14_days_are_skipped(cache: 
     assert cached(cache, "OLD-1") is OrderStatus.AWAITING_SHIPMENT
 
 
+def test_the_shipping_assigned_in_shipstation_is_kept_and_an_order_pulled_again_as_it_was_is_unchanged(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    placed = NOW - timedelta(hours=2)
+    fake.add_order(shipstation_order(1, number="A-1", order_date=placed), modified=placed)  # FedEx Home Delivery
+    add_fake_store(cache, fake)
+    pull(cache, fake)
+
+    again = pull(cache, fake, now=NOW + timedelta(minutes=1))  # within the overlap: asked for again
+    fake.update_order(1, modified=NOW + timedelta(minutes=2), serviceCode="fedex_2day")
+    reassigned = pull(cache, fake, now=NOW + timedelta(minutes=3))
+
+    assert (again.pulled, again.updated, again.unchanged) == (1, 0, 1)
+    assert (reassigned.updated, reassigned.unchanged) == (1, 0)
+    (stored,) = find_by_number(cache, "A-1")
+    assert (stored.order.assigned_carrier_code, stored.order.assigned_service_code) == ("fedex", "fedex_2day")
+
+
 def test_an_order_the_first_sync_skipped_stays_skipped_when_the_overlap_brings_it_again(
     cache: Cache, fake: FakeShipStation
 ) -> None:

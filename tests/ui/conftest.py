@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -150,6 +151,17 @@ def type_text(widget: QWidget, text: str) -> None:
         key = ord(char.upper()) if char.isascii() else Qt.Key.Key_unknown.value
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char))
+
+
+ActiveWindow = TypeVar("ActiveWindow", bound=QWidget)
+
+
+def activated(window: ActiveWindow, qtbot: QtBot) -> ActiveWindow:
+    """The window (or dialog) made the active one, as a window manager makes a window it opens; the offscreen
+    platform does not, and keys only go to the active window."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
 
 
 class Connectors:

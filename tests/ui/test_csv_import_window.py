@@ -21,7 +21,7 @@ from shipdesk.ui.csv_importing import CLOSE_IT_FIRST, ImportProgress
 from shipdesk.ui.import_store_dialog import ImportStoreDialog
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.upstream.csv_import import DEFAULT_STORE
-from tests.ui.conftest import ORDER_NUMBER_COLUMN, shown_column
+from tests.ui.conftest import ORDER_NUMBER_COLUMN, activated, shown_column
 
 HEADINGS = "Order #,Order Date,Recipient,Address 1,City,State,Postal Code,Country,SKU,Item Name,Quantity,Unit Price\n"
 TWO_ORDERS = (
@@ -48,8 +48,7 @@ def choose_file(window: MainWindow, qtbot: QtBot, path: Path) -> ImportStoreDial
     chooser.accept()
     dialog = window.csv_importing.store_dialog
     assert dialog is not None and dialog.isVisible()
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
+    activated(dialog, qtbot)
     assert QApplication.focusWidget() is dialog.store
     return dialog
 

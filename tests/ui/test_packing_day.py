@@ -24,6 +24,7 @@ from tests.ui.conftest import (
     ORDER_NUMBER_COLUMN,
     RECIPIENT_COLUMN,
     STATUS_COLUMN,
+    activated,
     click_header,
     click_order,
     make_orders,
@@ -45,12 +46,6 @@ from tests.ui.print_steps import (
 
 LAPTOP = (1366, 768)
 SMALL_SCREEN = (1024, 600)  # a netbook, or a packing station's small monitor
-
-
-def focused_window(window: MainWindow, qtbot: QtBot) -> MainWindow:
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
 
 
 def scan(qtbot: QtBot, text: str) -> None:
@@ -124,7 +119,7 @@ def test_the_printed_orders_leave_the_awaiting_list_once_the_packer_filters_or_s
 def test_a_scanned_order_number_selects_the_order_and_the_next_enter_opens_print_labels_for_it(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    focused_window(window, qtbot)
+    activated(window, qtbot)
     window.filters.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     scan(qtbot, "1042")
@@ -149,7 +144,7 @@ def test_a_scanned_order_number_selects_the_order_and_the_next_enter_opens_print
 def test_the_next_scan_goes_from_the_table_to_the_search_and_selects_that_order(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    focused_window(window, qtbot)
+    activated(window, qtbot)
     window.filters.search.setFocus(Qt.FocusReason.OtherFocusReason)
     scan(qtbot, "1042")
 
@@ -163,7 +158,7 @@ def test_the_next_scan_goes_from_the_table_to_the_search_and_selects_that_order(
 def test_enter_on_a_search_that_finds_several_orders_leaves_the_choice_to_the_packer(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    focused_window(window, qtbot)
+    activated(window, qtbot)
     window.filters.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     scan(qtbot, "Chen")
@@ -176,7 +171,7 @@ def test_enter_on_a_search_that_finds_several_orders_leaves_the_choice_to_the_pa
 def test_enter_on_the_row_the_keyboard_is_on_opens_print_labels_for_that_order(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot
 ) -> None:
-    focused_window(window, qtbot)
+    activated(window, qtbot)
     window.filters.status.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.keyClick(window.filters.status, Qt.Key.Key_Tab)  # into the table: on its first row, none selected yet
     assert QApplication.focusWidget() is window.table and window.table.selected_order_ids() == []

@@ -22,7 +22,7 @@ from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.order_detail import STORE_NOT_EXPORTED
 from shipdesk.ui.shipments_export import NOTHING_TO_EXPORT
 from tests.cache.test_orders_cache import make_order
-from tests.ui.conftest import click_order, show_window
+from tests.ui.conftest import activated, click_order, show_window
 
 
 def ship(cache: Cache, number: str, tracking: str) -> None:
@@ -135,8 +135,7 @@ def store_question(window: MainWindow, qtbot: QtBot) -> ExportStoreDialog:
     does not), with the keys going to the list of stores."""
     dialog = window.shipments_exporting.store_dialog
     assert dialog is not None and dialog.isVisible()
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
+    activated(dialog, qtbot)
     assert QApplication.focusWidget() is dialog.stores
     return dialog
 

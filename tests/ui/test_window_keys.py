@@ -17,6 +17,7 @@ from tests.ui.conftest import (
     ORDER_NUMBER_COLUMN,
     RECIPIENT_COLUMN,
     STATUS_COLUMN,
+    activated,
     click_header,
     click_order,
     make_orders,
@@ -39,12 +40,6 @@ def focus_after_keys(widget: QWidget, qtbot: QtBot, key: Qt.Key, times: int) -> 
         qtbot.keyClick(focused, key, modifier)
         reached.append(QApplication.focusWidget())
     return reached
-
-
-def focused_window(window: MainWindow, qtbot: QtBot) -> MainWindow:
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
 
 
 def order_ids_of(demo_cache: Cache, *numbers: str) -> list[int]:
@@ -70,7 +65,7 @@ def double_click_order(window: MainWindow, qtbot: QtBot, order_number: str, butt
 def test_tab_goes_from_the_search_box_through_the_filter_and_table_to_the_detail_pane_and_round(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    focused_window(window, qtbot)
+    activated(window, qtbot)
     click_order(window, qtbot, "1002")
     table, detail = window.table, window.detail.order_page
     current = table.currentIndex()
@@ -83,7 +78,7 @@ def test_tab_goes_from_the_search_box_through_the_filter_and_table_to_the_detail
 
 
 def test_shift_tab_goes_the_other_way(window: MainWindow, qtbot: QtBot) -> None:
-    focused_window(window, qtbot)
+    activated(window, qtbot)
     click_order(window, qtbot, "1002")
 
     reached = focus_after_keys(window.filters.search, qtbot, Qt.Key.Key_Backtab, 4)
@@ -96,7 +91,7 @@ def test_tab_leaves_the_table_even_with_no_order_shown_and_visits_the_store_filt
 ) -> None:
     with demo_cache.transaction() as conn:
         upsert_orders(conn, make_orders(3))  # a second store
-    window = focused_window(show_window(demo_cache, qtbot), qtbot)
+    window = activated(show_window(demo_cache, qtbot), qtbot)
     filters = window.filters
 
     reached = focus_after_keys(window.table, qtbot, Qt.Key.Key_Tab, 4)
@@ -179,7 +174,7 @@ def test_enter_with_no_order_selected_asks_for_a_selection(window: MainWindow, q
 def test_an_order_number_scanned_with_the_table_in_focus_searches_for_it_and_prints_nothing(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    focused_window(window, qtbot)
+    activated(window, qtbot)
     click_order(window, qtbot, "1001")
     window.filters.search.setText("earlier search")
     window.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -10,7 +10,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.shipment_voids import VoidedShipment, VoidRefused, voided_shipments
 from shipdesk.cli_lookup import UsageError, one_order
 from shipdesk.domain import station_date
-from shipdesk.label_voiding import VoidedLabel, void_label
+from shipdesk.label_voiding import void_label
 
 
 def add_void_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,10 +49,10 @@ def run_void_command(cache: Cache, args: argparse.Namespace) -> int | None:
     return 1 if refused else 0
 
 
-def voided_text(voided: VoidedLabel) -> str:
+def voided_text(voided: VoidedShipment) -> str:
     shipment = voided.shipment
     label = f"{shipment.carrier} {shipment.service}, tracking number {shipment.tracking_number}"
-    refund = "; ShipStation refunds it" if voided.refunded else ""
+    refund = "; ShipStation refunds it" if voided.refund_asked else ""
     return f"Voided the label of order {voided.order_number} ({label}){refund}. The order waits to be packed again."
 
 

@@ -13,22 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shipdesk.cache import Cache
-from shipdesk.cache.shipment_voids import ShipmentToVoid, VoidRefused, shipment_to_void, void_shipment
+from shipdesk.cache.shipment_voids import ShipmentToVoid, VoidedShipment, VoidRefused, shipment_to_void, void_shipment
 from shipdesk.cache.stores import StoreRecord, get_store
-from shipdesk.domain import Shipment, utc_now
+from shipdesk.domain import utc_now
 from shipdesk.shipping.shipstation_labels import LabelError, ShipStationLabelProvider
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation_connector import KIND, client_for_store
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class VoidedLabel:
-    order_id: int
-    order_number: str
-    shipment: Shipment
-    refunded: bool  # voided in ShipStation, which refunds a bought label
 
 
 def void_at_shipstation(store: StoreRecord, target: ShipmentToVoid) -> None:
@@ -38,7 +30,7 @@ def void_at_shipstation(store: StoreRecord, target: ShipmentToVoid) -> None:
         ShipStationLabelProvider(client).void(target.upstream_shipment_id, target.order_number, order_id=order_id)
 
 
-def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> VoidedLabel:
+def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> VoidedShipment:
     """Void the order's latest label and put the order back in the packing queue.
 
     Raises VoidRefused, saying why, when the label stays as it is.
@@ -57,7 +49,7 @@ def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> V
         except (LabelError, CredentialsError) as error:
             raise VoidRefused(str(error)) from error
     try:
-        void_shipment(cache, target, moment)
+        return void_shipment(cache, target, moment)
     except sqlite3.OperationalError as error:  # locked by another program for longer than the busy timeout, or full
         if target.upstream_shipment_id is None:
             raise VoidRefused(
@@ -75,12 +67,11 @@ def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> V
             f"({error}), so the order still reads shipped here; void it again once the cache is free, and shipdesk "
             "notes the void ShipStation made."
         ) from error
-    return VoidedLabel(order_id, target.order_number, target.shipment, refunded=target.upstream_shipment_id is not None)
 
 
 @dataclass(frozen=True, slots=True)
 class VoidBatch:
-    voided: list[VoidedLabel]
+    voided: list[VoidedShipment]
     refused: list[str]  # why each label left as it was stays, naming its order
 
 

@@ -53,7 +53,7 @@ def test_a_voided_label_puts_the_order_back_in_the_queue_and_withdraws_its_updat
 
     voided = void_label(cache, orders["2001"], now=NOW + timedelta(minutes=5))
 
-    assert (voided.order_number, voided.shipment, voided.refunded) == ("2001", shipment, False)
+    assert (voided.order_number, voided.shipment, voided.refund_asked) == ("2001", shipment, False)
     assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
     assert latest_shipment(cache, orders["2001"]) is None
     assert [entry.payload["order_number"] for entry in pending_outbox(cache)] == ["2002"]

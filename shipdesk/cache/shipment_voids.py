@@ -33,6 +33,18 @@ class ShipmentToVoid:
     update_row: int | None  # the update still waiting for the store, withdrawn with the shipment
 
 
+@dataclass(frozen=True, slots=True)
+class VoidedShipment:
+    """A label voided here, kept after its shipment was taken back: what a refund on the bill is matched to."""
+
+    order_id: int
+    order_number: str
+    store: str
+    shipment: Shipment
+    voided_at: datetime
+    refund_asked: bool  # voided in ShipStation, which refunds a label bought there
+
+
 def shipment_to_void(cache: Cache, order_id: int, now: datetime) -> ShipmentToVoid:
     """The order's latest shipment, when it can still be taken back; raises VoidRefused saying why not."""
     row = cache.conn.execute(
@@ -84,11 +96,12 @@ def _waiting_update(cache: Cache, order_id: int, number: str, store: str, shipme
     )
 
 
-def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> None:
-    """Forget the shipment and withdraw its update; the order waits to be packed again.
+def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> VoidedShipment:
+    """Forget the shipment and withdraw its update; the order waits to be packed again. Its label is kept, as returned.
 
     Raises VoidRefused when a pusher took the update between shipment_to_void() and now.
     """
+    refund_asked = target.upstream_shipment_id is not None  # bought in ShipStation, and voided there first
     with cache.transaction() as conn:
         if target.update_row is not None:
             withdrawn = conn.execute(
@@ -103,7 +116,7 @@ def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> None:
         conn.execute(
             f"INSERT INTO voided_labels (order_id, {SHIPMENT_COLUMNS}, voided_at, refund_asked)"
             f" SELECT order_id, {SHIPMENT_COLUMNS}, ?, ? FROM shipments WHERE id = ?",
-            (now.isoformat(), int(target.upstream_shipment_id is not None), target.shipment_row),
+            (now.isoformat(), int(refund_asked), target.shipment_row),
         )
         conn.execute("DELETE FROM shipments WHERE id = ?", (target.shipment_row,))
         awaiting = OrderStatus.AWAITING_SHIPMENT.value
@@ -111,18 +124,7 @@ def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> None:
             "UPDATE orders SET status = ?, data = json_set(data, '$.status', ?), updated_at = ? WHERE id = ?",
             (awaiting, awaiting, now.isoformat(), target.order_id),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class VoidedShipment:
-    """A label voided here, kept after its shipment was taken back: what a refund on the bill is matched to."""
-
-    order_id: int
-    order_number: str
-    store: str
-    shipment: Shipment
-    voided_at: datetime
-    refund_asked: bool  # voided in ShipStation, which refunds a label bought there
+    return VoidedShipment(target.order_id, target.order_number, target.store, target.shipment, now, refund_asked)
 
 
 def voided_shipments(cache: Cache, order_id: int | None = None) -> list[VoidedShipment]:

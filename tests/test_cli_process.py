@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import signal
 import subprocess
@@ -50,19 +52,43 @@ def test_a_failed_sync_says_it_once_in_plain_words_and_logs_the_details_beside_t
 
 def test_ctrl_c_stops_a_command_with_one_line_and_the_shells_exit_code(tmp_path: Path) -> None:
     never_written = tmp_path / "orders.csv"
-    os.mkfifo(never_written)  # opening it waits until someone writes: the command is still running
-    cache_path = tmp_path / "cache.sqlite"
-    running = shipdesk(cache_path, "import-csv", str(never_written))
-    deadline = time.monotonic() + 60
-    while not cache_path.exists():  # the cache is opened once Python is running shipdesk and handles Ctrl+C
-        assert time.monotonic() < deadline and running.poll() is None
-        time.sleep(0.05)
-
-    running.send_signal(signal.SIGINT)
-    out, err = running.communicate(timeout=60)
+    os.mkfifo(never_written)
+    running = shipdesk(tmp_path / "cache.sqlite", "import-csv", str(never_written))
+    with reading_what_is_never_written(never_written, running):
+        running.send_signal(signal.SIGINT)
+        out, err = running.communicate(timeout=60)
 
     assert running.returncode == 130
     assert (out, err) == ("", "shipdesk: Stopped by Ctrl+C; what had finished is saved.\n")
+
+
+@contextlib.contextmanager
+def reading_what_is_never_written(fifo: Path, running: subprocess.Popen[str]) -> Iterator[None]:
+    """Returns once the command waits inside the read of the named pipe `fifo`, which stays open and empty.
+
+    Only then may a test press Ctrl+C. Python's signal handler sets a flag that Python code looks at between
+    steps: a Ctrl+C just before the read starts is seen by nothing until the read ends, which here is never. And
+    one pressed while Python still imports modules can be lost (CPython 3.11 wraps it in a RuntimeError when it
+    lands in a __set_name__) or end the process by SIGINT after shipdesk handled it (when it lands in an eval).
+    """
+    deadline = time.monotonic() + 60
+    writer = None
+    while writer is None:
+        try:  # a non-blocking writer may open a pipe only once its reader has it open
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno != errno.ENXIO:
+                raise
+            assert time.monotonic() < deadline and running.poll() is None
+            time.sleep(0.02)
+    try:
+        wchan = Path(f"/proc/{running.pid}/wchan")  # the kernel function a sleeping process waits in
+        while "pipe_read" not in wchan.read_text():
+            assert time.monotonic() < deadline and running.poll() is None
+            time.sleep(0.02)
+        yield
+    finally:
+        os.close(writer)
 
 
 def a_large_orders_file(path: Path, orders: int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import stores
-from shipdesk.cache.settings import IMPORT_STORE_BY_LAYOUT, LAST_IMPORT_STORE, get_setting, set_setting
+from shipdesk.cache.settings import IMPORT_STORE_BY_LAYOUT, get_setting, set_setting
 from shipdesk.cache.stores import get_store, known_store_names, list_stores, removed_store_kind, spelled_as_known
 from shipdesk.shipment_export import takes_files
 from shipdesk.upstream.connectors import CSV_KIND, can_sync, kind_name
@@ -41,13 +41,10 @@ def checked_import_store(cache: Cache, typed: str) -> str:
     return name
 
 
-def store_for_file(cache: Cache, layout: str | None) -> str:
-    """The store preselected for a file: the one the last file of its layout went into; for a file whose layout
-    cannot be told, the one the last import went into; else "CSV import"."""
-    if layout is None:
-        remembered = get_setting(cache, LAST_IMPORT_STORE, None)
-    else:
-        remembered = get_setting(cache, IMPORT_STORE_BY_LAYOUT, {}).get(layout)
+def store_for_file(cache: Cache, layout: str) -> str:
+    """The store preselected for a file of `layout` (csv_layouts): the one the last file of that layout went into,
+    else "CSV import"."""
+    remembered = get_setting(cache, IMPORT_STORE_BY_LAYOUT, {}).get(layout)
     if not isinstance(remembered, str):
         return DEFAULT_STORE
     try:
@@ -56,9 +53,7 @@ def store_for_file(cache: Cache, layout: str | None) -> str:
         return DEFAULT_STORE
 
 
-def remember_import_store(cache: Cache, layout: str | None, store: str) -> None:
-    """The next file of the same layout, and the next file of a layout that cannot be told, go to `store` too."""
-    set_setting(cache, LAST_IMPORT_STORE, store)
-    if layout is not None:
-        by_layout = get_setting(cache, IMPORT_STORE_BY_LAYOUT, {})
-        set_setting(cache, IMPORT_STORE_BY_LAYOUT, {**by_layout, layout: store})
+def remember_import_store(cache: Cache, layout: str, store: str) -> None:
+    """The next file of the same layout goes to `store` too."""
+    by_layout = get_setting(cache, IMPORT_STORE_BY_LAYOUT, {})
+    set_setting(cache, IMPORT_STORE_BY_LAYOUT, {**by_layout, layout: store})

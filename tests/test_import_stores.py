@@ -88,14 +88,6 @@ def test_each_layout_of_file_preselects_the_store_its_last_file_went_into(two_sh
     assert store_for_file(two_shops, "a-layout-never-imported") == "CSV import"
 
 
-def test_a_file_whose_layout_cannot_be_told_preselects_the_store_last_imported_into(two_shops: Cache) -> None:
-    assert store_for_file(two_shops, None) == "CSV import"
-
-    remember_import_store(two_shops, ETSY_LAYOUT, "Etsy")
-
-    assert store_for_file(two_shops, None) == "Etsy"
-
-
 def test_a_remembered_store_that_syncs_since_is_not_preselected(cache: Cache) -> None:
     remember_import_store(cache, ETSY_LAYOUT, "Shop")
     add_store(cache, StoreRecord(name="Shop", kind="shipstation", config={"api_key": "k"}))

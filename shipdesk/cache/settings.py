@@ -20,7 +20,6 @@ LAST_IMPORT_FOLDER = "last_import_folder"  # where the window's file chooser ope
 LAST_EXPORT_FOLDER = "last_export_folder"  # where the window saved the last shipments file for upload
 # The shipping choices printed last, and last for each requested service (shipping/remembered_choices.py's JSON)
 REMEMBERED_SHIPPING_CHOICES = "remembered_shipping_choices"
-LAST_IMPORT_STORE = "last_import_store"  # the store the window's last CSV import went into
 IMPORT_STORE_BY_LAYOUT = "import_store_by_layout"  # a CSV file layout's key -> the store its last file went into
 
 

@@ -51,9 +51,7 @@ class CsvImportThread(QThread):
                 self.report = import_csv(cache, self.path, store=self.store)
         except (CsvFileError, CacheError) as error:
             self.error = str(error)
-            # The read error behind it, kept as its context, tells a file another program holds from a missing one.
-            if isinstance(error.__cause__ or error.__context__, PermissionError):
-                self.hint = CLOSE_IT_FIRST
+            self.hint = hint_for(error)
         except OSError as error:
             self.error = f"{self.path.name} could not be read ({error.strerror or error})"
         except Exception as error:  # a bug: said calmly, with the details in the log
@@ -107,16 +105,21 @@ class CsvImporting(BackgroundJobs[CsvImportThread]):
         chooser.open()
 
     def ask_store(self, path: Path) -> None:
-        """Asks which store the file's orders belong to, offering the one the last file of its layout went into."""
+        """Asks which store the file's orders belong to, offering the one the last file of its layout went into; a
+        file whose start already shows that it cannot be imported is refused first, with no question."""
         self.file_dialog = None
-        layout = layout_key(path)
+        try:
+            layout = layout_key(path)
+        except CsvFileError as error:
+            self._say_not_imported(path, str(error), hint_for(error))
+            return
         dialog = ImportStoreDialog(self._cache, path, store_for_file(self._cache, layout), self._window)
         dialog.chosen.connect(lambda store: self._store_chosen(path, layout, store))
         dialog.finished.connect(self._store_dialog_closed)
         self.store_dialog = dialog
         dialog.open()
 
-    def _store_chosen(self, path: Path, layout: str | None, store: str) -> None:
+    def _store_chosen(self, path: Path, layout: str, store: str) -> None:
         remember_import_store(self._cache, layout, store)
         self.start(path, store)
 
@@ -137,8 +140,7 @@ class CsvImporting(BackgroundJobs[CsvImportThread]):
         self._hide_progress()
         report = worker.report
         if report is None:
-            self._window.statusBar().showMessage(f"Nothing imported from {worker.path.name}.", 5000)
-            show_problem(self._window, "Orders not imported", _sentence(worker.error), worker.hint)
+            self._say_not_imported(worker.path, worker.error, worker.hint)
             return
         self.imported.emit()
         self._window.statusBar().showMessage(status_text(report))
@@ -147,6 +149,10 @@ class CsvImporting(BackgroundJobs[CsvImportThread]):
         if needs_a_look(report):
             title = "Orders imported" if report.orders_read else "No orders imported"
             show_report(self._window, title, "\n".join(lines[:2]), "\n".join(lines[2:]))
+
+    def _say_not_imported(self, path: Path, why: str, hint: str) -> None:
+        self._window.statusBar().showMessage(f"Nothing imported from {path.name}.", 5000)
+        show_problem(self._window, "Orders not imported", _sentence(why), hint)
 
     def stop(self) -> None:
         """Waits for an import in flight, so no thread outlives the window; the import is one transaction."""
@@ -158,6 +164,12 @@ class CsvImporting(BackgroundJobs[CsvImportThread]):
         if progress is not None:
             self._window.statusBar().removeWidget(progress)
             progress.deleteLater()
+
+
+def hint_for(error: CsvFileError | CacheError) -> str:
+    """What the packer can do about a file that was not imported, where the error says more than its words."""
+    # The read error behind it, kept as its context, tells a file another program holds from a missing one.
+    return CLOSE_IT_FIRST if isinstance(error.__cause__ or error.__context__, PermissionError) else ""
 
 
 def starting_folder(*remembered: str) -> Path:

@@ -22,12 +22,12 @@ from shipdesk.cache.orders import UpsertCounts, upsert_order_rows
 from shipdesk.domain import OrderStatus, plural
 from shipdesk.upstream.csv_prepared import HeldOrder, PreparedStretch, and_list, read_as_from_the_top
 from shipdesk.upstream.csv_processes import PIECE_CHARS, StretchReading
+from shipdesk.upstream.csv_text import read_csv_bytes
 from shipdesk.upstream.csvfile import (
     CsvLayout,
     RowProblem,
     left_out_notice,
     open_csv,
-    read_csv_bytes,
     with_odd_lines,
 )
 

@@ -11,22 +11,21 @@ import io
 from pathlib import Path
 
 from shipdesk.upstream.csv_headings import find_heading, heading_key
-from shipdesk.upstream.csv_text import CsvFileError, decode
+from shipdesk.upstream.csv_text import decode, read_csv_bytes
 
 # The heading is on one of a file's first lines; reading only its start keeps the answer quick for a large file.
 _START_READ = 64 * 1024
 
 
-def layout_key(path: Path) -> str | None:
-    """The key of the file's layout, from its heading line as shipdesk reads it; None when it has no heading to tell
-    (not a CSV file, unreadable, gone): the import then says why."""
-    try:
-        with path.open("rb") as file:
-            start = file.read(_START_READ)
-        text, _notices, _odd_lines = decode(start, path.name)
-        heading = find_heading(io.StringIO(text, newline=""), path.name)
-    except (OSError, CsvFileError):
-        return None
+def layout_key(path: Path) -> str:
+    """The key of the file's layout, from its heading line as shipdesk reads it.
+
+    Raises CsvFileError, in the import's own words, when the file's start already shows that it cannot be imported
+    (gone, unreadable, not a CSV file, no heading line): the window says so before it asks for a store.
+    """
+    start = read_csv_bytes(path, limit=_START_READ)
+    text, _notices, _odd_lines = decode(start, path.name, partial=len(start) == _START_READ)
+    heading = find_heading(io.StringIO(text, newline=""), path.name)
     # Case, spaces and punctuation do not tell layouts apart: shipdesk reads "Ship Name" and "ship_name" alike.
     headings = "\x1f".join(heading_key(cell) for cell in heading.headings)
     return hashlib.sha256(headings.encode("utf-8")).hexdigest()[:16]

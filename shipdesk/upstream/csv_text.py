@@ -7,11 +7,28 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from pathlib import Path
 from typing import Literal
 
 
 class CsvFileError(Exception):
     """The whole file cannot be imported; the message says why in one line."""
+
+
+def read_csv_bytes(path: Path, *, limit: int = -1) -> bytes:
+    """The bytes of the file at `path`, or its first `limit`; one that cannot be read raises CsvFileError in the
+    user's words (a PermissionError stays its context: the window tells a file another program holds by it)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(limit)
+    except FileNotFoundError:
+        raise CsvFileError(f"{path} was not found") from None
+    except IsADirectoryError:
+        raise CsvFileError(f"{path} is a folder, not a CSV file") from None
+    except PermissionError:
+        raise CsvFileError(f"{path} cannot be read: permission denied") from None
+    except OSError as error:
+        raise CsvFileError(f"{path} cannot be read: {error.strerror or error}") from None
 
 
 _NOT_CSV_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -28,11 +45,12 @@ _NOT_CSV_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def decode(data: bytes, name: str) -> tuple[str, list[str], list[int]]:
+def decode(data: bytes, name: str, *, partial: bool = False) -> tuple[str, list[str], list[int]]:
     """The file's text, a notice when its encoding had to be guessed, and the lines read in another encoding.
 
     UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252: the whole file when none of it is
     UTF-8, or only the lines that are not (one row edited in an old editor), so the other lines keep their accents.
+    `partial` data is the start of a longer file: a character cut at its end is no damage.
     """
     for signature, why in _NOT_CSV_SIGNATURES:
         if data.startswith(signature):
@@ -45,7 +63,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str], list[int]]:
     ):
         if data.startswith(bom):
             try:
-                return data.decode(encoding), [], []
+                return codecs.getincrementaldecoder(encoding)().decode(data, final=not partial), [], []
             except UnicodeDecodeError:
                 raise CsvFileError(
                     f"{name} cannot be read: it starts as {encoding.upper()} text but is damaged"

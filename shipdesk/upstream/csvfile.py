@@ -29,7 +29,7 @@ from shipdesk.upstream.csv_headings import (
     find_heading,
     heading_key,
 )
-from shipdesk.upstream.csv_text import NOT_UTF8, CsvFileError, decode, quoting
+from shipdesk.upstream.csv_text import NOT_UTF8, CsvFileError, decode, quoting, read_csv_bytes
 from shipdesk.upstream.csv_values import (
     BOOLEANS,
     US_DATE,
@@ -849,17 +849,3 @@ def _left_out_notice(lines: list[tuple[int, str]], where: str) -> str:
 def read_orders_csv(path: Path, *, store: str, zone: tzinfo | None) -> CsvOrders:
     """Read the file at `path`; a file that cannot be read raises CsvFileError in the user's words."""
     return parse_orders_csv(read_csv_bytes(path), file_name=path.name, store=store, zone=zone)
-
-
-def read_csv_bytes(path: Path) -> bytes:
-    """The bytes of the file at `path`; one that cannot be read raises CsvFileError in the user's words."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CsvFileError(f"{path} was not found") from None
-    except IsADirectoryError:
-        raise CsvFileError(f"{path} is a folder, not a CSV file") from None
-    except PermissionError:
-        raise CsvFileError(f"{path} cannot be read: permission denied") from None
-    except OSError as error:
-        raise CsvFileError(f"{path} cannot be read: {error.strerror or error}") from None

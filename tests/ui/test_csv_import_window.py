@@ -140,6 +140,28 @@ def test_a_file_that_is_not_csv_imports_nothing_and_says_why(
     box.accept()
 
 
+def test_a_file_that_is_not_csv_is_refused_before_the_store_question(
+    window: MainWindow, demo_cache: Cache, tmp_path: Path, qtbot: QtBot
+) -> None:
+    before = count_orders(demo_cache)
+    spreadsheet = tmp_path / "orders.xlsx"
+    spreadsheet.write_bytes(b"PK\x03\x04" + bytes(4096))
+
+    window.import_action.trigger()
+    chooser = window.csv_importing.file_dialog
+    assert chooser is not None
+    chooser.selectFile(str(spreadsheet))
+    chooser.accept()
+
+    assert window.csv_importing.store_dialog is None and window.csv_importing.worker is None
+    [box] = open_boxes(window)
+    assert box.windowTitle() == "Orders not imported"
+    assert box.text() == "orders.xlsx is not a CSV file: it looks like a spreadsheet (ZIP) file; save it as CSV."
+    assert window.statusBar().currentMessage() == "Nothing imported from orders.xlsx."
+    assert count_orders(demo_cache) == before
+    box.accept()
+
+
 def test_import_is_first_in_the_file_menu_on_ctrl_i(window: MainWindow) -> None:
     [file_menu] = [action.menu() for action in window.menuBar().actions() if action.text() == "&File"]
     assert file_menu.actions()[0] is window.import_action

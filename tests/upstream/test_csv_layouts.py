@@ -1,11 +1,16 @@
 """A CSV file's layout, told by its heading line: the same for each day's export of one store, different between
-an Etsy export and a WooCommerce one, and none for a file that is not an order CSV."""
+an Etsy export and a WooCommerce one; a file that is not an order CSV is refused in the import's own words."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from shipdesk.cache import open_cache
+from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.csv_layouts import layout_key
+from shipdesk.upstream.csv_text import CsvFileError
 
 SAMPLES = Path(__file__).parent / "csv_samples"
 
@@ -13,7 +18,6 @@ SAMPLES = Path(__file__).parent / "csv_samples"
 def test_each_store_exports_layout_has_a_key_of_its_own() -> None:
     keys = {sample.name: layout_key(sample) for sample in SAMPLES.iterdir()}
 
-    assert None not in keys.values()
     assert len(set(keys.values())) == len(keys)  # the Etsy, WooCommerce, eBay… exports told apart
 
 
@@ -36,12 +40,45 @@ def test_a_heading_read_alike_in_other_case_or_spacing_is_the_same_layout(tmp_pa
     assert layout_key(other) != layout_key(spaced)
 
 
-def test_a_file_with_no_order_heading_has_no_layout(tmp_path: Path) -> None:
-    picture = tmp_path / "photo.csv"
-    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    notes = tmp_path / "notes.csv"
-    notes.write_text("Name,Phone\nAnn,555\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "photo.csv is not a CSV file: it is a PNG image"),
+        ("notes.csv", b"Name,Phone\nAnn,555\n", "notes.csv is not a shipdesk order CSV"),
+        ("orders.xlsx", b"PK\x03\x04" + bytes(200_000), "orders.xlsx is not a CSV file: it looks like a spreadsheet"),
+    ],
+)
+def test_a_file_that_is_no_order_csv_is_refused_as_the_import_refuses_it(
+    tmp_path: Path, name: str, content: bytes, said: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
 
-    assert layout_key(picture) is None
-    assert layout_key(notes) is None
-    assert layout_key(tmp_path / "gone.csv") is None
+    with pytest.raises(CsvFileError) as refused:
+        layout_key(path)
+    with pytest.raises(CsvFileError) as import_refused:
+        import_csv(open_cache(None), path)
+
+    assert str(refused.value).startswith(said)
+    assert str(refused.value) == str(import_refused.value)
+
+
+def test_a_file_that_is_gone_or_a_folder_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(CsvFileError, match=r"gone\.csv was not found$"):
+        layout_key(tmp_path / "gone.csv")
+    with pytest.raises(CsvFileError, match=r"is a folder, not a CSV file$"):
+        layout_key(tmp_path)
+
+
+def test_a_long_utf16_file_has_its_layout_wherever_its_start_cuts_a_character(tmp_path: Path) -> None:
+    """Only the file's start is read; a character that is cut at its end is no damage to the file."""
+    heading = "Order #,Recipient,SKU,Item Name,Quantity\n"
+    # "🎁" is two UTF-16 units (4 bytes); a line of 7 units after the BOM puts one across every 64 kB boundary.
+    rows = "".join(f"{number % 10},🎁 Zoë,S,🎁,1\n" for number in range(40_000))
+    lengths = set()
+    for shift in range(4):
+        path = tmp_path / f"orders-{shift}.csv"
+        path.write_bytes(("\ufeff" + heading + "x" * shift + rows).encode("utf-16-le"))
+        lengths.add(layout_key(path))
+
+    assert len(lengths) == 1

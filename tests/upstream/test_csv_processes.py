@@ -18,7 +18,8 @@ from shipdesk.cache.orders import find_by_number
 from shipdesk.resources import resource_path
 from shipdesk.upstream.csv_import import ImportReport, import_csv
 from shipdesk.upstream.csv_processes import StretchReading
-from shipdesk.upstream.csvfile import open_csv, read_csv_bytes
+from shipdesk.upstream.csv_text import read_csv_bytes
+from shipdesk.upstream.csvfile import open_csv
 
 SAMPLES = Path(__file__).parent / "csv_samples"
 HEADING = (

@@ -133,6 +133,13 @@ def main() -> None:
         table.scrollToBottom()
         QApplication.processEvents()
         report("scroll to the last order", time.perf_counter() - started)
+
+        def select_every_order() -> None:
+            table.clearSelection()
+            QApplication.processEvents()
+            table.selectAll()
+
+        report("select every order (Ctrl+A), repainted", timed_s(select_every_order), model.rowCount())
         print(f"rows held in memory: {model.cached_row_count:,} of {model.rowCount():,}")
         window.close()
         cache.close()

@@ -290,6 +290,20 @@ def test_copying_thousands_of_orders_keeps_the_rows_on_screen_cached(large_cache
     assert [line[ORDER_NUMBER_COLUMN] for line in lines] == shown_column(window, ORDER_NUMBER_COLUMN)
 
 
+def test_ctrl_a_selects_every_order_and_a_click_on_a_heading_still_sorts_them_all_selected(
+    large_cache: Cache, qtbot: QtBot
+) -> None:
+    window = show_window(large_cache, qtbot)
+    qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+    assert window.print_action.text() == "&Print 5,000 labels"
+    click_header(window, qtbot, RECIPIENT_COLUMN)
+
+    assert window.table.horizontalHeader().sortIndicatorSection() == RECIPIENT_COLUMN
+    assert len(window.table.selected_order_ids()) == 5_000
+    assert window.print_action.text() == "&Print 5,000 labels"
+
+
 def test_every_menu_item_has_an_alt_letter_of_its_own_within_its_menu(window: MainWindow) -> None:
     for menu in window.menuBar().findChildren(QMenu):
         letters = [_alt_letter(action.text()) for action in menu.actions() if not action.isSeparator()]

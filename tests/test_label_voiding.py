@@ -4,23 +4,30 @@ store has not had the update yet; after that, shipdesk says only the store can t
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from shipdesk.cache import Cache
-from shipdesk.cache.outbox_schedule import claim_entry, postpone_entry
+from shipdesk.cache import Cache, open_cache
+from shipdesk.cache.orders import OrderQuery, load_orders
+from shipdesk.cache.outbox_schedule import claim_entry, postpone_entry, release_entry
 from shipdesk.cache.shipment_voids import VoidRefused, voided_shipments
 from shipdesk.cache.shipments import confirm_outbox, latest_shipment, pending_outbox, record_shipment
 from shipdesk.cli import main
-from shipdesk.domain import OrderStatus, Shipment
+from shipdesk.domain import OrderStatus, Shipment, utc_now
 from shipdesk.label_batch import ShippingChoice, print_labels
 from shipdesk.label_voiding import void_label
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.shipment_export import export_waiting_shipments
+from shipdesk.upstream.outbox_push import push_outbox
+from shipdesk.upstream.rate_limit import RateLimiter
+from shipdesk.upstream.sync import pull_orders
 from tests.conftest import import_orders_text
+from tests.fakes.shipstation import FakeShipStation
+from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
 from tests.test_label_printing import status_of
 
 ORDERS = """\
@@ -105,35 +112,136 @@ def test_a_label_handed_over_in_an_export_file_is_not_voided(
     assert status_of(cache, "2001") is OrderStatus.SHIPPED
 
 
-def test_an_update_a_pusher_is_sending_is_not_withdrawn_until_its_claim_ends(
+def test_an_update_a_pusher_is_sending_is_not_withdrawn_however_long_the_push_takes(
     cache: Cache, orders: dict[str, int], tmp_path: Path
 ) -> None:
     printed(cache, orders["2001"], tmp_path)
     (entry,) = pending_outbox(cache)
     assert claim_entry(cache, entry.id, NOW, timedelta(minutes=2))
 
-    with pytest.raises(VoidRefused, match="being sent to CSV import right now; try again in a minute"):
-        void_label(cache, orders["2001"], now=NOW + timedelta(seconds=30))
+    for later in (timedelta(seconds=30), timedelta(minutes=10)):  # the push may wait out ShipStation's limit
+        with pytest.raises(VoidRefused, match="on its way to CSV import; try again once the sync is done"):
+            void_label(cache, orders["2001"], now=NOW + later)
     assert status_of(cache, "2001") is OrderStatus.SHIPPED
 
-    # The pusher died with its claim: once the claim has run out, the update is withdrawn.
-    void_label(cache, orders["2001"], now=NOW + timedelta(minutes=3))
+    # The push ends without its request having left (no connection): the store never heard of it.
+    postpone_entry(
+        cache, entry.id, "ShipStation could not be reached", NOW + timedelta(hours=1), may_have_arrived=False
+    )
+    void_label(cache, orders["2001"], now=NOW + timedelta(minutes=11))
     assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
     assert pending_outbox(cache) == []
 
 
-def test_an_update_waiting_to_be_retried_after_a_failed_push_is_withdrawn_at_once(
+@pytest.mark.parametrize(
+    "cut_short",
+    [
+        "its answer was lost",
+        "the pusher died mid-way and the next push did not reach the store",
+        "the app closed mid-way",
+    ],
+)
+def test_an_update_that_may_have_reached_the_store_is_not_withdrawn(
+    cache: Cache, orders: dict[str, int], tmp_path: Path, cut_short: str
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    (entry,) = pending_outbox(cache)
+    assert claim_entry(cache, entry.id, NOW, timedelta(minutes=2))
+    if cut_short == "its answer was lost":
+        postpone_entry(cache, entry.id, "no answer within 30 s", NOW + timedelta(minutes=1), may_have_arrived=True)
+    elif cut_short == "the app closed mid-way":
+        release_entry(cache, entry.id)
+    else:
+        assert claim_entry(cache, entry.id, NOW + timedelta(minutes=3), timedelta(minutes=2))
+        postpone_entry(cache, entry.id, "no connection", NOW + timedelta(minutes=4), may_have_arrived=False)
+
+    with pytest.raises(VoidRefused, match="may have reached CSV import already: the answer to it was lost"):
+        void_label(cache, orders["2001"], now=NOW + timedelta(minutes=5))
+    assert status_of(cache, "2001") is OrderStatus.SHIPPED
+    assert len(pending_outbox(cache)) == 1
+
+
+def test_an_update_waiting_to_be_retried_after_a_push_that_never_left_is_withdrawn_at_once(
     cache: Cache, orders: dict[str, int], tmp_path: Path
 ) -> None:
     printed(cache, orders["2001"], tmp_path)
     (entry,) = pending_outbox(cache)
     assert claim_entry(cache, entry.id, NOW, timedelta(minutes=2))
-    postpone_entry(cache, entry.id, "the store did not answer", NOW + timedelta(hours=1))  # as the pusher does
+    postpone_entry(cache, entry.id, "no connection", NOW + timedelta(hours=1), may_have_arrived=False)
 
     void_label(cache, orders["2001"], now=NOW + timedelta(seconds=30))
 
     assert status_of(cache, "2001") is OrderStatus.AWAITING_SHIPMENT
     assert pending_outbox(cache) == []
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShipStation]:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as server:
+        yield server
+
+
+def one_shipstation_order_shipped(cache: Cache, fake: FakeShipStation) -> int:
+    """ShipStation order 1 pulled into the cache and shipped here with an own-courier label: one update waits."""
+    fake.add_order(shipstation_order(1, order_date=utc_now() - timedelta(days=1)), modified=utc_now())
+    record = add_fake_store(cache, fake)
+    with fake_connector(fake, record) as connector:
+        assert pull_orders(cache, record, connector).inserted == 1
+    (stored,) = load_orders(cache, OrderQuery())
+    record_shipment(cache, stored.id, Shipment("Other / own courier", "Local", "OWN-0001", NOW))
+    return stored.id
+
+
+def test_a_void_while_the_push_still_waits_out_shipstations_rate_limit_is_refused(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    """The window's pusher is in the middle of sending the update: ShipStation answered 429 (another program uses the
+    key) and the client waits out the reset, as it is built to, 4 × 61 s. The claim lease is 2 minutes, so a packer
+    who voids the label meanwhile (on the UI's own connection) is let through; then the push lands. The store has
+    the order shipped with a label the warehouse voided, while shipdesk has it back in the packing queue."""
+    order_id = one_shipstation_order_shipped(cache, fake)
+    assert cache.path is not None
+    elapsed = [0.0]
+    voided: list[object] = []
+
+    def sleep(seconds: float) -> None:  # the pusher's waits, on a clock the test moves
+        elapsed[0] += seconds
+        if elapsed[0] > 150 and not voided:  # the packer voids the label while the push is still under way
+            ui = open_cache(cache.path)
+            try:
+                voided.append(void_label(ui, order_id, now=NOW + timedelta(seconds=elapsed[0])))
+            except VoidRefused as refusal:
+                voided.append(refusal)
+            finally:
+                ui.close()
+
+    limiter = RateLimiter(40, 60, clock=lambda: elapsed[0], sleep=sleep)
+    fake.too_many_next(4, reset_seconds=60)
+    with fake_connector(fake, fresh_record(cache), rate_limiter=limiter, sleep=sleep) as connector:
+        report = push_outbox(cache, "Main", connector, clock=lambda: NOW + timedelta(seconds=elapsed[0]))
+
+    assert report.pushed == 1 and fake.order(1)["orderStatus"] == "shipped"  # the update reached the store
+    assert len(voided) == 1
+    assert isinstance(voided[0], VoidRefused), (
+        "the label was voided and the order put back in the packing queue while its shipped update was being sent; "
+        "ShipStation now has it shipped with the voided label"
+    )
+
+
+def test_a_label_whose_update_may_have_reached_the_store_is_not_voided(cache: Cache, fake: FakeShipStation) -> None:
+    """ShipStation marks the order shipped and the answer is lost on every try: the update waits for a retry, yet
+    the store has it. Voiding the label now withdraws the update as if the store had never heard of it; the
+    order is packed again, and the new label's update is then answered "already shipped" and counted as done: the
+    customer keeps the tracking number of the voided label."""
+    order_id = one_shipstation_order_shipped(cache, fake)
+    fake.lose_answer_next(2)
+    with fake_connector(fake, fresh_record(cache), max_attempts=2) as connector:
+        first = push_outbox(cache, "Main", connector, clock=lambda: NOW)
+    assert first.pushed == 0 and len(first.failed) == 1
+    assert fake.order(1)["orderStatus"] == "shipped"  # ShipStation carried it out
+
+    with pytest.raises(VoidRefused):
+        void_label(cache, order_id, now=NOW + timedelta(minutes=1))
 
 
 def test_an_order_shipped_outside_shipdesk_or_not_shipped_has_no_label_to_void(

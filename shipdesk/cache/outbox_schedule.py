@@ -37,23 +37,32 @@ def due_entries(cache: Cache, store: str, now: datetime) -> list[OutboxEntry]:
 
 
 def claim_entry(cache: Cache, entry_id: int, now: datetime, lease: timedelta) -> bool:
-    """Take the entry for one push until `now + lease`; False when it is gone or another pusher holds it."""
+    """Take the entry for one push until `now + lease`; False when it is gone or another pusher holds it.
+
+    The claim stays on the entry until the push ends (postpone, refuse, release, or the entry confirmed and gone),
+    however long the push waits: until then the store may get the update at any moment. A claim still there when
+    the entry is taken again was left by a pusher that died mid-way, whose request may have arrived.
+    """
     with cache.transaction() as conn:
         cursor = conn.execute(
-            "UPDATE outbox SET next_attempt_at = ?1, claimed_until = ?1"
+            "UPDATE outbox SET next_attempt_at = ?1, claimed_until = ?1,"
+            " may_have_arrived = may_have_arrived OR claimed_until IS NOT NULL"
             " WHERE id = ?2 AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)",
             (outbox_moment(now + lease), entry_id, outbox_moment(now)),
         )
         return cursor.rowcount == 1
 
 
-def postpone_entry(cache: Cache, entry_id: int, error: str, next_attempt_at: datetime) -> None:
-    """Count a failed push, keep its reason, and leave the entry alone until `next_attempt_at`."""
+def postpone_entry(
+    cache: Cache, entry_id: int, error: str, next_attempt_at: datetime, *, may_have_arrived: bool
+) -> None:
+    """Count a failed push, keep its reason, and leave the entry alone until `next_attempt_at`; `may_have_arrived`
+    when the push was sent and its answer lost, which stays known until the store confirms the update."""
     with cache.transaction() as conn:
         conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL"
-            " WHERE id = ?",
-            (error, outbox_moment(next_attempt_at), entry_id),
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL,"
+            " may_have_arrived = may_have_arrived OR ? WHERE id = ?",
+            (error, outbox_moment(next_attempt_at), may_have_arrived, entry_id),
         )
 
 
@@ -84,9 +93,12 @@ def drop_order_entries(cache: Cache, order_id: int) -> int:
 
 
 def release_entry(cache: Cache, entry_id: int) -> None:
-    """Give a claimed entry back untried (the push run stopped before it)."""
+    """Give back an entry whose push was cut short (the app closing): due at once again, and maybe at the store."""
     with cache.transaction() as conn:
-        conn.execute("UPDATE outbox SET next_attempt_at = NULL, claimed_until = NULL WHERE id = ?", (entry_id,))
+        conn.execute(
+            "UPDATE outbox SET next_attempt_at = NULL, claimed_until = NULL, may_have_arrived = 1 WHERE id = ?",
+            (entry_id,),
+        )
 
 
 def next_attempt_times(cache: Cache, store: str) -> list[datetime | None]:

@@ -251,6 +251,12 @@ def _voided_labels(db: sqlite_utils.Database) -> None:
     )
 
 
+def _updates_that_may_have_arrived(db: sqlite_utils.Database) -> None:
+    # may_have_arrived: a push of the update was sent and its answer lost (a timeout, a dropped connection, a server
+    # error, a pusher that died mid-way): the store may have the order shipped, so its label is not voided here.
+    db.execute("ALTER TABLE outbox ADD COLUMN may_have_arrived INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -264,4 +270,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _combined_orders,
     _voidable_shipments,
     _voided_labels,
+    _updates_that_may_have_arrived,
 ]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shipdesk.cache.database import Cache
-from shipdesk.cache.outbox_schedule import outbox_moment
 from shipdesk.cache.shipments import MARK_SHIPPED, SHIPMENT_COLUMNS, shipment_from_row
 from shipdesk.domain import OrderStatus, Shipment
 
@@ -73,21 +72,27 @@ def shipment_to_void(cache: Cache, order_id: int, now: datetime) -> ShipmentToVo
             f"The label of order {number} was bought from ShipStation before shipdesk kept the id ShipStation voids "
             "it by; void it in ShipStation, and the next sync brings the order back."
         )
-    update_row = _waiting_update(cache, order_id, number, store, shipment, now)
+    update_row = _waiting_update(cache, order_id, number, store, shipment)
     return ShipmentToVoid(order_id, number, store, row_id, shipment, None, upstream_order_id, update_row)
 
 
-def _waiting_update(cache: Cache, order_id: int, number: str, store: str, shipment: Shipment, now: datetime) -> int:
-    """The outbox row of the shipment's update, when the store has not had it and no pusher is sending it."""
-    for row_id, payload, claimed_until in cache.conn.execute(
-        "SELECT id, payload, claimed_until FROM outbox WHERE order_id = ? AND kind = ? ORDER BY id DESC",
+def _waiting_update(cache: Cache, order_id: int, number: str, store: str, shipment: Shipment) -> int:
+    """The outbox row of the shipment's update, when the store certainly has not had it and no pusher is sending it."""
+    for row_id, payload, claimed_until, may_have_arrived in cache.conn.execute(
+        "SELECT id, payload, claimed_until, may_have_arrived FROM outbox WHERE order_id = ? AND kind = ?"
+        " ORDER BY id DESC",
         (order_id, MARK_SHIPPED),
     ):
         if json.loads(payload).get("tracking_number") != shipment.tracking_number:
             continue
-        if claimed_until is not None and datetime.fromisoformat(claimed_until) > now:
+        if claimed_until is not None:
             raise VoidRefused(
-                f"The shipped update of order {number} is being sent to {store} right now; try again in a minute."
+                f"The shipped update of order {number} is on its way to {store}; try again once the sync is done."
+            )
+        if may_have_arrived:
+            raise VoidRefused(
+                f"The shipped update of order {number} may have reached {store} already: the answer to it was lost "
+                f"on the way back. The next sync finds out; if {store} does not have it then, the label can be voided."
             )
         return int(row_id)
     raise VoidRefused(
@@ -105,13 +110,13 @@ def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> Voided
     with cache.transaction() as conn:
         if target.update_row is not None:
             withdrawn = conn.execute(
-                "DELETE FROM outbox WHERE id = ? AND (claimed_until IS NULL OR claimed_until <= ?)",
-                (target.update_row, outbox_moment(now)),
+                "DELETE FROM outbox WHERE id = ? AND claimed_until IS NULL AND NOT may_have_arrived",
+                (target.update_row,),
             ).rowcount
             if not withdrawn:
                 raise VoidRefused(
-                    f"The shipped update of order {target.order_number} went to {target.store} meanwhile, so the "
-                    "store has it as shipped; only the store can take it back now."
+                    f"The shipped update of order {target.order_number} was sent to {target.store} meanwhile, so the "
+                    "store may have it as shipped; try again once the sync is done."
                 )
         conn.execute(
             f"INSERT INTO voided_labels (order_id, {SHIPMENT_COLUMNS}, voided_at, refund_asked)"

@@ -20,12 +20,16 @@ class ConnectorError(Exception):
 
     `temporary` is True when trying again later may work. `whole_store` is True when nothing else will work with this
     store now either (no connection, refused credentials): the pusher then stops instead of failing every entry.
+    `may_have_arrived` is True when what was sent may have been carried out although no answer said so.
     """
 
-    def __init__(self, message: str, *, temporary: bool, whole_store: bool = False) -> None:
+    def __init__(
+        self, message: str, *, temporary: bool, whole_store: bool = False, may_have_arrived: bool = False
+    ) -> None:
         super().__init__(message)
         self.temporary = temporary
         self.whole_store = whole_store
+        self.may_have_arrived = may_have_arrived
 
 
 class StopRequested(Exception):

@@ -26,7 +26,8 @@ from shipdesk.cache.shipments import OutboxEntry, confirm_outbox
 from shipdesk.domain import plural, utc_now
 from shipdesk.upstream.connector import Connector, ConnectorError, PushOutcome
 
-# Long enough for one push with all its retries; a pusher that died holding an entry frees it after this.
+# Long enough for one push with its retries in the usual case; a pusher that died holding an entry frees it after
+# this. A push that takes longer is sent again by another pusher at worst, which the store answers "already shipped".
 CLAIM_LEASE = timedelta(minutes=2)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
@@ -147,7 +148,7 @@ def _postpone(
     cache: Cache, entry: OutboxEntry, error: ConnectorError, now: datetime, first_retry: timedelta, report: PushReport
 ) -> None:
     next_attempt_at = now + backoff(entry.attempts, first_retry)
-    postpone_entry(cache, entry.id, str(error), next_attempt_at)
+    postpone_entry(cache, entry.id, str(error), next_attempt_at, may_have_arrived=error.may_have_arrived)
     order_number = _order_number(entry)
     report.failed.append(FailedPush(order_number, str(error), next_attempt_at))
     _log.warning("push of order %s to %s failed (try %d): %s", order_number, entry.store, entry.attempts + 1, error)

@@ -42,7 +42,8 @@ class ShipStationError(Exception):
     """ShipStation could not do what was asked; the message says why in words a person can act on.
 
     `temporary` is True when trying again later may work (no connection, server errors, rate limit);
-    `outcome_unknown` is True when the request may have reached ShipStation and been carried out (a label bought).
+    `outcome_unknown` is True when a request that is never repeated may have been carried out (a label bought), and
+    `may_have_arrived` when any request may have been (sent, and its answer lost or a server error).
     """
 
     def __init__(
@@ -52,11 +53,13 @@ class ShipStationError(Exception):
         status_code: int | None = None,
         temporary: bool = False,
         outcome_unknown: bool = False,
+        may_have_arrived: bool = False,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.temporary = temporary
         self.outcome_unknown = outcome_unknown
+        self.may_have_arrived = may_have_arrived or outcome_unknown
 
 
 class ShipStationAuthError(ShipStationError):
@@ -484,7 +487,12 @@ class ShipStationClient:
             refused = error.status_code is not None and 400 <= error.status_code < 500
             if not refused or isinstance(error, ShipStationAuthError) or error.status_code == 429:
                 raise
-            if self._order_status(order_id) != "shipped":
+            try:
+                shipped = self._order_status(order_id) == "shipped"
+            except ShipStationError as check_failed:
+                check_failed.may_have_arrived = True  # refused perhaps only because it has the order shipped already
+                raise
+            if not shipped:
                 raise
             raise OrderAlreadyShippedError(
                 f"ShipStation already has {order} of store {self.store_name} as shipped.",
@@ -527,9 +535,16 @@ class ShipStationClient:
         return None
 
     def _order_status(self, order_id: int) -> str | None:
+        """The order's status in ShipStation; None when ShipStation will not say (no such order, an odd answer).
+
+        Raises ShipStationError when it cannot be asked now (no network, a server error, the key refused): a refusal
+        the store may have made only because it has the order shipped must not be filed as final.
+        """
         try:
             payload = self._call("GET", f"/orders/{order_id}", f"read order {order_id}")
-        except ShipStationError:
+        except ShipStationError as error:
+            if error.temporary or isinstance(error, ShipStationAuthError):
+                raise
             return None
         status = payload.get("orderStatus") if isinstance(payload, dict) else None
         return status.lower() if isinstance(status, str) else None
@@ -559,53 +574,63 @@ class ShipStationClient:
         headers = {"Content-Type": "application/json"} if content is not None else None
         failures = 0
         refusals = 0
-        while True:
-            ticket = self._limiter.acquire(self._stop)
-            try:
-                response = self._http.request(method, path, params=params, content=content, headers=headers)
-            except httpx.RequestError as error:
-                self._limiter.record_no_response(ticket)
-                failures += 1
-                never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-                reason = self._transport_reason(error)
-                if (repeatable or never_sent) and failures < self._max_attempts:
-                    self._wait_before_retry(failures, reason, action)
-                    continue
-                unknown = not repeatable and not never_sent
-                raise self._give_up(reason, action, failures, outcome_unknown=unknown) from error
-            except BaseException:
-                self._limiter.record_no_response(ticket)
-                raise
-            self._limiter.record_response(response.status_code, response.headers, ticket)
-            status = response.status_code
-            _log.debug("ShipStation %s %s → %s for store %s", method, path, status, self.store_name)
-            if status == 429:
-                refusals += 1
-                if refusals < self._max_attempts:
-                    _log.info("ShipStation's rate limit reached while trying to %s; waiting for it to reset", action)
-                    continue  # the limiter now holds every request of this key until the window resets
-                raise ShipStationError(
-                    f"ShipStation kept answering that too many requests were sent while trying to {action} for store "
-                    f"{self.store_name}; another program may be using the same API key. Try again in a minute.",
-                    status_code=429,
-                    temporary=True,
-                )
-            if status >= 500:
-                failures += 1
-                reason = f"ShipStation had a server error ({status}: {_error_detail(response)})"
-                if repeatable and failures < self._max_attempts:
-                    self._wait_before_retry(failures, reason, action)
-                    continue
-                raise self._give_up(reason, action, failures, outcome_unknown=not repeatable, status_code=status)
-            if status >= 400:
-                raise self._refusal(response, action)
-            if 300 <= status < 400:
-                raise self._error(
-                    f"ShipStation answered {action} with a redirect to {response.headers.get('Location', '?')}; "
-                    "check the API address",
-                    status_code=status,
-                )
-            return self._decode(response, action)
+        # Sent and never answered (a timeout, a dropped connection, a server error): it may have been carried out.
+        may_have_arrived = False
+        try:
+            while True:
+                ticket = self._limiter.acquire(self._stop)
+                try:
+                    response = self._http.request(method, path, params=params, content=content, headers=headers)
+                except httpx.RequestError as error:
+                    self._limiter.record_no_response(ticket)
+                    failures += 1
+                    never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+                    may_have_arrived = may_have_arrived or not never_sent
+                    reason = self._transport_reason(error)
+                    if (repeatable or never_sent) and failures < self._max_attempts:
+                        self._wait_before_retry(failures, reason, action)
+                        continue
+                    unknown = not repeatable and not never_sent
+                    raise self._give_up(reason, action, failures, outcome_unknown=unknown) from error
+                except BaseException:
+                    self._limiter.record_no_response(ticket)
+                    raise
+                self._limiter.record_response(response.status_code, response.headers, ticket)
+                status = response.status_code
+                _log.debug("ShipStation %s %s → %s for store %s", method, path, status, self.store_name)
+                if status == 429:
+                    refusals += 1
+                    if refusals < self._max_attempts:
+                        _log.info("ShipStation's rate limit reached trying to %s; waiting for it to reset", action)
+                        continue  # the limiter now holds every request of this key until the window resets
+                    raise ShipStationError(
+                        f"ShipStation kept answering that too many requests were sent while trying to {action} for "
+                        f"store {self.store_name}; another program may be using the same API key. "
+                        "Try again in a minute.",
+                        status_code=429,
+                        temporary=True,
+                    )
+                if status >= 500:
+                    failures += 1
+                    may_have_arrived = True
+                    reason = f"ShipStation had a server error ({status}: {_error_detail(response)})"
+                    if repeatable and failures < self._max_attempts:
+                        self._wait_before_retry(failures, reason, action)
+                        continue
+                    raise self._give_up(reason, action, failures, outcome_unknown=not repeatable, status_code=status)
+                if status >= 400:
+                    raise self._refusal(response, action)
+                if 300 <= status < 400:
+                    raise self._error(
+                        f"ShipStation answered {action} with a redirect to {response.headers.get('Location', '?')}; "
+                        "check the API address",
+                        status_code=status,
+                    )
+                may_have_arrived = True  # carried out, whatever the answer says
+                return self._decode(response, action)
+        except ShipStationError as error:
+            error.may_have_arrived = error.may_have_arrived or may_have_arrived
+            raise
 
     def _decode(self, response: httpx.Response, action: str) -> Any:
         if not response.content.strip():

@@ -201,8 +201,10 @@ class ShipStationConnector:
 
 def _connector_error(error: ShipStationError) -> ConnectorError:
     if isinstance(error, ShipStationAuthError):
-        return ConnectorError(str(error), temporary=False, whole_store=True)
-    return ConnectorError(str(error), temporary=error.temporary, whole_store=error.temporary)
+        return ConnectorError(str(error), temporary=False, whole_store=True, may_have_arrived=error.may_have_arrived)
+    return ConnectorError(
+        str(error), temporary=error.temporary, whole_store=error.temporary, may_have_arrived=error.may_have_arrived
+    )
 
 
 def _int(value: object) -> int | None:

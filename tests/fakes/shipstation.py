@@ -34,6 +34,7 @@ import copy
 import io
 import json
 import math
+import re
 import secrets
 import threading
 import time
@@ -66,6 +67,7 @@ SORT_FIELDS = {"modifydate": "ModifyDate", "orderdate": "OrderDate", "createdate
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
 LABEL_DOT = 72 / 203  # one printer dot at 203 dpi, in PDF points
+_ORDER_PATH = re.compile(r"/orders/\d+/?", re.IGNORECASE)  # one order's read: GET /orders/{orderId}
 
 
 def load_sample(name: str) -> Any:
@@ -126,6 +128,7 @@ class _Faults:
     garbage_next: int = 0
     too_many_next: int = 0
     too_many_reset: int = 1
+    fail_order_reads_next: int = 0
 
 
 @dataclass
@@ -342,6 +345,11 @@ class FakeShipStation:
         with self._lock:
             self._faults.fail_every, self._faults.fail_status = nth, status
 
+    def fail_order_reads_next(self, count: int = 1) -> None:
+        """Answer the next reads of one order (GET /orders/{id}) 503, an outage of ShipStation's read side."""
+        with self._lock:
+            self._faults.fail_order_reads_next = count
+
     def drop_next(self, count: int = 1) -> None:
         with self._lock:
             self._faults.drop_next = count
@@ -405,6 +413,9 @@ class FakeShipStation:
             if faults.fail_next or (faults.fail_every and call % faults.fail_every == 0):
                 faults.fail_next = max(0, faults.fail_next - 1)
                 answer = _server_error(faults.fail_status)
+            elif faults.fail_order_reads_next and request.method == "GET" and _ORDER_PATH.fullmatch(request.path):
+                faults.fail_order_reads_next -= 1
+                answer = _server_error(503)
             elif faults.garbage_next:
                 faults.garbage_next -= 1
                 answer = _Answer(200, b"<html><body><h1>Down for maintenance</h1></body></html>", "text/html")

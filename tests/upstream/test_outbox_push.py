@@ -70,6 +70,27 @@ def test_100_shipments_all_arrive_once_while_a_third_of_the_calls_fail(cache: Ca
     assert outbox_count(cache) == 0
 
 
+def test_an_update_the_store_took_whose_check_meets_a_server_error_is_tried_again_not_refused(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    """The store took the update but its answer was lost. The retry is answered 400 "already shipped", and shipdesk
+    reads the order to make sure; a passing 503 on that read leaves the update to be tried again, never refused."""
+    shipped_orders(cache, fake, 1)
+    fake.lose_answer_next(1)
+    with fake_connector(fake, fresh_record(cache), max_attempts=1) as connector:
+        push_outbox(cache, "Main", connector, clock=lambda: NOW)
+    assert fake.order(1)["orderStatus"] == "shipped" and len(pending_outbox(cache)) == 1
+
+    fake.fail_order_reads_next(2)
+    with fake_connector(fake, fresh_record(cache), max_attempts=2) as connector:
+        report = push_outbox(cache, "Main", connector, clock=lambda: NOW + timedelta(hours=1))
+
+    assert report.refused == [] and report.waiting_for_a_person == 0
+    assert len(report.failed) == 1 and "server error (503" in report.failed[0].reason
+    again = push(cache, fake, clock=lambda: NOW + timedelta(hours=2))
+    assert (again.already_there, again.pending) == (1, 0)
+
+
 def test_100_shipments_arrive_once_when_a_third_of_the_answers_are_lost(cache: Cache, fake: FakeShipStation) -> None:
     shipped_orders(cache, fake, 100)
     fake.lose_answer_every(3)  # ShipStation does the work, and the answer never comes back

@@ -113,6 +113,19 @@ class PullReport:
         )
         return lines
 
+    def add_page(self, page: PullReport) -> None:
+        """Count in a page once it is in the cache: what it did, and the mark it moved to."""
+        self.pulled += page.pulled
+        self.inserted += page.inserted
+        self.updated += page.updated
+        self.unchanged += page.unchanged
+        self.kept_final += page.kept_final
+        self.skipped.extend(page.skipped)
+        self.held.extend(page.held)
+        self.combined.extend(page.combined)
+        self.problems.extend(page.problems)
+        self.high_water = page.high_water
+
     def problem_lines(self) -> list[str]:
         """Orders that could not be read, and why the pull stopped."""
         lines = [f"Not read: {problem}." for problem in self.problems]
@@ -212,7 +225,10 @@ def pull_orders(
     since = store.high_water - overlap if store.high_water is not None else cutoff
     try:
         for page in connector.pull(since):
-            _import_page(cache, store, page, cutoff, first_sync_days, report)
+            # A page that cannot be written moves neither the mark nor the counts: the next pull asks for it again.
+            page_report = PullReport(store.name, high_water=report.high_water)
+            _import_page(cache, store, page, cutoff, first_sync_days, page_report)
+            report.add_page(page_report)
             note_progress(cache, store.name, high_water=report.high_water)
             if progress is not None:
                 progress(report)

@@ -3,7 +3,7 @@ the first-sync cutoff, DST boundary dates, each store's zone and status mapping,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,10 +26,21 @@ def fake() -> Iterator[FakeShipStation]:
         yield server
 
 
-def pull(cache: Cache, fake: FakeShipStation, *, now: datetime = NOW, name: str = "Main") -> PullReport:
+def pull(
+    cache: Cache,
+    fake: FakeShipStation,
+    *,
+    now: datetime = NOW,
+    name: str = "Main",
+    progress: Callable[[PullReport], None] | None = None,
+) -> PullReport:
     record = fresh_record(cache, name)
     with fake_connector(fake, record) as connector:
-        return pull_orders(cache, record, connector, now=now)
+        return pull_orders(cache, record, connector, now=now, progress=progress)
+
+
+def cached_numbers(cache: Cache) -> set[str]:
+    return {stored.order.order_number for stored in load_orders(cache, OrderQuery())}
 
 
 def cached(cache: Cache, number: str) -> OrderStatus:
@@ -53,6 +64,33 @@ def test_a_full_pull_of_2000_orders_arrives_complete_over_several_pages(cache: C
     assert all(request.query["pageSize"] == "500" for request in pages)
     assert fresh_record(cache).high_water == NOW - timedelta(days=2) + timedelta(seconds=1999)
     assert fake.too_many_served == 0
+
+
+def test_a_page_the_cache_could_not_write_is_pulled_again_next_time(cache: Cache, fake: FakeShipStation) -> None:
+    """A page whose transaction fails (disk full) must not move the high-water mark past its orders."""
+    fake.add_order(shipstation_order(1, number="FIRST-1", order_date=NOW - timedelta(days=1)), modified=NOW)
+    add_fake_store(cache, fake)
+    assert pull(cache, fake).error == ""  # the first sync is done; the store's mark is NOW
+
+    # 200 new orders over the next 200 minutes: one page.
+    start = NOW + timedelta(minutes=10)
+    for number in range(200):
+        placed = start + timedelta(minutes=number)
+        fake.add_order(shipstation_order(1000 + number, number=f"N-{number}", order_date=placed), modified=placed)
+
+    # The disk is full: SQLite cannot grow the file, so the page's transaction is rolled back.
+    pages = cache.conn.execute("PRAGMA page_count").fetchone()[0]
+    cache.conn.execute(f"PRAGMA max_page_count = {pages}")
+    broken = pull(cache, fake, now=NOW + timedelta(hours=4))
+    assert broken.error.startswith("the cache could not be written")
+    assert cached_numbers(cache) == {"FIRST-1"}  # nothing of the page was written
+
+    cache.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    carried_on = pull(cache, fake, now=NOW + timedelta(hours=5))
+
+    assert carried_on.error == ""
+    assert len(cached_numbers(cache)) == 201  # the whole page again, not only what the overlap asks for
+    assert (broken.pulled, carried_on.inserted) == (0, 200)
 
 
 def test_an_incremental_pull_picks_up_only_the_changes(cache: Cache, fake: FakeShipStation) -> None:

@@ -38,6 +38,11 @@ _WEIGHT_UNITS = {WeightUnit.OUNCE: "ounces", WeightUnit.POUND: "pounds", WeightU
 _LENGTH_UNITS = {LengthUnit.INCH: "inches", LengthUnit.CENTIMETRE: "centimeters"}
 
 
+# Walks of a second's orders by page number after the first, while a walk still finds orders it had not given: a store
+# whose orders keep changing within that second gets no more than this.
+_MAX_WALKS_AGAIN = 3
+
+
 class ShipStationError(Exception):
     """ShipStation could not do what was asked; the message says why in words a person can act on.
 
@@ -277,7 +282,8 @@ class ShipStationClient:
 
         After a full page the next request starts again from the last modify date seen rather than asking for page
         2: an order modified during the pull moves to the end of the list, and plain page numbers would then skip
-        the order that slid back across the page boundary.
+        the order that slid back across the page boundary. Only when more than a page of orders changed within one
+        second must page numbers be used; such a second is then walked again until a walk finds nothing new.
         """
         start = since
         page = 1
@@ -285,6 +291,8 @@ class ShipStationClient:
         total: int | None = None
         seen: dict[str, datetime | None] = {}  # orders already given whose modify date is within the current start
         reported: set[str] = set()
+        walk_found_new = False  # some order of this walk from page 1 at `start` had not been given before
+        walks_again = 0
         while True:
             result = self.list_orders(start, page, page_size, order_status, store_id)
             fetched += 1
@@ -297,6 +305,7 @@ class ShipStationClient:
             new_problems = [problem for problem in result.problems if problem not in reported]
             reported.update(new_problems)
             seen.update((order.upstream_id, order.modify_date) for order in fresh)
+            walk_found_new = walk_found_new or bool(fresh)
             last_page = result.page >= result.pages or result.raw_count < page_size
             yield OrdersPage(
                 orders=fresh,
@@ -308,12 +317,19 @@ class ShipStationClient:
                 repeats=len(result.orders) - len(fresh) + len(result.problems) - len(new_problems),
                 merged=result.merged,
             )
-            if last_page:
-                return
             latest = max((order.modify_date for order in result.orders if order.modify_date), default=None)
             next_start = latest.replace(microsecond=0) if latest is not None else None
-            if next_start is not None and (start is None or next_start > start):
-                start, page = next_start, 1
+            moves_on = next_start is not None and (start is None or next_start > start)
+            if page > 1 and (last_page or moves_on) and walk_found_new and walks_again < _MAX_WALKS_AGAIN:
+                # Walked by page number: an order changed meanwhile went to the end, and the one behind it may have
+                # slid back across a page boundary unseen. The same pages again; what was given is left out.
+                page, walk_found_new = 1, False
+                walks_again += 1
+                continue
+            if last_page:
+                return
+            if moves_on and next_start is not None:
+                start, page, walk_found_new, walks_again = next_start, 1, False, 0
                 seen = {key: moment for key, moment in seen.items() if moment is None or moment >= start}
             else:
                 page += 1  # a whole page changed within one second: only page numbers can move on

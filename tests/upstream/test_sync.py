@@ -93,6 +93,31 @@ def test_a_page_the_cache_could_not_write_is_pulled_again_next_time(cache: Cache
     assert (broken.pulled, carried_on.inserted) == (0, 200)
 
 
+def test_an_order_changed_while_a_same_second_block_is_paged_does_not_push_another_out(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    """600 orders changed in one second (a bulk action in ShipStation): the client falls back to page numbers, and an
+    order changed between two of those pages slides the next one back across the page boundary, never to be pulled."""
+    block = NOW - timedelta(hours=1)
+    ids = fake.add_generated_orders(600, first_modified=block, step=timedelta(0))
+    add_fake_store(cache, fake)
+    pages_seen = 0
+
+    def edit_in_shipstation_between_pages(report: PullReport) -> None:
+        nonlocal pages_seen
+        pages_seen += 1
+        if pages_seen == 2:  # a packer edits an order of the first page while the pull walks the block by page number
+            fake.update_order(ids[10], modified=NOW, internalNotes="gift wrap")
+
+    first = pull(cache, fake, progress=edit_in_shipstation_between_pages)
+    assert first.error == ""
+    later = pull(cache, fake, now=NOW + timedelta(hours=1))
+    assert later.error == ""
+
+    missing = {f"GEN-{order_id}" for order_id in ids} - cached_numbers(cache)
+    assert missing == set(), f"never pulled: {sorted(missing)}"
+
+
 def test_an_incremental_pull_picks_up_only_the_changes(cache: Cache, fake: FakeShipStation) -> None:
     ids = fake.add_generated_orders(300, first_modified=NOW - timedelta(days=1))
     add_fake_store(cache, fake)

@@ -36,7 +36,7 @@ def void_label(cache: Cache, order_id: int, *, now: datetime | None = None) -> V
     Raises VoidRefused, saying why, when the label stays as it is.
     """
     moment = now or utc_now()
-    target = shipment_to_void(cache, order_id, moment)
+    target = shipment_to_void(cache, order_id)
     if target.upstream_shipment_id is not None:
         store = get_store(cache, target.store)
         if store is None or store.kind != KIND:

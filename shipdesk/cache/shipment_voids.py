@@ -44,7 +44,7 @@ class VoidedShipment:
     refund_asked: bool  # voided in ShipStation, which refunds a label bought there
 
 
-def shipment_to_void(cache: Cache, order_id: int, now: datetime) -> ShipmentToVoid:
+def shipment_to_void(cache: Cache, order_id: int) -> ShipmentToVoid:
     """The order's latest shipment, when it can still be taken back; raises VoidRefused saying why not."""
     row = cache.conn.execute(
         "SELECT order_number, store, status, upstream_id FROM orders WHERE id = ?", (order_id,)
@@ -104,7 +104,7 @@ def _waiting_update(cache: Cache, order_id: int, number: str, store: str, shipme
 def void_shipment(cache: Cache, target: ShipmentToVoid, now: datetime) -> VoidedShipment:
     """Forget the shipment and withdraw its update; the order waits to be packed again. Its label is kept, as returned.
 
-    Raises VoidRefused when a pusher took the update between shipment_to_void() and now.
+    Raises VoidRefused when a pusher took the update after shipment_to_void().
     """
     refund_asked = target.upstream_shipment_id is not None  # bought in ShipStation, and voided there first
     with cache.transaction() as conn:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -145,17 +146,17 @@ class PurchasedLabel:
     label_pdf: bytes
 
 
-def pacific_lower_bound(moment: datetime) -> str:
-    """A moment written the way ShipStation reads a "from" date: "yyyy-mm-dd hh:mm:ss", US Pacific time.
+def wall_time_lower_bound(moment: datetime, zone: ZoneInfo = PACIFIC) -> str:
+    """A moment written the way ShipStation reads a "from" date: "yyyy-mm-dd hh:mm:ss", a wall time of `zone`.
 
     Seconds are cut, never rounded up. When DST ends, 01:00–01:59 happens twice and ShipStation cannot tell which
     is meant; a moment in the first of the two is written an hour earlier, so neither reading skips anything.
     """
     if moment.tzinfo is None:
         raise ValueError("a ShipStation date needs a moment with a time zone (UTC), not a naive datetime")
-    local = moment.astimezone(PACIFIC)
+    local = moment.astimezone(zone)
     if local.fold == 0 and local.replace(fold=1).utcoffset() != local.utcoffset():
-        local = (moment - timedelta(hours=1)).astimezone(PACIFIC)
+        local = (moment - timedelta(hours=1)).astimezone(zone)
     return local.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -176,6 +177,7 @@ class ShipStationClient:
         backoff_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         currency: str = "USD",
+        time_zone: ZoneInfo = PACIFIC,
         stop: threading.Event | None = None,
         on_retry: RetryNotice | None = None,
     ) -> None:
@@ -191,6 +193,7 @@ class ShipStationClient:
             raise ValueError("max_attempts must be at least 1")
         self.store_name = store_name
         self.currency = currency  # ShipStation v1 orders carry no currency; the store's own is given here
+        self.time_zone = time_zone  # the account's: its times are written, and read, as wall times of this zone
         self.base_url = str(url).rstrip("/")
         self._timeout = timeout
         self._max_attempts = max_attempts
@@ -249,7 +252,7 @@ class ShipStationClient:
             raise ValueError(f"ShipStation sends 1 to {MAX_PAGE_SIZE} orders a page, not {page_size}")
         params: dict[str, str | int] = {"page": page, "pageSize": page_size, "sortBy": "ModifyDate", "sortDir": "ASC"}
         if modify_date_start is not None:
-            params["modifyDateStart"] = pacific_lower_bound(modify_date_start)
+            params["modifyDateStart"] = wall_time_lower_bound(modify_date_start, self.time_zone)
         if order_status:
             params["orderStatus"] = order_status
         if store_id is not None:
@@ -259,7 +262,7 @@ class ShipStationClient:
         raw_orders = payload.get("orders") if isinstance(payload, dict) else None
         if not isinstance(raw_orders, list):
             raise self._error(f"ShipStation's answer to {action} was not a page of orders")
-        parsed = parse_orders(raw_orders, self.store_name, currency=self.currency)
+        parsed = parse_orders(raw_orders, self.store_name, currency=self.currency, zone=self.time_zone)
         return OrdersPage(
             orders=parsed.orders,
             page=_int(payload.get("page"), page),
@@ -338,7 +341,7 @@ class ShipStationClient:
         """One order by ShipStation's orderId."""
         payload = self._call("GET", f"/orders/{order_id}", f"read order {order_id}")
         try:
-            return parse_order(payload, self.store_name, currency=self.currency)
+            return parse_order(payload, self.store_name, currency=self.currency, zone=self.time_zone)
         except OrderDataError as error:
             raise self._error(f"ShipStation sent order {order_id} in a form shipdesk cannot read: {error}") from error
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from shipdesk.cache.shipments import MARK_SHIPPED
@@ -24,7 +23,6 @@ from shipdesk.upstream.shipstation import (
     ShipStationError,
 )
 from shipdesk.upstream.shipstation_catalog import fetch_shipstation_catalog
-from shipdesk.upstream.shipstation_orders import PACIFIC
 
 KIND = "shipstation"
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
@@ -88,22 +86,17 @@ def shipstation_status(order: Order) -> str:
 
 
 class ShipStationConnector:
-    """One ShipStation store for the sync engine. Times are read in the store's zone (ShipStation's own: Pacific)."""
+    """One ShipStation store for the sync engine. Its client reads times in the store's zone (by default Pacific)."""
 
     def __init__(
         self,
         client: ShipStationClient,
         *,
-        time_zone: str = DEFAULT_TIME_ZONE,
         store_id: int | None = None,
         notify_customer: bool = False,
         notify_sales_channel: bool = True,
         known_carrier_codes: frozenset[str] = frozenset(),
     ) -> None:
-        zone = named_time_zone(time_zone)
-        if zone is None:
-            raise ValueError(f"Unknown time zone {time_zone!r} for store {client.store_name}.")
-        self._zone = zone
         self.client = client
         self._store_id = store_id
         self._notify_customer = notify_customer
@@ -133,9 +126,7 @@ class ShipStationConnector:
         self.close()
 
     def pull(self, since: datetime | None) -> Iterator[PulledPage]:
-        pages = self.client.iter_orders_modified_since(
-            None if since is None else self._as_pacific_wall_time(since), store_id=self._store_id
-        )
+        pages = self.client.iter_orders_modified_since(since, store_id=self._store_id)
         while True:
             try:
                 page = next(pages)
@@ -143,10 +134,12 @@ class ShipStationConnector:
                 return
             except ShipStationError as error:
                 raise _connector_error(error) from error
-            orders = [self._in_store_zone(order) for order in page.orders]
             merged = page.merged
             yield PulledPage(
-                [PulledOrder(order, shipstation_status(order), merged.get(order.upstream_id, ())) for order in orders],
+                [
+                    PulledOrder(order, shipstation_status(order), merged.get(order.upstream_id, ()))
+                    for order in page.orders
+                ],
                 page.problems,
             )
 
@@ -177,27 +170,6 @@ class ShipStationConnector:
             raise _connector_error(error) from error
         return PushOutcome.DONE
 
-    # ShipStation writes every time as Pacific wall time. A store whose times are really another zone's wall time
-    # (an account set up that way) is read, and asked, in that zone instead.
-
-    def _in_store_zone(self, order: Order) -> Order:
-        if self._zone.key == PACIFIC.key:
-            return order
-        return replace(
-            order,
-            order_date=self._rezone(order.order_date),
-            modify_date=None if order.modify_date is None else self._rezone(order.modify_date),
-            ship_by_date=None if order.ship_by_date is None else self._rezone(order.ship_by_date),
-        )
-
-    def _rezone(self, moment: datetime) -> datetime:
-        return moment.astimezone(PACIFIC).replace(tzinfo=self._zone).astimezone(UTC)
-
-    def _as_pacific_wall_time(self, moment: datetime) -> datetime:
-        if self._zone.key == PACIFIC.key:
-            return moment
-        return moment.astimezone(self._zone).replace(tzinfo=PACIFIC).astimezone(UTC)
-
 
 def _connector_error(error: ShipStationError) -> ConnectorError:
     if isinstance(error, ShipStationAuthError):
@@ -225,12 +197,17 @@ def _date(value: object) -> date | None:
 def client_for_store(store: StoreRecord, *, secret: str | None = None, **options: Any) -> ShipStationClient:
     """The ShipStation client of a store record; the secret comes from the keyring unless given.
 
-    Raises credentials.CredentialsError when the keyring has no secret for it, ValueError for a bad address.
+    Raises credentials.CredentialsError when the keyring has no secret for it, ValueError for a bad address or an
+    unknown time zone. The store's time zone is the one its ShipStation account writes times in.
     """
+    time_zone = store.time_zone or DEFAULT_TIME_ZONE
+    zone = named_time_zone(time_zone)
+    if zone is None:
+        raise ValueError(f"Unknown time zone {time_zone!r} for store {store.name}.")
     api_key = store.config.get("api_key", "")
     base_url = store.config.get("base_url") or DEFAULT_BASE_URL
     api_secret = secret if secret is not None else load_secret(store.name, store_kind=KIND)
-    return ShipStationClient(api_key, api_secret, base_url=base_url, store_name=store.name, **options)
+    return ShipStationClient(api_key, api_secret, base_url=base_url, store_name=store.name, time_zone=zone, **options)
 
 
 def notify_choices(store: StoreRecord) -> tuple[bool, bool]:
@@ -253,7 +230,6 @@ def connector_for_store(
     notify_customer, notify_sales_channel = notify_choices(store)
     return ShipStationConnector(
         client_for_store(store, secret=secret, **options),
-        time_zone=store.time_zone or DEFAULT_TIME_ZONE,
         store_id=store_id,
         notify_customer=notify_customer,
         notify_sales_channel=notify_sales_channel,

@@ -1,4 +1,7 @@
-"""ShipStation API v1 order JSON read into domain orders, and ShipStation's Pacific-time timestamps read as UTC.
+"""ShipStation API v1 order JSON read into domain orders, and ShipStation's zone-less timestamps read as UTC.
+
+ShipStation writes every time as a wall time of the account's zone: US Pacific, unless the account is set up in
+another zone (what a ShipStation store's time zone in shipdesk says).
 
 A malformed order becomes one problem line that names it; the other orders of its page are still read.
 The orders ShipStation combined into another (advancedOptions.mergedIds) are named beside that order's page.
@@ -49,15 +52,16 @@ class OrderDataError(ValueError):
     """One order's JSON cannot be read; the message says what is wrong with it."""
 
 
-def parse_pacific_datetime(text: str) -> datetime:
-    """A ShipStation timestamp ("2015-06-28T17:46:27.0000000", Pacific time) as a UTC-aware datetime.
+def parse_wall_datetime(text: str, zone: ZoneInfo = PACIFIC) -> datetime:
+    """A ShipStation timestamp ("2015-06-28T17:46:27.0000000", a wall time of `zone`) as a UTC-aware datetime.
 
-    A wall time that happens twice when DST ends is read as its first occurrence (PDT); the API gives no way to tell.
+    A wall time that happens twice when DST ends is read as its first occurrence (PDT in Pacific time); the API gives
+    no way to tell. A wall time skipped when DST begins is read with the offset before the change, as zoneinfo does.
     An explicit zone ("Z", "+01:00") is honoured when one is present.
     """
     stripped = text.strip()
     if _is_shipstation_shape(stripped):
-        offset = _pacific_offset_of_hour(stripped[:13])
+        offset = _offset_of_hour(stripped[:13], zone)
         if offset is not None:
             try:
                 # "+00:00" makes fromisoformat return the wall time already tagged UTC; the offset then moves it.
@@ -67,9 +71,9 @@ def parse_pacific_datetime(text: str) -> datetime:
     match = _DATETIME.fullmatch(stripped)
     if match is None:
         raise ValueError(f"{text!r} is not a date and time")
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    year, month, day, hour, minute, second, fraction, zone_text = match.groups()
     microsecond = int((fraction or "0")[:6].ljust(6, "0"))
-    tz = PACIFIC if zone is None else _fixed_zone(zone)
+    tz = zone if zone_text is None else _fixed_zone(zone_text)
     moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), microsecond, tzinfo=tz)
     return moment.astimezone(UTC)
 
@@ -96,14 +100,15 @@ def _is_shipstation_shape(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _pacific_offset_of_hour(hour: str) -> timedelta | None:
-    """The UTC offset of every Pacific wall time in the hour "2015-06-28T17", or None when it is not one offset.
+def _offset_of_hour(hour: str, zone: ZoneInfo) -> timedelta | None:
+    """The UTC offset of every wall time of `zone` in the hour "2015-06-28T17", or None when it is not one offset.
 
-    Pacific DST changes on the hour (the gap and the repeated hour are whole hours), so one lookup serves the hour;
-    an hour whose first and last instants differ (the 1883 switch from local mean time) is left to zoneinfo.
+    US DST changes on the hour (the gap and the repeated hour are whole hours), so one lookup serves the hour;
+    an hour whose first and last instants differ (the 1883 switch from local mean time, a half-hour zone's change)
+    is left to zoneinfo.
     """
     try:
-        first = datetime.fromisoformat(hour + ":00:00").replace(tzinfo=PACIFIC)
+        first = datetime.fromisoformat(hour + ":00:00").replace(tzinfo=zone)
     except ValueError:
         return None
     last = first.replace(minute=59, second=59, microsecond=999_999)
@@ -126,14 +131,19 @@ class ParsedOrders(NamedTuple):
     merged: dict[str, tuple[str, ...]]
 
 
-def parse_orders(raw_orders: Sequence[Any], store: str, *, currency: str = "USD") -> ParsedOrders:
-    """The orders of one page, a problem line for each that was unreadable, and the orders combined into them."""
+def parse_orders(
+    raw_orders: Sequence[Any], store: str, *, currency: str = "USD", zone: ZoneInfo = PACIFIC
+) -> ParsedOrders:
+    """The orders of one page, a problem line for each that was unreadable, and the orders combined into them.
+
+    `zone` is the one the account writes its times in.
+    """
     orders: list[Order] = []
     problems: list[str] = []
     merged: dict[str, tuple[str, ...]] = {}
     for position, raw in enumerate(raw_orders, start=1):
         try:
-            order = parse_order(raw, store, currency=currency)
+            order = parse_order(raw, store, currency=currency, zone=zone)
             combined = merged_order_ids(raw)
         except OrderDataError as error:
             problems.append(f"{_order_label(raw, position)}: {error}")
@@ -160,8 +170,11 @@ def _order_label(raw: Any, position: int) -> str:
 # Fields are read in a fixed order, so an order with several faults is always reported by the same one.
 
 
-def parse_order(data: Any, store: str, *, currency: str = "USD") -> Order:
-    """One ShipStation order as a domain Order of `store`; raises OrderDataError when it cannot be read."""
+def parse_order(data: Any, store: str, *, currency: str = "USD", zone: ZoneInfo = PACIFIC) -> Order:
+    """One ShipStation order as a domain Order of `store`; raises OrderDataError when it cannot be read.
+
+    Its times are read as wall times of `zone`, the one the account writes them in.
+    """
     if type(data) is not dict and not isinstance(data, Mapping):
         raise OrderDataError("is not a JSON object")
     get = data.get
@@ -171,7 +184,7 @@ def parse_order(data: Any, store: str, *, currency: str = "USD") -> Order:
     order_number = _text(get("orderNumber"), "orderNumber")
     if not order_number:
         raise OrderDataError("missing orderNumber")
-    order_date = _datetime(get("orderDate"), "orderDate")
+    order_date = _datetime(get("orderDate"), "orderDate", zone)
     if order_date is None:
         raise OrderDataError("missing orderDate")
     status, hold_reason = _status(get)
@@ -192,8 +205,8 @@ def parse_order(data: Any, store: str, *, currency: str = "USD") -> Order:
         order_number=order_number,
         order_date=order_date,
         status=status,
-        modify_date=_datetime(get("modifyDate"), "modifyDate"),
-        ship_by_date=_datetime(get("shipByDate"), "shipByDate"),
+        modify_date=_datetime(get("modifyDate"), "modifyDate", zone),
+        ship_by_date=_datetime(get("shipByDate"), "shipByDate", zone),
         customer_email=email,
         customer_phone=ship_to[0][9] or bill_to[0][9],
         bill_to=_address(bill_to, email),
@@ -412,12 +425,12 @@ def _bool(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def _datetime(value: Any, key: str) -> datetime | None:
+def _datetime(value: Any, key: str, zone: ZoneInfo) -> datetime | None:
     text = _text(value, key)
     if not text:
         return None
     try:
-        return parse_pacific_datetime(text)
+        return parse_wall_datetime(text, zone)
     except (ValueError, OverflowError):  # OverflowError: a year-9999 wall time is past the last UTC datetime
         raise OrderDataError(f"{key} {text!r} is not a date and time") from None
 

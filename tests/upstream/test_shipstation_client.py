@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import keyring
 import keyring.backends.fail
@@ -35,7 +36,7 @@ from shipdesk.upstream.shipstation import (
     ShipStationAuthError,
     ShipStationClient,
     ShipStationError,
-    pacific_lower_bound,
+    wall_time_lower_bound,
 )
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
@@ -173,12 +174,26 @@ def test_modify_date_start_in_the_repeated_hour_of_the_autumn_change_skips_nothi
     ],
 )
 def test_query_dates_are_written_in_pacific_time(moment: datetime, text: str) -> None:
-    assert pacific_lower_bound(moment) == text
+    assert wall_time_lower_bound(moment) == text
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "text"),
+    [
+        (datetime(2026, 3, 8, 9, 30, tzinfo=UTC), "America/Phoenix", "2026-03-08 02:30:00"),  # Los Angeles skips it
+        (datetime(2026, 11, 1, 6, 0, tzinfo=UTC), "America/Chicago", "2026-11-01 00:00:00"),  # the first 01:00 CDT
+        (datetime(2026, 11, 1, 7, 0, tzinfo=UTC), "America/Chicago", "2026-11-01 01:00:00"),  # 01:00 CST
+    ],
+)
+def test_query_dates_of_an_account_in_another_zone_are_written_in_that_zone(
+    moment: datetime, zone: str, text: str
+) -> None:
+    assert wall_time_lower_bound(moment, ZoneInfo(zone)) == text
 
 
 def test_a_naive_datetime_is_refused_for_a_query() -> None:
     with pytest.raises(ValueError, match="time zone"):
-        pacific_lower_bound(datetime(2026, 1, 1))
+        wall_time_lower_bound(datetime(2026, 1, 1))
 
 
 def test_the_documentations_example_orders_come_through_the_api(client: ShipStationClient) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,7 +20,7 @@ from shipdesk.upstream.shipstation_orders import (
     merged_order_ids,
     parse_order,
     parse_orders,
-    parse_pacific_datetime,
+    parse_wall_datetime,
 )
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "research" / "samples" / "shipstation-v1-api"
@@ -96,6 +97,20 @@ def test_the_example_timestamps_are_pacific_daylight_time(international: dict[st
     assert order.order_date == datetime(2015, 6, 29, 0, 46, 27, tzinfo=UTC)
     assert order.modify_date == datetime(2015, 8, 17, 16, 24, 16, 480000, tzinfo=UTC)
     assert order.ship_by_date == datetime(2015, 7, 5, 7, 0, tzinfo=UTC)
+
+
+def test_an_account_in_another_zone_has_its_timestamps_read_as_that_zones_wall_times(
+    international: dict[str, Any],
+) -> None:
+    order = parse_order(international, "Baker Street", zone=ZoneInfo("America/Phoenix"))
+
+    # The same texts as wall times of Arizona, UTC-7 all year: the same instants in summer, an hour apart in winter.
+    assert order.order_date == datetime(2015, 6, 29, 0, 46, 27, tzinfo=UTC)
+    assert order.modify_date == datetime(2015, 8, 17, 16, 24, 16, 480000, tzinfo=UTC)
+    international = international | {"orderDate": "2026-03-08T02:30:00.0000000"}  # a time Los Angeles skips
+    assert parse_order(international, "Baker Street", zone=ZoneInfo("America/Phoenix")).order_date == datetime(
+        2026, 3, 8, 9, 30, tzinfo=UTC
+    )
 
 
 def test_the_domestic_order_keeps_its_discount_line_options_and_gift(domestic: dict[str, Any]) -> None:
@@ -324,7 +339,7 @@ def test_an_item_without_a_name_takes_its_sku(domestic: dict[str, Any]) -> None:
     ],
 )
 def test_shipstation_timestamps_are_pacific_time_read_as_utc(text: str, utc: datetime) -> None:
-    parsed = parse_pacific_datetime(text)
+    parsed = parse_wall_datetime(text)
 
     assert parsed == utc
     assert parsed.utcoffset() is not None and parsed.utcoffset() == utc.utcoffset()
@@ -336,8 +351,19 @@ def every_hour_of(year: int) -> list[datetime]:
     return [start + timedelta(hours=hour) for hour in range(hours)]
 
 
-@pytest.mark.parametrize("year", [2015, 2026])
-def test_every_wall_time_of_a_year_with_both_dst_changes_reads_as_zoneinfo_reads_it(year: int) -> None:
+@pytest.mark.parametrize(
+    ("year", "zone"),
+    [
+        (2015, PACIFIC),
+        (2026, PACIFIC),
+        (2026, ZoneInfo("America/Phoenix")),  # no DST
+        (2026, ZoneInfo("America/New_York")),
+        (2026, ZoneInfo("Australia/Lord_Howe")),  # DST moves the clock half an hour, at 02:00
+        (2026, ZoneInfo("Asia/Kolkata")),  # half an hour off UTC all year
+    ],
+    ids=str,
+)
+def test_every_wall_time_of_a_year_with_both_dst_changes_reads_as_zoneinfo_reads_it(year: int, zone: ZoneInfo) -> None:
     # The API's own shape ("…27.0000000") takes a quicker way than other texts; it must agree with zoneinfo at the
     # start, the middle and the last instant of every hour, the spring gap and the repeated autumn hour included.
     for hour in every_hour_of(year):
@@ -347,9 +373,9 @@ def test_every_wall_time_of_a_year_with_both_dst_changes_reads_as_zoneinfo_reads
             hour.replace(minute=59, second=59, microsecond=999999),
         ):
             text = wall.strftime("%Y-%m-%dT%H:%M:%S.%f") + "7"
-            expected = wall.replace(tzinfo=PACIFIC).astimezone(UTC)  # fold=0: the first of a repeated time
+            expected = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of a repeated time
 
-            parsed = parse_pacific_datetime(text)
+            parsed = parse_wall_datetime(text, zone)
 
             assert (parsed, parsed.tzinfo) == (expected, UTC), text
 
@@ -366,12 +392,12 @@ def test_every_wall_time_of_a_year_with_both_dst_changes_reads_as_zoneinfo_reads
 def test_an_hour_in_which_the_offset_changes_off_the_hour_reads_as_zoneinfo_reads_it(text: str) -> None:
     wall = datetime.fromisoformat(text[:26])
 
-    assert parse_pacific_datetime(text) == wall.replace(tzinfo=PACIFIC).astimezone(UTC)
+    assert parse_wall_datetime(text) == wall.replace(tzinfo=PACIFIC).astimezone(UTC)
 
 
 def test_a_timestamp_that_is_not_one_is_refused() -> None:
     with pytest.raises(ValueError, match="not a date and time"):
-        parse_pacific_datetime("2015-06-28")
+        parse_wall_datetime("2015-06-28")
 
 
 # ----------------------------------------------------------------------------- combined and split orders

@@ -650,11 +650,6 @@ class PhoenixShipStation(FakeShipStation):
         return super()._list_orders(query)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a store's times are read as Pacific before they are moved to its zone, so a wall time that "
-    "Los Angeles skips in spring is read an hour late; the client should read and ask in the store's zone itself",
-)
 def test_an_arizona_store_misses_no_order_in_the_hour_los_angeles_skips_in_spring(cache: Cache) -> None:
     # 2026-03-08: in Los Angeles 02:00-02:59 does not happen; in Phoenix it does (09:00-09:59 UTC).
     a_changed = datetime(2026, 3, 8, 9, 30, tzinfo=UTC)  # 02:30 in Phoenix

@@ -10,19 +10,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from shipdesk.cache import Cache
-from shipdesk.cache.carriers import replace_catalog
+from shipdesk.cache.carriers import forget_catalog
 from shipdesk.cache.outbox_schedule import drop_store_entries, store_outbox_count
 from shipdesk.cache.stores import (
     NoSuchStore,
     StoreExists,
     StoreRecord,
     add_store,
+    forget_store,
     get_store,
     list_stores,
-    remove_store,
     update_store,
 )
-from shipdesk.cache.sync_state import restart_first_sync
+from shipdesk.cache.sync_state import forget_first_sync, restart_first_sync
 from shipdesk.domain import named_time_zone, plural
 from shipdesk.upstream.credentials import SecretNotFoundError, delete_secret, load_secret, save_secret
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationStore
@@ -335,12 +335,15 @@ def disconnect_store(cache: Cache, name: str, *, drop_waiting: bool = False) -> 
     Refuses with UpdatesWaiting while updates still wait for it, unless `drop_waiting`; returns how many were dropped.
     """
     record = saved_store(cache, name)
-    waiting = store_outbox_count(cache, name)
-    if waiting and not drop_waiting:
-        raise UpdatesWaiting(name, waiting)
-    remove_store(cache, name)
-    dropped = drop_store_entries(cache, name)
-    replace_catalog(cache, name, [])
-    restart_first_sync(cache, name)
+    # One transaction: an update recorded meanwhile (by another shipdesk on the cache) is counted or kept, never
+    # dropped unseen, and a stop half-way leaves the store as it was.
+    with cache.transaction() as conn:
+        waiting = store_outbox_count(cache, name)
+        if waiting and not drop_waiting:
+            raise UpdatesWaiting(name, waiting)
+        forget_store(conn, name)
+        dropped = drop_store_entries(conn, name)
+        forget_catalog(conn, name)
+        forget_first_sync(conn, name)
     delete_secret(name, store_kind=record.kind)
     return dropped

@@ -4,6 +4,7 @@ what changing one asks of ShipStation before it keeps anything, and what removin
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -12,10 +13,11 @@ from decimal import Decimal
 import pytest
 
 from shipdesk.cache import Cache
+from shipdesk.cache.carriers import replace_catalog
 from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cache.stores import StoreRecord, get_store, note_sync, remove_store
-from shipdesk.domain import Address, Item, Order, OrderStatus, Shipment, utc_now
+from shipdesk.domain import Address, CatalogEntry, CatalogKind, Item, Order, OrderStatus, Shipment, utc_now
 from shipdesk.store_setup import (
     StoreSetupError,
     UpdatesWaiting,
@@ -231,9 +233,7 @@ def test_the_accounts_stores_are_counted_in_plain_words() -> None:
     assert stores_there([]) == "0 stores there: none"
 
 
-def test_removing_refuses_while_updates_wait_unless_they_may_be_dropped(
-    cache: Cache, memory_keyring: MemoryKeyring
-) -> None:
+def connect_main_with_an_update_waiting(cache: Cache) -> None:
     connect_store(cache, shipstation_record("Main", "key"), "s3cr3t")
     order = Order(
         store="Main",
@@ -249,6 +249,12 @@ def test_removing_refuses_while_updates_wait_unless_they_may_be_dropped(
     (stored,) = find_by_number(cache, "1001")
     record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400", utc_now()))
 
+
+def test_removing_refuses_while_updates_wait_unless_they_may_be_dropped(
+    cache: Cache, memory_keyring: MemoryKeyring
+) -> None:
+    connect_main_with_an_update_waiting(cache)
+
     with pytest.raises(UpdatesWaiting) as refused:
         disconnect_store(cache, "Main")
     assert (refused.value.count, str(refused.value)) == (1, "1 shipped update still waits to be sent to store Main.")
@@ -260,3 +266,21 @@ def test_removing_refuses_while_updates_wait_unless_they_may_be_dropped(
     assert memory_keyring.secrets == {}
     with pytest.raises(StoreSetupError, match=r"There is no store named Main\."):
         disconnect_store(cache, "Main")
+
+
+def test_removing_a_store_that_stops_half_way_leaves_it_whole_with_its_updates(
+    cache: Cache, memory_keyring: MemoryKeyring
+) -> None:
+    connect_main_with_an_update_waiting(cache)
+    # The disk gives out after the store and its updates are gone, while its carriers are being forgotten.
+    cache.conn.execute(
+        "CREATE TRIGGER disk_full BEFORE DELETE ON carrier_catalog BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    replace_catalog(cache, "Main", [CatalogEntry("usps", CatalogKind.SERVICE, "usps_priority_mail", "Priority")])
+
+    with pytest.raises(sqlite3.DatabaseError, match="disk full"):
+        disconnect_store(cache, "Main", drop_waiting=True)
+
+    assert get_store(cache, "Main") is not None
+    assert len(pending_outbox(cache)) == 1
+    assert memory_keyring.secrets != {}

@@ -5,6 +5,7 @@ A refresh replaces a store's whole catalog in one transaction; each row says whe
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -25,6 +26,11 @@ def replace_catalog(cache: Cache, store: str, entries: Iterable[CatalogEntry], *
                 for e in entries
             ],
         )
+
+
+def forget_catalog(conn: sqlite3.Connection, store: str) -> None:
+    """The store's carriers, services and packages deleted, in the caller's transaction."""
+    conn.execute("DELETE FROM carrier_catalog WHERE store = ?", (store,))
 
 
 def load_catalog(cache: Cache, store: str) -> list[CatalogEntry]:

@@ -7,6 +7,7 @@ at the same time, and an entry claimed by a pusher that died is tried again once
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from shipdesk.cache.database import Cache
@@ -132,7 +133,7 @@ def _entry(row: tuple[int, int, str, str, str, str, int, str]) -> OutboxEntry:
     )
 
 
-def drop_store_entries(cache: Cache, store: str) -> int:
-    """Forget every update waiting for a store that is being removed; returns how many there were."""
-    with cache.transaction() as conn:
-        return conn.execute("DELETE FROM outbox WHERE store = ?", (store,)).rowcount
+def drop_store_entries(conn: sqlite3.Connection, store: str) -> int:
+    """Forget every update waiting for a store that is being removed, in the caller's transaction; returns how many
+    there were."""
+    return conn.execute("DELETE FROM outbox WHERE store = ?", (store,)).rowcount

@@ -149,10 +149,15 @@ def _marked(name: str, high_water: datetime | None) -> dict[str, str | None]:
 def remove_store(cache: Cache, name: str) -> None:
     """Forgets the store; its kind is kept, so that its orders, which stay, can say which store they lost."""
     with cache.transaction() as conn:
-        row = conn.execute("SELECT kind FROM stores WHERE name = ?", (name,)).fetchone()
-        conn.execute("DELETE FROM stores WHERE name = ?", (name,))
-        if row is not None:
-            _put_setting(conn, _removed_key(name), row[0])
+        forget_store(conn, name)
+
+
+def forget_store(conn: sqlite3.Connection, name: str) -> None:
+    """remove_store in the caller's transaction."""
+    row = conn.execute("SELECT kind FROM stores WHERE name = ?", (name,)).fetchone()
+    conn.execute("DELETE FROM stores WHERE name = ?", (name,))
+    if row is not None:
+        _put_setting(conn, _removed_key(name), row[0])
 
 
 def removed_store_kind(cache: Cache, name: str) -> str | None:

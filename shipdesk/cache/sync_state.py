@@ -69,9 +69,14 @@ def end_first_sync(cache: Cache, store: str) -> None:
 
 def restart_first_sync(cache: Cache, store: str) -> None:
     """Forgets the store's first-sync cutoff and what it skipped; without sync progress, its next sync is a first."""
-    end_first_sync(cache, store)
     with cache.transaction() as conn:
-        conn.execute("DELETE FROM first_sync_skips WHERE store = ?", (store,))
+        forget_first_sync(conn, store)
+
+
+def forget_first_sync(conn: sqlite3.Connection, store: str) -> None:
+    """restart_first_sync in the caller's transaction."""
+    conn.execute("DELETE FROM settings WHERE key = ?", (_cutoff_key(store),))
+    conn.execute("DELETE FROM first_sync_skips WHERE store = ?", (store,))
 
 
 def remember_first_sync_skips(conn: sqlite3.Connection, store: str, skipped: Sequence[tuple[str, datetime]]) -> None:

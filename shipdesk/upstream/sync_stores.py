@@ -1,21 +1,24 @@
-"""Syncing every connected store in turn: open its connector, push and pull, and say per store how it went.
+"""Syncing every connected store: open its connector, push and pull, and say per store how it went.
 
-One store failing never stops the others. A stop asked for from another thread takes effect between pages and
-pushes, and ends any wait for the store's rate limit or a retry at once.
+Stores sync side by side, each on its own thread with its own connection to the cache, so one store failing never
+stops the others and one that does not answer (timeouts, retries) holds none of them up. A stop asked for from
+another thread takes effect between pages and pushes, and ends any wait for the store's rate limit or a retry at once.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Protocol
 
-from shipdesk.cache import Cache
+from shipdesk.cache import Cache, CacheError, open_cache
 from shipdesk.cache.carriers import catalog_fetched_at, replace_catalog
 from shipdesk.cache.stores import StoreRecord, list_stores, note_sync
 from shipdesk.domain import utc_now
@@ -161,16 +164,68 @@ def sync_stores(
     stop: threading.Event | None = None,
     progress: SyncProgress | None = None,
 ) -> Iterator[StoreSync]:
-    """Push then pull each store, yielding how each went as soon as it is done; `progress` hears where it is.
+    """Push then pull each store, yielding how each went as soon as it is done; `progress` hears where each is,
+    from the store's own thread.
 
     Errors a person can act on (no network, refused credentials, no secret, a busy cache) come back as the store's
     problem; anything else is logged with its traceback and reported as unexpected, so one store never stops the rest.
+    Several stores of a cache file sync side by side; an in-memory cache, which one connection owns, syncs them in turn.
+    Leaving the loop early (an exception, Ctrl+C) asks the stores still syncing to stop, and waits for them.
     """
     stop = stop if stop is not None else threading.Event()
-    for record in records:
-        if stop.is_set():
-            return
-        yield _sync_one(cache, record, connector_for, stop, progress)
+    records = list(records)
+    if len(records) < 2 or cache.path is None:
+        for record in records:
+            if stop.is_set():
+                return
+            yield _sync_one(cache, record, connector_for, stop, progress)
+        return
+    done: queue.SimpleQueue[StoreSync] = queue.SimpleQueue()
+    threads = [
+        threading.Thread(
+            target=_sync_on_own_connection,
+            args=(cache.path, record, connector_for, stop, progress, done.put),
+            name=f"sync {record.name}",
+            daemon=True,
+        )
+        for record in records
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in threads:
+            yield done.get()
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        for thread in threads:
+            thread.join()
+
+
+def _sync_on_own_connection(
+    path: Path,
+    record: StoreRecord,
+    connector_for: ConnectorFactory,
+    stop: threading.Event,
+    progress: SyncProgress | None,
+    report: Callable[[StoreSync], None],
+) -> None:
+    """One store's sync on this thread; `report` always hears how it went, or the loop waiting for it would hang."""
+    outcome = StoreSync(record.name, error=f"an unexpected error stopped the sync of store {record.name} (see the log)")
+    try:
+        cache = open_cache(path)
+    except (CacheError, sqlite3.Error, OSError) as error:
+        _log.warning("sync of store %s could not open the cache", record.name, exc_info=True)
+        report(StoreSync(record.name, error=f"the cache could not be opened ({error}); the next sync tries again"))
+        return
+    try:
+        outcome = _sync_one(cache, record, connector_for, stop, progress)
+    except BaseException:
+        _log.exception("sync of store %s failed unexpectedly", record.name)
+    finally:
+        cache.close()
+        report(outcome)
 
 
 def _sync_one(

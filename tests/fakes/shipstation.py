@@ -11,8 +11,8 @@ Choices where the real service is not documented:
   attempt; createlabelfororder on an unknown order answers 500 "Object reference not set to an instance of an
   object." as the real one is reported to.
 - Faults: fail_next/fail_every answer 500 (or another status), drop_next/drop_every close the connection unanswered
-  before doing anything, lose_answer_next/lose_answer_every do the work and then close it, slow_next answers late, garbage_next
-  answers a non-JSON 200, too_many_next answers 429.
+  before doing anything, lose_answer_next/lose_answer_every do the work and then close it, slow_next answers late,
+  hang_next answers only once told to, garbage_next answers a non-JSON 200, too_many_next answers 429.
 - testLabel and the notify flags must be JSON booleans; anything else is a 400 ModelState error.
 - A label bought with testLabel true is answered like a real one (tracking number, cost, PDF) but leaves the order as
   it was: not shipped, modify date unchanged. A real label ships the order.
@@ -125,6 +125,8 @@ class _Faults:
     lose_answer_every: int = 0
     slow_next: int = 0
     slow_seconds: float = 0.0
+    hang_next: int = 0
+    hang_until: threading.Event = field(default_factory=threading.Event)
     garbage_next: int = 0
     too_many_next: int = 0
     too_many_reset: int = 1
@@ -199,6 +201,7 @@ class FakeShipStation:
         self._thread.start()
 
     def stop(self) -> None:
+        self._faults.hang_until.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -372,6 +375,13 @@ class FakeShipStation:
         with self._lock:
             self._faults.slow_next, self._faults.slow_seconds = count, seconds
 
+    def hang_next(self, count: int = 1) -> threading.Event:
+        """Hold the next requests unanswered until the event returned is set (stopping the fake sets it too): a store
+        whose server took the connection and went quiet."""
+        with self._lock:
+            self._faults.hang_next = count
+            return self._faults.hang_until
+
     def garbage_next(self, count: int = 1) -> None:
         with self._lock:
             self._faults.garbage_next = count
@@ -407,8 +417,12 @@ class FakeShipStation:
             if faults.slow_next:
                 faults.slow_next -= 1
                 delay = faults.slow_seconds
+            hang = faults.hang_next > 0
+            faults.hang_next = max(0, faults.hang_next - 1)
         if delay:
             time.sleep(delay)
+        if hang:
+            faults.hang_until.wait()
         with self._lock:
             if faults.fail_next or (faults.fail_every and call % faults.fail_every == 0):
                 faults.fail_next = max(0, faults.fail_next - 1)

@@ -95,7 +95,7 @@ def test_a_store_that_cannot_sync_leaves_the_others_syncing(
     add_store(cache, StoreRecord(name="Market stall", kind="csv"))
     add_store(cache, StoreRecord(name="Old shop", kind="customstore"))
 
-    outcomes = list(sync_stores(cache, syncable_stores(cache)))
+    outcomes = sorted(sync_stores(cache, syncable_stores(cache)), key=lambda outcome: outcome.store)
 
     assert [(outcome.store, outcome.problem) for outcome in outcomes] == [
         (
@@ -109,6 +109,36 @@ def test_a_store_that_cannot_sync_leaves_the_others_syncing(
     assert outcomes[0].summary_lines() == [
         "Store A first not synced: No API secret is saved for store A first. Give it again: File → Stores… → Edit in the window, or shipdesk stores edit 'A first' --new-secret."
     ]
+
+
+def test_a_store_whose_server_went_quiet_holds_up_no_other_store(cache: Cache, fake: FakeShipStation) -> None:
+    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as quiet:
+        add_fake_store(cache, quiet, "A quiet one")  # synced first when stores take turns
+        add_fake_store(cache, fake, "Main")
+        answer = quiet.hang_next(100)
+        servers = {"A quiet one": quiet, "Main": fake}
+        give_up = threading.Timer(30, answer.set)  # so that a sync taking turns fails this test rather than hangs it
+        give_up.start()
+        try:
+            outcomes = sync_stores(
+                cache,
+                syncable_stores(cache),
+                connector_for=lambda record, *, stop, on_retry=None: fake_connector(
+                    servers[record.name], record, stop=stop, on_retry=on_retry
+                ),
+            )
+
+            main = next(outcomes)
+            assert (main.store, main.problem, main.inserted) == ("Main", "", 3)
+            assert not answer.is_set()  # the quiet store still waits for its first answer
+            answer.set()
+            (quiet_one,) = outcomes
+        finally:
+            give_up.cancel()
+
+        assert (quiet_one.store, quiet_one.problem) == ("A quiet one", "")
+        assert len(load_orders(cache, OrderQuery(store="Main"))) == 3
 
 
 def test_a_sync_keeps_the_accounts_carriers_and_fetches_them_again_only_when_a_day_old(

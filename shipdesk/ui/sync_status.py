@@ -37,6 +37,7 @@ class SyncStatus(QLabel):
         runner.finished.connect(self.show_round)
         self._cache = cache
         self._runner = runner
+        self._syncing_now: list[str] = []  # stores sync side by side: every one started and not yet done
         self.show_last_sync()
 
     def show_last_sync(self) -> None:
@@ -64,10 +65,12 @@ class SyncStatus(QLabel):
             self.setToolTip("Open a cache file (shipdesk --db PATH) to sync its stores.")
 
     def _syncing(self) -> None:
+        self._syncing_now = []
         self.setText(SYNCING)
 
     def _store_started(self, store: str) -> None:
-        self.setText(store_syncing_text(store))
+        self._syncing_now.append(store)
+        self.setText(store_syncing_text(", ".join(self._syncing_now)))
         self.setToolTip("")
 
     def _store_waiting(self, store: str, wait: RetryWait) -> None:
@@ -75,5 +78,7 @@ class SyncStatus(QLabel):
         self.setToolTip(retry_details(wait))
 
     def _store_done(self, outcome: StoreSync) -> None:
+        if outcome.store in self._syncing_now:
+            self._syncing_now.remove(outcome.store)
         self.setText(store_progress_text(outcome))
         self.setToolTip("")

@@ -242,6 +242,23 @@ def test_the_sync_runs_off_the_ui_thread_one_at_a_time_and_keeps_the_filters(
     assert window.filters.search.text() == "W-2"
 
 
+def test_stores_sync_side_by_side_and_the_status_bar_names_every_one_still_syncing(
+    window: MainWindow, store_cache: Cache, fake: FakeShipStation, connectors: Connectors, qtbot: QtBot
+) -> None:
+    add_fake_store(store_cache, fake, "Etsy shop")
+    save_secret("Etsy shop", fake.api_secret)
+    connectors.gate = threading.Event()
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: len(connectors.threads) == 2)  # both stores are held at the gate at once
+
+    qtbot.waitUntil(lambda: sync_status(window) in ("Syncing Main, Etsy shop…", "Syncing Etsy shop, Main…"))
+    outcomes = wait_for_sync(window, qtbot, connectors.gate.set)
+
+    assert len(set(connectors.threads)) == 2
+    assert sorted((outcome.store, outcome.problem) for outcome in outcomes) == [("Etsy shop", ""), ("Main", "")]
+    assert SYNCED.fullmatch(sync_status(window))
+
+
 def test_closing_the_window_mid_sync_stops_the_worker_and_keeps_the_waiting_update(
     window: MainWindow, store_cache: Cache, fake: FakeShipStation, connectors: Connectors, qtbot: QtBot
 ) -> None:

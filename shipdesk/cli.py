@@ -40,7 +40,7 @@ from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
 from shipdesk.sender_setup import SenderError, checked_sender
-from shipdesk.shipment_export import export_all_shipments, export_waiting_shipments, takes_files
+from shipdesk.shipment_export import export_all_shipments, export_waiting_shipments, takes_files, waiting_by_store
 from shipdesk.slip_printing import (
     combined_note,
     item_thumbnails,
@@ -469,6 +469,8 @@ def _outbox_by_hand(cache: Cache, args: argparse.Namespace) -> int:
 def _export_shipments(cache: Cache, path: Path, *, waiting: bool, store: str | None) -> int:
     if store is not None:
         store = _export_store(cache, store, waiting=waiting)
+    elif waiting:
+        store = _only_store_waiting(cache)
     try:
         if waiting:
             export = export_waiting_shipments(cache, path, store=store)
@@ -481,6 +483,19 @@ def _export_shipments(cache: Cache, path: Path, *, waiting: bool, store: str | N
         updates = plural(export.handed_over, "shipped update")
         print(f"{updates} handed over in the file and gone from the outbox: upload it to {store or 'the store'}.")
     return 0
+
+
+def _only_store_waiting(cache: Cache) -> str | None:
+    """The one store shipped updates wait for; refused when they wait for several, as each uploads its own file and
+    a file of several stores' orders names none of them."""
+    waiting = waiting_by_store(cache)
+    if len(waiting) > 1:
+        counts = ", ".join(f"{plural(count, 'update')} for {store}" for store, count in waiting.items())
+        raise UsageError(
+            f"shipped updates wait for {len(waiting)} stores ({counts}); each store uploads its own file, so name "
+            "one with --store; nothing was exported"
+        )
+    return next(iter(waiting), None)
 
 
 def _export_store(cache: Cache, typed: str, *, waiting: bool) -> str:

@@ -105,8 +105,8 @@ def test_export_shipments_waiting_on_the_command_line(
 
     assert main(["--db", db, "export-shipments", str(tmp_path / "s.csv"), "--waiting"]) == 0
     assert capsys.readouterr().out == (
-        f"Wrote 2 shipments to {tmp_path / 's.csv'}.\n"
-        "2 shipped updates handed over in the file and gone from the outbox: upload it to the store.\n"
+        f"Wrote 2 shipments of CSV import to {tmp_path / 's.csv'}.\n"
+        "2 shipped updates handed over in the file and gone from the outbox: upload it to CSV import.\n"
     )
     assert main(["--db", db, "export-shipments", str(tmp_path / "missing" / "s.csv"), "--waiting"]) == 1
     assert "could not be written" in capsys.readouterr().err
@@ -211,6 +211,24 @@ def test_export_shipments_of_one_store_on_the_command_line(
 
     assert main(["--db", db, "export-shipments", str(tmp_path / "rest.csv"), "--waiting"]) == 0
     assert [row[0] for row in rows_of(tmp_path / "rest.csv")[1:]] == ["1001", "1002"]  # every other store's, as before
+
+
+def test_export_shipments_waiting_for_several_stores_asks_which_and_hands_nothing_over(
+    two_shops: Cache, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(two_shops.path)
+    two_shops.close()
+
+    assert main(["--db", db, "export-shipments", str(tmp_path / "s.csv"), "--waiting"]) == 1
+
+    assert capsys.readouterr().err == (
+        "shipdesk: shipped updates wait for 2 stores (2 updates for CSV import, 2 updates for Etsy); each store "
+        "uploads its own file, so name one with --store; nothing was exported\n"
+    )
+    assert not (tmp_path / "s.csv").exists()
+    reopened = open_cache(Path(db))
+    assert count_waiting_for_a_file(reopened) == 4
+    reopened.close()
 
 
 def test_export_shipments_for_a_store_there_is_none_of_fails_in_one_line(

@@ -144,17 +144,35 @@ def _row(payload: dict[str, object], ship_date: str) -> list[str]:
 
 
 def _write(path: Path, rows: Iterable[Sequence[str]]) -> None:
-    """Writes the file whole or not at all: into a part file beside it, then renamed over it."""
+    """Writes the file whole or not at all: into a part file beside it, then renamed over it.
+
+    Both are flushed to the disk before the updates the file takes leave the outbox: a power cut after the hand-over
+    must not find an empty file, or none, where the only copy of those updates was.
+    """
     part = path.with_name(f".{path.name}.part")
     try:
         with part.open("w", newline="", encoding="utf-8") as file:
             writer = csv.writer(file)
             writer.writerow(SHIPMENT_CSV_HEADINGS)
             writer.writerows(rows)
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(part, path)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+    _flush_folder(path.parent)
+
+
+def _flush_folder(folder: Path) -> None:
+    """The rename itself on the disk (POSIX); Windows cannot open a folder, and flushes a rename with the file."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _hand_over(cache: Cache, entry_ids: list[int]) -> None:

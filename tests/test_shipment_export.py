@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+import shutil
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -245,3 +249,41 @@ def test_export_shipments_for_a_store_there_is_none_of_fails_in_one_line(
     reopened = open_cache(Path(db))
     assert count_waiting_for_a_file(reopened) == 4
     reopened.close()
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to watch the system calls")
+def test_the_file_and_its_name_are_on_the_disk_before_its_updates_leave_the_outbox(
+    cache: Cache, tmp_path: Path
+) -> None:
+    db = str(cache.path)
+    cache.close()
+    out = tmp_path / "out"
+    out.mkdir()
+    trace = tmp_path / "trace.txt"
+    command = [sys.executable, "-m", "shipdesk", "--db", db, "export-shipments", str(out / "s.csv"), "--waiting"]
+
+    subprocess.run(["strace", "-f", "-o", str(trace), "-e", "trace=openat,fsync,rename,pwrite64", *command], check=True)
+
+    calls = [line.split(None, 1)[1] for line in trace.read_text().splitlines() if " " in line]
+
+    def first(pattern: str, after: int = 0) -> int:
+        found = [index for index, call in enumerate(calls) if index >= after and re.match(pattern, call)]
+        assert found, f"no {pattern} after call {after} of {len(calls)}"
+        return found[0]
+
+    def descriptor(opened_at: int) -> str:
+        return calls[opened_at].rsplit("= ", 1)[1]
+
+    opened = first(rf'openat\(AT_FDCWD, "{re.escape(str(out))}/\.s\.csv\.part", .*\) = \d+')
+    part_fd = descriptor(opened)
+    part_flushed = first(rf"fsync\({part_fd}\)", opened)
+    renamed = first(r'rename\(".*\.s\.csv\.part", ".*/s\.csv"\)', part_flushed)
+    folder_opened = first(rf'openat\(AT_FDCWD, "{re.escape(str(out))}", O_RDONLY.*\) = (\d+)', renamed)
+    folder_fd = descriptor(folder_opened)
+    folder_flushed = first(rf"fsync\({folder_fd}\)", folder_opened)
+    wal_opened = first(r'openat\(AT_FDCWD, ".*-wal", .*\) = \d+')
+    wal_fd = descriptor(wal_opened)
+    cache_writes = [index for index, call in enumerate(calls) if call.startswith(f"pwrite64({wal_fd},")]
+    # The hand-over (the outbox rows deleted) is the command's only write to the cache, and comes last.
+    assert cache_writes and cache_writes[0] > folder_flushed
+    assert part_flushed < renamed < folder_flushed

@@ -88,11 +88,13 @@ def export_waiting_shipments(cache: Cache, path: Path, *, store: str | None = No
     handed over.
 
     The file is written whole before any update leaves the outbox: a disk that is full or a folder that cannot be
-    written leaves every update waiting for the next export.
+    written leaves every update waiting for the next export. The outbox is held meanwhile (a write transaction), so a
+    label voided in that instant waits for the file and is then refused, rather than voided while the file takes it.
     """
-    entries = waiting_for_a_file(cache, store=store)
-    _write(path, [_row(entry.payload, _ship_date(cache, entry)) for entry in entries])
-    _hand_over(cache, [entry.id for entry in entries])
+    with cache.transaction() as conn:
+        entries = waiting_for_a_file(cache, store=store)
+        _write(path, [_row(entry.payload, _ship_date(cache, entry)) for entry in entries])
+        conn.executemany("DELETE FROM outbox WHERE id = ?", [(entry.id,) for entry in entries])
     return ShipmentsExport(written=len(entries), handed_over=len(entries))
 
 
@@ -173,8 +175,3 @@ def _flush_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def _hand_over(cache: Cache, entry_ids: list[int]) -> None:
-    with cache.transaction() as conn:
-        conn.executemany("DELETE FROM outbox WHERE id = ?", [(entry_id,) for entry_id in entry_ids])

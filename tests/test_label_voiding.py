@@ -3,7 +3,9 @@ store has not had the update yet; after that, shipdesk says only the store can t
 
 from __future__ import annotations
 
+import csv
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -110,6 +112,63 @@ def test_a_label_handed_over_in_an_export_file_is_not_voided(
     with pytest.raises(VoidRefused, match="by a sync or in an export file"):
         void_label(cache, orders["2001"], now=NOW)
     assert status_of(cache, "2001") is OrderStatus.SHIPPED
+
+
+def holds_the_outbox(path: Path) -> bool:
+    """Whether another connection holds the cache's write lock now (a write transaction)."""
+    probe = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def test_a_label_voided_while_an_export_writes_its_file_waits_for_the_file_and_is_refused(
+    cache: Cache, orders: dict[str, int], tmp_path: Path
+) -> None:
+    printed(cache, orders["2001"], tmp_path)
+    assert cache.path is not None
+    exporter = open_cache(cache.path)
+    reading, read_on = threading.Event(), threading.Event()
+
+    def pause_as_the_updates_are_read(statement: str) -> None:
+        if "FROM outbox ORDER BY id" in statement:
+            reading.set()
+            read_on.wait(timeout=30)
+
+    exporter.conn.set_trace_callback(pause_as_the_updates_are_read)
+    exporting = threading.Thread(target=export_waiting_shipments, args=(exporter, tmp_path / "shipped.csv"))
+    exporting.start()
+    assert reading.wait(timeout=30)
+    try:
+        assert holds_the_outbox(cache.path)  # from the updates read to their hand-over, nothing else writes
+    finally:
+        refused: list[str] = []
+
+        def void() -> None:
+            voider = open_cache(cache.path)
+            try:
+                void_label(voider, orders["2001"], now=NOW)
+            except VoidRefused as error:
+                refused.append(str(error))
+            finally:
+                voider.close()
+
+        voiding = threading.Thread(target=void)
+        voiding.start()
+        read_on.set()
+        exporting.join()
+        voiding.join()
+        exporter.close()
+
+    assert [row[0] for row in csv.reader((tmp_path / "shipped.csv").open())][1:] == ["2001"]
+    assert len(refused) == 1
+    assert status_of(cache, "2001") is OrderStatus.SHIPPED
+    assert voided_shipments(cache) == []
 
 
 def test_an_update_a_pusher_is_sending_is_not_withdrawn_however_long_the_push_takes(

@@ -100,8 +100,8 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
     if purchase.test:
         print("A test label is not charged and ships nothing: the order stays as it was, here and in ShipStation.")
     if purchase.print_error:
-        again = f"shipdesk reprint-label {shlex.quote(purchase.order_number)}"
-        print(f"shipdesk: not printed: {purchase.print_error} ({again})", file=sys.stderr)
+        again = f" (shipdesk reprint-label {shlex.quote(purchase.order_number)})" if purchase.kept else ""
+        print(f"shipdesk: not printed: {purchase.print_error}{again}", file=sys.stderr)
         return 1
     print(f"Label {_went(purchase.printed_to)}.")
     return 0

@@ -6,6 +6,7 @@ A bought label is recorded at once (it is paid for), then its PDF is kept and ha
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ from shipdesk.domain import Shipment
 from shipdesk.label_batch import LabelBatchResult, Progress, report_progress
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, group_choices
-from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
+from shipdesk.shipping.shipstation_labels import BoughtLabel, LabelError, LabelRequest, ShipStationLabelProvider
 from shipdesk.upstream.shipstation import ShipStationClient
 from shipdesk.upstream.shipstation_catalog import fetch_shipstation_catalog
 from shipdesk.upstream.shipstation_connector import KIND
@@ -42,8 +43,9 @@ class LabelPurchase:
     order_number: str
     shipment: Shipment
     printed_to: Path | str | None
-    print_error: str = ""  # the label is bought and kept; only printing failed, so print it again
+    print_error: str = ""  # the label is bought; only printing failed
     test: bool = False  # a test label: printed, but neither paid for nor recorded
+    kept: bool = True  # its PDF is kept here, to print again; not when ShipStation sent none that could be read
 
 
 def refresh_choices(cache: Cache, store: str, client: ShipStationClient) -> list[CarrierChoices]:
@@ -67,8 +69,10 @@ def create_label(
 ) -> LabelPurchase:
     """Buy the order's label from ShipStation, record the shipment with its PDF, and print it.
 
-    Raises LabelError when no label was bought (or it is unknown whether one was). ShipStation has the order as
+    Raises LabelError when no label was bought (or it is unknown whether one was), and when one was bought but the
+    cache could not record it (outcome_unknown: buy no more until that is sorted out). ShipStation has the order as
     shipped from the purchase on, so no mark-as-shipped waits in the outbox for it. A test label is only printed.
+    A label sold without a readable PDF is recorded, and its print_error says to print it from ShipStation.
     """
     stored = get_order(cache, order_id)
     if stored is None:
@@ -86,8 +90,38 @@ def create_label(
     if request.test_label:
         # For trying the account and the printer: nothing is charged and nothing ships, so nothing is recorded.
         return replace(_print(order.order_number, bought.shipment, bought.pdf, printer), test=True)
-    record_bought_label(cache, order_id, bought.shipment, bought.pdf, bought.shipment_id)
+    try:
+        record_bought_label(cache, order_id, bought.shipment, bought.pdf or None, bought.shipment_id)
+    except sqlite3.Error as error:
+        raise _not_recorded(order.order_number, bought, printer, error) from error
+    if not bought.pdf:
+        return LabelPurchase(order.order_number, bought.shipment, None, _NO_PDF, kept=False)
     return _print(order.order_number, bought.shipment, bought.pdf, printer)
+
+
+_NO_PDF = "ShipStation sent no readable PDF of it, so print it from ShipStation"
+
+
+def _not_recorded(order_number: str, bought: BoughtLabel, printer: PdfPrinter, error: sqlite3.Error) -> LabelError:
+    """A label paid for that the cache could not record (held by another program, full): it is printed all the same,
+    and the error names it, so that no one buys the order's label again. The next sync marks the order shipped."""
+    label = f"tracking {bought.shipment.tracking_number}"
+    if bought.shipment_id is not None:
+        label += f", ShipStation shipment {bought.shipment_id}"
+    _log.error("label of order %s bought (%s) but not recorded in the cache: %s", order_number, label, error)
+    printed = _print(order_number, bought.shipment, bought.pdf, printer) if bought.pdf else None
+    if printed is None:
+        where = f"{_NO_PDF}."
+    elif printed.print_error:
+        where = f"It was not printed either ({printed.print_error.split(';')[0]}): print it from ShipStation."
+    else:
+        where = f"It was printed to {printed.printed_to}."
+    return LabelError(
+        f"ShipStation sold the label of order {order_number} ({label}), but the cache could not record it "
+        f"({error}). {where} ShipStation has the order as shipped, so the next sync shows it shipped here: do not "
+        "buy its label again. No further label was bought.",
+        outcome_unknown=True,
+    )
 
 
 def buy_and_print_labels(
@@ -128,7 +162,10 @@ def buy_and_print_labels(
             continue
         if purchase.print_error:
             result.failed.append(
-                (order_id, f"order {number}: label bought and kept, not printed: {purchase.print_error}")
+                (
+                    order_id,
+                    f"order {number}: label bought{' and kept' if purchase.kept else ''}, not printed: {purchase.print_error}",
+                )
             )
             result.printer_error = purchase.print_error
             result.queued = list(order_ids[done:])

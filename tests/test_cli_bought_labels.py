@@ -156,6 +156,20 @@ def test_a_label_bought_but_not_printed_is_kept_and_reprints(
     assert len(fake.labels) == 1  # printed again, not bought again
 
 
+def test_a_label_sold_without_a_pdf_is_recorded_and_said_to_print_from_shipstation(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.labels_without_pdf = True
+    capsys.readouterr()
+
+    assert run(db, "buy-label", "W-1", *FEDEX, "--weight", "1 lb", "--out", str(tmp_path / "labels")) == 1
+
+    said = capsys.readouterr()
+    assert f"tracking number {fake.labels[0]['trackingNumber']}" in said.out
+    assert said.err == "shipdesk: not printed: ShipStation sent no readable PDF of it, so print it from ShipStation\n"
+    assert status_of(db, "W-1") is OrderStatus.SHIPPED
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -59,11 +59,14 @@ def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
         )
 
 
-def record_bought_label(cache: Cache, order_id: int, shipment: Shipment, pdf: bytes, upstream_shipment_id: int) -> None:
+def record_bought_label(
+    cache: Cache, order_id: int, shipment: Shipment, pdf: bytes | None, upstream_shipment_id: int | None
+) -> None:
     """Mark the order shipped with a label its store sold: kept with the PDF, to print again, and the store's id of
-    the shipment, which voiding the label takes. Nothing is queued: the store made the shipment itself."""
+    the shipment, which voiding the label takes (None for either when the store sent none). Nothing is queued: the
+    store made the shipment itself."""
     with cache.transaction() as conn:
-        _record(conn, order_id, shipment, pdf, str(upstream_shipment_id))
+        _record(conn, order_id, shipment, pdf, None if upstream_shipment_id is None else str(upstream_shipment_id))
 
 
 def _record(

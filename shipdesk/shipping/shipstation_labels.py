@@ -58,8 +58,8 @@ class LabelRequest:
 @dataclass(frozen=True, slots=True)
 class BoughtLabel:
     shipment: Shipment
-    pdf: bytes
-    shipment_id: int  # ShipStation's, needed to void the label there
+    pdf: bytes  # empty when ShipStation sent none that could be read: print the label from ShipStation
+    shipment_id: int | None  # ShipStation's, needed to void the label there; None when it did not say
 
 
 class ShipStationLabelProvider:

@@ -140,10 +140,10 @@ class CarrierPackage:
 @dataclass(frozen=True, slots=True)
 class PurchasedLabel:
     tracking_number: str
-    shipment_id: int
+    shipment_id: int | None  # None: ShipStation did not say, so the label can only be voided in ShipStation
     shipment_cost: Decimal
     insurance_cost: Decimal
-    label_pdf: bytes
+    label_pdf: bytes  # empty when ShipStation sent none that reads as a PDF: the label is sold all the same
 
 
 def wall_time_lower_bound(moment: datetime, zone: ZoneInfo = PACIFIC) -> str:
@@ -428,7 +428,8 @@ class ShipStationClient:
         `order_number` is what the messages call the order: the number the packer knows, not ShipStation's id.
 
         Not repeated once the request may have reached ShipStation (that could buy a second label): such a failure
-        raises ShipStationError with outcome_unknown=True.
+        raises ShipStationError with outcome_unknown=True, as does an answer of success that cannot be read. A label
+        sold without a readable PDF or without its shipment id is returned all the same, with what there is.
         """
         body: dict[str, Any] = {
             "orderId": order_id,
@@ -455,23 +456,16 @@ class ShipStationClient:
         payload = self._call("POST", "/orders/createlabelfororder", action, body=body, repeatable=False)
         if not isinstance(payload, dict):
             raise self._error(f"ShipStation's answer to {action} was not a label", outcome_unknown=True)
-        shipment_id = _optional_int(payload.get("shipmentId"))
-        tracking = _str(payload.get("trackingNumber"))
-        bought = f"ShipStation bought the label for {order} (shipment {shipment_id}, tracking {tracking})"
         try:
             label_pdf = base64.b64decode(_str(payload.get("labelData")), validate=True)
         except (binascii.Error, ValueError):
             label_pdf = b""
-        if not label_pdf.startswith(b"%PDF-"):
-            raise self._error(f"{bought} but sent no readable PDF; print it from ShipStation instead")
-        if shipment_id is None:
-            raise self._error(f"{bought} but did not say which shipment it is")
         return PurchasedLabel(
-            tracking_number=tracking,
-            shipment_id=shipment_id,
+            tracking_number=_str(payload.get("trackingNumber")),
+            shipment_id=_optional_int(payload.get("shipmentId")),
             shipment_cost=_money(payload.get("shipmentCost")),
             insurance_cost=_money(payload.get("insuranceCost")),
-            label_pdf=label_pdf,
+            label_pdf=label_pdf if label_pdf.startswith(b"%PDF-") else b"",
         )
 
     def mark_as_shipped(
@@ -646,22 +640,29 @@ class ShipStationClient:
                         status_code=status,
                     )
                 may_have_arrived = True  # carried out, whatever the answer says
-                return self._decode(response, action)
+                return self._decode(response, action, carried_out=not repeatable)
         except ShipStationError as error:
             error.may_have_arrived = error.may_have_arrived or may_have_arrived
             raise
 
-    def _decode(self, response: httpx.Response, action: str) -> Any:
+    def _decode(self, response: httpx.Response, action: str, *, carried_out: bool = False) -> Any:
+        """The answer's JSON. `carried_out`: a request never repeated (a purchase), which an answer of success means
+        was done, whatever its body; one that cannot be read then leaves what was done unknown here."""
         if not response.content.strip():
             return None
         try:
             return json.loads(response.content, parse_float=Decimal)
         except (ValueError, UnicodeDecodeError):
-            raise self._error(
+            unreadable = (
                 f"ShipStation's answer to {action} for store {self.store_name} was not JSON "
-                f"({response.headers.get('Content-Type', 'no content type')}: {_snippet(response.text)!r})",
-                status_code=response.status_code,
-                temporary=True,
+                f"({response.headers.get('Content-Type', 'no content type')}: {_snippet(response.text)!r})"
+            )
+            if carried_out:
+                unreadable += (
+                    ", though it said the request was done: check the order in ShipStation before trying again"
+                )
+            raise self._error(
+                unreadable, status_code=response.status_code, temporary=True, outcome_unknown=carried_out
             ) from None
 
     def _wait_before_retry(self, failures: int, reason: str, action: str) -> None:

@@ -11,8 +11,9 @@ Choices where the real service is not documented:
   attempt; createlabelfororder on an unknown order answers 500 "Object reference not set to an instance of an
   object." as the real one is reported to.
 - Faults: fail_next/fail_every answer 500 (or another status), drop_next/drop_every close the connection unanswered
-  before doing anything, lose_answer_next/lose_answer_every do the work and then close it, slow_next answers late,
-  hang_next answers only once told to, garbage_next answers a non-JSON 200, too_many_next answers 429.
+  before doing anything, lose_answer_next/lose_answer_every do the work and then close it, cut_answer_next does it and
+  answers half its body, slow_next answers late, hang_next answers only once told to, garbage_next answers a non-JSON
+  200, too_many_next answers 429; labels_without_pdf sells labels with no labelData.
 - testLabel and the notify flags must be JSON booleans; anything else is a 400 ModelState error.
 - A label bought with testLabel true is answered like a real one (tracking number, cost, PDF) but leaves the order as
   it was: not shipped, modify date unchanged. A real label ships the order.
@@ -123,6 +124,7 @@ class _Faults:
     drop_every: int = 0
     lose_answer_next: int = 0
     lose_answer_every: int = 0
+    cut_answer_next: int = 0
     slow_next: int = 0
     slow_seconds: float = 0.0
     hang_next: int = 0
@@ -166,6 +168,7 @@ class FakeShipStation:
         self.void_calls: list[dict[str, Any]] = []
         self.voided_shipment_ids: list[int] = []  # voids carried out, answered or not
         self.refuse_voids_with: str | None = None  # ShipStation's message when it will not void any label
+        self.labels_without_pdf = False  # labels are sold with labelData null
         self._ship_dates_before_labels: dict[int, Any] = {}
         self._lock = threading.RLock()
         self._orders: dict[int, _StoredOrder] = {}
@@ -362,6 +365,11 @@ class FakeShipStation:
         with self._lock:
             self._faults.lose_answer_next = count
 
+    def cut_answer_next(self, count: int = 1) -> None:
+        """Carry out the next requests, then answer 200 with only the first half of the body (a proxy, a flaky link)."""
+        with self._lock:
+            self._faults.cut_answer_next = count
+
     def lose_answer_every(self, nth: int) -> None:
         """Carry out every nth request, then drop its connection before answering."""
         with self._lock:
@@ -438,6 +446,9 @@ class FakeShipStation:
                 if faults.lose_answer_next or (faults.lose_answer_every and call % faults.lose_answer_every == 0):
                     faults.lose_answer_next = max(0, faults.lose_answer_next - 1)
                     return None
+                if faults.cut_answer_next:
+                    faults.cut_answer_next -= 1
+                    answer.body = answer.body[: len(answer.body) // 2]
             answer.headers.update(rate_headers)
             return answer
 
@@ -594,7 +605,7 @@ class FakeShipStation:
                 "shipmentCost": Decimal("7.30"),
                 "insuranceCost": Decimal("1.25") if insured else 0,
                 "trackingNumber": tracking,
-                "labelData": base64.b64encode(pdf).decode("ascii"),
+                "labelData": None if self.labels_without_pdf else base64.b64encode(pdf).decode("ascii"),
                 "formData": None,
             },
         )

@@ -3,6 +3,7 @@ choices, keeps the PDF and tracking number, prints a label whose barcode scans, 
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -174,6 +175,66 @@ def test_a_purchase_whose_answer_was_lost_records_nothing_and_says_to_check_ship
 
     assert raised.value.outcome_unknown
     assert "check the order in ShipStation before trying again" in str(raised.value)
+    assert latest_shipment(cache, order_id) is None
+
+
+def test_a_purchase_whose_answer_of_success_cannot_be_read_says_to_check_shipstation(
+    cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    fake.cut_answer_next(1)  # ShipStation sells the label; its answer arrives cut short
+
+    with pytest.raises(LabelError) as raised:
+        create_label(cache, order_id, FEDEX_2DAY, provider, FolderPrinter(tmp_path), now=NOW)
+
+    assert len(fake.labels) == 1
+    assert raised.value.outcome_unknown
+    assert "though it said the request was done: check the order in ShipStation before trying again" in str(
+        raised.value
+    )
+
+
+def test_a_label_sold_without_a_readable_pdf_is_recorded_and_never_bought_again(
+    cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    fake.labels_without_pdf = True
+
+    purchase = create_label(cache, order_id, FEDEX_2DAY, provider, FolderPrinter(tmp_path / "labels"), now=NOW)
+
+    sold = fake.labels[0]
+    assert purchase.print_error == "ShipStation sent no readable PDF of it, so print it from ShipStation"
+    assert (purchase.printed_to, purchase.kept) == (None, False)
+    shipment = latest_shipment(cache, order_id)
+    assert shipment is not None and shipment.tracking_number == sold["trackingNumber"]
+    assert label_pdf(cache, order_id) is None
+    with pytest.raises(LabelError, match="it is already shipped"):
+        create_label(cache, order_id, FEDEX_2DAY, provider, FolderPrinter(tmp_path), now=NOW)
+    assert len(fake.labels) == 1
+    assert not (tmp_path / "labels").exists()
+
+
+def test_a_label_bought_while_another_program_holds_the_cache_is_printed_and_named(
+    cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    cache.conn.execute("PRAGMA busy_timeout = 50")
+    assert cache.path is not None
+    other = sqlite3.connect(cache.path)
+    other.execute("BEGIN IMMEDIATE")  # a second shipdesk writing a long sync page, past the busy timeout
+    try:
+        with pytest.raises(LabelError) as raised:
+            create_label(cache, order_id, FEDEX_2DAY, provider, FolderPrinter(tmp_path / "labels"), now=NOW)
+    finally:
+        other.rollback()
+        other.close()
+
+    sold = fake.labels[0]
+    (printed,) = (tmp_path / "labels").iterdir()
+    assert raised.value.outcome_unknown  # a batch buys no further label
+    assert str(raised.value) == (
+        f"ShipStation sold the label of order L-1 (tracking {sold['trackingNumber']}, ShipStation shipment "
+        f"{sold['shipmentId']}), but the cache could not record it (database is locked). It was printed to "
+        f"{printed}. ShipStation has the order as shipped, so the next sync shows it shipped here: do not buy its "
+        "label again. No further label was bought."
+    )
     assert latest_shipment(cache, order_id) is None
 
 

@@ -41,7 +41,8 @@ class LabelError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class LabelRequest:
-    """What the packer chose in the shipping panel. Weight and dimensions default to the order's own."""
+    """What the packer chose in the shipping panel. Weight defaults to the order's own; without dimensions, none are
+    sent and ShipStation goes by the package."""
 
     carrier_code: str
     service_code: str

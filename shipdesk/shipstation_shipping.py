@@ -161,12 +161,8 @@ def buy_and_print_labels(
                 break
             continue
         if purchase.print_error:
-            result.failed.append(
-                (
-                    order_id,
-                    f"order {number}: label bought{' and kept' if purchase.kept else ''}, not printed: {purchase.print_error}",
-                )
-            )
+            bought = "label bought and kept" if purchase.kept else "label bought"
+            result.failed.append((order_id, f"order {number}: {bought}, not printed: {purchase.print_error}"))
             result.printer_error = purchase.print_error
             result.queued = list(order_ids[done:])
             report_progress(on_progress, done, total, number, purchase.print_error)

@@ -7,6 +7,7 @@ while the current one is being sent, and a printer that fails leaves the rest qu
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -46,6 +47,8 @@ STANDARD_SERVICE = "Standard"
 RECEIPT_MEDIA = ("58mm", "80mm")
 RENDERED_AHEAD = 3  # labels rendered while the printer is still busy with earlier ones
 
+_log = logging.getLogger(__name__)
+
 
 class PdfPrinter(Protocol):
     def print_pdf(self, data: bytes, name_hint: str) -> Path: ...
@@ -78,7 +81,7 @@ class LabelBatchResult:
     reprinted: list[int] = field(default_factory=list)  # of those, already shipped before
     failed: list[tuple[int, str]] = field(default_factory=list)  # order id, reason in plain words
     queued: list[int] = field(default_factory=list)  # not printed because the printer failed or the batch stopped
-    printer_error: str = ""
+    printer_error: str = ""  # why the batch stopped before `queued`: the printer's fault, or labels not drawn
     cancelled: bool = False
 
 
@@ -205,8 +208,9 @@ def print_labels_to_printer(
 ) -> LabelBatchResult:
     """Print each order's label as its own job in the printer's language; record each one as it goes out.
 
-    The labels are rendered on a worker thread a few ahead of the printer. When the printer fails, the
-    orders not yet printed are in `queued` (still waiting for shipment, so printing them again retries them).
+    The labels are rendered on a worker thread a few ahead of the printer. A label that cannot be drawn is its order's
+    failure. When the printer fails, or the renderer ends before the last label, the orders not yet printed are in
+    `queued` (still waiting for shipment, so printing them again retries them) and `printer_error` says why.
     """
     size = profile_label_size(profile)
     choice = ShippingChoice(choice.carrier, choice.service, choice.package, size, choice.tracking_number, choice.cost)
@@ -222,20 +226,19 @@ def print_labels_to_printer(
     failed_printer = threading.Event()
 
     def render_all() -> None:
-        for item in prepared:
-            if stop.is_set() or failed_printer.is_set():
-                return
-            try:
-                job: bytes | str = render_label(item.label, size, profile.language, profile.dpi, tuning=tuning)
-            except ValueError as error:
-                job = str(error)
-            rendered.put((item, job))
+        try:
+            for item in prepared:
+                if stop.is_set() or failed_printer.is_set():
+                    return
+                rendered.put((item, _drawn(item.label, size, profile, tuning)))
+        except BaseException:  # e.g. SystemExit from a library: the batch sees the renderer end, the log says why
+            _log.exception("Drawing the labels stopped")
 
     worker = threading.Thread(target=render_all, name="label-render", daemon=True)
     worker.start()
     handled = 0
     try:
-        for item, job in _in_order(rendered, total, stop, failed_printer):
+        for item, job in _in_order(rendered, total, stop, worker):
             handled += 1
             number = item.label.order_number
             if isinstance(job, str):
@@ -253,9 +256,8 @@ def print_labels_to_printer(
             _record(cache, item, result)
             report_progress(on_progress, handled, total, number, f"Printed order {number} on {profile.name}")
         else:
-            if stop.is_set() and handled < total:
-                result.cancelled = True
-                result.queued = [later.order_id for later in prepared[handled:]]
+            if handled < total:
+                _stopped_early(result, prepared[handled:], cancelled=stop.is_set())
     finally:
         failed_printer.set()
         _drain(rendered)
@@ -263,21 +265,55 @@ def print_labels_to_printer(
     return result
 
 
+def _drawn(label: ShippingLabel, size: LabelSize, profile: PrinterProfile, tuning: PrintTuning) -> bytes | str:
+    """The label as a print job in the printer's language, or why it could not be drawn."""
+    try:
+        return render_label(label, size, profile.language, profile.dpi, tuning=tuning)
+    except ValueError as error:
+        return str(error)
+    except Exception as error:  # a fault drawing one label (a font, an image library) must not stop the others
+        _log.exception("The label of order %s could not be drawn", label.order_number)
+        return f"could not be drawn: {str(error).rstrip('.') or type(error).__name__} (see the log)"
+
+
+def _stopped_early(result: LabelBatchResult, left: Sequence[_Prepared], *, cancelled: bool) -> None:
+    """The batch ended before these orders: cancelled, or its renderer ended. They stay waiting for shipment."""
+    result.queued = [item.order_id for item in left]
+    if cancelled:
+        result.cancelled = True
+    else:
+        result.printer_error = (
+            f"The labels from order {left[0].label.order_number} on could not be drawn "
+            "because of an error in shipdesk (see the log)"
+        )
+
+
 def _in_order(
     rendered: queue.Queue[tuple[_Prepared, bytes | str]],
     total: int,
     stop: threading.Event,
-    failed_printer: threading.Event,
+    renderer: threading.Thread,
 ) -> Iterator[tuple[_Prepared, bytes | str]]:
+    """The rendered labels as they come; ends early when the batch is stopped or the renderer has ended."""
     for _ in range(total):
-        while True:
-            if stop.is_set():
-                return
-            try:
-                yield rendered.get(timeout=0.1)
-                break
-            except queue.Empty:
-                continue
+        job = _next_rendered(rendered, stop, renderer)
+        if job is None:
+            return
+        yield job
+
+
+def _next_rendered(
+    rendered: queue.Queue[tuple[_Prepared, bytes | str]], stop: threading.Event, renderer: threading.Thread
+) -> tuple[_Prepared, bytes | str] | None:
+    """The next rendered label; None once the batch is stopped, or once the renderer has ended with none left."""
+    while not stop.is_set():
+        ended = not renderer.is_alive()  # seen before the wait, so a label it put in just before it ended is taken
+        try:
+            return rendered.get(timeout=0.1)
+        except queue.Empty:
+            if ended:
+                return None
+    return None
 
 
 def _drain(rendered: queue.Queue[tuple[_Prepared, bytes | str]]) -> None:

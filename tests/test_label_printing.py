@@ -9,9 +9,11 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from shipdesk import label_batch
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.printers import PrinterProfile
@@ -21,12 +23,16 @@ from shipdesk.domain import OrderStatus
 from shipdesk.label_batch import SHIPPED_ELSEWHERE, Progress, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
+from shipdesk.printing.label_content import ShippingLabel
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.sync import pull_orders
 from tests.conftest import import_orders_text
 from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
+from tests.printing.scanning import needs_zbar, zbar_scan
+from tests.printing.test_tspl import parse as parse_tspl
+from tests.printing.test_tspl import rebuild as rebuild_tspl
 
 DEMO_ORDERS = Path(__file__).resolve().parent.parent / "resources" / "demo-orders.csv"
 ORDERS = """\
@@ -316,3 +322,100 @@ def test_a_label_printed_on_an_evening_is_dated_the_stations_day(
     assert "2026-11-30" in text and "2026-12-01" not in text
     (entry,) = pending_outbox(cache)
     assert entry.payload["ship_date"] == "2026-11-30"
+
+
+# ----------------------------------------------------------------------------- a label that cannot be drawn
+
+MULTI_LINE_COMPANY = (
+    "Order #,Order Date,Recipient,Company,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity\n"
+    '2001,2026-11-20 09:00,Ann Lee,"Acme\nWarehouse 2",1 Main St,"Spring\r\nfield",62701,US,MUG,Mug,1\n'
+    "2002,2026-11-20 10:00,Bo Li,,2 Main St,Springfield,62701,US,MUG,Mug,1\n"
+)
+
+
+@pytest.fixture
+def cancel_if_a_thread_dies(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The cancel of a batch, set when a thread dies of an exception: a batch whose renderer died unseen waited
+    for its labels for ever, and this ends it so the test fails instead of hanging."""
+    cancel = threading.Event()
+    reported = threading.excepthook
+
+    def cancel_and_report(args: threading.ExceptHookArgs) -> None:
+        cancel.set()
+        reported(args)
+
+    monkeypatch.setattr(threading, "excepthook", cancel_and_report)
+    return cancel
+
+
+def rollo_profile(port: int) -> PrinterProfile:
+    return PrinterProfile("Rollo", "tspl", f"tcp://127.0.0.1:{port}", dpi=203, media="4x6")
+
+
+@needs_zbar
+def test_an_order_whose_company_and_city_have_two_lines_prints_them_on_one_and_the_batch_goes_on(
+    cache: Cache, tmp_path: Path, zebra: Listener, cancel_if_a_thread_dies: threading.Event
+) -> None:
+    ids = import_orders_text(cache, tmp_path, MULTI_LINE_COMPANY)
+    batch = [ids["2001"], ids["2002"]]
+
+    result = print_labels_to_printer(cache, batch, rollo_profile(zebra.port), cancel=cancel_if_a_thread_dies)
+    zebra.close()
+
+    assert result.printed == batch and not result.failed and not result.queued and not result.cancelled
+    first = rebuild_tspl(parse_tspl(zebra.jobs[0]))
+    shipment = latest_shipment(cache, ids["2001"])
+    assert shipment is not None and zbar_scan(first) == [shipment.tracking_number]
+
+
+def draw_failing_on(monkeypatch: pytest.MonkeyPatch, number: str, error: BaseException) -> None:
+    """Drawing the label of order `number` raises `error`, as a fault in a font or image library would."""
+    draw = label_batch.render_label
+
+    def render(label: ShippingLabel, *args: Any, **kwargs: Any) -> bytes:
+        if label.order_number == number:
+            raise error
+        return draw(label, *args, **kwargs)
+
+    monkeypatch.setattr(label_batch, "render_label", render)
+
+
+def test_a_label_that_cannot_be_drawn_is_that_orders_failure_and_the_others_print(
+    cache: Cache,
+    orders: dict[str, int],
+    zebra: Listener,
+    monkeypatch: pytest.MonkeyPatch,
+    cancel_if_a_thread_dies: threading.Event,
+) -> None:
+    draw_failing_on(monkeypatch, "2002", RuntimeError("raqm_layout() failed."))
+    batch = [orders["2001"], orders["2002"], orders["2003"]]
+
+    result = print_labels_to_printer(cache, batch, zebra_profile(zebra.port), cancel=cancel_if_a_thread_dies)
+    zebra.close()
+
+    assert result.printed == [orders["2001"], orders["2003"]] and len(zebra.jobs) == 2
+    assert result.failed == [(orders["2002"], "order 2002: could not be drawn: raqm_layout() failed (see the log)")]
+    assert not result.queued and not result.printer_error and not result.cancelled
+    assert status_of(cache, "2002") is OrderStatus.AWAITING_SHIPMENT
+
+
+def test_a_renderer_that_stops_ends_the_batch_and_the_orders_left_stay_to_print(
+    cache: Cache,
+    orders: dict[str, int],
+    zebra: Listener,
+    monkeypatch: pytest.MonkeyPatch,
+    cancel_if_a_thread_dies: threading.Event,
+) -> None:
+    draw_failing_on(monkeypatch, "2002", SystemExit("a library gave up"))  # no Exception: no order's failure
+    batch = [orders["2001"], orders["2002"], orders["2003"]]
+
+    result = print_labels_to_printer(cache, batch, zebra_profile(zebra.port), cancel=cancel_if_a_thread_dies)
+    zebra.close()
+
+    assert result.printed == [orders["2001"]] and len(zebra.jobs) == 1
+    assert result.queued == [orders["2002"], orders["2003"]] and not result.cancelled
+    assert result.printer_error == (
+        "The labels from order 2002 on could not be drawn because of an error in shipdesk (see the log)"
+    )
+    assert [status_of(cache, number) for number in ("2002", "2003")] == [OrderStatus.AWAITING_SHIPMENT] * 2
+    assert outbox_count(cache) == 1

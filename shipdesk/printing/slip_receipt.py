@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from shipdesk.domain import Order
 from shipdesk.printing.escpos_library import Dummy
+from shipdesk.printing.label_content import one_line
 from shipdesk.printing.pick_list import options_text
 
 # Font A is 12 dots wide: 42 columns fill the 512 printable dots of an 80 mm TM-T88 class printer,
@@ -42,7 +43,7 @@ def _slip(printer: Dummy, order: Order, columns: int) -> None:
     printer.set_with_default(align="center", bold=True, double_height=True, double_width=True)
     printer.text(_wrapped(f"Order {order.order_number}", columns // 2))
     printer.set_with_default(align="center")
-    printer.text(f"{order.store}\nOrdered {order.order_date:%Y-%m-%d}\n")
+    printer.text(f"{one_line(order.store)}\nOrdered {order.order_date:%Y-%m-%d}\n")
     printer.set_with_default()
     printer.text(rule + "\n")
     printer.set_with_default(bold=True)
@@ -77,7 +78,8 @@ def _slip(printer: Dummy, order: Order, columns: int) -> None:
 
 
 def _wrapped(text: str, columns: int, indent: int = 0) -> str:
-    lines = textwrap.wrap(text, columns, subsequent_indent=" " * indent, break_long_words=True) or [""]
+    """`text` on one line, wrapped to `columns`: a control character in it would reach the printer as a command."""
+    lines = textwrap.wrap(one_line(text), columns, subsequent_indent=" " * indent, break_long_words=True) or [""]
     return "".join(line + "\n" for line in lines)
 
 

@@ -11,6 +11,7 @@ import zlib
 
 from PIL import Image as PILImage
 
+from shipdesk.printing.label_content import one_line
 from shipdesk.printing.layout import Barcode, BarcodeKind, Box, Image, Layout, Line, TextBlock, to_dots
 from shipdesk.printing.raster import fit_on_media, pack_rows, place_barcode
 from shipdesk.printing.symbols import PDF417_ROW_MODULES
@@ -78,13 +79,19 @@ def field_data(text: str) -> str:
     return text.replace("_", "_5F").replace("^", "_5E").replace("~", "_7E")
 
 
+def _block_data(text: str) -> str:
+    """Text for ^FD in a one-line ^FB block: a line break there would print over the line, and the block reads a
+    backslash as an escape (\\& breaks the line, \\ before a letter is a soft hyphen), so it goes as \\\\."""
+    return field_data(one_line(text).replace("\\", "\\\\"))
+
+
 def _text(block: TextBlock, dpi: int) -> str:
     height = max(1, round(block.size * dpi / 72))
     x, y, width = to_dots(block.x, dpi), to_dots(block.y, dpi), to_dots(block.width, dpi)
     reverse = "^FR" if block.inverted else ""
     return (
         f"^FO{x},{y}^A0N,{height},{round(height * FONT_WIDTH)}^FB{width},1,0,{_ALIGN[block.align]},0"
-        f"{reverse}^FH_^FD{field_data(block.text)}^FS"
+        f"{reverse}^FH_^FD{_block_data(block.text)}^FS"
     )
 
 

@@ -330,6 +330,20 @@ def test_very_long_lines_stay_inside_the_label_and_keep_the_barcode_readable(siz
         assert part in text
 
 
+@needs_poppler_and_zbar
+def test_a_company_and_a_city_with_line_breaks_are_printed_each_on_one_line(tmp_path: Path) -> None:
+    recipient = Address(
+        name="Ann Lee", company="Acme\nWarehouse 2", city="Spring\r\nfield", postal_code="62701", country="US"
+    )
+
+    pdf = render_labels_pdf([make_label(recipient=recipient)])
+
+    lines = pdf_text(pdf, tmp_path).splitlines()
+    assert "Acme Warehouse 2" in lines and "Spring field 62701" in lines
+    [page] = rasterise(pdf, tmp_path)
+    assert scan(page, tmp_path) == [USPS_LIKE]
+
+
 def test_a_line_too_long_to_shrink_is_cut_with_an_ellipsis_and_fits() -> None:
     font = label_fonts().regular
     text, size = fit_text("W" * 300, font, 12, 200)

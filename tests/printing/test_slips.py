@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -142,3 +143,24 @@ def test_a_receipt_slip_fits_the_paper_width_and_ends_with_a_cut() -> None:
 def test_a_receipt_slip_can_feed_instead_of_cutting_for_printers_without_a_cutter() -> None:
     data = render_packing_slips_escpos([ZOE], cut=False)
     assert b"\x1dV" not in data
+
+
+def test_printer_commands_in_a_name_print_as_spaces_and_cannot_cut_a_receipt_slip_short() -> None:
+    # A store's text can hold control bytes: GS V 0 is the cut, ESC @ resets the printer mid-slip.
+    sent = replace(
+        JOSE,
+        ship_to=replace(JOSE.ship_to, company="Acme\x1b@\r\nWarehouse 2"),
+        items=(Item("MUG\x1dV\x00", "Blue\nenamel\x1dV\x00mug", 1),),
+        customer_notes="Ring twice\x1b@\r\nThank you",
+    )
+    written = replace(
+        JOSE,
+        ship_to=replace(JOSE.ship_to, company="Acme @ Warehouse 2"),
+        items=(Item("MUG V", "Blue enamel V mug", 1),),
+        customer_notes="Ring twice @\nThank you",
+    )
+
+    data = render_packing_slips_escpos([sent])
+
+    assert data.count(b"\x1dV") == 1 and data.count(b"\x1b@") == 1  # its own cut and reset only
+    assert data == render_packing_slips_escpos([written])

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from PIL import Image, ImageChops
 
-from shipdesk.domain import LabelSize
+from shipdesk.domain import Address, LabelSize
 from shipdesk.printing.label_formats import render_label, render_provider_pdf
 from shipdesk.printing.label_layout import label_layout
 from shipdesk.printing.label_pdf import render_labels_pdf
@@ -92,3 +92,16 @@ def test_a_provider_pdf_prints_one_bitmap_label_per_page() -> None:
     jobs = [parse(job) for job in render_provider_pdf(pdf, "tspl", 203, LabelSize.FOUR_BY_SIX)]
     assert [zbar_scan(rebuild(job)) for job in jobs] == [[UPS_LIKE], [USPS_LIKE]]
     assert all(re.fullmatch(r"SIZE 101\.6 mm,152\.4 mm", job.commands[0]) for job in jobs)
+
+
+@needs_zbar
+def test_a_company_written_on_two_lines_prints_on_one_and_the_label_still_scans() -> None:
+    recipient = Address(name="Ann Lee", company="Acme\nWarehouse 2", city="Springfield", postal_code="62701")
+    on_one_line = replace(recipient, company="Acme Warehouse 2")
+
+    job = parse(render_label(make_label(UPS_LIKE, recipient=recipient), LabelSize.FOUR_BY_SIX, "tspl", 203))
+
+    image = rebuild(job).crop((0, 0, 812, 1218))
+    raster = render_raster(label_layout(make_label(UPS_LIKE, recipient=on_one_line)), 203)
+    assert ImageChops.difference(image.convert("L"), raster.convert("L")).getbbox() is None
+    assert zbar_scan(image) == [UPS_LIKE]

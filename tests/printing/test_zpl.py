@@ -17,7 +17,7 @@ from shipdesk.domain import Address, LabelSize
 from shipdesk.printing.label_formats import render_label, render_provider_pdf
 from shipdesk.printing.label_layout import label_layout
 from shipdesk.printing.label_pdf import render_labels_pdf
-from shipdesk.printing.layout import Barcode, BarcodeKind, Layout
+from shipdesk.printing.layout import Barcode, BarcodeKind, Layout, TextBlock
 from shipdesk.printing.layout import Image as ImageElement
 from shipdesk.printing.raster import place_barcode, render_raster
 from shipdesk.printing.zpl import image_to_zpl, layout_to_zpl
@@ -135,6 +135,35 @@ def test_carets_and_tildes_in_a_name_cannot_start_a_command() -> None:
     [item] = [item for item in parse(job).fields if "Ann" in item.commands.get("FD", "")]
     assert item.commands["FH"] == "_"
     assert re.sub("_([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), item.commands["FD"]) == name
+
+
+# In a ^FB block: an escaped backslash, a line break (\\& or CR/LF), a soft hyphen, or one character.
+FIELD_BLOCK_TOKEN = re.compile(r"\\\\|\\&|\r\n|[\r\n]|\\[0-9A-Za-z]|.", re.DOTALL)
+
+
+def printed_lines(item: Field) -> list[str]:
+    """The lines a Zebra prints for a text field in a ^FB block: ^FH hex undone, then the block's own escapes."""
+    data = re.sub("_([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), item.commands["FD"])
+    lines = [""]
+    for token in FIELD_BLOCK_TOKEN.findall(data):
+        if token == "\\\\":
+            lines[-1] += "\\"
+        elif token in ("\\&", "\r\n", "\r", "\n"):
+            lines.append("")
+        elif len(token) == 1:
+            lines[-1] += token
+        # else a soft hyphen, printed only where the block wraps a line
+    return lines
+
+
+def test_a_text_field_prints_on_the_one_line_of_its_block_whatever_breaks_or_backslashes_it_holds() -> None:
+    text = "Acme\r\nWarehouse 2\nApt 4\\5 \\& B \\\\ C"
+    layout = Layout(101.6, 20, (TextBlock(2, 2, 97.6, text, 10),))
+
+    [item] = parse(layout_to_zpl(layout, 203)).fields
+
+    assert item.commands["FB"].split(",")[1] == "1"  # one line: more would print over it
+    assert printed_lines(item) == ["Acme Warehouse 2 Apt 4\\5 \\& B \\\\ C"]
 
 
 def test_a_very_long_label_stays_inside_the_label() -> None:

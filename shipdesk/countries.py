@@ -13,8 +13,9 @@ def _fold_name(text: str) -> str:
     return " ".join(plain.split())
 
 
-# Each country's ISO 3166 code, then the names exports write for it: English (Etsy and eBay write "United States",
-# "Korea, South"), its own, and its three-letter code. Names are compared folded: "Côte d'Ivoire" is "cote divoire".
+# Each ISO 3166 alpha-2 code (and Kosovo's XK, which carriers use), then the names exports write for it: English
+# (Etsy and eBay write "United States", "Korea, South"), its own, and its three-letter code. Names are compared folded:
+# "Côte d'Ivoire" is "cote divoire".
 _COUNTRY_NAME_TABLE = """
 AD Andorra|AND
 AE United Arab Emirates|UAE|ARE
@@ -24,6 +25,7 @@ AI Anguilla
 AL Albania
 AM Armenia
 AO Angola
+AQ Antarctica
 AR Argentina|ARG
 AS American Samoa
 AT Austria|Österreich|AUT
@@ -48,10 +50,12 @@ BQ Caribbean Netherlands|Bonaire, Sint Eustatius and Saba|Bonaire
 BR Brazil|Brasil|BRA
 BS Bahamas|The Bahamas
 BT Bhutan
+BV Bouvet Island
 BW Botswana
 BY Belarus
 BZ Belize
 CA Canada|CAN
+CC Cocos (Keeling) Islands|Cocos Islands
 CD Congo, Democratic Republic of the|Democratic Republic of the Congo|DR Congo|Congo (Kinshasa)
 CF Central African Republic
 CG Congo|Republic of the Congo|Congo (Brazzaville)|Congo, Republic of the
@@ -66,6 +70,7 @@ CR Costa Rica
 CU Cuba
 CV Cape Verde|Cabo Verde
 CW Curaçao
+CX Christmas Island
 CY Cyprus|CYP
 CZ Czech Republic|Czechia|Česko|CZE
 DE Germany|Deutschland|DEU
@@ -77,6 +82,8 @@ DZ Algeria
 EC Ecuador
 EE Estonia|Eesti|EST
 EG Egypt
+EH Western Sahara
+ER Eritrea
 ES Spain|España|ESP
 ET Ethiopia
 FI Finland|Suomi|FIN
@@ -99,11 +106,13 @@ GN Guinea
 GP Guadeloupe
 GQ Equatorial Guinea
 GR Greece|Hellas|GRC
+GS South Georgia and the South Sandwich Islands|South Georgia
 GT Guatemala
 GU Guam
 GW Guinea-Bissau
 GY Guyana
 HK Hong Kong|Hong Kong SAR|Hong Kong SAR China|HKG
+HM Heard Island and McDonald Islands
 HN Honduras
 HR Croatia|Hrvatska|HRV
 HT Haiti
@@ -113,6 +122,7 @@ IE Ireland|Republic of Ireland|Éire|IRL
 IL Israel|ISR
 IM Isle of Man
 IN India|IND
+IO British Indian Ocean Territory
 IQ Iraq
 IR Iran
 IS Iceland|Ísland|ISL
@@ -127,6 +137,7 @@ KH Cambodia
 KI Kiribati
 KM Comoros
 KN Saint Kitts and Nevis|St. Kitts and Nevis|St Kitts and Nevis
+KP North Korea|Korea, North|Democratic People's Republic of Korea|Korea, Democratic People's Republic of|PRK
 KR South Korea|Korea|Korea, South|Republic of Korea|Korea, Republic of|KOR
 KW Kuwait
 KY Cayman Islands
@@ -168,12 +179,14 @@ MZ Mozambique
 NA Namibia
 NC New Caledonia
 NE Niger
+NF Norfolk Island
 NG Nigeria
 NI Nicaragua
 NL Netherlands|The Netherlands|Netherlands, The|Holland|Nederland|NLD
 NO Norway|Norge|NOR
 NP Nepal
 NR Nauru
+NU Niue
 NZ New Zealand|NZL
 OM Oman
 PA Panama
@@ -184,6 +197,7 @@ PH Philippines|PHL
 PK Pakistan
 PL Poland|Polska|POL
 PM Saint Pierre and Miquelon
+PN Pitcairn|Pitcairn Islands
 PR Puerto Rico|PRI
 PS Palestine|Palestinian Territories
 PT Portugal|PRT
@@ -198,22 +212,31 @@ RW Rwanda
 SA Saudi Arabia|SAU
 SB Solomon Islands
 SC Seychelles
+SD Sudan
 SE Sweden|Sverige|SWE
 SG Singapore|SGP
+SH Saint Helena|St. Helena|Saint Helena, Ascension and Tristan da Cunha
 SI Slovenia|Slovenija|SVN
+SJ Svalbard and Jan Mayen
 SK Slovakia|Slovak Republic|Slovensko|SVK
 SL Sierra Leone
 SM San Marino
 SN Senegal
+SO Somalia
 SR Suriname
+SS South Sudan
+ST São Tomé and Príncipe
 SV El Salvador
 SX Sint Maarten
+SY Syria|Syrian Arab Republic
 SZ Eswatini|Swaziland
 TC Turks and Caicos Islands
 TD Chad
+TF French Southern Territories
 TG Togo
 TH Thailand|THA
 TJ Tajikistan
+TK Tokelau
 TL Timor-Leste|East Timor
 TM Turkmenistan
 TN Tunisia
@@ -225,6 +248,7 @@ TW Taiwan|Taiwan, Province of China|TWN
 TZ Tanzania
 UA Ukraine|UKR
 UG Uganda
+UM United States Minor Outlying Islands|U.S. Minor Outlying Islands
 US United States|United States of America|USA|U.S.A.|U.S.|America
 UY Uruguay
 UZ Uzbekistan
@@ -235,6 +259,7 @@ VG British Virgin Islands|Virgin Islands, British
 VI U.S. Virgin Islands|US Virgin Islands|Virgin Islands, U.S.
 VN Vietnam|Viet Nam|VNM
 VU Vanuatu
+WF Wallis and Futuna
 WS Samoa
 XK Kosovo
 YE Yemen
@@ -243,15 +268,19 @@ ZA South Africa|ZAF
 ZM Zambia
 ZW Zimbabwe
 """
+_COUNTRY_LINES = [line.partition(" ") for line in _COUNTRY_NAME_TABLE.strip().splitlines()]
+_COUNTRY_CODES = frozenset(code for code, _, _ in _COUNTRY_LINES)
 _COUNTRY_NAMES: dict[str, str] = {
-    _fold_name(name): code
-    for code, _, names in (line.partition(" ") for line in _COUNTRY_NAME_TABLE.strip().splitlines())
-    for name in names.split("|")
+    _fold_name(name): code for code, _, names in _COUNTRY_LINES for name in names.split("|")
 }
 
 
 def country_code(text: str) -> str | None:
-    """An ISO 3166 alpha-2 code from a code or a country name; None when it is neither."""
-    if len(text) == 2 and text.isascii() and text.isalpha():
-        return text.upper()
-    return _COUNTRY_NAMES.get(_fold_name(text))
+    """An ISO 3166 alpha-2 code from a code or a country name; None when it is neither.
+
+    Names come first: "UK", as British sheets write it, is GB and no code of its own.
+    """
+    code = _COUNTRY_NAMES.get(_fold_name(text))
+    if code is None and len(text) == 2 and text.upper() in _COUNTRY_CODES:
+        code = text.upper()
+    return code

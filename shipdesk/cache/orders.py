@@ -10,7 +10,7 @@ import contextlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,8 +98,20 @@ _NAMES = ", ".join(_COLUMNS)
 
 # An upsert goes through a temporary table and one INSERT ... SELECT per batch. Row by row, every statement made
 # FTS5 write a new index segment (it flushes at each statement savepoint), which cost more than the rows.
-_CREATE_INCOMING = f"CREATE TEMP TABLE IF NOT EXISTS upsert_incoming ({_NAMES})"
-_FILL_INCOMING = f"INSERT INTO temp.upsert_incoming VALUES ({', '.join('?' * len(_COLUMNS))})"
+# Beside the columns, each row says whether its order date is only the time it was imported at (see order_rows).
+_CREATE_INCOMING = f"CREATE TEMP TABLE IF NOT EXISTS upsert_incoming ({_NAMES}, dated_at_import)"
+_FILL_INCOMING = f"INSERT INTO temp.upsert_incoming VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})"
+# An order dated at import that the cache has keeps the date it has, in its column and in its stored text (where the
+# date is written once, as "order_date":"..."), so that coming again as it was it is counted unchanged.
+_KEEP_CACHED_DATES = """
+UPDATE temp.upsert_incoming AS incoming
+SET order_date = orders.order_date,
+    data = replace(
+        incoming.data, '"order_date":"' || incoming.order_date || '"', '"order_date":"' || orders.order_date || '"'
+    )
+FROM orders
+WHERE incoming.dated_at_import AND orders.store = incoming.store AND orders.upstream_id = incoming.upstream_id
+"""
 _COUNT_KNOWN = """
 SELECT
     count(orders.id),
@@ -122,7 +134,7 @@ WHERE orders.status NOT IN ('cancelled', 'shipped') AND orders.data IS NOT exclu
 _ORDERS_PER_BATCH = 5_000
 
 
-def _column_values(order: Order) -> tuple[object, ...]:
+def _column_values(order: Order, dated_at_import: bool) -> tuple[object, ...]:
     items = order.items
     weight = order.total_weight
     item_names = " ".join([item.name for item in items])
@@ -148,17 +160,22 @@ def _column_values(order: Order) -> tuple[object, ...]:
         item_names,
         folded,
         order_to_json(order),
+        dated_at_import,
     )
 
 
-# What an upsert writes for one order: the values of _COLUMNS. Plain strings and numbers, so another process can
-# build them and send them over.
+# What an upsert writes for one order: the values of _COLUMNS, and whether its date is the import's. Plain strings
+# and numbers, so another process can build them and send them over.
 OrderRowValues = tuple[object, ...]
 
 
-def order_rows(orders: Iterable[Order]) -> list[OrderRowValues]:
-    """The rows an upsert writes for these orders, in the order they came."""
-    return [_column_values(order) for order in orders]
+def order_rows(orders: Iterable[Order], *, dated_at_import: Set[str] = frozenset()) -> list[OrderRowValues]:
+    """The rows an upsert writes for these orders, in the order they came.
+
+    `dated_at_import` holds the upstream ids of orders whose source gives no order date (a CSV file without one),
+    dated with the time of the import: one the cache has already keeps the date it was first imported with.
+    """
+    return [_column_values(order, order.upstream_id in dated_at_import) for order in orders]
 
 
 def _rounds(rows: Iterable[OrderRowValues]) -> list[list[OrderRowValues]]:
@@ -207,6 +224,7 @@ def upsert_order_rows(conn: sqlite3.Connection, rows: Iterable[OrderRowValues]) 
             batch = round_rows[start : start + _ORDERS_PER_BATCH]
             conn.execute("DELETE FROM temp.upsert_incoming")  # a failed call outside a transaction may have left rows
             conn.executemany(_FILL_INCOMING, batch)
+            conn.execute(_KEEP_CACHED_DATES)
             known, final, same = conn.execute(_COUNT_KNOWN).fetchone()
             conn.execute(_UPSERT_INCOMING, {"now": now})
             inserted += len(batch) - known

@@ -12,7 +12,7 @@ from datetime import UTC, timedelta, timezone, tzinfo
 from typing import NoReturn
 
 from shipdesk.domain import WeightUnit, named_time_zone, parse_weight_unit
-from shipdesk.upstream.csv_text import CsvFileError, sniff_delimiter
+from shipdesk.upstream.csv_text import CsvFileError, allow_long_values, sniff_delimiter
 
 # Headings are compared with everything but letters and digits removed: "Order #" is "order",
 # "Address Line 1" is "addressline1", "Weight Unit(s)" is "weightunits".
@@ -365,6 +365,7 @@ _LINES_ABOVE_HEADINGS = 10
 
 def find_heading(lines: io.StringIO, file_name: str) -> Heading:
     """The heading line: the first line that names the columns an order needs, among the first ones with text."""
+    allow_long_values()
     lines_before = 0
     delimiter = ""
     left_out: list[tuple[int, str]] = []

@@ -22,7 +22,9 @@ class HeldOrder:
 
 @dataclass(slots=True)
 class PreparedStretch:
-    read: CsvStretch  # its orders left out: `rows` holds them, and only those are sent between processes
+    # Its orders, and which of them are dated at import, left out: `rows` holds them, and only those are sent
+    # between processes.
+    read: CsvStretch
     rows: list[OrderRowValues]
     on_hold: list[HeldOrder]
     statuses: Counter[OrderStatus]
@@ -34,8 +36,9 @@ def prepare_stretch(
     """The rows of `text` (see read_stretch) as the cache will hold them, with what the import rules held."""
     read = read_stretch(row_format, text, lines_above=lines_above, store=store, import_time=import_time)
     orders, on_hold = apply_import_rules(read)
-    read.orders = []
-    return PreparedStretch(read, order_rows(orders), on_hold, Counter(order.status for order in orders))
+    rows = order_rows(orders, dated_at_import=read.dated_at_import)
+    read.orders, read.dated_at_import = [], set()
+    return PreparedStretch(read, rows, on_hold, Counter(order.status for order in orders))
 
 
 def read_as_from_the_top(stretches: list[PreparedStretch]) -> bool:

@@ -15,6 +15,16 @@ class CsvFileError(Exception):
     """The whole file cannot be imported; the message says why in one line."""
 
 
+# A cell may hold a few hundred kilobytes: a product designer's JSON in WooCommerce's item meta, over many lines.
+# Past this, a value is taken for a quote that is never closed, and the reader goes on after it.
+LONGEST_VALUE = 16 * 1024 * 1024  # characters; the csv reader holds a value being read in 4 bytes a character
+
+
+def allow_long_values() -> None:
+    """Raise the csv module's limit on a value's length (128 KiB), which is per process: a spawned one starts anew."""
+    csv.field_size_limit(LONGEST_VALUE)
+
+
 def read_csv_bytes(path: Path, *, limit: int = -1) -> bytes:
     """The bytes of the file at `path`, or its first `limit`; one that cannot be read raises CsvFileError in the
     user's words (a PermissionError stays its context: the window tells a file another program holds by it)."""

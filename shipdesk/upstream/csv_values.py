@@ -16,9 +16,10 @@ _MONEY = re.compile(
     r"(?P<sign>-?)\s*(?:[A-Z]{3}|[A-Z]{0,2}\$|[€£¥₹₩₽]|kr\.?|zł)?\s*(?P<sign2>-?)"
     r"(?P<number>[\d.,' \u00a0]*\d[\d.,' \u00a0]*?)\s*(?:[A-Z]{3}|\$|[€£¥₹₩₽]|kr\.?|zł)?"
 )
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
-# "12,50" or "0,5": a comma before one or two digits is a decimal mark in any file, as thousands come in threes.
-_SHORT_DECIMALS = re.compile(r"\d*,\d{1,2}")
+# Thousands come in threes, after a first group that never starts with 0.
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(,\d{3})+")
+# "12,50", "0,5" or "0,250": a comma before one or two digits, or after a lone 0, is a decimal mark in any file.
+_SHORT_DECIMALS = re.compile(r"\d*,\d{1,2}|0?,\d+")
 WEIGHT_WITH_UNIT = re.compile(r"([\d.,]+)\s*([^\W\d_]+)\.?")
 
 
@@ -41,7 +42,7 @@ def _written_amount(text: str, decimal_comma: bool) -> Decimal | None:
     match = _MONEY.fullmatch(text)
     if match is None:
         return None
-    number = match["number"].replace(" ", "").replace("\u00a0", "").replace("'", "")
+    number = _digits_and_marks(match)
     if "," in number and "." in number:
         decimal_mark = "," if number.rfind(",") > number.rfind(".") else "."
         number = number.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
@@ -57,6 +58,27 @@ def _written_amount(text: str, decimal_comma: bool) -> Decimal | None:
     except InvalidOperation:
         return None
     return -value if match["sign"] or match["sign2"] else value
+
+
+def _digits_and_marks(match: re.Match[str]) -> str:
+    return match["number"].replace(" ", "").replace("\u00a0", "").replace("'", "")
+
+
+def decimal_mark(text: str) -> str | None:
+    """The decimal mark an amount can only have been written with: ',' in '12,50', '0,250' and '1.234,50'; '.' in
+    '12.50', '0.250' and '1,234.50'; None where it could be either or has none ('1,250', '1.250', '12')."""
+    match = _MONEY.fullmatch(text)
+    if match is None:
+        return None
+    number = _digits_and_marks(match)
+    comma, point = number.rfind(","), number.rfind(".")
+    if comma >= 0 and point >= 0:
+        return "," if comma > point else "."
+    mark = "," if comma >= 0 else "." if point >= 0 else ""
+    if not mark or number.count(mark) > 1:
+        return None
+    whole, _, fraction = number.partition(mark)
+    return mark if len(fraction) < 3 or whole in ("", "0") else None
 
 
 def whole_number(text: str) -> int | None:
@@ -79,6 +101,8 @@ _TIME = r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(
 # Etsy writes the year in two digits: 11/28/26.
 US_DATE = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})" + _TIME)
 _YEAR_FIRST_DATE = re.compile(r"(?P<year>\d{4})[/-](?P<month>\d{1,2})[/-](?P<day>\d{1,2})" + _TIME)
+# German, Austrian, Swiss, Polish, Czech... spreadsheets: 20.11.2026 09:15, always day first; Croatian adds a dot.
+_DOTTED_DATE = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}|\d{2})\.?" + _TIME)
 # eBay's "Nov-28-26" (with a time and a zone, "Nov-28-26 14:05:00 PST"), "Nov 28, 2026", "28-Nov-2026".
 _ZONE_ABBREVIATION = r"(?:\s+(?P<zone>[A-Z]{3,4}))?"
 _MONTH_NAMED_DATES = (
@@ -116,11 +140,14 @@ def parse_date(text: str, zone: tzinfo | None, *, day_first: bool = False) -> da
 
 
 def _parse_written_date(text: str, *, day_first: bool = False) -> datetime | None:
-    """MM/DD/YYYY (DD/MM/YYYY when `day_first`), YYYY/MM/DD and a month by its name, with or without a time,
-    seconds and AM/PM; a two-digit year is this century's."""
+    """MM/DD/YYYY (DD/MM/YYYY when `day_first`), YYYY/MM/DD, DD.MM.YYYY and a month by its name, with or without a
+    time, seconds and AM/PM; a two-digit year is this century's."""
     written = US_DATE.fullmatch(text)
     match = written or _YEAR_FIRST_DATE.fullmatch(text)
     if match is None:
+        dotted = _DOTTED_DATE.fullmatch(text)
+        if dotted is not None:
+            return _written_datetime(dotted, int(dotted["month"]), int(dotted["day"]))
         return _parse_month_named_date(text)
     month, day = (match["day"], match["month"]) if day_first and written else (match["month"], match["day"])
     return _written_datetime(match, int(month), int(day))

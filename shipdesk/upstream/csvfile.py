@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -29,11 +30,12 @@ from shipdesk.upstream.csv_headings import (
     find_heading,
     heading_key,
 )
-from shipdesk.upstream.csv_text import NOT_UTF8, CsvFileError, decode, quoting, read_csv_bytes
+from shipdesk.upstream.csv_text import NOT_UTF8, CsvFileError, allow_long_values, decode, quoting, read_csv_bytes
 from shipdesk.upstream.csv_values import (
     BOOLEANS,
     US_DATE,
     WEIGHT_WITH_UNIT,
+    decimal_mark,
     in_quotes,
     item_options,
     multiline,
@@ -702,6 +704,7 @@ class RowFormat:
     heading: Heading
     quoting: Literal[0, 3]  # csv.QUOTE_MINIMAL or csv.QUOTE_NONE
     zone: tzinfo | None  # for dates without one: the heading's (as "Order Date (UTC)"), else the store's
+    decimal_comma: bool  # "1,250" is 1.25: a semicolon file, or a tab-separated one whose amounts show decimal commas
 
 
 @dataclass(frozen=True, slots=True)
@@ -729,10 +732,39 @@ def open_csv(data: bytes, *, file_name: str, zone: tzinfo | None) -> CsvLayout:
     text, notices, odd_lines = decode(data, file_name)
     lines = io.StringIO(text, newline="")
     heading = find_heading(lines, file_name)
+    body_start = lines.tell()
     if heading.left_out:
         notices.append(_left_out_notice(heading.left_out, "above the headings"))
-    row_format = RowFormat(heading, quoting(text, heading.delimiter), heading.columns.date_zone or zone)
-    return CsvLayout(file_name, text, lines.tell(), row_format, tuple(notices), tuple(odd_lines))
+    how_quoted = quoting(text, heading.delimiter)
+    row_format = RowFormat(
+        heading, how_quoted, heading.columns.date_zone or zone, _decimal_comma(lines, heading, how_quoted)
+    )
+    return CsvLayout(file_name, text, body_start, row_format, tuple(notices), tuple(odd_lines))
+
+
+_AMOUNT_FIELDS = ("unit_price", "weight", *_ORDER_AMOUNT_FIELDS)
+_ROWS_SHOWING_DECIMALS = 200  # enough to see a price with cents, few enough to cost nothing
+
+
+def _decimal_comma(body: io.StringIO, heading: Heading, how_quoted: Literal[0, 3]) -> bool:
+    """Whether '1,250' in the file is 1.25: in a semicolon file, as Excel saves one where the comma is the decimal mark;
+    in a tab-separated one (Excel's "Unicode Text", on any computer) if the amounts on its first rows (`body`) show
+    a decimal comma ('12,50', '0,250') and never a point. A comma-separated file writes decimal points, though a
+    quoted '12,50' or '0,250' in it is still read as decimals (parse_amount)."""
+    if heading.delimiter != "\t":
+        return heading.delimiter == ";"
+    columns = [heading.columns.index[name] for name in _AMOUNT_FIELDS if name in heading.columns.index]
+    if not columns:
+        return False
+    reader = csv.reader(body, delimiter=heading.delimiter, quoting=how_quoted)
+    cells: set[str] = set()
+    try:
+        for row in itertools.islice(reader, _ROWS_SHOWING_DECIMALS):
+            cells.update(row[column] for column in columns if column < len(row))
+    except csv.Error:
+        pass  # a damaged quote: the rows read so far tell what they can, and the import reports it
+    marks = {decimal_mark(cell.strip()) for cell in cells if "," in cell or "." in cell}
+    return "," in marks and "." not in marks
 
 
 @dataclass(slots=True)
@@ -747,6 +779,8 @@ class CsvStretch:
     left_out: list[tuple[int, str]]  # lines that are not orders, such as a report's footer
     # Every order number its rows name: whether another stretch's rows could belong to one of its orders.
     order_numbers: set[str]
+    # The orders whose rows give no order date, dated with the import's time: one already cached keeps its date.
+    dated_at_import: set[str]
     day_first_seen: bool  # a date such as 31/12/2026
     month_first_seen: bool  # a date such as 12/31/2026
     damaged_quotes: bool  # a row the csv reader could not read: where it ends is known only reading from the top
@@ -763,11 +797,12 @@ def read_stretch(
     """
     heading = row_format.heading
     columns = heading.columns
+    allow_long_values()  # here too, as a stretch may be read in a process of its own
     # strict: a quote that never closes is reported instead of swallowing the rest of the file.
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=heading.delimiter, strict=True, quoting=row_format.quoting
     )
-    rows = _RowReader(columns, len(heading.headings), decimal_comma=heading.delimiter == ";", zone=row_format.zone)
+    rows = _RowReader(columns, len(heading.headings), row_format.decimal_comma, zone=row_format.zone)
     rows.read(reader, lines_above)
     numbers = set(rows.drafts)
     numbers.update(aside.number for aside in rows.set_aside)
@@ -781,6 +816,7 @@ def read_stretch(
         remarks=rows.remarks,
         left_out=rows.left_out,
         order_numbers=numbers,
+        dated_at_import={draft.number for draft in rows.drafts.values() if draft.part.date is None},
         day_first_seen=rows.day_first_seen,
         month_first_seen=rows.month_first_seen,
         damaged_quotes=rows.damaged_quotes,

@@ -15,11 +15,14 @@ from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.order_json import order_to_json
 from shipdesk.cache.orders import (
     OrderQuery,
+    UpsertCounts,
     find_by_number,
     get_order,
     list_order_ids,
     load_orders,
+    order_rows,
     shipping_texts,
+    upsert_order_rows,
     upsert_orders,
 )
 from shipdesk.cache.schema import MIGRATIONS
@@ -112,6 +115,35 @@ def test_an_order_that_comes_again_exactly_as_cached_is_counted_unchanged_and_no
     now_written = dict(cache.conn.execute("SELECT order_number, updated_at FROM orders"))
     assert now_written["1001"] == written["1001"]
     assert now_written["1002"] > written["1002"]
+
+
+def upsert_dated_at_import(cache: Cache, *orders: Order) -> UpsertCounts:
+    """Orders whose source gives no date, so each is dated with the time of its import."""
+    with cache.transaction() as conn:
+        return upsert_order_rows(conn, order_rows(orders, dated_at_import={order.upstream_id for order in orders}))
+
+
+def test_an_order_dated_at_import_keeps_the_date_it_was_cached_with(cache: Cache) -> None:
+    upsert_dated_at_import(cache, make_order("1001", order_date=START))
+    later = START + timedelta(days=2)
+
+    same = upsert_dated_at_import(cache, make_order("1001", order_date=later))
+    changed = upsert_dated_at_import(cache, make_order("1001", order_date=later, customer_notes="Call first"))
+
+    assert (same.unchanged, same.updated, changed.updated) == (1, 0, 1)
+    (stored,) = find_by_number(cache, "1001")
+    assert (stored.order.order_date, stored.order.customer_notes) == (START, "Call first")
+    assert cache.conn.execute("SELECT order_date FROM orders").fetchone() == (START.isoformat(),)
+
+
+def test_an_order_dated_at_import_that_is_new_takes_that_date(cache: Cache) -> None:
+    upsert(cache, make_order("1001"))
+    later = START + timedelta(days=2)
+
+    counts = upsert_dated_at_import(cache, make_order("1002", order_date=later))
+
+    assert counts.inserted == 1
+    assert find_by_number(cache, "1002")[0].order.order_date == later
 
 
 def test_two_stores_may_share_an_order_number(cache: Cache) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from shipdesk.cache import Cache, CacheError
-from shipdesk.cache.orders import OrderQuery, count_orders, find_by_number, load_orders
+from shipdesk.cache.orders import OrderQuery, count_orders, fetch_rows, find_by_number, list_order_ids, load_orders
 from shipdesk.cache.shipments import record_shipment
 from shipdesk.domain import OrderStatus, Shipment, utc_now
-from shipdesk.upstream.csv_import import import_csv
+from shipdesk.upstream import csv_processes
+from shipdesk.upstream.csv_import import ImportReport, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
 HEADING = "Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity,Unit Price,Requires Shipping\n"
@@ -61,6 +62,55 @@ def test_importing_the_same_file_again_says_its_orders_are_unchanged(cache: Cach
 
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
     assert again.summary_lines()[0] == "Imported 2 orders from orders.csv into CSV import: 2 unchanged."
+
+
+NO_DATES = "Order #,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity\n"
+
+
+def import_at(cache: Cache, path: Path, moment: datetime, monkeypatch: pytest.MonkeyPatch) -> ImportReport:
+    """The file imported as if at `moment`: the date of its orders that have none."""
+    monkeypatch.setattr(csv_processes, "import_time_now", lambda: moment)
+    return import_csv(cache, path, zone=UTC)
+
+
+def test_a_file_without_order_dates_imported_again_leaves_its_orders_unchanged(
+    cache: Cache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A hand-made sheet needs no date column: its orders are dated when first imported, and keep that date.
+    path = tmp_path / "orders.csv"
+    path.write_text(NO_DATES + "1,Ana,Rua 1,Lisboa,1100,PT,A,Apple,1\n2,Rui,Rua 2,Porto,4000,PT,B,Bean,2\n")
+    first = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    import_at(cache, path, first, monkeypatch)
+
+    again = import_at(cache, path, first + timedelta(hours=2), monkeypatch)
+
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    assert [stored.order.order_date for stored in load_orders(cache, OrderQuery())] == [first, first]
+
+
+def test_an_order_whose_date_is_left_out_later_keeps_its_date_and_takes_the_rest(
+    cache: Cache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_csv(cache, write_csv(tmp_path, "1,2026-11-20 09:00,Ana,Rua 1,Lisboa,1100,PT,A,Apple,1,1.00,yes\n"), zone=UTC)
+    path = tmp_path / "corrected.csv"
+    path.write_text(NO_DATES + "1,Ana Lima,Rua 1,Lisboa,1100,PT,A,Apple,3\n2,Rui,Rua 2,Porto,4000,PT,B,Bean,2\n")
+    today = datetime(2026, 11, 23, 15, tzinfo=UTC)
+
+    again = import_at(cache, path, today, monkeypatch)
+
+    assert (again.inserted, again.updated) == (1, 1)
+    (ana,) = find_by_number(cache, "1")
+    assert (ana.order.order_date, ana.order.ship_to.name, ana.order.items[0].quantity) == (
+        datetime(2026, 11, 20, 9, tzinfo=UTC),
+        "Ana Lima",
+        3,
+    )
+    (rui,) = find_by_number(cache, "2")
+    assert rui.order.order_date == today
+    listed = {
+        row.order_number: row.order_date for row in fetch_rows(cache, list_order_ids(cache, OrderQuery())).values()
+    }
+    assert listed == {"1": datetime(2026, 11, 20, 9, tzinfo=UTC), "2": today}  # the queue sorts by these
 
 
 def test_a_file_imported_into_a_named_store_files_its_orders_there_and_says_so(cache: Cache, tmp_path: Path) -> None:
@@ -263,6 +313,7 @@ def test_an_order_held_for_its_address_says_what_the_address_lacks(
         ("United States", (OrderStatus.ON_HOLD, "no ship-to ZIP code")),
         ("CA", (OrderStatus.ON_HOLD, "no ship-to postal code")),
         ("GB", (OrderStatus.ON_HOLD, "no ship-to postal code")),
+        ("UK", (OrderStatus.ON_HOLD, "no ship-to postal code")),  # GB by another name
         ("DE", (OrderStatus.ON_HOLD, "no ship-to postal code")),
         ("AU", (OrderStatus.ON_HOLD, "no ship-to postal code")),
         ("IE", (OrderStatus.AWAITING_SHIPMENT, "")),  # many Irish addresses have no Eircode

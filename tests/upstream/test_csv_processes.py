@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ import pytest
 from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.orders import find_by_number
 from shipdesk.resources import resource_path
+from shipdesk.upstream import csv_processes
 from shipdesk.upstream.csv_import import ImportReport, import_csv
 from shipdesk.upstream.csv_processes import StretchReading
 from shipdesk.upstream.csv_text import read_csv_bytes
@@ -150,6 +151,43 @@ def test_a_date_only_days_first_can_explain_in_a_later_stretch_makes_the_file_re
     assert_same_report(stretched, whole)
     (order,) = find_by_number(cache, "1001")
     assert order.order.order_date == datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+    cache.close()
+
+
+def test_a_file_without_order_dates_imported_again_in_stretches_keeps_its_orders_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = "".join(an_order(number, date="") for number in range(1001, 1041))
+    path = orders_file(tmp_path, rows)
+    first = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    monkeypatch.setattr(csv_processes, "import_time_now", lambda: first)
+    import_both_ways(tmp_path, path, processes=2)[2].close()
+    monkeypatch.setattr(csv_processes, "import_time_now", lambda: first + timedelta(hours=2))
+
+    whole, stretched, cache = import_both_ways(tmp_path, path, processes=2)
+
+    assert stretched.processes == 2
+    assert_same_report(stretched, whole)
+    assert (stretched.updated, stretched.unchanged) == (0, 40)
+    (order,) = find_by_number(cache, "1040")
+    assert order.order.order_date == first
+    cache.close()
+
+
+def test_a_value_of_a_few_hundred_kilobytes_is_read_in_a_stretch_process_too(tmp_path: Path) -> None:
+    # The csv module's limit on a value's length is per process, and a stretch process starts with its own.
+    design = "\n".join(f'{{""layer"": {n}, ""path"": ""M0 0 L10 10""}},' for n in range(5_000))
+    rows = [an_order(number) for number in range(1001, 2241)]
+    rows[-40] = an_order(2201, notes=f'"Design: {design}"', items=1)  # after this process's share of the file
+    path = orders_file(tmp_path, "".join(rows))
+
+    whole, stretched, cache = import_both_ways(tmp_path, path, processes=2)
+
+    assert stretched.processes == 2
+    assert_same_report(stretched, whole)
+    assert (whole.skipped, whole.notices) == ((), ())
+    (order,) = find_by_number(cache, "2201")
+    assert len(order.order.customer_notes) > 128 * 1024
     cache.close()
 
 

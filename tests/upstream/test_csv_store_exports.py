@@ -375,6 +375,7 @@ def test_a_month_name_that_is_not_one_is_not_a_date() -> None:
         ("Côte d’Ivoire", "CI"),
         ("Trinidad & Tobago", "TT"),
         ("Türkiye", "TR"),
+        ("UK", "GB"),  # as British sheets write it: a name, not a code
     ],
 )
 def test_country_names_become_codes(country: str, code: str) -> None:

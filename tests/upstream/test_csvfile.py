@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shipdesk.domain import Weight, WeightUnit
+from shipdesk.upstream import csv_text
 from shipdesk.upstream.csvfile import NOT_UTF8, CsvFileError, CsvOrders, RowProblem, parse_orders_csv, read_orders_csv
 
 SHIPSTATION_STYLE = """\
@@ -85,6 +86,22 @@ def test_the_order_weight_sums_items_across_units() -> None:
 )
 def test_dates_are_read_in_the_forms_stores_export(written: str, expected: datetime) -> None:
     parsed = parse(f"Order #,Order Date,SKU,Quantity\n7,{written},A,1\n")
+    assert parsed.orders[0].order_date == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("20.11.2026 09:15", datetime(2026, 11, 20, 9, 15, tzinfo=UTC)),
+        ("05.01.2027", datetime(2027, 1, 5, tzinfo=UTC)),
+        ("5.1.27 14:30:10", datetime(2027, 1, 5, 14, 30, 10, tzinfo=UTC)),
+        ("20.11.2026.", datetime(2026, 11, 20, tzinfo=UTC)),  # Croatian
+    ],
+)
+def test_dates_written_with_dots_are_read_day_first(written: str, expected: datetime) -> None:
+    # German, Austrian, Swiss or Polish Excel saves a sheet as a semicolon CSV with its dates so.
+    parsed = parse(f"Order #;Order Date;SKU;Quantity\n7;{written};A;1\n")
+    assert parsed.skipped == []
     assert parsed.orders[0].order_date == expected
 
 
@@ -210,6 +227,20 @@ def test_a_bad_row_is_skipped_with_its_line_number_and_reason_and_the_rest_is_re
     assert "order date 'yesterday' is not a date" in parsed.skipped[1].reason
 
 
+def test_a_value_of_a_few_hundred_kilobytes_over_many_lines_is_read_whole_with_its_row() -> None:
+    # Such as a product designer's JSON, which a store exports in one cell: past the csv module's own limit of
+    # 128 KiB, its row was refused and the rest of the value read as rows.
+    design = "\n".join(f'{{"layer": {n}, "path": "M0 0 L10 10"}},' for n in range(6_000))
+    assert len(design) > 128 * 1024
+    quoted = design.replace('"', '""')
+    parsed = parse(f'Order #,SKU,Quantity,Customer Notes\n1,TEE,1,"Design: {quoted}"\n2,MUG,1,\n')
+
+    assert (parsed.skipped, parsed.notices) == ([], [])
+    tee, mug = parsed.orders
+    assert tee.customer_notes == f"Design: {design}"
+    assert mug.items[0].sku == "MUG"
+
+
 def test_line_numbers_count_physical_lines_when_a_value_spans_several() -> None:
     text = 'Order #,SKU,Quantity,Customer Notes\n1,A,1,"two\nlines"\n2,B,x,\n'
     problem = parse(text).skipped[0]
@@ -243,10 +274,25 @@ def test_a_missing_or_unreadable_path_says_so(tmp_path: Path) -> None:
         read_orders_csv(tmp_path, store="s", zone=UTC)
 
 
-def test_a_quote_never_closed_in_a_large_file_names_every_line_it_swallowed() -> None:
+def five_thousand_orders_with_a_quote_never_closed_on_line_4() -> str:
     rows = [f"N{number},Person {number},{number} Main St,Austin,US,Mug,1" for number in range(1, 5001)]
     rows[2] = rows[2].replace(",3 Main St", ',"3 Main St')
-    parsed = parse("Order #,Recipient,Address 1,City,Country,Item Name,Quantity\n" + "\n".join(rows) + "\n")
+    return "Order #,Recipient,Address 1,City,Country,Item Name,Quantity\n" + "\n".join(rows) + "\n"
+
+
+def test_a_quote_never_closed_names_every_line_it_swallowed() -> None:
+    parsed = parse(five_thousand_orders_with_a_quote_never_closed_on_line_4())
+
+    (problem,) = parsed.skipped
+    assert (problem.line_number, problem.neighbour) == (4, "N2")
+    assert problem.reason == "a quote opened on it is never closed, so lines 4–5001 could not be read"
+    assert [order.order_number for order in parsed.orders] == ["N1", "N2"]
+
+
+def test_a_quote_never_closed_in_a_file_longer_than_any_value_is_read_past(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A value may be 16 MiB long; past that, the rest of the file is read on, as the rows after the lost lines are.
+    monkeypatch.setattr(csv_text, "LONGEST_VALUE", 100_000)
+    parsed = parse(five_thousand_orders_with_a_quote_never_closed_on_line_4())
 
     (problem,) = parsed.skipped
     assert problem.line_number == 4
@@ -269,6 +315,34 @@ def test_a_decimal_comma_before_one_or_two_digits_is_read_in_any_file() -> None:
     )
     thousands, cents = parse(comma).orders
     assert (thousands.items[0].unit_price, cents.items[0].unit_price) == (Decimal(1234), Decimal("0.99"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order #\tSKU\tQuantity\tUnit Price\tWeight (kg)\n1\tTEA\t1\t12,50\t0,250\n",
+        'Order #,SKU,Quantity,Unit Price,Weight (kg)\n1,TEA,1,12.50,"0,250"\n',
+    ],
+    ids=["tab-separated", "comma-separated"],
+)
+def test_a_decimal_comma_after_a_lone_zero_is_read_in_any_file(text: str) -> None:
+    # 0,250 kg is 250 g: a number written with thousands separators never starts with "0,".
+    (tea,) = parse(text).orders
+    assert tea.items[0].weight == Weight(Decimal("0.250"), WeightUnit.KILOGRAM)
+
+
+def test_a_tab_separated_file_whose_amounts_show_decimal_commas_reads_them_all_so() -> None:
+    # Excel's "Unicode Text" on a European computer: the 12,50 of one row says the 1,250 kg of another is 1.25 kg.
+    text = "Order #\tSKU\tQuantity\tUnit Price\tWeight (kg)\n1\tTEA\t1\t12,50\t1\n2\tPOT\t1\t39\t1,250\n"
+    tea, pot = parse(text).orders
+    assert tea.items[0].unit_price == Decimal("12.50")
+    assert pot.items[0].weight == Weight(Decimal("1.250"), WeightUnit.KILOGRAM)
+
+
+def test_a_tab_separated_file_whose_amounts_show_decimal_points_reads_a_comma_as_thousands() -> None:
+    text = "Order #\tSKU\tQuantity\tUnit Price\tWeight (g)\n1\tTEA\t1\t12.50\t1\n2\tPOT\t1\t39\t1,250\n"
+    _, pot = parse(text).orders
+    assert pot.items[0].weight == Weight(Decimal(1250), WeightUnit.GRAM)
 
 
 @pytest.mark.parametrize(
@@ -342,6 +416,7 @@ def test_every_row_of_an_item_with_a_weight_that_cannot_be_read_is_named() -> No
         ("1,,A,1,cheap,yes,US,2026-11-20", "unit price 'cheap' is not an amount"),
         ("1,,A,1,1.00,maybe,US,2026-11-20", "requires shipping 'maybe' is not yes or no"),
         ("1,,A,1,1.00,yes,Atlantis,2026-11-20", "country 'Atlantis' is not a country shipdesk knows"),
+        ("1,,A,1,1.00,yes,XX,2026-11-20", "country 'XX' is not a country shipdesk knows"),
         ("1,,A,1,1.00,yes,US,yesterday", "order date 'yesterday' is not a date"),
     ],
 )

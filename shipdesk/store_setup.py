@@ -24,7 +24,14 @@ from shipdesk.cache.stores import (
 )
 from shipdesk.cache.sync_state import forget_first_sync, restart_first_sync
 from shipdesk.domain import named_time_zone, plural
-from shipdesk.upstream.credentials import SecretNotFoundError, delete_secret, load_secret, save_secret
+from shipdesk.upstream.credentials import (
+    SECRET_ID,
+    SecretNotFoundError,
+    delete_secret,
+    load_secret,
+    new_secret_id,
+    save_secret,
+)
 from shipdesk.upstream.shipstation import DEFAULT_BASE_URL, ShipStationStore
 from shipdesk.upstream.shipstation_connector import (
     DEFAULT_TIME_ZONE,
@@ -219,14 +226,15 @@ def connect_store(cache: Cache, record: StoreRecord, secret: str) -> None:
     """
     check_name_free(cache, record.name)
     check_client(record, secret)
-    save_secret(record.name, secret, store_kind=record.kind)
+    record = replace(record, config={**record.config, SECRET_ID: new_secret_id()})
+    save_secret(record.name, secret, store_kind=record.kind, secret_id=record.config[SECRET_ID])
     try:
         add_store(cache, record)
     except StoreExists as error:  # connected meanwhile by another shipdesk on the same cache
-        delete_secret(record.name, store_kind=record.kind)
+        delete_secret(record.name, store_kind=record.kind, secret_id=record.config[SECRET_ID])
         raise StoreSetupError(str(error)) from None
     except BaseException:
-        delete_secret(record.name, store_kind=record.kind)
+        delete_secret(record.name, store_kind=record.kind, secret_id=record.config[SECRET_ID])
         raise
 
 
@@ -281,18 +289,19 @@ def save_store_settings(cache: Cache, record: StoreRecord, secret: str | None) -
     if secret is None:
         _update_store(cache, record)
         return
+    secret_id = record.config.get(SECRET_ID, "")
     try:
-        old_secret: str | None = load_secret(record.name, store_kind=record.kind)
+        old_secret: str | None = load_secret(record.name, store_kind=record.kind, secret_id=secret_id)
     except SecretNotFoundError:
         old_secret = None
-    save_secret(record.name, secret, store_kind=record.kind)
+    save_secret(record.name, secret, store_kind=record.kind, secret_id=secret_id)
     try:
         _update_store(cache, record)
     except BaseException:
         if old_secret is None:
-            delete_secret(record.name, store_kind=record.kind)
+            delete_secret(record.name, store_kind=record.kind, secret_id=secret_id)
         else:
-            save_secret(record.name, old_secret, store_kind=record.kind)
+            save_secret(record.name, old_secret, store_kind=record.kind, secret_id=secret_id)
         raise
 
 
@@ -345,5 +354,5 @@ def disconnect_store(cache: Cache, name: str, *, drop_waiting: bool = False) -> 
         dropped = drop_store_entries(conn, name)
         forget_catalog(conn, name)
         forget_first_sync(conn, name)
-    delete_secret(name, store_kind=record.kind)
+    delete_secret(name, store_kind=record.kind, secret_id=record.config.get(SECRET_ID, ""))
     return dropped

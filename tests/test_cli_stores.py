@@ -76,7 +76,7 @@ def test_a_store_added_with_the_secret_in_the_environment_keeps_it_in_the_keyrin
         f"Store Main saved for ShipStation ({fake.base_url}); the API secret is in the system keyring. "
         "Nothing was asked of ShipStation yet."
     )
-    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert memory_keyring.store_secrets() == {"shipstation:Main": fake.api_secret}
     assert fake.api_secret.encode() not in cache_file_bytes(db)
     assert fake.api_secret not in out.out + out.err + caplog.text
 
@@ -89,7 +89,7 @@ def test_the_secret_can_come_on_stdin(
 
     assert run(db, "stores", "add", "shipstation", "--name", "Shop", "--api-key", "k", "--base-url", fake.base_url) == 0
 
-    assert memory_keyring.secrets[("shipdesk", "shipstation:Shop")] == fake.api_secret
+    assert memory_keyring.secrets[memory_keyring.account_of("Shop")] == fake.api_secret
 
 
 def test_a_plain_http_address_of_a_real_host_is_refused_and_nothing_is_kept(
@@ -113,7 +113,24 @@ def test_a_second_store_of_the_same_name_is_refused_and_the_first_secret_stays(
 
     assert run(connected, "stores", "add", "shipstation", "--name", "Main", "--api-key", "other") == 1
 
-    assert memory_keyring.secrets[("shipdesk", "shipstation:Main")] == fake.api_secret
+    assert memory_keyring.secrets[memory_keyring.account_of("Main")] == fake.api_secret
+
+
+def test_a_store_of_the_same_name_in_another_cache_file_keeps_its_own_secret(
+    connected: Path,
+    tmp_path: Path,
+    fake: FakeShipStation,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    training = tmp_path / "training.sqlite"  # another cache file, as --db opens one: a copy to train on
+    monkeypatch.setenv("SHIPDESK_API_SECRET", "another-accounts-secret-3c1f")
+    add = ["stores", "add", "shipstation", "--name", "Main", "--api-key", fake.api_key, "--base-url", fake.base_url]
+    assert run(training, *add) == 0  # the same name, another account's secret: it replaces nothing
+
+    assert run(connected, "stores", "test", "Main") == 0, capsys.readouterr().err
+    assert run(training, "stores", "remove", "Main") == 0  # and removing it there removes nothing of this one's
+    assert run(connected, "stores", "test", "Main") == 0, capsys.readouterr().err
 
 
 def test_stores_test_says_the_store_works(connected: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -172,7 +189,7 @@ def test_a_wrong_secret_is_reported_in_plain_words_and_never_shown(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = "wrong-secret-9f2e77"
-    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = wrong
+    memory_keyring.secrets[memory_keyring.account_of("Main")] = wrong
     capsys.readouterr()
 
     test_code = run(connected, "stores", "test", "Main")
@@ -196,7 +213,7 @@ def test_a_wrong_secret_is_reported_in_plain_words_and_never_shown(
 def test_stores_list_says_when_the_store_last_synced_well_and_apart_when_a_sync_failed_since(
     connected: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    secret = memory_keyring.secrets[("shipdesk", "shipstation:Main")]
+    secret = memory_keyring.secrets[memory_keyring.account_of("Main")]
     refused = (
         "ShipStation refused the API key and secret for store Main. Check them in ShipStation under Settings → API."
     )
@@ -206,7 +223,7 @@ def test_stores_list_says_when_the_store_last_synced_well_and_apart_when_a_sync_
         assert run(connected, "stores", "list") == 0
         return capsys.readouterr().out.splitlines()[0]
 
-    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = "wrong-secret-1d7a"
+    memory_keyring.secrets[memory_keyring.account_of("Main")] = "wrong-secret-1d7a"
     assert run(connected, "sync") == 1
     never = saved_store(connected)
     assert never is not None and never.last_sync_at is not None
@@ -215,7 +232,7 @@ def test_stores_list_says_when_the_store_last_synced_well_and_apart_when_a_sync_
         f" — the sync of {never.last_sync_at:%Y-%m-%d %H:%M} UTC failed: {refused}"
     )
 
-    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = secret
+    memory_keyring.secrets[memory_keyring.account_of("Main")] = secret
     assert run(connected, "sync") == 0
     good = saved_store(connected)
     assert good is not None and good.last_success_at is not None
@@ -224,7 +241,7 @@ def test_stores_list_says_when_the_store_last_synced_well_and_apart_when_a_sync_
         "0 updates waiting"
     )
 
-    memory_keyring.secrets[("shipdesk", "shipstation:Main")] = "wrong-secret-1d7a"
+    memory_keyring.secrets[memory_keyring.account_of("Main")] = "wrong-secret-1d7a"
     assert run(connected, "sync") == 1
     failed = saved_store(connected)
     assert failed is not None and failed.last_sync_at is not None
@@ -430,7 +447,7 @@ def test_stores_edit_saves_a_rotated_key_and_secret_once_shipstation_accepts_the
         "The new API secret is in the system keyring.",
     ]
     assert saved_store(connected) == replace(synced, config={**synced.config, "api_key": fake.api_key})
-    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert memory_keyring.store_secrets() == {"shipstation:Main": fake.api_secret}
     assert fake.api_secret.encode() not in cache_file_bytes(connected)
     assert fake.api_secret not in out.out + out.err + caplog.text
     assert run(connected, "sync") == 0  # goes on from where the last sync stopped: no first sync again, nothing new
@@ -457,7 +474,7 @@ def test_stores_edit_keeps_the_saved_secret_unless_a_new_one_is_asked_for(
     store = saved_store(connected)
     assert store is not None
     assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "22766")
-    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert memory_keyring.store_secrets() == {"shipstation:Main": fake.api_secret}
 
     assert run(connected, "stores", "edit", "Main", "--all-stores") == 0
     store = saved_store(connected)
@@ -485,7 +502,7 @@ def test_stores_edit_with_a_secret_shipstation_refuses_changes_nothing(
     )
     assert "wrong-secret-3c9d41" not in out.out + out.err
     assert saved_store(connected) == before
-    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert memory_keyring.store_secrets() == {"shipstation:Main": fake.api_secret}
 
 
 @pytest.mark.parametrize(
@@ -531,7 +548,7 @@ def test_stores_edit_says_what_is_wrong_before_asking_for_a_secret(
 
     assert capsys.readouterr().err == f"shipdesk: {error}\n"
     assert saved_store(connected) == before
-    assert memory_keyring.secrets == {("shipdesk", "shipstation:Main"): fake.api_secret}
+    assert memory_keyring.store_secrets() == {"shipstation:Main": fake.api_secret}
     assert fake.requests_to("/stores") == []
     assert sys.stdin.readline() == "typed-for-nothing-81be\n"  # the secret was not read
 

@@ -34,7 +34,7 @@ from shipdesk.upstream.shipstation_connector import NOTIFY_CUSTOMER, notify_choi
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 
-SECRET_ACCOUNT = ("shipdesk", "shipstation:Main")
+MAIN_SECRET = "shipstation:Main"  # the store's secret, whatever the secret id of its account
 SYNCED_UPTO = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
@@ -158,7 +158,7 @@ def test_a_rotated_key_and_secret_replace_the_saved_ones_once_shipstation_accept
     )
     assert [request.authorized for request in fake.requests_to("/stores")] == [True]
     assert get_store(cache, "Main") == replace(connected, config={**connected.config, "api_key": new_key})
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: new_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: new_secret}
 
 
 def test_a_refused_secret_changes_neither_the_store_nor_the_keyring(
@@ -176,7 +176,7 @@ def test_a_refused_secret_changes_neither_the_store_nor_the_keyring(
     assert "wrong-secret-0b1d" not in str(refused.value) + repr(refused.value)
     assert [request.authorized for request in fake.requests_to("/stores")] == [False]
     assert get_store(cache, "Main") == connected
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: old_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: old_secret}
 
 
 def test_without_a_new_secret_the_saved_one_is_asked_about_and_kept(
@@ -186,7 +186,7 @@ def test_without_a_new_secret_the_saved_one_is_asked_about_and_kept(
 
     assert [request.authorized for request in fake.requests_to("/stores")] == [True]
     assert get_store(cache, "Main") == replace(connected, config={**connected.config, NOTIFY_CUSTOMER: "true"})
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: fake.api_secret}
 
 
 def test_settings_the_saved_secret_no_longer_opens_are_not_kept(
@@ -221,7 +221,7 @@ def test_when_the_store_is_gone_before_it_is_saved_the_old_secret_stays(
     with pytest.raises(StoreSetupError, match=r"^There is no store named Main\.$"):
         save_store_settings(cache, connected, "new-secret-44c2")
 
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: old_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: old_secret}
 
 
 def test_the_accounts_stores_are_counted_in_plain_words() -> None:

@@ -1,18 +1,23 @@
 """API secrets of the stores, kept in the operating system's keyring and nowhere else.
 
-Service "shipdesk", user "<store kind>:<store name>"; with no usable keyring the secret is refused, never filed.
+Service "shipdesk", user "<store kind>:<store name>:<secret id>"; with no usable keyring the secret is refused, never
+filed. The secret id is the store's own, drawn when it is connected and kept in its record (SECRET_ID in its config),
+so that two cache files (a second station's, a training copy) with a store of the same name never share, replace or
+remove each other's secret. A store connected before ids were drawn has none: its user is "<store kind>:<store name>".
 """
 
 from __future__ import annotations
 
 import logging
 import shlex
+import uuid
 
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
 SERVICE = "shipdesk"
+SECRET_ID = "secret_id"  # the key of a store's secret id in its config
 DEFAULT_STORE_KIND = "shipstation"
 _log = logging.getLogger(__name__)
 
@@ -40,8 +45,14 @@ class SecretNotFoundError(CredentialsError):
     """The keyring holds no secret for this store."""
 
 
-def _account(store_name: str, store_kind: str) -> str:
-    return f"{store_kind}:{store_name}"
+def new_secret_id() -> str:
+    """A secret id for a store being connected: no other store of any cache file has it."""
+    return uuid.uuid4().hex
+
+
+def _account(store_name: str, store_kind: str, secret_id: str) -> str:
+    account = f"{store_kind}:{store_name}"
+    return f"{account}:{secret_id}" if secret_id else account
 
 
 def _usable_keyring() -> KeyringBackend:
@@ -58,13 +69,13 @@ def _backend_name(backend: object) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def save_secret(store_name: str, secret: str, *, store_kind: str = DEFAULT_STORE_KIND) -> None:
+def save_secret(store_name: str, secret: str, *, store_kind: str = DEFAULT_STORE_KIND, secret_id: str = "") -> None:
     """Keep the store's API secret in the system keyring, replacing any earlier one."""
     if not secret:
         raise CredentialsError(f"The API secret of store {store_name} is empty; nothing was saved.")
     backend = _usable_keyring()
     try:
-        backend.set_password(SERVICE, _account(store_name, store_kind), secret)
+        backend.set_password(SERVICE, _account(store_name, store_kind, secret_id), secret)
     except keyring.errors.NoKeyringError:
         raise NoKeyringError(NO_KEYRING_MESSAGE) from None
     except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
@@ -75,11 +86,11 @@ def save_secret(store_name: str, secret: str, *, store_kind: str = DEFAULT_STORE
         ) from None
 
 
-def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND) -> str:
+def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND, secret_id: str = "") -> str:
     """The store's API secret from the system keyring; SecretNotFoundError when none is saved."""
     backend = _usable_keyring()
     try:
-        secret = backend.get_password(SERVICE, _account(store_name, store_kind))
+        secret = backend.get_password(SERVICE, _account(store_name, store_kind, secret_id))
     except keyring.errors.NoKeyringError:
         raise NoKeyringError(NO_KEYRING_MESSAGE) from None
     except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
@@ -96,11 +107,11 @@ def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND) -> str
     return str(secret)
 
 
-def delete_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND) -> None:
+def delete_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND, secret_id: str = "") -> None:
     """Forget the store's API secret; nothing happens when none was saved."""
     backend = _usable_keyring()
     try:
-        backend.delete_password(SERVICE, _account(store_name, store_kind))
+        backend.delete_password(SERVICE, _account(store_name, store_kind, secret_id))
     except keyring.errors.PasswordDeleteError:
         return
     except keyring.errors.NoKeyringError:

@@ -14,7 +14,7 @@ from shipdesk.cache.shipments import MARK_SHIPPED
 from shipdesk.cache.stores import StoreRecord
 from shipdesk.domain import CatalogEntry, Order, OrderStatus, named_time_zone
 from shipdesk.upstream.connector import ConnectorError, PulledOrder, PulledPage, PushOutcome
-from shipdesk.upstream.credentials import load_secret
+from shipdesk.upstream.credentials import SECRET_ID, load_secret
 from shipdesk.upstream.shipstation import (
     DEFAULT_BASE_URL,
     OrderAlreadyShippedError,
@@ -206,7 +206,11 @@ def client_for_store(store: StoreRecord, *, secret: str | None = None, **options
         raise ValueError(f"Unknown time zone {time_zone!r} for store {store.name}.")
     api_key = store.config.get("api_key", "")
     base_url = store.config.get("base_url") or DEFAULT_BASE_URL
-    api_secret = secret if secret is not None else load_secret(store.name, store_kind=KIND)
+    api_secret = (
+        secret
+        if secret is not None
+        else load_secret(store.name, store_kind=KIND, secret_id=store.config.get(SECRET_ID, ""))
+    )
     return ShipStationClient(api_key, api_secret, base_url=base_url, store_name=store.name, time_zone=zone, **options)
 
 

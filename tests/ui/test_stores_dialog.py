@@ -46,7 +46,7 @@ from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column
 
 TIMEOUT_MS = 20_000  # a generous bound for a slow machine; nothing is asserted on the time it takes
 SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
-SECRET_ACCOUNT = ("shipdesk", "shipstation:Main")
+MAIN_SECRET = "shipstation:Main"  # the store's secret, whatever the secret id of its account
 FAKE_STORES = "2 stores there: ShipStation Manual Store (id 22766), Ashley's Test WooCommerce (id 25748)"
 REFUSED = "ShipStation refused the API key and secret for store Main. Check them in ShipStation under Settings → API."
 
@@ -218,7 +218,10 @@ def test_a_store_added_through_the_form_keeps_its_secret_in_the_keyring_only(
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
 
     assert not form.isVisible()
-    assert get_store(cache, "Main") == StoreRecord(
+    saved = get_store(cache, "Main")
+    assert saved is not None
+    secret_id = saved.config.get("secret_id", "")
+    assert saved == StoreRecord(
         name="Main",
         kind="shipstation",
         config={
@@ -226,10 +229,11 @@ def test_a_store_added_through_the_form_keeps_its_secret_in_the_keyring_only(
             "base_url": fake.base_url,
             "notify_customer": "false",
             "notify_sales_channel": "true",
+            "secret_id": secret_id,
         },
         time_zone="America/Los_Angeles",
     )
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert memory_keyring.secrets == {("shipdesk", f"shipstation:Main:{secret_id}"): fake.api_secret}
     assert fake.api_secret.encode() not in cache_file_bytes(cache)
     assert form.secret.text() == ""
     assert dialog.shown_rows() == [["Main", "ShipStation", "never synced", "", "none"]]
@@ -311,7 +315,7 @@ def test_a_second_store_of_the_same_name_is_refused_and_the_first_secret_stays(
     assert form.answer.text() == (
         "Not saved: A store named Main already exists; edit it to change its key, secret or settings."
     )
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: fake.api_secret}
 
 
 # ----------------------------------------------------------------------------- editing
@@ -382,7 +386,7 @@ def test_a_rotated_key_and_secret_are_saved_once_shipstation_accepts_them_and_th
     assert get_store(connected, "Main") == replace(
         synced, config={**synced.config, "api_key": fake.api_key, **defaults}
     )
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: fake.api_secret}
     assert form.secret.text() == ""
     assert dialog.answer.text() == "Store Main saved: ShipStation accepted its new settings."
     assert shown_column(window, ORDER_NUMBER_COLUMN) == ["1001"]  # the orders stay
@@ -412,7 +416,7 @@ def test_a_secret_shipstation_refuses_is_said_in_the_form_and_changes_nothing(
     assert form.answer.text() == f"Not saved: {REFUSED}"
     assert form.save_button.isEnabled() and form.api_key.isEnabled()  # to try again
     assert get_store(connected, "Main") == before
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: fake.api_secret}
     form.reject()
     assert wrong not in everything_shown(window) + caplog.text
 
@@ -432,7 +436,7 @@ def test_saving_without_a_new_secret_asks_with_the_saved_one_and_keeps_it(
     store = get_store(connected, "Main")
     assert store is not None
     assert (store.time_zone, store.config["store_id"]) == ("America/Chicago", "22766")
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: fake.api_secret}
 
 
 def test_a_store_id_the_account_does_not_have_is_not_saved_and_the_form_names_the_ids_it_has(
@@ -481,7 +485,7 @@ def test_cancel_while_shipstation_is_asked_saves_nothing(
 
     assert [request.authorized for request in fake.requests_to("/stores")] == [True]  # ShipStation said yes, too late
     assert get_store(connected, "Main") == before
-    assert memory_keyring.secrets == {SECRET_ACCOUNT: fake.api_secret}
+    assert memory_keyring.store_secrets() == {MAIN_SECRET: fake.api_secret}
 
 
 # ----------------------------------------------------------------------------- testing the connection
@@ -534,7 +538,7 @@ def test_the_list_tests_a_saved_store_with_the_secret_from_the_keyring(
     assert dialog.chosen_store() == "Main"
 
     works = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)
-    memory_keyring.secrets[SECRET_ACCOUNT] = "not-the-secret-5e2a"
+    memory_keyring.secrets[memory_keyring.account_of("Main")] = "not-the-secret-5e2a"
     refused = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)
     memory_keyring.secrets.clear()
     missing = click_and_wait_for_answer(qtbot, window, dialog.test_button, dialog.answer)

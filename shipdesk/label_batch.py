@@ -82,6 +82,7 @@ class LabelBatchResult:
     failed: list[tuple[int, str]] = field(default_factory=list)  # order id, reason in plain words
     queued: list[int] = field(default_factory=list)  # not printed because the printer failed or the batch stopped
     printer_error: str = ""  # why the batch stopped before `queued`: the printer's fault, or labels not drawn
+    printer_failed: bool = False  # it was the printer's fault: the rest print once it is ready
     cancelled: bool = False
 
 
@@ -249,7 +250,7 @@ def print_labels_to_printer(
                 target.send(job)
             except PrinterError as error:
                 failed_printer.set()
-                result.printer_error = str(error)
+                result.printer_error, result.printer_failed = str(error), True
                 result.queued = [later.order_id for later in prepared[handled - 1 :]]
                 report_progress(on_progress, handled - 1, total, number, str(error))
                 break

@@ -163,7 +163,7 @@ def buy_and_print_labels(
         if purchase.print_error:
             bought = "label bought and kept" if purchase.kept else "label bought"
             result.failed.append((order_id, f"order {number}: {bought}, not printed: {purchase.print_error}"))
-            result.printer_error = purchase.print_error
+            result.printer_error, result.printer_failed = purchase.print_error, purchase.kept
             result.queued = list(order_ids[done:])
             report_progress(on_progress, done, total, number, purchase.print_error)
             break

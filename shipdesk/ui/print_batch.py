@@ -198,11 +198,13 @@ class BatchPrinting(QObject):
         self._window.statusBar().showMessage(summary)
         if not result.failed and not result.printer_error:
             return
-        details = failure_lines(result)
+        # An order whose failure stopped the batch is named by the main line already.
+        details = [line for line in failure_lines(result) if line.rstrip(".") != result.printer_error.rstrip(".")]
         if result.printer_error:
             # The orders left are named here once; the main line says what the printer did.
             details.append(queued_line(result, _numbers(self._cache, result.queued)))
-            details.append("Print them again once the printer is ready.")
+            ready = "the printer is ready" if result.printer_failed else "that is sorted out"
+            details.append(f"Print them again once {ready}.")
         title = "Some labels not printed" if result.printed else "No labels printed"
         show_problem(self._window, title, problem, "\n".join(line for line in details if line))
 

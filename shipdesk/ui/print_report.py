@@ -79,4 +79,7 @@ def _labels(result: LabelBatchResult) -> str:
 def _clause(error: str) -> str:
     """A printer error as the end of a sentence: 'The printer … did not answer.' → 'the printer … did not answer'."""
     error = error.strip().rstrip(".")
+    first_word = error.split(" ", 1)[0]
+    if any(letter.isupper() for letter in first_word[1:]):  # a name stays as it is: "ShipStation's answer …"
+        return error
     return error[:1].lower() + error[1:]

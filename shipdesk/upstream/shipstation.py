@@ -653,16 +653,20 @@ class ShipStationClient:
         try:
             return json.loads(response.content, parse_float=Decimal)
         except (ValueError, UnicodeDecodeError):
-            unreadable = (
-                f"ShipStation's answer to {action} for store {self.store_name} was not JSON "
-                f"({response.headers.get('Content-Type', 'no content type')}: {_snippet(response.text)!r})"
-            )
+            what = f"{response.headers.get('Content-Type', 'no content type')}: {_snippet(response.text)!r}"
             if carried_out:
-                unreadable += (
-                    ", though it said the request was done: check the order in ShipStation before trying again"
-                )
+                raise self._error(
+                    f"ShipStation answered that it did {action} for store {self.store_name}, but its answer came "
+                    f"garbled ({what}), so shipdesk cannot tell what was done: check the order in ShipStation "
+                    "before trying again",
+                    status_code=response.status_code,
+                    temporary=True,
+                    outcome_unknown=True,
+                ) from None
             raise self._error(
-                unreadable, status_code=response.status_code, temporary=True, outcome_unknown=carried_out
+                f"ShipStation's answer to {action} for store {self.store_name} was not JSON ({what})",
+                status_code=response.status_code,
+                temporary=True,
             ) from None
 
     def _wait_before_retry(self, failures: int, reason: str, action: str) -> None:

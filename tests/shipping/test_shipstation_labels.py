@@ -188,8 +188,12 @@ def test_a_purchase_whose_answer_of_success_cannot_be_read_says_to_check_shipsta
 
     assert len(fake.labels) == 1
     assert raised.value.outcome_unknown
-    assert "though it said the request was done: check the order in ShipStation before trying again" in str(
-        raised.value
+    assert str(raised.value).startswith(
+        "ShipStation answered that it did buy a label for order L-1 (ShipStation order id 1) for store Main, but its "
+        "answer came garbled (application/json"
+    )
+    assert str(raised.value).endswith(
+        "so shipdesk cannot tell what was done: check the order in ShipStation before trying again."
     )
 
 

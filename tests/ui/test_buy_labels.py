@@ -125,6 +125,24 @@ def test_an_order_shipstation_will_not_sell_a_label_for_is_named_and_the_others_
     assert unpaid.order.status is OrderStatus.AWAITING_PAYMENT
 
 
+def test_a_purchase_whose_answer_cannot_be_read_stops_the_batch_and_says_to_check_shipstation_not_the_printer(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, printer: Listener, qtbot: QtBot
+) -> None:
+    fake.cut_answer_next(1)  # ShipStation sells W-1's label; its answer arrives cut short
+    select_orders(window, qtbot, "W-1", "W-2")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    press_print(window, qtbot, dialog)
+
+    assert len(fake.labels) == 1 and printer.jobs == []  # no second label bought after it
+    [box] = open_boxes(window)
+    assert box.text().startswith("No labels printed on Rollo: ShipStation answered that it did buy a label for order")
+    assert box.text().endswith("check the order in ShipStation before trying again.")
+    # The order whose purchase stopped the batch is named once, by the main line.
+    assert box.informativeText().splitlines()[-1] == "Print them again once that is sorted out."
+    assert len(box.informativeText().splitlines()) == 2
+
+
 def test_the_parcel_weight_size_confirmation_and_insurance_go_with_the_purchase(
     window: MainWindow, fake: FakeShipStation, qtbot: QtBot
 ) -> None:

@@ -59,6 +59,11 @@ def test_a_printer_off_from_the_start_prints_nothing() -> None:
     )
 
 
+def test_a_stop_that_starts_with_a_name_keeps_its_capitals() -> None:
+    result = LabelBatchResult(queued=[1], printer_error="ShipStation may have sold the label.")
+    assert printer_problem(result, "Zebra") == "No labels printed on Zebra: ShipStation may have sold the label."
+
+
 def test_a_cancelled_batch_says_so_with_the_count_left() -> None:
     queued = list(range(2, 12))
     result = LabelBatchResult(printed=[1], queued=queued, cancelled=True, failed=[(12, "order 1012: it was cancelled")])

@@ -6,6 +6,7 @@ It wires the widgets to the cache, the label batch and the background sync; each
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt
@@ -13,7 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QStatusTipEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import count_orders, find_by_number, get_order, stores
+from shipdesk.cache.orders import StoredOrder, count_orders, find_by_number, get_order, stores
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.shipment_voids import voided_shipments
 from shipdesk.cache.shipments import (
@@ -73,6 +74,14 @@ def empty_table_text(total: int, search: str, status: OrderStatus | None, store:
     return f"No order{of_store}." if store else ""
 
 
+def _hidden_text(named: Sequence[StoredOrder]) -> str:
+    """Why the order a scan named is not in the list: 'Order 1001 is shipped: the filters hide it.'"""
+    if len(named) == 1:
+        order = named[0].order
+        return f"Order {order.order_number} is {order.status.label.lower()}: the filters hide it."
+    return f"{len(named)} orders are numbered {named[0].order.order_number}; the filters hide them."
+
+
 class MainWindow(QMainWindow):
     def __init__(self, cache: Cache, *, title_suffix: str = "", sync_runner: SyncRunner | None = None) -> None:
         super().__init__()
@@ -109,6 +118,7 @@ class MainWindow(QMainWindow):
         self.table.orders_activated.connect(self.print_selected_labels)  # Enter or a double-click: Print labels
         self.batch_printing.finished.connect(self._select_still_to_print)
         self.table.typed.connect(self._type_into_search)
+        self.table.escaped.connect(self._clear_search_keeping_the_order)
         selections = self.table.selectionModel()
         selections.selectionChanged.connect(self._selection_changed)
         selections.currentRowChanged.connect(self._current_changed)
@@ -270,6 +280,7 @@ class MainWindow(QMainWindow):
             self.reload()  # the model keeps the filters and sort, the table the selection
         else:
             self._update_counts()  # pushed updates have left the outbox
+            self._show_selected()  # and the selected order's may be among them
 
     def event(self, event: QEvent) -> bool:
         if isinstance(event, QStatusTipEvent):
@@ -390,12 +401,22 @@ class MainWindow(QMainWindow):
         and hands the keys to the table: the next Enter opens Print labels for it, the next scan searches again."""
         named = find_by_number(self.cache, self.filters.search_text())
         rows = [row for row in (self.model.row_of(stored.id) for stored in named) if row is not None]
-        if len(rows) != 1 and self.model.rowCount() == 1:
-            rows = [0]
+        if not named and self.model.rowCount() == 1:
+            rows = [0]  # a name or part of one that finds one order; an order number found picks only its own order
         if len(rows) != 1:
-            return  # none or several: the packer picks
+            if named and not rows:
+                self.statusBar().showMessage(_hidden_text(named), 10_000)
+            self.filters.search.selectAll()  # none or several: the packer picks, and the next scan replaces this one
+            return
         self.table.select_order_ids([self.model.order_id(rows[0])])
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _clear_search_keeping_the_order(self) -> None:
+        """Escape in the table: every order again, the ones selected still selected and in view."""
+        self.filters.clear_search()
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current)
 
     def _type_into_search(self, text: str) -> None:
         """Typing in the table starts a new search with it; the keys after it go to the search box."""

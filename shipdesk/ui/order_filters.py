@@ -42,7 +42,7 @@ class OrderFilters(QWidget):
         self.search.textChanged.connect(self._pause.start)
         self.search.returnPressed.connect(self._enter)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, context=Qt.ShortcutContext.WidgetShortcut)
-        clear.activated.connect(self._clear_search)
+        clear.activated.connect(self.clear_search)
         self.status.currentIndexChanged.connect(self._now)
         self.store.currentIndexChanged.connect(self._now)
 
@@ -75,8 +75,8 @@ class OrderFilters(QWidget):
         self.store.blockSignals(False)
         self.store.setVisible(len(names) > 1)
 
-    def _clear_search(self) -> None:
-        """Escape in the search box: every order again, at once."""
+    def clear_search(self) -> None:
+        """Escape (in the search box, or in the table after a scan): every order again, at once."""
         if self.search.text():
             self.search.clear()
             self._now()

@@ -46,6 +46,7 @@ class OrdersTable(QTableView):
     # A letter or digit typed in the table, for the search box: a barcode scanned with the table in focus searches
     # for the order, where the view's own type-to-find would jump to some row and the scanner's Enter print it.
     typed = Signal(str)
+    escaped = Signal()  # Escape in the table: after a scan the keys are here, and Escape clears the search
 
     def __init__(self, model: OrdersModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +152,10 @@ class OrdersTable(QTableView):
         text = event.text()
         if text.strip() and text.isprintable() and not event.modifiers() & _COMMAND_MODIFIERS:
             self.typed.emit(text)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() in _PLAIN:
+            self.escaped.emit()
             event.accept()
             return
         if event.key() in _ENTER_KEYS and event.modifiers() in _PLAIN:

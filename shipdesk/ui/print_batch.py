@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
@@ -117,7 +117,8 @@ class BatchPrinting(QObject):
             for row in (rows[order_id] for order_id in order_ids if order_id in rows)
             if (reason := foreseen_failure(row.status, row.hold_reason, shipped_here=row.id in shipped_here))
         }
-        refused = {rows[order_id].order_number: reason for order_id, reason in failures.items()}
+        shared = _numbers_of_several_stores(rows.values())
+        refused = [(_order_name(rows[order_id], shared), reason) for order_id, reason in failures.items()]
         reprints = [rows[order_id].order_number for order_id in order_ids if order_id in shipped_here]
         printable = [order_id for order_id in order_ids if order_id in rows and order_id not in failures]
         dialog = PrintDialog(
@@ -245,6 +246,19 @@ def _rows(cache: Cache, order_ids: Sequence[int]) -> dict[int, OrderRow]:
 def _shipping(cache: Cache, order_ids: Sequence[int]) -> list[OrderShipping]:
     """What the orders say of their shipping, for the choice the print dialog opens on."""
     return [OrderShipping(*texts) for texts in shipping_texts(cache, order_ids)]
+
+
+def _numbers_of_several_stores(rows: Iterable[OrderRow]) -> set[str]:
+    """The order numbers that orders of more than one store have: two shops may both number from 1001."""
+    stores_of: dict[str, set[str]] = {}
+    for row in rows:
+        stores_of.setdefault(row.order_number, set()).add(row.store)
+    return {number for number, stores in stores_of.items() if len(stores) > 1}
+
+
+def _order_name(row: OrderRow, shared_numbers: set[str]) -> str:
+    """The order's number, with its store when an order of another store has the same number."""
+    return f"{row.order_number} of {row.store}" if row.order_number in shared_numbers else row.order_number
 
 
 def _shipped(row: OrderRow | None) -> bool:

@@ -6,7 +6,7 @@ It opens on the shipping the store assigned or the packer printed with before, a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QPalette, QStandardItemModel
@@ -80,17 +80,17 @@ class PrintDialog(QDialog):
         stores: Iterable[str],
         parent: QWidget,
         *,
-        refused: Mapping[str, str] | None = None,
+        refused: Sequence[tuple[str, str]] = (),
         reprints: Sequence[str] = (),
         shipping: Sequence[OrderShipping] = (),
     ) -> None:
-        """`refused` names the orders the batch will not print (order number → why), `reprints` those already shipped,
-        to say so before Print. `shipping` is what the orders that will print say of their shipping: the dialog opens
-        on the choice they call for."""
+        """`refused` names the orders the batch will not print ((order number, why), one for each order), `reprints`
+        those already shipped, to say so before Print. `shipping` is what the orders that will print say of their
+        shipping: the dialog opens on the choice they call for."""
         super().__init__(parent)
         self._cache = cache
         self._order_ids = tuple(order_ids)
-        self._refused = dict(refused or {})
+        self._refused = list(refused)
         self._shipping = tuple(shipping)
         self._preselected: tuple[str, str, str] | None = None  # carrier, service and package texts, while unchanged
         self._test: JobSendThread | None = None
@@ -484,11 +484,14 @@ def _carrier_choices(cache: Cache, stores: Iterable[str]) -> list[CarrierChoices
     return list(seen.values())
 
 
-def refused_text(selected: int, refused: Mapping[str, str]) -> str:
-    """'2 of 5 orders will not be printed: 1227 (no item that needs shipping), 1140 (no ship-to address).'"""
+def refused_text(selected: int, refused: Sequence[tuple[str, str]]) -> str:
+    """'2 of 5 orders will not be printed: 1227 (no item that needs shipping), 1140 (no ship-to address).'
+
+    `refused` holds each order the batch will not print, as (its name, why), one entry for each order.
+    """
     if not refused:
         return ""
-    named = [f"{number} ({reason})" for number, reason in list(refused.items())[:REFUSED_EXAMPLES]]
+    named = [f"{name} ({reason})" for name, reason in refused[:REFUSED_EXAMPLES]]
     more = f" and {len(refused) - REFUSED_EXAMPLES:,} more" if len(refused) > REFUSED_EXAMPLES else ""
     if len(refused) >= selected:
         head = "None of the selected orders can be printed" if selected > 1 else "This order cannot be printed"

@@ -219,6 +219,30 @@ def test_the_title_counts_only_the_orders_that_will_print(window: MainWindow, qt
     dialog.reject()
 
 
+def test_two_cancelled_orders_of_two_stores_with_the_same_number_are_both_counted_and_named_by_store(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1001")  # another shop numbers its orders from 1001 too
+    with demo_cache.transaction() as conn:
+        upsert_orders(
+            conn,
+            [
+                replace(stored.order, status=OrderStatus.CANCELLED),
+                replace(stored.order, store="Etsy", upstream_id="E-1001", status=OrderStatus.CANCELLED),
+            ],
+        )
+    window.reload()
+    window.table.select_order_ids([found.id for found in find_by_number(demo_cache, "1001")])
+
+    dialog = open_print_dialog(window)
+
+    assert (dialog.windowTitle(), dialog.print_button.isEnabled()) == ("No labels to print", False)
+    note = dialog.refused_note.text()
+    assert note.startswith("None of the selected orders can be printed: ")
+    assert f"1001 of {stored.order.store} (it was cancelled)" in note and "1001 of Etsy (it was cancelled)" in note
+    dialog.reject()
+
+
 def test_printable_orders_get_no_warning(window: MainWindow, qtbot: QtBot) -> None:
     select_orders(window, qtbot, "1001", "1002")
     dialog = open_print_dialog(window)
@@ -229,7 +253,7 @@ def test_printable_orders_get_no_warning(window: MainWindow, qtbot: QtBot) -> No
 
 
 def test_the_warning_names_a_few_orders_and_counts_the_rest() -> None:
-    refused = {str(number): "no ship-to address" for number in range(1, 8)}
+    refused = [(str(number), "no ship-to address") for number in range(1, 8)]
     assert refused_text(10, refused) == (
         "7 of 10 orders will not be printed: 1 (no ship-to address), 2 (no ship-to address), 3 (no ship-to address), "
         "4 (no ship-to address), 5 (no ship-to address) and 2 more."

@@ -3,14 +3,17 @@ orders opens Print labels, and Ctrl+C copies the selected orders as rows a sprea
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QStatusTipEvent
 from PySide6.QtWidgets import QApplication, QMenu, QToolBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import find_by_number, upsert_orders
+from shipdesk.cache.orders import count_orders, find_by_number, upsert_orders
 from shipdesk.cache.shipments import latest_shipment
+from shipdesk.domain import OrderStatus
 from shipdesk.ui.main_window import MainWindow
 from shipdesk.ui.orders_model import COLUMNS
 from tests.ui.conftest import (
@@ -187,6 +190,69 @@ def test_an_order_number_scanned_with_the_table_in_focus_searches_for_it_and_pri
     assert window.filters.search.text() == "1012"  # a new search, not added to the last one
     qtbot.waitUntil(lambda: shown_column(window, ORDER_NUMBER_COLUMN) == ["1012"])
     assert window.batch_printing.dialog is None
+
+
+def scan(qtbot: QtBot, text: str) -> None:
+    """A barcode scanner: the characters, then Enter, into whatever has the focus."""
+    for key in [*text, Qt.Key.Key_Return]:
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, key)
+
+
+def test_a_scanned_order_the_status_filter_hides_selects_no_other_order_whose_number_starts_alike(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    # 1001 shipped this morning; 10015 still waits. The search is by prefix, so "1001" lists 10015 alone.
+    (stored,) = find_by_number(demo_cache, "1001")
+    with demo_cache.transaction() as conn:
+        upsert_orders(
+            conn,
+            [
+                replace(stored.order, status=OrderStatus.SHIPPED),
+                replace(stored.order, upstream_id="10015", order_number="10015"),
+            ],
+        )
+    window.reload()
+    window.filters.status.setCurrentIndex(window.filters.status.findData(OrderStatus.AWAITING_SHIPMENT.value))
+    activated(window, qtbot)
+    window.filters.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    scan(qtbot, "1001")
+
+    assert shown_column(window, ORDER_NUMBER_COLUMN) == ["10015"]
+    assert window.table.selected_order_ids() == []
+    assert window.statusBar().currentMessage() == "Order 1001 is shipped: the filters hide it."
+    assert QApplication.focusWidget() is window.filters.search  # Enter again opens nothing for 10015
+
+
+def test_after_a_scan_that_finds_nothing_the_next_scan_searches_for_its_own_number(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    activated(window, qtbot)
+    window.filters.search.setFocus(Qt.FocusReason.OtherFocusReason)
+    scan(qtbot, "9999")  # a misread barcode, or an order not synced yet
+    assert window.model.rowCount() == 0
+
+    scan(qtbot, "1042")
+
+    assert window.filters.search.text() == "1042"
+    assert window.table.selected_order_ids() == order_ids_of(demo_cache, "1042")
+
+
+def test_escape_in_the_table_after_a_scan_shows_every_order_with_the_scanned_one_still_selected(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    activated(window, qtbot)
+    window.filters.search.setFocus(Qt.FocusReason.OtherFocusReason)
+    scan(qtbot, "1042")
+    assert QApplication.focusWidget() is window.table and window.model.rowCount() == 1
+
+    press(window.table, Qt.Key.Key_Escape)
+
+    assert window.filters.search.text() == ""
+    assert window.model.rowCount() == count_orders(demo_cache)
+    assert window.table.selected_order_ids() == order_ids_of(demo_cache, "1042")
 
 
 def test_a_double_click_on_an_order_opens_print_labels_for_that_order(

@@ -19,6 +19,7 @@ from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.order_detail import STORE_NOT_TOLD
 from shipdesk.ui.run_window import run_window
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import BUSY, NO_FILE, NO_STORES, NOT_SYNCED_YET
@@ -27,7 +28,7 @@ from shipdesk.upstream.sync_stores import StoreSync
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store
-from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column, type_text
+from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, click_order, shown_column, type_text
 
 SYNC_TIMEOUT_MS = 20_000
 SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
@@ -97,6 +98,22 @@ def ship_here(cache: Cache, number: str) -> None:
 
 
 # ----------------------------------------------------------------------------- pulling and pushing
+
+
+def test_once_a_sync_has_sent_the_selected_orders_update_the_detail_pane_says_so(
+    window: MainWindow, store_cache: Cache, qtbot: QtBot
+) -> None:
+    press_f5(window, qtbot)
+    ship_here(store_cache, "W-2")
+    window.reload()
+    click_order(window, qtbot, "W-2")
+    assert STORE_NOT_TOLD in window.detail.facts.text()
+
+    press_f5(window, qtbot)  # nothing new comes; only W-2's update goes
+
+    assert window.outbox_count.text() == "0 updates waiting in the outbox"
+    assert window.table.selected_order_ids() == [find_by_number(store_cache, "W-2")[0].id]
+    assert STORE_NOT_TOLD not in window.detail.facts.text()
 
 
 def test_f5_pulls_the_stores_orders_into_the_table_and_the_status_bar_says_so(window: MainWindow, qtbot: QtBot) -> None:

@@ -222,3 +222,11 @@ def system_cups(cups_server: CupsServer, qapp: QApplication, monkeypatch: pytest
     yield cups_server
     for printed in CUPS_PDF_OUT.glob("shipdesk*.pdf"):
         printed.unlink()
+
+
+def scan(qtbot: QtBot, text: str) -> None:
+    """Types the barcode's characters and Enter into whatever has the focus, key by key, as a scanner does."""
+    for key in [*text, Qt.Key.Key_Return]:
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, key)

@@ -29,6 +29,7 @@ from tests.ui.conftest import (
     click_order,
     make_orders,
     row_of_order,
+    scan,
     select_orders,
     show_window,
     shown_column,
@@ -46,15 +47,6 @@ from tests.ui.print_steps import (
 
 LAPTOP = (1366, 768)
 SMALL_SCREEN = (1024, 600)  # a netbook, or a packing station's small monitor
-
-
-def scan(qtbot: QtBot, text: str) -> None:
-    """Types the barcode's characters and Enter into whatever has the focus, key by key, as a scanner does."""
-    for key in text:
-        focused = QApplication.focusWidget()
-        assert focused is not None
-        qtbot.keyClick(focused, key)
-    press_enter(qtbot)
 
 
 def press_enter(qtbot: QtBot) -> None:

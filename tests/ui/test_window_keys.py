@@ -25,6 +25,7 @@ from tests.ui.conftest import (
     click_order,
     make_orders,
     row_of_order,
+    scan,
     select_orders,
     show_window,
     shown_column,
@@ -190,14 +191,6 @@ def test_an_order_number_scanned_with_the_table_in_focus_searches_for_it_and_pri
     assert window.filters.search.text() == "1012"  # a new search, not added to the last one
     qtbot.waitUntil(lambda: shown_column(window, ORDER_NUMBER_COLUMN) == ["1012"])
     assert window.batch_printing.dialog is None
-
-
-def scan(qtbot: QtBot, text: str) -> None:
-    """A barcode scanner: the characters, then Enter, into whatever has the focus."""
-    for key in [*text, Qt.Key.Key_Return]:
-        focused = QApplication.focusWidget()
-        assert focused is not None
-        qtbot.keyClick(focused, key)
 
 
 def test_a_scanned_order_the_status_filter_hides_selects_no_other_order_whose_number_starts_alike(

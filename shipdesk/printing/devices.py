@@ -14,6 +14,8 @@ import os
 import re
 import secrets
 import socket
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,10 +28,17 @@ from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import os_error_reason, write_file_whole
 from shipdesk.printing.printer_status import STATUS_QUERIES, answer_complete, status_problem
 
+if sys.platform != "win32":
+    import fcntl
+
 RAW_PORT = 9100
-TIMEOUT = 10.0  # seconds to connect, and for each write to make progress
+TIMEOUT = 10.0  # seconds to connect, and that a printer may take nothing more of a job before it is given up
 STATUS_WAIT = 0.5  # seconds a printer gets to answer a status query before it is taken as one that never answers
-CLOSE_WAIT = 2.0  # seconds a printer gets to close after the last byte: a reset then means it dropped the job
+# Seconds a network printer gets to close after the last byte where the system cannot tell how much of a job the
+# printer took (Windows): a reset then means it dropped the job, silence that it has it.
+CLOSE_WAIT = 2.0
+CHUNK = 16 * 1024  # bytes handed to a network connection at a time, so the printer's progress can be followed
+POLL = 0.05  # seconds between looks at how much of a job a network printer has taken
 SCHEMES = ("file", "tcp", "usb", "serial", "cups", "system")
 
 
@@ -121,6 +130,7 @@ _SOCKET_REASONS = {
     errno.ENETUNREACH: "the network cannot be reached",
     errno.ECONNRESET: "it closed the connection",
     errno.EPIPE: "it closed the connection",
+    errno.ENOTCONN: "it closed the connection",
 }
 
 
@@ -130,6 +140,52 @@ def _socket_reason(error: OSError) -> str:
     if isinstance(error, socket.gaierror):
         return "that name cannot be found on the network"
     return _SOCKET_REASONS.get(error.errno or 0) or (error.strerror or str(error)).lower()
+
+
+_SIOCOUTQ = 0x5411  # Linux ioctl (TIOCOUTQ on a socket): bytes not yet acknowledged by the far end
+_SO_NWRITE = 0x1024  # macOS socket option: the same
+
+
+def _unsent_bytes(connection: socket.socket) -> int | None:
+    """Bytes written to the connection that the printer has not acknowledged yet (with our close, once sent);
+    None where the system has no way to tell (Windows, and any system but Linux and macOS)."""
+    if sys.platform == "linux":
+        answer = fcntl.ioctl(connection.fileno(), _SIOCOUTQ, bytes(4))
+        return int.from_bytes(answer, sys.byteorder, signed=True)
+    if sys.platform == "darwin":
+        return connection.getsockopt(socket.SOL_SOCKET, _SO_NWRITE)
+    return None
+
+
+def _printer_closed(connection: socket.socket) -> bool:
+    """Whether the printer has closed its side, waiting up to the connection's timeout for it.
+
+    What a printer sends back meanwhile (status bytes) is read and not needed; a reset raises OSError."""
+    try:
+        return not connection.recv(4096)
+    except TimeoutError:
+        return False
+
+
+def _kilobytes(count: int) -> str:
+    return f"{count / 1000:.1f}".removesuffix(".0")
+
+
+@dataclass(slots=True)
+class _Progress:
+    """How much of a job a printer has taken, and since when it has taken nothing more."""
+
+    size: int
+    timeout: float
+    taken: int = 0
+    since: float = field(default_factory=time.monotonic)
+
+    def stalled(self, taken: int) -> bool:
+        """Notes that the printer has taken `taken` bytes so far; whether it took nothing more for `timeout`."""
+        now = time.monotonic()
+        if taken > self.taken:
+            self.taken, self.since = taken, now
+        return now - self.since >= self.timeout
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +206,10 @@ class TcpDevice:
     def send(self, job: bytes) -> None:
         """One connection per job: connect, send every byte, close our side, then wait for the printer to close.
 
-        Waiting for the close is what tells a job that arrived from one the printer dropped half-way.
+        Bytes this computer has sent are no label: the job counts as printed once the printer has acknowledged every
+        byte, then closed its side, which it does once it has read up to our close; a reset means it dropped the job.
+        `timeout` limits how long the printer may take nothing more, never the whole job, so a slow printer that
+        keeps taking is waited for.
         """
         try:
             connection = socket.create_connection((self.host, self.port), timeout=self.timeout)
@@ -159,18 +218,11 @@ class TcpDevice:
         with connection:
             self._check_status(connection)
             try:
-                connection.sendall(job)
-                connection.shutdown(socket.SHUT_WR)
-            except TimeoutError as error:
-                raise PrinterError(
-                    f"The printer at {self.name} stopped taking the job part-way "
-                    f"(it took nothing more for {self.timeout:g} s: is it out of labels or jammed?)"
-                ) from error
+                self._deliver(connection, job)
             except OSError as error:
                 raise PrinterError(
                     f"The printer at {self.name} stopped taking the job part-way ({_socket_reason(error)})"
                 ) from error
-            self._wait_for_close(connection)
 
     def _check_status(self, connection: socket.socket) -> None:
         """Raise PrinterError when the printer says it cannot print (out of labels, head open); before any byte."""
@@ -200,17 +252,64 @@ class TcpDevice:
         if problem:
             raise PrinterError(f"The printer at {self.name} cannot print: {problem}")
 
+    def _deliver(self, connection: socket.socket, job: bytes) -> None:
+        connection.settimeout(POLL)
+        progress = _Progress(len(job), self.timeout)
+        self._send_in_chunks(connection, job, progress)
+        connection.shutdown(socket.SHUT_WR)
+        if _unsent_bytes(connection) is None:
+            # Windows cannot say how much of the job the printer took: as before, a printer that neither resets nor
+            # closes within CLOSE_WAIT is taken to have it all, even one that read nothing.
+            self._wait_briefly_for_close(connection)
+        elif not self._wait_until_taken(connection, progress):
+            self._wait_for_close(connection)
+
+    def _send_in_chunks(self, connection: socket.socket, job: bytes, progress: _Progress) -> None:
+        view = memoryview(job)
+        sent = 0
+        while sent < len(job):
+            with contextlib.suppress(TimeoutError):  # this computer's send buffer is full until the printer takes more
+                sent += connection.send(view[sent : sent + CHUNK])
+            unsent = _unsent_bytes(connection)
+            if progress.stalled(sent if unsent is None else sent - unsent):
+                raise self._stalled(progress)
+
+    def _wait_until_taken(self, connection: socket.socket, progress: _Progress) -> bool:
+        """Waits until the printer has acknowledged every byte and our close; whether it closed its side meanwhile."""
+        closed = False
+        while unsent := _unsent_bytes(connection):
+            if progress.stalled(progress.size - unsent):
+                raise self._stalled(progress)
+            if closed:
+                time.sleep(POLL)  # a closed side reads as empty at once
+            else:
+                closed = _printer_closed(connection)
+        return closed
+
     def _wait_for_close(self, connection: socket.socket) -> None:
+        # The printer's network card acknowledges a short job by itself, even while the printer reads nothing (out
+        # of labels, buffer full): only its close says the printer read the job.
+        deadline = time.monotonic() + self.timeout
+        while not _printer_closed(connection):
+            if time.monotonic() >= deadline:
+                raise PrinterError(
+                    f"The printer at {self.name} did not finish reading the job in {self.timeout:g} s; "
+                    "is it out of labels or jammed?"
+                )
+
+    def _wait_briefly_for_close(self, connection: socket.socket) -> None:
         connection.settimeout(min(self.timeout, CLOSE_WAIT))
         try:
             while connection.recv(4096):  # status bytes some printers send back are not needed
                 pass
         except TimeoutError:
-            return  # every byte went out; a printer that keeps the connection open is not an error
-        except OSError as error:
-            raise PrinterError(
-                f"The printer at {self.name} stopped taking the job part-way ({_socket_reason(error)})"
-            ) from error
+            return  # a printer that keeps the connection open is not an error here
+
+    def _stalled(self, progress: _Progress) -> PrinterError:
+        return PrinterError(
+            f"The printer at {self.name} took nothing more for {self.timeout:g} s "
+            f"(it took {_kilobytes(progress.taken)} of {_kilobytes(progress.size)} kB); is it out of labels or jammed?"
+        )
 
 
 # ----------------------------------------------------------------------------- serial and USB, if installed
@@ -267,12 +366,31 @@ class SerialDevice:
     def send(self, job: bytes) -> None:
         serial = _needs("pyserial", "serial", "Serial")
         try:
+            # pyserial's write_timeout limits one write() whole: the job goes in chunks, each with its own timeout.
             with serial.Serial(self.port, self.baudrate, timeout=self.timeout, write_timeout=self.timeout) as line:
-                line.write(job)
+                self._write_in_chunks(line, job, serial)
                 line.flush()
         except (OSError, serial.SerialException) as error:
             reason = _serial_reason(error, serial, self.timeout)
             raise PrinterError(f"The printer on {self.port} cannot be reached: {reason}") from error
+
+    def _write_in_chunks(self, line: Any, job: bytes, serial: Any) -> None:
+        size = self._chunk_size()
+        for start in range(0, len(job), size):
+            try:
+                line.write(job[start : start + size])
+            except serial.SerialTimeoutException as error:
+                if start == 0:
+                    raise
+                raise PrinterError(
+                    f"The printer on {self.port} stopped taking the job part-way: it took nothing more for "
+                    f"{self.timeout:g} s, after {_kilobytes(start)} of {_kilobytes(len(job))} kB; "
+                    "is it out of labels or jammed?"
+                ) from error
+
+    def _chunk_size(self) -> int:
+        # A tenth of what the line carries in `timeout` (10 bits a byte), so only a line that stalls times out.
+        return max(64, min(4096, int(self.baudrate / 10 * self.timeout / 10)))
 
 
 @dataclass(frozen=True, slots=True)

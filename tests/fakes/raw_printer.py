@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
+import time
 
 # The status queries of ZPL (~HS), ESC/POS (DLE EOT 4) and TSPL (ESC !?), as a printer recognises them.
 STATUS_QUERIES = (b"~HS", b"\x10\x04\x04", b"\x1b!?")
@@ -86,6 +88,90 @@ class Listener:
     def close(self) -> None:
         """Stops after the connection in hand is served, so every job sent so far is in `jobs`."""
         self._released.set()
+        self._stop.set()
+        self._thread.join(10)
+        self.server.close()
+
+
+def _narrow_server() -> socket.socket:
+    """A listening socket whose connections have the few-KB receive window of a printer's network card, so a job
+    cannot hide in the printer's buffers."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before listen(): its connections inherit it
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.05)  # accept() wakes up to see the stop flag
+    return server
+
+
+class StuckPrinter:
+    """A raw port-9100 printer that takes each connection and then reads nothing, as one out of labels or with its
+    buffer full."""
+
+    def __init__(self) -> None:
+        self.server = _narrow_server()
+        self.port = self.server.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.connections.append(self.server.accept()[0])  # never read
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        self.server.close()
+        for connection in self.connections:
+            connection.close()
+
+
+class SlowPrinter:
+    """A raw port-9100 printer that reads one job a little at a time, a few KB every `pause` seconds, at about the pace
+    it prints; with `jam_after` it resets the connection once it has that many bytes, as a printer that jams
+    mid-label. `received` holds what it read."""
+
+    def __init__(self, pause: float, jam_after: int | None = None) -> None:
+        self.server = _narrow_server()
+        self.port = self.server.getsockname()[1]
+        self.received = bytearray()
+        self.jammed = threading.Event()
+        self._pause, self._jam_after = pause, jam_after
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with connection, contextlib.suppress(OSError):  # the sender gave up: the job stops there
+                self._read(connection)
+            return
+
+    def _read(self, connection: socket.socket) -> None:
+        connection.settimeout(10)
+        while self._jam_after is None or len(self.received) < self._jam_after:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return
+            self.received += chunk
+            time.sleep(self._pause)
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.jammed.set()
+
+    def close(self) -> None:
         self._stop.set()
         self._thread.join(10)
         self.server.close()

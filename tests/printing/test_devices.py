@@ -1,9 +1,11 @@
 """Raw printer connections against real listeners on 127.0.0.1: exactly the bytes arrive, a printer that
-drops a job mid-way is reported in plain words, and a batch keeps its unsent jobs queued.
+drops a job mid-way or never reads it is reported in plain words, a slow one is waited for, and a batch keeps its
+unsent jobs queued.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ from shipdesk.printing.devices import FolderDevice, TcpDevice, open_device
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.label_formats import render_label
 from shipdesk.printing.print_queue import PrintJob, PrintQueue
-from tests.fakes.raw_printer import Listener
+from tests.fakes.raw_printer import Listener, SlowPrinter, StuckPrinter
 from tests.printing.test_label_pdf import UPS_LIKE, USPS_LIKE, make_label
 
 
@@ -60,6 +62,55 @@ def test_a_printer_that_drops_the_job_part_way_is_an_error_not_a_success() -> No
     finally:
         listener.close()
     assert listener.jobs == [] and len(listener.dropped[0]) <= 1000
+
+
+@pytest.fixture
+def stuck() -> Iterator[StuckPrinter]:
+    printer = StuckPrinter()
+    yield printer
+    printer.close()
+
+
+def test_a_printer_that_takes_the_connection_but_reads_nothing_is_an_error_that_says_how_much_it_took(
+    stuck: StuckPrinter,
+) -> None:
+    job = label_job(USPS_LIKE)  # a 124 KB bitmap: more than the printer's network card takes by itself
+    with pytest.raises(PrinterError) as caught:
+        TcpDevice("127.0.0.1", stuck.port, timeout=0.5).send(job)
+    message = re.escape(f"The printer at 127.0.0.1:{stuck.port} took nothing more for 0.5 s (it took ")
+    size = re.escape(f" of {len(job) / 1000:.1f} kB); is it out of labels or jammed?")
+    assert re.fullmatch(rf"{message}[\d.]+{size}", str(caught.value))
+
+
+def test_a_short_job_the_printer_never_reads_is_an_error_not_a_printed_label(stuck: StuckPrinter) -> None:
+    # A native ZPL label is 1.5 KB: the printer's network card acknowledges it whole though the printer reads nothing.
+    with pytest.raises(PrinterError) as caught:
+        TcpDevice("127.0.0.1", stuck.port, timeout=0.5).send(label_job(UPS_LIKE, "zpl"))
+    assert str(caught.value) == (
+        f"The printer at 127.0.0.1:{stuck.port} did not finish reading the job in 0.5 s; is it out of labels or jammed?"
+    )
+
+
+def test_a_slow_printer_that_keeps_taking_a_long_label_has_all_of_it_when_the_job_is_counted_as_sent() -> None:
+    printer = SlowPrinter(pause=0.05)  # takes the 124 KB label over longer than the timeout
+    job = label_job(USPS_LIKE)
+    try:
+        TcpDevice("127.0.0.1", printer.port, timeout=1.0).send(job)
+        received = bytes(printer.received)
+    finally:
+        printer.close()
+    assert received == job
+
+
+def test_a_printer_that_jams_while_still_taking_a_label_is_an_error_not_a_printed_label() -> None:
+    printer = SlowPrinter(pause=0.05, jam_after=90_000)  # jams most of the way in, after more than the timeout
+    job = label_job(USPS_LIKE)
+    try:
+        with pytest.raises(PrinterError, match=rf"The printer at 127.0.0.1:{printer.port} stopped taking the job"):
+            TcpDevice("127.0.0.1", printer.port, timeout=1.0).send(job)
+    finally:
+        printer.close()
+    assert printer.jammed.is_set() and len(printer.received) < len(job)
 
 
 def test_a_batch_cut_off_mid_way_keeps_the_unsent_labels_queued_and_names_the_sent_ones() -> None:

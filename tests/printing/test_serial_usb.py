@@ -1,10 +1,12 @@
 """Serial and USB printers: a job written to a serial line arrives byte for byte (a pseudo-terminal stands in for
-the cable) and still scans; a missing port or an unplugged USB printer is reported in words a packer can act on."""
+the cable) and still scans, however long a slow line takes; a line that stops taking a job, a missing port or an
+unplugged USB printer is reported in words a packer can act on."""
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import select
 import threading
 import time
@@ -22,25 +24,30 @@ from tests.printing.test_tspl import parse, rebuild
 
 
 class SerialLine:
-    """The far end of a serial cable: a pseudo-terminal whose other side shipdesk opens as its port."""
+    """The far end of a serial cable: a pseudo-terminal whose other side shipdesk opens as its port.
 
-    def __init__(self) -> None:
+    With `pause` it takes a few KB at a time, as a slow line; with `stop_after` it takes nothing more once it has that
+    many bytes, as a printer that jams."""
+
+    def __init__(self, pause: float = 0, stop_after: int | None = None) -> None:
         self._master, slave = os.openpty()
         self.port = os.ttyname(slave)
         os.close(slave)  # pyserial opens the port by its name, as it would /dev/ttyUSB0
         self.received = bytearray()
+        self._pause, self._stop_after = pause, stop_after
         self._stop = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        while not self._stop.is_set():
+        while not self._stop.is_set() and (self._stop_after is None or len(self.received) < self._stop_after):
             ready, _, _ = select.select([self._master], [], [], 0.05)
             if ready:
                 try:
-                    self.received += os.read(self._master, 65536)
+                    self.received += os.read(self._master, 4096 if self._pause else 65536)
                 except OSError:  # no one has the port open at this moment
                     continue
+                time.sleep(self._pause)
 
     def wait_for(self, size: int) -> bytes:
         for _ in range(200):
@@ -68,6 +75,31 @@ def test_a_label_sent_down_a_serial_line_arrives_whole_and_scans() -> None:
 
     assert received == job
     assert zbar_scan(rebuild(parse(received))) == [USPS_LIKE]
+
+
+def test_a_long_label_down_a_serial_line_slower_than_the_timeout_arrives_whole() -> None:
+    # A 124 KB label takes 11 s down a 115200 baud line, 2 minutes at 9600: the timeout is for a line that stalls.
+    line = SerialLine(pause=0.05)  # takes 4 KB every 50 ms: the label takes longer than the timeout
+    job = render_label(make_label(USPS_LIKE), LabelSize.FOUR_BY_SIX, "tspl", 203)
+    try:
+        SerialDevice(line.port, 9600, timeout=0.5).send(job)
+        received = line.wait_for(len(job))
+    finally:
+        line.close()
+    assert received == job
+
+
+def test_a_serial_printer_that_stops_taking_a_label_part_way_says_how_much_went_out() -> None:
+    line = SerialLine(stop_after=20_000)
+    job = render_label(make_label(USPS_LIKE), LabelSize.FOUR_BY_SIX, "tspl", 203)
+    try:
+        with pytest.raises(PrinterError) as raised:
+            SerialDevice(line.port, 9600, timeout=0.5).send(job)
+    finally:
+        line.close()
+    message = re.escape(f"The printer on {line.port} stopped taking the job part-way: it took nothing more for 0.5 s, ")
+    size = re.escape(f" of {len(job) / 1000:.1f} kB; is it out of labels or jammed?")
+    assert re.fullmatch(rf"{message}after [\d.]+{size}", str(raised.value))
 
 
 def test_a_serial_port_that_is_not_there_is_named() -> None:

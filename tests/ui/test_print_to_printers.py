@@ -186,8 +186,15 @@ def test_closing_the_window_mid_batch_stops_after_the_label_in_flight(
     qtbot.waitUntil(busy.holding.is_set, timeout=BATCH_TIMEOUT_MS)
     worker = window.batch_printing.worker
     assert worker is not None
+    cancel = worker.cancel
 
-    # Closing waits for the label in flight: the printer keeps it open, so the device's close wait ends it.
+    def cancel_as_the_printer_finishes_its_label() -> None:
+        cancel()
+        busy.release()  # the long label in flight is taken whole, after the stop was asked for
+
+    worker.cancel = cancel_as_the_printer_finishes_its_label  # type: ignore[method-assign]
+
+    # Closing waits for the label in flight, which is printed and recorded; the batch stops after it.
     window.close()
     assert worker.isFinished()
     busy.close()

@@ -38,7 +38,7 @@ from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.printing.label_content import ShippingLabel
 from shipdesk.printing.label_formats import render_label
-from shipdesk.printing.label_pdf import code128_bars, render_labels_pdf
+from shipdesk.printing.label_pdf import code128_bars, render_labels_pdf, unprintable_text
 from shipdesk.printing.tuning import PrintTuning
 from shipdesk.shipping.own_courier import own_courier_tracking_number
 
@@ -99,10 +99,16 @@ def default_printer(cache: Cache) -> FolderPrinter:
     return FolderPrinter(Path(folder) if folder else platformdirs.user_documents_path() / "shipdesk" / "labels")
 
 
+def distinct_orders(order_ids: Sequence[int]) -> list[int]:
+    """Each order once, where it first appears: a repeated scan or paste must not print, ship or buy a label twice."""
+    return list(dict.fromkeys(order_ids))
+
+
 def _prepare(
     cache: Cache, order_ids: Sequence[int], choice: ShippingChoice, shipped_at: datetime, result: LabelBatchResult
 ) -> list[_Prepared]:
-    """The label of every order that can be printed; the others go to `result.failed` with the reason."""
+    """The label of every order that can be printed, each once; the others go to `result.failed` with the reason."""
+    order_ids = distinct_orders(order_ids)
     if choice.tracking_number and len(order_ids) > 1:
         raise ValueError("A tracking number belongs to one order; print the orders one at a time.")
     sender = origin_address(cache)
@@ -146,6 +152,10 @@ def _prepare(
             package=shipment.package,
             weight=order.total_weight,
         )
+        unprintable = unprintable_text(label)  # e.g. a Chinese name on a computer without a Chinese font
+        if unprintable:
+            result.failed.append((order_id, f"order {order.order_number}: {unprintable}"))
+            continue
         prepared.append(_Prepared(order_id, label, new_shipment))
     return prepared
 

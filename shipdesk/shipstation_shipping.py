@@ -21,7 +21,7 @@ from shipdesk.cache.orders import get_order
 from shipdesk.cache.shipments import record_bought_label
 from shipdesk.cache.stores import get_store, removed_store_kind
 from shipdesk.domain import Shipment
-from shipdesk.label_batch import LabelBatchResult, Progress, report_progress
+from shipdesk.label_batch import LabelBatchResult, Progress, distinct_orders, report_progress
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.carrier_catalog import CarrierChoices, group_choices
 from shipdesk.shipping.shipstation_labels import BoughtLabel, LabelError, LabelRequest, ShipStationLabelProvider
@@ -142,6 +142,7 @@ def buy_and_print_labels(
     answer lost during a purchase stops the batch too, as ShipStation may have sold that label.
     """
     result = LabelBatchResult()
+    order_ids = distinct_orders(order_ids)
     total = len(order_ids)
     for done, order_id in enumerate(order_ids, start=1):
         if cancel is not None and cancel.is_set():

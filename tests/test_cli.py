@@ -189,6 +189,19 @@ def test_labels_for_several_orders_make_one_pdf_with_a_page_each(
     assert len(json.loads(capsys.readouterr().out)) == 3
 
 
+def test_an_order_named_twice_gets_one_label_and_one_update_for_its_store(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "labels.pdf"
+    capsys.readouterr()
+    assert run(imported, "label", "1001", "1002", "1001", "--out", str(out)) == 0
+    assert capsys.readouterr().out == f"Wrote 2 labels to {out}.\n2 orders marked shipped.\n"
+    assert len(pypdfium2.PdfDocument(out)) == 2
+    assert len(set(decode_barcodes(out, tmp_path))) == 2
+    assert run(imported, "outbox", "--json") == 0
+    assert [entry["order_number"] for entry in json.loads(capsys.readouterr().out)] == ["1001", "1002"]
+
+
 def test_a_held_order_is_not_labelled_and_the_reason_is_said(
     imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +20,30 @@ from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.shipments import latest_shipment, outbox_count, pending_outbox
 from shipdesk.cli import main
-from shipdesk.domain import OrderStatus
+from shipdesk.domain import OrderStatus, Weight, WeightUnit
 from shipdesk.label_batch import SHIPPED_ELSEWHERE, Progress, ShippingChoice, print_labels, print_labels_to_printer
+from shipdesk.printing import fonts
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
+from shipdesk.printing.fonts import FallbackFonts
 from shipdesk.printing.label_content import ShippingLabel
+from shipdesk.shipping.shipstation_labels import LabelRequest, ShipStationLabelProvider
+from shipdesk.shipstation_shipping import buy_and_print_labels
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.sync import pull_orders
 from tests.conftest import import_orders_text
 from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
-from tests.printing.scanning import needs_zbar, zbar_scan
+from tests.printing.cups_server import CupsServer, TcpSink
+from tests.printing.scanning import inked_box, needs_zbar, pdf_scan, zbar_scan
+from tests.printing.test_label_pdf import needs_cjk_font
 from tests.printing.test_tspl import parse as parse_tspl
 from tests.printing.test_tspl import rebuild as rebuild_tspl
+from tests.printing.test_zpl import parse as parse_zpl
+from tests.printing.test_zpl import rebuild_graphic
 
+UPS_GROUND = LabelRequest("ups", "ups_ground", "package", weight=Weight(Decimal(1), WeightUnit.POUND))
 DEMO_ORDERS = Path(__file__).resolve().parent.parent / "resources" / "demo-orders.csv"
 ORDERS = """\
 Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity
@@ -419,3 +429,139 @@ def test_a_renderer_that_stops_ends_the_batch_and_the_orders_left_stay_to_print(
     )
     assert [status_of(cache, number) for number in ("2002", "2003")] == [OrderStatus.AWAITING_SHIPMENT] * 2
     assert outbox_count(cache) == 1
+
+
+@pytest.fixture
+def cups_zebra(cups_server: CupsServer) -> Iterator[tuple[str, TcpSink]]:
+    """A raw CUPS queue named Zebra_USB to a working printer: the queue's name and the printer's sink."""
+    sink = TcpSink()
+    sink.start()
+    queue = "Zebra_USB"
+    cups_server.lpadmin("-p", queue, "-E", "-v", f"socket://127.0.0.1:{sink.port}", "-m", "raw")
+    try:
+        yield queue, sink
+    finally:
+        subprocess.run(["cancel", "-h", str(cups_server.socket_path), "-a", queue], check=False, capture_output=True)
+        cups_server.lpadmin("-x", queue)
+        sink.close()
+
+
+def test_a_print_queue_stopped_mid_batch_keeps_the_rest_queued_and_unshipped_until_it_is_resumed(
+    cache: Cache, orders: dict[str, int], cups_server: CupsServer, cups_zebra: tuple[str, TcpSink]
+) -> None:
+    queue, sink = cups_zebra
+    server = str(cups_server.socket_path)
+    profile = PrinterProfile("Zebra via CUPS", "zpl", f"cups://{queue}?server={server}", dpi=203, media="4x6")
+    ids = [orders["2001"], orders["2002"], orders["2003"]]
+
+    def unplug_after_first(progress: Progress) -> None:
+        if progress.done == 1:  # CUPS stops a queue by itself when its USB printer is unplugged
+            subprocess.run(["cupsdisable", "-h", server, "-r", "Unplugged", queue], check=True, capture_output=True)
+
+    result = print_labels_to_printer(cache, ids, profile, on_progress=unplug_after_first)
+
+    assert result.printed == ids[:1] and result.queued == ids[1:] and result.printer_failed
+    assert result.printer_error == (
+        f"The print queue {queue} is paused; resume it in the printer settings (or: cupsenable {queue})"
+    )
+    assert [status_of(cache, number) for number in ("2002", "2003")] == [OrderStatus.AWAITING_SHIPMENT] * 2
+    assert outbox_count(cache) == 1
+    subprocess.run(["cupsenable", "-h", server, queue], check=True, capture_output=True)
+    cups_server.wait_until_idle()
+    assert bytes(sink.received).count(b"^XA") == 1  # only the label printed before the pause
+
+    retry = print_labels_to_printer(cache, result.queued, profile)
+
+    assert retry.printed == ids[1:] and not retry.queued
+    assert outbox_count(cache) == 3
+
+
+def test_an_order_named_twice_in_a_batch_prints_one_label_and_tells_the_store_once(
+    cache: Cache, orders: dict[str, int], zebra: Listener
+) -> None:
+    seen: list[Progress] = []
+    twice = [orders["2001"], orders["2002"], orders["2001"]]  # a scan repeated, or a paste with the order twice
+
+    result = print_labels_to_printer(cache, twice, zebra_profile(zebra.port), on_progress=seen.append)
+    zebra.close()
+
+    assert result.printed == [orders["2001"], orders["2002"]] and not result.failed and not result.reprinted
+    assert [re.findall(r"\^FD(200\d)\^FS", job.decode()) for job in zebra.jobs] == [["2001"], ["2002"]]
+    assert [(step.done, step.total) for step in seen] == [(1, 2), (2, 2)]
+    assert [entry.order_id for entry in pending_outbox(cache)] == [orders["2001"], orders["2002"]]
+
+
+@needs_zbar
+def test_an_order_named_twice_in_a_pdf_batch_is_one_page(cache: Cache, orders: dict[str, int], tmp_path: Path) -> None:
+    twice = [orders["2002"], orders["2002"], orders["2003"]]
+
+    result = print_labels(cache, twice, printer=FolderPrinter(tmp_path))
+
+    assert result.printed == [orders["2002"], orders["2003"]] and result.pdf_path is not None
+    recorded = [latest_shipment(cache, orders[number]) for number in ("2002", "2003")]
+    assert pdf_scan(result.pdf_path, dpi=203) == [shipment.tracking_number for shipment in recorded if shipment]
+    assert outbox_count(cache) == 2
+
+
+def test_an_order_named_twice_in_a_batch_of_bought_labels_is_bought_once(cache: Cache, tmp_path: Path) -> None:
+    placed = datetime(2026, 3, 19, 18, 0, tzinfo=UTC)
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as fake:
+        for order_id in (1, 2):
+            fake.add_order(shipstation_order(order_id, number=f"S-{order_id}", order_date=placed), modified=placed)
+        record = add_fake_store(cache, fake)
+        with fake_connector(fake, record) as connector:
+            pull_orders(cache, record, connector, now=placed + timedelta(hours=1))
+        first, second = (find_by_number(cache, number)[0].id for number in ("S-1", "S-2"))
+        with fake_connector(fake, fresh_record(cache)) as connector:
+            provider = ShipStationLabelProvider(connector.client)
+            result = buy_and_print_labels(
+                cache, [first, second, first], UPS_GROUND, provider, FolderPrinter(tmp_path), now=placed
+            )
+
+    assert result.printed == [first, second] and not result.failed
+    assert [label["orderId"] for label in fake.labels] == [1, 2]  # paid for once each
+
+
+CHINESE_AND_LATIN = """\
+Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity
+3001,2026-11-20 09:00,王小明,88 Century Avenue,上海,200120,CN,MUG,Mug,1
+3002,2026-11-20 10:00,Ana Lima,Rua 1,Lisboa,1100,PT,CUP,Cup,4
+"""
+
+
+@needs_cjk_font
+def test_a_chinese_name_goes_to_a_zebra_as_a_graphic_of_the_name_and_the_order_is_shipped(
+    cache: Cache, tmp_path: Path, zebra: Listener
+) -> None:
+    ids = import_orders_text(cache, tmp_path, CHINESE_AND_LATIN)
+
+    profile = zebra_profile(zebra.port, darkness=None, speed=None)  # only the commands parse_zpl knows
+    result = print_labels_to_printer(cache, [ids["3001"], ids["3002"]], profile)
+    zebra.close()
+
+    assert result.printed == [ids["3001"], ids["3002"]] and not result.failed
+    chinese, latin = (parse_zpl(job) for job in zebra.jobs)
+    native = [item.commands["FD"] for item in chinese.fields if "A0" in item.commands]
+    assert "88 Century Avenue" in native and not any("王" in text or "上海" in text for text in native)
+    drawn = [rebuild_graphic(item.commands["GF"]) for item in chinese.fields if "GF" in item.commands]
+    assert len(drawn) == 2 and all(inked_box(image) for image in drawn)  # the name and the city line, as dots
+    assert not any("GF" in item.commands for item in latin.fields)  # a Latin label stays all native
+    assert status_of(cache, "3001") is OrderStatus.SHIPPED
+
+
+def test_without_a_chinese_font_a_chinese_name_is_that_orders_failure_in_words_and_the_others_print(
+    cache: Cache, tmp_path: Path, zebra: Listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "fallback_fonts", FallbackFonts([]))  # a computer with no Chinese font
+    ids = import_orders_text(cache, tmp_path, CHINESE_AND_LATIN)
+    reason = (
+        "order 3001: the ship-to name 王小明 has characters the label fonts on this computer cannot print (王 小 明)"
+    )
+
+    to_zebra = print_labels_to_printer(cache, [ids["3001"], ids["3002"]], zebra_profile(zebra.port))
+    zebra.close()
+    as_pdf = print_labels(cache, [ids["3001"]], printer=FolderPrinter(tmp_path / "labels"))
+
+    assert to_zebra.printed == [ids["3002"]] and to_zebra.failed == [(ids["3001"], reason)] and len(zebra.jobs) == 1
+    assert as_pdf.failed == [(ids["3001"], reason)] and as_pdf.pdf_path is None
+    assert status_of(cache, "3001") is OrderStatus.AWAITING_SHIPMENT and outbox_count(cache) == 1

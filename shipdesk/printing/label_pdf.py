@@ -1,6 +1,7 @@
 """Shipping labels as one PDF: a page per label at 4×6, 4×4 or A6, or two labels a Letter/A4 sheet.
 
-Drawn with the reportlab canvas in DejaVu Sans; Code 128 bars sit on whole printer dots so scanners read them.
+Drawn with the reportlab canvas in DejaVu Sans (a system font for what it lacks, e.g. Chinese or Japanese names);
+Code 128 bars sit on whole printer dots so scanners read them.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from shipdesk.domain import Address, LabelSize
-from shipdesk.printing.fonts import LabelFonts, label_fonts
+from shipdesk.printing.fonts import LabelFonts, cannot_print, label_fonts, missing_characters, text_runs, text_width
 from shipdesk.printing.label_content import ShippingLabel
 from shipdesk.printing.layout import BarcodeKind
 from shipdesk.printing.symbols import LinearSymbol, linear_symbol
@@ -43,7 +43,8 @@ def render_labels_pdf(
 ) -> bytes:
     """One PDF with every label, in order: a page each, or two a sheet for Letter/A4 two-up.
 
-    Raises ValueError when there is no label, or a tracking number cannot be a Code 128 barcode.
+    Raises ValueError, naming the order, when there is no label, a tracking number cannot be a Code 128 barcode, or
+    a text has characters no font here can draw.
     """
     if not labels:
         raise ValueError("There are no labels to render.")
@@ -93,7 +94,7 @@ def _paint_on_half_sheet(
 
 def fit_text(text: str, font: str, size: float, width: float) -> tuple[str, float]:
     """The text and a font size at most `size` that fit `width`: shrink first, cut with … last."""
-    natural = stringWidth(text, font, size)
+    natural = text_width(text, font, size)
     if natural <= width:
         return text, size
     smallest = min(size, MIN_TEXT)
@@ -103,7 +104,7 @@ def fit_text(text: str, font: str, size: float, width: float) -> tuple[str, floa
     fits, cut = 0, len(text)
     while fits < cut:  # the longest prefix that still fits with the ellipsis
         middle = (fits + cut + 1) // 2
-        if stringWidth(text[:middle].rstrip() + ELLIPSIS, font, smallest) <= width:
+        if text_width(text[:middle].rstrip() + ELLIPSIS, font, smallest) <= width:
             fits = middle
         else:
             cut = middle - 1
@@ -115,7 +116,7 @@ def wrap_text(
 ) -> list[tuple[str, float]]:
     """The text as lines that fit `width`, each with its size: shrunk on one line while it stays
     `readable`, else wrapped at spaces onto up to `max_lines` lines, shrunk together only as needed."""
-    natural = stringWidth(text, font, size)
+    natural = text_width(text, font, size)
     if max_lines == 1 or natural <= width or size * width / natural >= readable:
         return [fit_text(text, font, size, width)]
     words = text.split()
@@ -133,12 +134,45 @@ def _wrap_words(words: list[str], font: str, size: float, width: float) -> list[
     current = ""
     for word in words:
         candidate = f"{current} {word}" if current else word
-        if current and stringWidth(candidate, font, size) > width:
+        if current and text_width(candidate, font, size) > width:
             lines.append(current)
             current = word
         else:
             current = candidate
     return [*lines, current] if current else lines
+
+
+# ----------------------------------------------------------------------------- text the fonts can draw
+
+
+def unprintable_text(label: ShippingLabel) -> str:
+    """Why the label cannot be printed because of a text no font here can draw, in the user's words, or ''."""
+    fonts = label_fonts()
+    for what, text, bold in _label_texts(label):
+        missing = missing_characters(text, fonts.bold if bold else fonts.regular)
+        if missing:
+            return cannot_print(what, text, missing)
+    return ""
+
+
+def _label_texts(label: ShippingLabel) -> list[tuple[str, str, bool]]:
+    """Each text on the label: what a packer calls it, the text, and whether it is drawn bold."""
+    recipient, sender = label.recipient, label.sender
+    texts = [
+        ("the ship-to name", recipient.name, True),
+        ("the ship-to company", recipient.company, False),
+        ("the ship-to street", recipient.street1, False),
+        ("the ship-to street", recipient.street2, False),
+        ("the ship-to street", recipient.street3, False),
+        ("the ship-to city", recipient.city_line(), True),
+        ("the ship-to country", recipient.country.upper(), True),
+        *(("the sender's address line", line, index == 0) for index, line in enumerate(sender.lines())),
+        ("the carrier", label.carrier.upper(), True),
+        ("the service", label.service.upper(), True),
+        ("the package", label.package, False),
+        ("the order number", label.order_number, True),
+    ]
+    return [(what, text, bold) for what, text, bold in texts if text]
 
 
 # ----------------------------------------------------------------------------- Code 128 on printer dots
@@ -180,7 +214,7 @@ def _lay_out_block(fields: list[_Line], width: float, room: float) -> list[_Line
     """The lines of an address block sized to fill `room`: a short address grows a little, a long one
     shrinks; the lines shrink together while that keeps them readable, then a long line wraps."""
     needed = sum(field.size * LEADING for field in fields)
-    widest = max(stringWidth(field.text, field.font, field.size) for field in fields)
+    widest = max(text_width(field.text, field.font, field.size) for field in fields)
     scale = min(MAX_SHIP_TO_GROWTH, room / needed, max(width / widest, 0.75))
     lines: list[_Line] = []
     for _ in range(8):
@@ -218,6 +252,9 @@ class _LabelPainter:
         self.content_width = width - 2 * MARGIN
 
     def paint(self, label: ShippingLabel) -> None:
+        unprintable = unprintable_text(label)
+        if unprintable:
+            raise ValueError(f"Order {label.order_number}: {unprintable}")
         bottom = self._footer(label, MARGIN)
         bottom = self._barcode(label, bottom + GAP)
         bottom = self._banner(label, bottom + GAP)
@@ -227,24 +264,24 @@ class _LabelPainter:
     def _text(self, x: float, baseline: float, line: _Line, width: float, align: str = "left") -> float:
         """Draws the line shrunk to `width`; returns the size it got."""
         text, size = fit_text(line.text, line.font, line.size, width)
-        self.canvas.setFont(line.font, size)
         if align == "center":
-            self.canvas.drawCentredString(x + width / 2, baseline, text)
-        else:
-            self.canvas.drawString(x, baseline, text)
+            x += (width - text_width(text, line.font, size)) / 2
+        self._draw(x, baseline, _Line(text, line.font, size))
         return size
 
     def _draw(self, x: float, baseline: float, line: _Line) -> None:
-        self.canvas.setFont(line.font, line.size)
-        self.canvas.drawString(x, baseline, line.text)
+        """The line from `x`, each run of it in the font that has its characters."""
+        for text, face in text_runs(line.text, line.font):
+            self.canvas.setFont(face.name, line.size)
+            self.canvas.drawString(x, baseline, text)
+            x += self.canvas.stringWidth(text, face.name, line.size)
 
     def _rule(self, y: float, thickness: float = 1.2) -> None:
         self.canvas.setLineWidth(thickness)
         self.canvas.line(MARGIN, y, self.width - MARGIN, y)
 
     def _caption(self, x: float, baseline: float, text: str) -> None:
-        self.canvas.setFont(self.fonts.bold, 6.5)
-        self.canvas.drawString(x, baseline, text)
+        self._draw(x, baseline, _Line(text, self.fonts.bold, 6.5))
 
     # --- blocks, each returns the edge it leaves for the next
 
@@ -303,8 +340,8 @@ class _LabelPainter:
         self.canvas.setFillGray(1)
         for line, size in lines:
             baseline -= size * 1.1
-            self.canvas.setFont(self.fonts.bold, size)
-            self.canvas.drawCentredString(MARGIN + self.content_width / 2, baseline + size * 0.22, line)
+            x = MARGIN + (self.content_width - text_width(line, self.fonts.bold, size)) / 2
+            self._draw(x, baseline + size * 0.22, _Line(line, self.fonts.bold, size))
         self.canvas.setFillGray(0)
         return bottom + height
 
@@ -345,7 +382,7 @@ class _LabelPainter:
         order_width = 0.0
         if order_number:
             order_size = 16.0
-            natural = stringWidth(order_number, self.fonts.bold, order_size) + 8
+            natural = text_width(order_number, self.fonts.bold, order_size) + 8
             order_width = min(max(natural, 0.3 * self.content_width), 0.65 * self.content_width)
             self._caption(MARGIN, bottom + height - 6.5, "ORDER #")
             self._text(MARGIN, bottom + 2, _Line(order_number, self.fonts.bold, order_size), order_width - 8)

@@ -14,9 +14,9 @@ import pypdfium2 as pdfium
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
+from shipdesk.printing.fonts import FontFace, cannot_print, label_face, label_fonts, missing_characters, text_runs
 from shipdesk.printing.layout import Barcode, Box, Image, Layout, Line, TextBlock, points_to_dots, to_dots
 from shipdesk.printing.symbols import LinearSymbol, MatrixSymbol, fit_module, linear_symbol, matrix_symbol
-from shipdesk.resources import resource_path
 
 BLACK, WHITE = 0, 1
 POINTS_PER_INCH = 72
@@ -71,10 +71,23 @@ def render_raster(layout: Layout, dpi: int) -> PILImage.Image:
     return image
 
 
-@functools.lru_cache(maxsize=64)
 def label_font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(resource_path("fonts", name)), pixels)
+    fonts = label_fonts()
+    return face_font(label_face(fonts.bold if bold else fonts.regular), pixels)
+
+
+@functools.lru_cache(maxsize=64)
+def face_font(face: FontFace, pixels: int) -> ImageFont.FreeTypeFont:
+    """The Pillow font of a face at a size in dots."""
+    return ImageFont.truetype(str(face.path), pixels, index=face.index)
+
+
+def check_printable(block: TextBlock) -> None:
+    """Raises ValueError when the block has characters no font here can draw: they would print as empty boxes."""
+    fonts = label_fonts()
+    missing = missing_characters(block.text, fonts.bold if block.bold else fonts.regular)
+    if missing:
+        raise ValueError(cannot_print("The text", block.text, missing))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +102,11 @@ class _Glyphs:
 @functools.lru_cache(maxsize=4096)
 def _glyphs(text: str, bold: bool, pixels: int, width: int) -> _Glyphs:
     """Cached: in a batch the captions, sender and service lines repeat on every label."""
+    fonts = label_fonts()
+    primary = label_face(fonts.bold if bold else fonts.regular)
+    runs = text_runs(text, primary.name)
+    if len(runs) > 1 or runs[0][1] is not primary:
+        return _glyph_runs(runs, bold, pixels, width)
     font = label_font(bold, pixels)
     length = font.getlength(text)
     while length > width and pixels > 1:  # Pillow's hinting can make a line a dot wider than reportlab's
@@ -102,7 +120,42 @@ def _glyphs(text: str, bold: bool, pixels: int, width: int) -> _Glyphs:
     return _Glyphs(mask, (left, top), length)
 
 
-def _text(canvas: PILImage.Image, block: TextBlock, dpi: int) -> None:
+def _glyph_runs(runs: list[tuple[str, FontFace]], bold: bool, pixels: int, width: int) -> _Glyphs:
+    """Text in more than one font (a Chinese name in the fallback font, say) drawn run after run on DejaVu's
+    baseline, so the block's top is DejaVu's ascender as it is for text in DejaVu alone."""
+    length = _runs_length(runs, pixels)
+    while length > width and pixels > 1:
+        pixels -= 1
+        length = _runs_length(runs, pixels)
+    baseline = label_font(bold, pixels).getmetrics()[0]
+    placed: list[tuple[float, ImageFont.FreeTypeFont, str]] = []
+    pen = 0.0
+    left, top, right, bottom = math.inf, math.inf, -math.inf, -math.inf
+    for text, face in runs:
+        font = face_font(face, pixels)
+        box = font.getbbox(text, anchor="ls")
+        left, top = min(left, pen + box[0]), min(top, baseline + box[1])
+        right, bottom = max(right, pen + box[2]), max(bottom, baseline + box[3])
+        placed.append((pen, font, text))
+        pen += font.getlength(text)
+    left, top, right, bottom = math.floor(left), math.floor(top), math.ceil(right), math.ceil(bottom)
+    mask = PILImage.new("1", (max(1, right - left), max(1, bottom - top)), 0)
+    draw = ImageDraw.Draw(mask)
+    for start, font, text in placed:
+        draw.text((start - left, baseline - top), text, font=font, fill=1, anchor="ls")
+    return _Glyphs(mask, (left, top), length)
+
+
+def _runs_length(runs: list[tuple[str, FontFace]], pixels: int) -> float:
+    return sum(face_font(face, pixels).getlength(text) for text, face in runs)
+
+
+def text_ink(block: TextBlock, dpi: int) -> tuple[PILImage.Image, tuple[int, int]]:
+    """The block's text as a mask (1 where there is ink) and the label dot its top-left corner lands on.
+
+    Raises ValueError when the text has characters no font here can draw.
+    """
+    check_printable(block)
     width = to_dots(block.width, dpi)
     glyphs = _glyphs(block.text, block.bold, points_to_dots(block.size, dpi), width)
     x = to_dots(block.x, dpi)
@@ -110,8 +163,12 @@ def _text(canvas: PILImage.Image, block: TextBlock, dpi: int) -> None:
         x += round((width - glyphs.length) / 2)
     elif block.align == "right":
         x += round(width - glyphs.length)
-    position = (x + glyphs.offset[0], to_dots(block.y, dpi) + glyphs.offset[1])
-    canvas.paste(WHITE if block.inverted else BLACK, position, glyphs.mask)
+    return glyphs.mask, (x + glyphs.offset[0], to_dots(block.y, dpi) + glyphs.offset[1])
+
+
+def _text(canvas: PILImage.Image, block: TextBlock, dpi: int) -> None:
+    mask, position = text_ink(block, dpi)
+    canvas.paste(WHITE if block.inverted else BLACK, position, mask)
 
 
 def _barcode(draw: ImageDraw.ImageDraw, placed: PlacedSymbol) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import subprocess
+from collections.abc import Iterator
 from datetime import date
 
 import pypdfium2
@@ -10,7 +12,7 @@ import pytest
 
 from shipdesk.printing.cups_queue import CupsQueue
 from shipdesk.printing.errors import PrinterError
-from tests.printing.cups_server import CupsServer, wait_for_pdf
+from tests.printing.cups_server import CupsServer, TcpSink, wait_for_pdf
 from tests.printing.scanning import pdf_scan
 
 
@@ -65,3 +67,61 @@ def test_a_cups_uri_opens_the_queue_and_sends_printer_language_raw(cups_server: 
     device.send(tspl)
     cups_server.wait_until_idle()
     assert bytes(cups_server.raw_sink.received[before:]) == tspl
+
+
+@pytest.fixture
+def paused_raw_queue(cups_server: CupsServer) -> Iterator[tuple[str, TcpSink]]:
+    """A raw queue to a working printer, stopped as CUPS stops a queue whose USB printer was unplugged."""
+    sink = TcpSink()
+    sink.start()
+    queue = f"paused-{secrets.token_hex(3)}"
+    cups_server.lpadmin("-p", queue, "-E", "-v", f"socket://127.0.0.1:{sink.port}", "-m", "raw")
+    cups_command(cups_server, "cupsdisable", "-r", "Unplugged", queue)
+    try:
+        yield queue, sink
+    finally:
+        subprocess.run(["cancel", "-h", str(cups_server.socket_path), "-a", queue], check=False, capture_output=True)
+        cups_server.lpadmin("-x", queue)
+        sink.close()
+
+
+def cups_command(cups_server: CupsServer, tool: str, *args: str) -> str:
+    done = subprocess.run([tool, "-h", str(cups_server.socket_path), *args], check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+def test_a_paused_queue_refuses_the_job_in_plain_words_and_holds_nothing(
+    cups_server: CupsServer, paused_raw_queue: tuple[str, TcpSink]
+) -> None:
+    queue_name, sink = paused_raw_queue
+    queue = CupsQueue(queue_name, server=str(cups_server.socket_path))
+    zpl = b"^XA^FO50,50^A0N,40,40^FD1001^FS^XZ"
+    with pytest.raises(PrinterError) as refused:
+        queue.send(zpl, title="zpl", raw=True)
+    assert str(refused.value) == (
+        f"The print queue {queue_name} is paused; resume it in the printer settings (or: cupsenable {queue_name})"
+    )
+    assert cups_command(cups_server, "lpstat", "-o", queue_name) == ""  # no label waits to come out later
+    # Resumed, the same label prints.
+    cups_command(cups_server, "cupsenable", queue_name)
+    queue.send(zpl, title="zpl", raw=True)
+    cups_server.wait_until_idle()
+    assert bytes(sink.received) == zpl
+
+
+def test_the_default_queue_paused_is_named_when_it_refuses(
+    cups_server: CupsServer, paused_raw_queue: tuple[str, TcpSink], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue_name, _ = paused_raw_queue
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")  # lpstat's own words are read in the C locale whatever the station's
+    cups_server.lpadmin("-d", queue_name)  # the queue is removed after the test, and the default with it
+    with pytest.raises(PrinterError, match=f"The print queue {queue_name} is paused"):
+        CupsQueue(server=str(cups_server.socket_path)).send(b"^XA^XZ", raw=True)
+
+
+def test_a_queue_named_in_other_capitals_is_still_seen_paused(
+    cups_server: CupsServer, paused_raw_queue: tuple[str, TcpSink]
+) -> None:
+    queue_name, _ = paused_raw_queue
+    with pytest.raises(PrinterError, match="is paused"):
+        CupsQueue(queue_name.upper(), server=str(cups_server.socket_path)).send(b"^XA^XZ", raw=True)

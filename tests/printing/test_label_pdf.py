@@ -18,7 +18,8 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 
 from shipdesk.domain import Address, LabelSize, Weight, WeightUnit
-from shipdesk.printing.fonts import label_fonts
+from shipdesk.printing import fonts
+from shipdesk.printing.fonts import FallbackFonts, label_fonts
 from shipdesk.printing.label_content import ShippingLabel
 from shipdesk.printing.label_pdf import fit_text, render_labels_pdf, wrap_text
 from shipdesk.shipping.own_courier import own_courier_tracking_number
@@ -27,6 +28,17 @@ MISSING_TOOLS = [tool for tool in ("pdftoppm", "zbarimg", "pdftotext", "pdffonts
 needs_poppler_and_zbar = pytest.mark.skipif(
     bool(MISSING_TOOLS), reason=f"needs poppler-utils and zbar-tools; missing: {', '.join(MISSING_TOOLS)}"
 )
+CJK_FONT = fonts.fallback_fonts.face_for("王")
+needs_cjk_font = pytest.mark.skipif(
+    CJK_FONT is None, reason="needs a Chinese font shipdesk knows, e.g. apt-get install fonts-droid-fallback"
+)
+
+
+@pytest.fixture
+def without_cjk_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A computer with no font for Chinese or Japanese: only DejaVu, shipdesk's own."""
+    monkeypatch.setattr(fonts, "fallback_fonts", FallbackFonts([]))
+
 
 USPS_LIKE = "9400111899223100012345"
 UPS_LIKE = "1Z999AA10123456784"
@@ -366,6 +378,42 @@ def test_a_long_line_wraps_at_a_space_rather_than_getting_tiny() -> None:
     assert len(lines) == 2
     assert " ".join(text for text, _ in lines) == street
     assert all(size >= 8 and pdfmetrics.stringWidth(text, font, size) <= 200 for text, size in lines)
+
+
+@needs_poppler_and_zbar
+@needs_cjk_font
+def test_chinese_and_japanese_names_are_drawn_in_a_font_of_the_computer_that_has_their_characters(
+    tmp_path: Path,
+) -> None:
+    chinese = Address(name="王小明", street1="浦东新区世纪大道88号金茂大厦写字楼层办公室", city="上海", country="CN")
+    japanese = Address(name="田中太郎", company="Zoë 山田花子", city="Tokyo", country="JP")
+    pdf = render_labels_pdf([make_label(recipient=chinese), make_label(recipient=japanese)])
+
+    text = pdf_text(pdf, tmp_path)
+    for part in ("王小明", "上海", "田中太郎", "Zoë 山田花子", "Northwind Packing Co."):
+        assert part in text
+    source = tmp_path / "fonts.pdf"
+    source.write_bytes(pdf)
+    listing = subprocess.run(["pdffonts", source], capture_output=True, text=True, check=True).stdout
+    embedded = [line.split() for line in listing.splitlines()[2:]]
+    assert all(font[-5:-2] == ["yes", "yes", "yes"] for font in embedded), listing
+    assert CJK_FONT is not None
+    face = pdfmetrics.getFont(CJK_FONT.name).face
+    assert any(font[0].endswith("+" + face.name.decode()) for font in embedded), listing
+    glyphs = face.charToGlyph
+    assert all(ord(char) in glyphs for char in "王小明上海田中太郎山田花子")
+    for page in rasterise(pdf, tmp_path):  # the long Chinese street is measured in its own font: it fits
+        assert scan(page, tmp_path)
+        left, _, right, _ = page.point(lambda level: 255 if level < 128 else 0).getbbox() or (0, 0, 0, 0)
+        assert left >= 8 and right <= page.width - 8  # 1 mm at 203 dpi
+
+
+def test_a_name_no_font_on_the_computer_can_draw_is_refused_naming_it(without_cjk_fonts: None) -> None:
+    with pytest.raises(ValueError) as refused:
+        render_labels_pdf([make_label(recipient=Address(name="王小明", city="Shanghai", country="CN"))])
+    assert str(refused.value) == (
+        "Order 100234: the ship-to name 王小明 has characters the label fonts on this computer cannot print (王 小 明)"
+    )
 
 
 # ----------------------------------------------------------------------------- refused input

@@ -8,18 +8,24 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from shipdesk.domain import LabelSize
+from shipdesk.domain import Address, LabelSize
+from shipdesk.printing import fonts
+from shipdesk.printing.fonts import FallbackFonts
+from shipdesk.printing.label_formats import render_label
 from shipdesk.printing.label_layout import label_layout
 from shipdesk.printing.label_pdf import render_labels_pdf
 from shipdesk.printing.layout import Barcode, BarcodeKind, Layout, TextBlock
 from shipdesk.printing.raster import rasterise_pdf, render_raster
+from shipdesk.printing.zpl import layout_to_zpl
 from tests.printing.scanning import dark_runs, inked_box, needs_zbar, row_of, zbar_scan, zxing_scan
-from tests.printing.test_label_pdf import LONG, OWN_COURIER, UPS_LIKE, USPS_LIKE, make_label
+from tests.printing.test_label_pdf import CJK_FONT, LONG, OWN_COURIER, UPS_LIKE, USPS_LIKE, make_label, needs_cjk_font
+from tests.printing.test_zpl import parse as parse_zpl
+from tests.printing.test_zpl import rebuild_graphic
 
 
 def barcode_middle_row(image: Image.Image, layout: Layout, dpi: int) -> list[bool]:
@@ -103,6 +109,62 @@ def test_a_barcode_too_big_for_its_place_is_refused_in_words() -> None:
     layout = Layout(20, 20, (Barcode(0, 0, 20, 10, UPS_LIKE),))
     with pytest.raises(ValueError, match="does not fit"):
         render_raster(layout, 203)
+
+
+# ----------------------------------------------------------------------------- names in Chinese or Japanese
+
+
+def ink(image: Image.Image) -> Image.Image:
+    """The image cropped to its black dots, as a 1-bit image."""
+    box = inked_box(image)
+    assert box is not None, "nothing was drawn"
+    return image.convert("1").crop(box)
+
+
+@needs_cjk_font
+def test_a_chinese_name_is_drawn_with_the_glyphs_of_the_computers_chinese_font_not_as_empty_boxes() -> None:
+    image = render_raster(Layout(101.6, 30, (TextBlock(10, 5, 80, "王小明", 17, bold=True),)), 203)
+
+    assert CJK_FONT is not None
+    expected = Image.new("1", (400, 100), 1)
+    font = ImageFont.truetype(str(CJK_FONT.path), 48)  # 17 pt at 203 dpi
+    ImageDraw.Draw(expected).text((10, 70), "王小明", font=font, fill=0, anchor="ls")
+    drawn, wanted = ink(image), ink(expected)
+    assert drawn.size == wanted.size
+    assert ImageChops.difference(drawn.convert("L"), wanted.convert("L")).getbbox() is None
+
+
+@needs_cjk_font
+def test_text_a_zebra_font_cannot_draw_goes_to_the_zebra_as_the_rasters_own_dots() -> None:
+    recipient = Address(name="王小明", company="Zoë 田中", street1="88 Century Avenue", city="Shanghai", country="CN")
+    layout = label_layout(make_label(recipient=recipient))
+
+    label = parse_zpl(layout_to_zpl(layout, 203))
+    raster = render_raster(layout, 203)
+
+    native = [item.commands["FD"] for item in label.fields if "A0" in item.commands]
+    assert "88 Century Avenue" in native and "Shanghai" in native  # Latin text stays in the printer's font
+    assert not any(char in text for text in native for char in "王小明田中")  # the printer would leave these blank
+    graphics = [item for item in label.fields if "GF" in item.commands]
+    assert len(graphics) == 2  # the name, and the company with its Chinese part
+    for item in graphics:
+        rebuilt = rebuild_graphic(item.commands["GF"])
+        region = raster.crop((item.x, item.y, item.x + rebuilt.width, item.y + rebuilt.height))
+        assert ImageChops.difference(rebuilt.convert("L"), region.convert("L")).getbbox() is None
+        assert inked_box(rebuilt) is not None
+
+
+@pytest.mark.parametrize("fmt", ["png", "zpl", "tspl", "escpos"])
+def test_a_name_no_font_on_the_computer_can_draw_is_refused_for_every_printer_language(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "fallback_fonts", FallbackFonts([]))  # a computer with no Chinese font
+    label = make_label(recipient=Address(name="王小明", city="Shanghai", country="CN"))
+    with pytest.raises(ValueError) as refused:
+        render_label(label, LabelSize.FOUR_BY_SIX, fmt, 203)
+    assert (
+        str(refused.value) == "The text 王小明 has characters the label fonts on this computer cannot print (王 小 明)"
+    )
 
 
 # ----------------------------------------------------------------------------- a provider's PDF on the media

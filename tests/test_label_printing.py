@@ -456,6 +456,8 @@ def test_a_print_queue_stopped_mid_batch_keeps_the_rest_queued_and_unshipped_unt
 
     def unplug_after_first(progress: Progress) -> None:
         if progress.done == 1:  # CUPS stops a queue by itself when its USB printer is unplugged
+            # Once the first label is out: a job CUPS is still sending when its queue stops is sent again on resume.
+            cups_server.wait_until_idle()
             subprocess.run(["cupsdisable", "-h", server, "-r", "Unplugged", queue], check=True, capture_output=True)
 
     result = print_labels_to_printer(cache, ids, profile, on_progress=unplug_after_first)

@@ -80,5 +80,5 @@ class SyncStatus(QLabel):
     def _store_done(self, outcome: StoreSync) -> None:
         if outcome.store in self._syncing_now:
             self._syncing_now.remove(outcome.store)
-        self.setText(store_progress_text(outcome))
+        self.setText(store_progress_text(outcome, self._syncing_now))
         self.setToolTip("")

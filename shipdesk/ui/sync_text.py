@@ -34,9 +34,12 @@ def round_text(outcomes: Sequence[StoreSync], at: datetime) -> str:
     return f"Sync failed {at:%H:%M}{share}: {short_reason(failed[0].problem)}"
 
 
-def store_progress_text(outcome: StoreSync) -> str:
-    """While the other stores still sync: 'Syncing… Main done' or 'Syncing… Main failed'."""
-    return f"{SYNCING} {outcome.store} {'failed' if outcome.problem else 'done'}"
+def store_progress_text(outcome: StoreSync, still_syncing: Sequence[str] = ()) -> str:
+    """As a store's sync ends: 'Syncing Main… (Etsy done)' while Main still syncs, else 'Syncing… Etsy failed'."""
+    ended = f"{outcome.store} {'failed' if outcome.problem else 'done'}"
+    if still_syncing:
+        return f"{store_syncing_text(', '.join(still_syncing))} ({ended})"
+    return f"{SYNCING} {ended}"
 
 
 def store_syncing_text(store: str, wait: RetryWait | None = None) -> str:

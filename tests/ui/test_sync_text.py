@@ -76,11 +76,12 @@ def test_before_the_first_sync_the_status_bar_shows_what_the_cache_remembers() -
     )
 
 
-def test_each_store_done_shows_while_the_others_still_sync() -> None:
+def test_each_store_done_shows_with_the_stores_that_still_sync() -> None:
     assert store_progress_text(synced("Main", inserted=3)) == "Syncing… Main done"
     assert (
         store_progress_text(StoreSync("Etsy", error="No API secret is saved for store Etsy.")) == "Syncing… Etsy failed"
     )
+    assert store_progress_text(synced("Etsy", inserted=1), ["Main", "Shop"]) == "Syncing Main, Shop… (Etsy done)"
 
 
 def test_a_store_that_does_not_answer_says_so_while_its_sync_waits_to_try_again() -> None:

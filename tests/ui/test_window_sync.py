@@ -23,6 +23,8 @@ from shipdesk.ui.order_detail import STORE_NOT_TOLD
 from shipdesk.ui.run_window import run_window
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.ui.sync_text import BUSY, NO_FILE, NO_STORES, NOT_SYNCED_YET
+from shipdesk.upstream.connector import Connector, RetryNotice
+from shipdesk.upstream.connectors import open_connector
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync_stores import StoreSync
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -274,6 +276,31 @@ def test_stores_sync_side_by_side_and_the_status_bar_names_every_one_still_synci
     assert len(set(connectors.threads)) == 2
     assert sorted((outcome.store, outcome.problem) for outcome in outcomes) == [("Etsy shop", ""), ("Main", "")]
     assert SYNCED.fullmatch(sync_status(window))
+
+
+def test_a_store_done_first_leaves_the_one_still_syncing_named_in_the_status_bar(
+    store_cache: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    add_fake_store(store_cache, fake, "Etsy shop")
+    save_secret("Etsy shop", fake.api_secret)
+    main_answers = threading.Event()
+
+    def connect(record: StoreRecord, *, stop: threading.Event, on_retry: RetryNotice | None = None) -> Connector:
+        if record.name == "Main":
+            main_answers.wait(timeout=30)  # Main's server is slow to answer
+        return open_connector(record, backoff_seconds=0.01, stop=stop, on_retry=on_retry)
+
+    window = sync_window(store_cache, qtbot, connect)  # type: ignore[arg-type]
+    done: list[StoreSync] = []
+    window.sync_runner.store_synced.connect(done.append)
+    try:
+        window.sync_action.trigger()
+        qtbot.waitUntil(lambda: [outcome.store for outcome in done] == ["Etsy shop"], timeout=SYNC_TIMEOUT_MS)
+
+        assert sync_status(window) == "Syncing Main… (Etsy shop done)"
+    finally:
+        main_answers.set()
+        wait_for_sync(window, qtbot)
 
 
 def test_closing_the_window_mid_sync_stops_the_worker_and_keeps_the_waiting_update(

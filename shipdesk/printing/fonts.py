@@ -147,7 +147,8 @@ def label_face(font: str) -> FontFace:
 
 def text_runs(text: str, font: str) -> list[tuple[str, FontFace]]:
     """`text` cut into runs, each with the font that draws it: DejaVu (`font`) wherever it has the glyph, else the
-    first fallback font that does. A character no font has stays with DejaVu: see missing_characters."""
+    first fallback font that does. A letter or digit no font has stays with DejaVu (see missing_characters); any
+    other character no font has (an emoji, a dingbat, the joiners between them) is left out, as it names nothing."""
     primary = label_face(font)
     if text.isascii() or primary.covers(text):
         return [(text, primary)]
@@ -155,6 +156,8 @@ def text_runs(text: str, font: str) -> list[tuple[str, FontFace]]:
     for character in text:
         previous = runs[-1][1] if runs else primary
         face = _face_for(character, primary, previous)
+        if face is None:
+            continue
         if runs and face is previous:
             runs[-1] = (runs[-1][0] + character, face)
         else:
@@ -162,21 +165,34 @@ def text_runs(text: str, font: str) -> list[tuple[str, FontFace]]:
     return runs
 
 
-def _face_for(character: str, primary: FontFace, previous: FontFace) -> FontFace:
+def _face_for(character: str, primary: FontFace, previous: FontFace) -> FontFace | None:
     code = ord(character)
     if unicodedata.combining(character) and code in previous.characters:
         return previous  # an accent stays with the letter it sits on
     if code in primary.characters:
         return primary
-    return fallback_fonts.face_for(character) or primary
+    face = fallback_fonts.face_for(character)
+    if face is None and not _names_something(character):
+        return None
+    return face or primary
+
+
+def _names_something(character: str) -> bool:
+    """Letters and digits carry a name, a street or a number; a label that cannot draw them must not be printed."""
+    return unicodedata.category(character)[0] in "LN"
 
 
 def missing_characters(text: str, font: str) -> str:
-    """The characters of `text` that neither DejaVu (`font`) nor any fallback font can draw, each once, in order."""
+    """The letters and digits of `text` that neither DejaVu (`font`) nor any fallback font can draw, each once, in
+    order. Other characters no font has (an emoji) are left out of the drawing instead (text_runs)."""
     primary = label_face(font)
     if text.isascii() or primary.covers(text):
         return ""
-    missing = (c for c in text if ord(c) not in primary.characters and fallback_fonts.face_for(c) is None)
+    missing = (
+        c
+        for c in text
+        if ord(c) not in primary.characters and _names_something(c) and fallback_fonts.face_for(c) is None
+    )
     return "".join(dict.fromkeys(missing))
 
 
@@ -187,7 +203,4 @@ def cannot_print(what: str, text: str, missing: str) -> str:
 
 def text_width(text: str, font: str, size: float) -> float:
     """The width of `text` in points as it is drawn, each run in its own font."""
-    runs = text_runs(text, font)
-    if len(runs) == 1:
-        return float(pdfmetrics.stringWidth(text, runs[0][1].name, size))
-    return sum(float(pdfmetrics.stringWidth(run, face.name, size)) for run, face in runs)
+    return sum(float(pdfmetrics.stringWidth(run, face.name, size)) for run, face in text_runs(text, font))

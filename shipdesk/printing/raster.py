@@ -104,9 +104,10 @@ def _glyphs(text: str, bold: bool, pixels: int, width: int) -> _Glyphs:
     """Cached: in a batch the captions, sender and service lines repeat on every label."""
     fonts = label_fonts()
     primary = label_face(fonts.bold if bold else fonts.regular)
-    runs = text_runs(text, primary.name)
+    runs = text_runs(text, primary.name) or [("", primary)]
     if len(runs) > 1 or runs[0][1] is not primary:
         return _glyph_runs(runs, bold, pixels, width)
+    text = runs[0][0]  # without what no font has (an emoji)
     font = label_font(bold, pixels)
     length = font.getlength(text)
     while length > width and pixels > 1:  # Pillow's hinting can make a line a dot wider than reportlab's

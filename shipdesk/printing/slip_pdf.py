@@ -16,7 +16,7 @@ from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Simple
 from reportlab.platypus.flowables import Flowable
 
 from shipdesk.domain import Address, Order
-from shipdesk.printing.fonts import LabelFonts, label_fonts
+from shipdesk.printing.fonts import LabelFonts, label_fonts, text_runs
 from shipdesk.printing.pick_list import PickLine, options_text
 
 MM = 72 / 25.4
@@ -34,7 +34,16 @@ class _Styles:
 
 
 def _text(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph("<br/>".join(_marked_up(line, style.fontName) for line in text.split("\n")), style)
+
+
+def _marked_up(line: str, font: str) -> str:
+    """The line as Paragraph markup, each run DejaVu (`font`) lacks in the computer's font that has it (a Chinese
+    name), and what no font has left out (an emoji)."""
+    return "".join(
+        escape(run) if face.name == font else f'<font name="{face.name}">{escape(run)}</font>'
+        for run, face in text_runs(line, font)
+    )
 
 
 def _address(caption: str, address: Address, styles: _Styles) -> list[Flowable]:

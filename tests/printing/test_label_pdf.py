@@ -416,6 +416,16 @@ def test_a_name_no_font_on_the_computer_can_draw_is_refused_naming_it(without_cj
     )
 
 
+def test_an_emoji_no_font_can_draw_is_left_out_and_the_label_prints(without_cjk_fonts: None, tmp_path: Path) -> None:
+    recipient = Address(name="Anna 🌸 Lee", street1="1 Main St ✨", city="Springfield", country="US")
+
+    pdf = render_labels_pdf([make_label(recipient=recipient)])
+
+    text = pdf_text(pdf, tmp_path)
+    assert "Anna" in text and "Lee" in text and "1 Main St" in text
+    assert "🌸" not in text and "✨" not in text
+
+
 # ----------------------------------------------------------------------------- refused input
 
 

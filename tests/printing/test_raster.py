@@ -167,6 +167,16 @@ def test_a_name_no_font_on_the_computer_can_draw_is_refused_for_every_printer_la
     )
 
 
+def test_a_name_with_an_emoji_no_font_has_draws_as_the_name_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "fallback_fonts", FallbackFonts([]))
+    with_emoji = make_label(recipient=Address(name="Anna🌸", city="Springfield", country="US"))
+    without = make_label(recipient=Address(name="Anna", city="Springfield", country="US"))
+
+    drawn = render_label(with_emoji, LabelSize.FOUR_BY_SIX, "png", 203)
+
+    assert drawn == render_label(without, LabelSize.FOUR_BY_SIX, "png", 203)  # no empty box where the emoji was
+
+
 # ----------------------------------------------------------------------------- a provider's PDF on the media
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
 from shipdesk.domain import Address, Item, ItemOption, Order
+from shipdesk.printing.fonts import fallback_fonts
 from shipdesk.printing.pick_list import location_key, pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_list_pdf
 from shipdesk.printing.slip_receipt import render_packing_slips_escpos
@@ -100,6 +102,22 @@ def test_a_packing_slip_per_order_shows_what_the_packer_needs(tmp_path: Path) ->
         assert expected in zoe
     assert "Gift card" not in zoe  # nothing to pack
     assert "Order 1002" in pages[1] and "José Núñez" in pages[1]
+
+
+@pytest.mark.skipif(fallback_fonts.face_for("王") is None, reason="needs a font with Chinese characters")
+def test_a_chinese_address_is_drawn_in_the_computers_font_that_has_it_and_an_emoji_is_left_out(
+    tmp_path: Path,
+) -> None:
+    order = replace(ZOE, ship_to=Address(name="王小明 🌸", street1="世纪大道88号", city="上海", country="CN"))
+    pdf = tmp_path / "slip.pdf"
+    pdf.write_bytes(render_packing_slips_pdf([order]))
+
+    (page,) = pdf_text(pdf.read_bytes(), tmp_path)
+    embedded = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
+
+    assert "王小明" in page and "世纪大道88号" in page and "上海" in page and "🌸" not in page
+    face = fallback_fonts.face_for("王")
+    assert face is not None and pdfmetrics.getFont(face.name).face.name.decode() in embedded
 
 
 def test_a_long_order_flows_onto_more_pages_and_the_next_order_starts_fresh(tmp_path: Path) -> None:

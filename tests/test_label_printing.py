@@ -434,16 +434,8 @@ def test_a_renderer_that_stops_ends_the_batch_and_the_orders_left_stay_to_print(
 @pytest.fixture
 def cups_zebra(cups_server: CupsServer) -> Iterator[tuple[str, TcpSink]]:
     """A raw CUPS queue named Zebra_USB to a working printer: the queue's name and the printer's sink."""
-    sink = TcpSink()
-    sink.start()
-    queue = "Zebra_USB"
-    cups_server.lpadmin("-p", queue, "-E", "-v", f"socket://127.0.0.1:{sink.port}", "-m", "raw")
-    try:
-        yield queue, sink
-    finally:
-        subprocess.run(["cancel", "-h", str(cups_server.socket_path), "-a", queue], check=False, capture_output=True)
-        cups_server.lpadmin("-x", queue)
-        sink.close()
+    with cups_server.raw_queue_to_a_printer("Zebra_USB") as sink:
+        yield "Zebra_USB", sink
 
 
 def test_a_print_queue_stopped_mid_batch_keeps_the_rest_queued_and_unshipped_until_it_is_resumed(

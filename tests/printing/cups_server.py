@@ -6,6 +6,7 @@ cups-pdf's backend runs only as root, so without root (or without CUPS) the test
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -78,6 +79,19 @@ class CupsServer:
                 return
             time.sleep(0.2)
         raise AssertionError(f"CUPS jobs did not finish: {jobs}")
+
+    @contextlib.contextmanager
+    def raw_queue_to_a_printer(self, queue: str) -> Iterator[TcpSink]:
+        """A raw queue of that name to a working port-9100 printer, removed with its jobs afterwards: the printer."""
+        sink = TcpSink()
+        sink.start()
+        self.lpadmin("-p", queue, "-E", "-v", f"socket://127.0.0.1:{sink.port}", "-m", "raw")
+        try:
+            yield sink
+        finally:
+            subprocess.run(["cancel", "-h", str(self.socket_path), "-a", queue], check=False, capture_output=True)
+            self.lpadmin("-x", queue)
+            sink.close()
 
 
 # cups-pdf writes each job to the submitting user's ~/PDF, named after the job title.

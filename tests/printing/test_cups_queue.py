@@ -72,17 +72,10 @@ def test_a_cups_uri_opens_the_queue_and_sends_printer_language_raw(cups_server: 
 @pytest.fixture
 def paused_raw_queue(cups_server: CupsServer) -> Iterator[tuple[str, TcpSink]]:
     """A raw queue to a working printer, stopped as CUPS stops a queue whose USB printer was unplugged."""
-    sink = TcpSink()
-    sink.start()
     queue = f"paused-{secrets.token_hex(3)}"
-    cups_server.lpadmin("-p", queue, "-E", "-v", f"socket://127.0.0.1:{sink.port}", "-m", "raw")
-    cups_command(cups_server, "cupsdisable", "-r", "Unplugged", queue)
-    try:
+    with cups_server.raw_queue_to_a_printer(queue) as sink:
+        cups_command(cups_server, "cupsdisable", "-r", "Unplugged", queue)
         yield queue, sink
-    finally:
-        subprocess.run(["cancel", "-h", str(cups_server.socket_path), "-a", queue], check=False, capture_output=True)
-        cups_server.lpadmin("-x", queue)
-        sink.close()
 
 
 def cups_command(cups_server: CupsServer, tool: str, *args: str) -> str:

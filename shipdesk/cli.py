@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shlex
+import sqlite3
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -18,14 +20,13 @@ from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
 from shipdesk.app_log import start_log
 from shipdesk.cache import Cache, CacheError, open_cache
 from shipdesk.cache.order_json import order_to_dict
-from shipdesk.cache.orders import OrderQuery, load_orders
+from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import has_origin_address, origin_address, set_origin_address
 from shipdesk.cache.shipments import pending_outbox, record_shipment
-from shipdesk.cache.stores import known_store_names, spelled_as_known
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
-from shipdesk.cli_lookup import UsageError, one_order
+from shipdesk.cli_lookup import UsageError, one_order, store_named
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.cli_void import add_void_command, run_void_command
@@ -52,6 +53,8 @@ from shipdesk.slip_printing import (
 from shipdesk.temp_folders import remove_abandoned_folders
 from shipdesk.upstream.csv_import import DEFAULT_STORE, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
+
+_log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,6 +172,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CacheError, CsvFileError, PrinterError, PrinterProfileError, UsageError, OSError) as error:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
+    except sqlite3.Error as error:
+        print(f"shipdesk: {_cache_trouble(error)}", file=sys.stderr)
+        return 1
+
+
+def _cache_trouble(error: sqlite3.Error) -> str:
+    """A cache the command could not read or write, in a line: each step that finished is its own transaction."""
+    _log.error("the cache could not be read or written", exc_info=error)
+    if "locked" in str(error) or "busy" in str(error):
+        return (
+            "the cache is busy: another shipdesk (the window, a sync) is writing to it; try again in a moment. "
+            "What had finished is saved."
+        )
+    return f"the cache could not be read or written ({error}); what had finished is saved"
 
 
 def _interrupted(command: str | None) -> str:
@@ -256,7 +273,8 @@ def _import_csv(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
-    query = OrderQuery(status=OrderStatus(args.status) if args.status else None, store=args.store, search=args.search)
+    store = None if args.store is None else store_named(cache, args.store)
+    query = OrderQuery(status=OrderStatus(args.status) if args.status else None, store=store, search=args.search)
     stored = load_orders(cache, query)
     if args.json:
         orders_json = [order_to_dict(entry.order) for entry in stored]
@@ -431,6 +449,8 @@ def _outbox(cache: Cache, args: argparse.Namespace) -> int:
         payload = entry.payload
         if entry.refused:
             number = shlex.quote(str(payload["order_number"]))
+            if len(find_by_number(cache, str(payload["order_number"]))) > 1:  # the number is in another store too
+                number += f" --store {shlex.quote(entry.store)}"
             state = f" — refused by the store: {entry.last_error} (--send-again {number} or --drop {number})"
         else:
             state = f" — last try failed: {entry.last_error}" if entry.last_error else ""
@@ -500,10 +520,7 @@ def _only_store_waiting(cache: Cache) -> str | None:
 
 def _export_store(cache: Cache, typed: str, *, waiting: bool) -> str:
     """The store `--store` names, as it is spelled; one that gets its updates by sync has none waiting for a file."""
-    known = known_store_names(cache)
-    store = spelled_as_known(known, typed.strip())
-    if store is None:
-        raise UsageError(f"no store is named {typed!r} (stores: {', '.join(known) or 'none yet'})")
+    store = store_named(cache, typed)
     if waiting and not takes_files(cache, store):
         raise UsageError(f"{store} gets its shipped updates by sync, so none wait for a file")
     return store

@@ -7,13 +7,25 @@ from __future__ import annotations
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import StoredOrder, find_by_number
+from shipdesk.cache.stores import known_store_names, spelled_as_known
 
 
 class UsageError(Exception):
     """A command line that names something that is not there; shown as one line, exit 1."""
 
 
+def store_named(cache: Cache, typed: str) -> str:
+    """The store `--store` names, spelled as it is known ("etsy" for Etsy, as import-csv files it); UsageError,
+    listing the stores, when there is none of that name."""
+    known = known_store_names(cache)
+    store = spelled_as_known(known, typed.strip())
+    if store is None:
+        raise UsageError(f"no store is named {typed!r} (stores: {', '.join(known) or 'none yet'})")
+    return store
+
+
 def one_order(cache: Cache, order_number: str, store: str | None) -> StoredOrder:
+    store = None if store is None else store_named(cache, store)
     matches = [entry for entry in find_by_number(cache, order_number) if store is None or entry.order.store == store]
     if not matches:
         raise UsageError(f"no order {order_number} in the cache" + (f" for store {store}" if store else ""))

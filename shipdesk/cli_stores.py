@@ -15,8 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from shipdesk.cache import Cache
-from shipdesk.cache.stores import StoreRecord, get_store
+from shipdesk.cache.stores import StoreRecord, get_store, known_store_names, spelled_as_known
 from shipdesk.domain import plural
+from shipdesk.shipment_export import takes_files
 from shipdesk.shipstation_shipping import refresh_choices, shipping_choices
 from shipdesk.store_setup import (
     StoreSetupError,
@@ -355,11 +356,14 @@ def _say_retry(store: str, wait: RetryWait | None) -> None:
 
 def _sync(cache: Cache, only: str | None) -> int:
     if only is not None:
-        record = get_store(cache, only)
-        if record is None:
+        name = spelled_as_known(known_store_names(cache), only.strip())
+        record = get_store(cache, name) if name is not None else None
+        if name is None:
             raise StoreCommandError(f"There is no store named {only}.")
-        if not can_sync(record):
-            print(f"Store {record.name} takes its orders from CSV files (shipdesk import-csv); nothing to sync.")
+        if record is None and not takes_files(cache, name):
+            raise StoreCommandError(f"Store {name} was removed; connect it again to sync it.")
+        if record is None or not can_sync(record):  # a store of CSV files needs no record of its own
+            print(f"Store {name} takes its orders from CSV files (shipdesk import-csv); nothing to sync.")
             return 0
         records = [record]
     else:

@@ -8,12 +8,15 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdfium2
 import pytest
 
 from shipdesk.cache import open_cache
+from shipdesk.cache.outbox_schedule import refuse_entry
+from shipdesk.cache.shipments import pending_outbox
 from shipdesk.cache.stores import StoreRecord, add_store
 from shipdesk.cli import main
 from tests.printing.scanning import pdf_scan
@@ -345,3 +348,96 @@ def test_labels_without_a_sender_address_say_so_until_one_is_set(
     capsys.readouterr()
     assert run(imported, "label", "1002", "--out", str(tmp_path / "b.pdf")) == 0
     assert capsys.readouterr().err == ""
+
+
+# ----------------------------------------------------------------------------- the cache in use, and --store
+
+
+@pytest.fixture
+def orders_file(tmp_path: Path) -> Path:
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS_CSV, encoding="utf-8")
+    return path
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    said = capsys.readouterr().err
+    lines = [line for line in said.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("shipdesk: "), said
+    return lines[0]
+
+
+def test_ship_while_another_program_holds_the_cache_fails_in_one_line_and_records_nothing(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    other = sqlite3.connect(imported, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # the window writing a long import, past the cache's 5 s busy timeout
+    try:
+        code = run(imported, "ship", "1002", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z999AA1")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    assert code == 1
+    assert one_line_error(capsys) == (
+        "shipdesk: the cache is busy: another shipdesk (the window, a sync) is writing to it; try again in a moment. "
+        "What had finished is saved."
+    )
+    cache = open_cache(imported)
+    assert pending_outbox(cache) == []
+    cache.close()
+
+
+def test_a_db_path_naming_another_programs_sqlite_file_is_refused_and_left_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "shop.db"  # another program's database, with an orders table of its own
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)")
+    conn.commit()
+    conn.close()
+
+    assert main(["--db", str(other), "orders"]) == 1
+
+    assert (
+        one_line_error(capsys) == f"shipdesk: {other} is not a shipdesk cache file: it holds another program's tables"
+    )
+    assert sqlite3.connect(other).execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_store_names_are_taken_in_any_case_as_import_csv_files_them(
+    db: Path, orders_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "import-csv", str(orders_file)) == 0
+    assert run(db, "import-csv", str(orders_file), "--store", "Etsy") == 0
+    capsys.readouterr()
+
+    assert run(db, "orders", "--store", "etsy", "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)) == 4
+    assert (
+        run(db, "ship", "1002", "--store", "etsy", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z9") == 0
+    )
+    assert run(db, "orders", "--store", "Etsi") == 1
+    assert one_line_error(capsys) == "shipdesk: no store is named 'Etsi' (stores: CSV import, Etsy)"
+
+
+def test_the_outbox_hint_for_a_refused_update_names_the_store_when_two_stores_share_the_number(
+    db: Path, orders_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "import-csv", str(orders_file)) == 0
+    assert run(db, "import-csv", str(orders_file), "--store", "Etsy") == 0
+    assert (
+        run(db, "ship", "1002", "--store", "Etsy", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z9") == 0
+    )
+    cache = open_cache(db)
+    (entry,) = pending_outbox(cache)
+    refuse_entry(cache, entry.id, "order cancelled in the store", datetime.now(UTC))
+    cache.close()
+    capsys.readouterr()
+
+    assert run(db, "outbox") == 0
+
+    (hint,) = [line for line in capsys.readouterr().out.splitlines() if "--send-again" in line]
+    assert hint.endswith("(--send-again 1002 --store Etsy or --drop 1002 --store Etsy)")
+    assert run(db, "outbox", "--drop", "1002", "--store", "Etsy") == 0  # the command works as printed

@@ -133,6 +133,26 @@ def test_a_store_of_the_same_name_in_another_cache_file_keeps_its_own_secret(
     assert run(connected, "stores", "test", "Main") == 0, capsys.readouterr().err
 
 
+def test_syncing_a_store_of_csv_files_says_there_is_nothing_to_sync(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = tmp_path / "etsy.csv"
+    orders.write_text(
+        "Order #,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity\n"
+        "1001,Ana Lima,Rua 1,Lisboa,1100-001,PT,A,Apple,1\n",
+        encoding="utf-8",
+    )
+    assert run(db, "import-csv", str(orders), "--store", "Etsy") == 0
+    capsys.readouterr()
+
+    assert run(db, "sync", "--store", "etsy") == 0
+
+    assert (
+        capsys.readouterr().out
+        == "Store Etsy takes its orders from CSV files (shipdesk import-csv); nothing to sync.\n"
+    )
+
+
 def test_stores_test_says_the_store_works(connected: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
 

@@ -69,6 +69,9 @@ def open_cache(path: Path | str | None, *, upto: int | None = None) -> Cache:
         conn = sqlite3.connect(
             str(file_path) if file_path else ":memory:", isolation_level=None, check_same_thread=False
         )
+        if _another_programs_database(conn):
+            conn.close()
+            raise CacheError(f"{file_path} is not a shipdesk cache file: it holds another program's tables")
         # A new file gets 16 kB pages, where an order's 1.5 kB of JSON rows sit with less overhead: a 100,000-line
         # import 9-13 % faster, sorting by recipient faster, searches the same. A file made before keeps its 4 kB
         # pages: SQLite changes them only with a VACUUM, which must run outside WAL mode.
@@ -82,6 +85,12 @@ def open_cache(path: Path | str | None, *, upto: int | None = None) -> Cache:
     cache = Cache(sqlite_utils.Database(conn), file_path)
     _migrate(cache, schema.MIGRATIONS if upto is None else schema.MIGRATIONS[:upto])
     return cache
+
+
+def _another_programs_database(conn: sqlite3.Connection) -> bool:
+    """Tables in a file shipdesk never migrated: the first migration makes its tables and its version together."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
 
 
 def _migrate(cache: Cache, migrations: list[Migration]) -> None:

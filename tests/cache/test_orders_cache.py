@@ -168,9 +168,9 @@ def test_the_cache_file_is_sqlite_in_wal_mode(tmp_path: Path) -> None:
 
 def test_a_new_cache_file_has_large_pages_and_an_older_one_keeps_its_own(tmp_path: Path) -> None:
     open_cache(tmp_path / "new.sqlite").close()
-    older = sqlite3.connect(tmp_path / "older.sqlite")
+    older = sqlite3.connect(tmp_path / "older.sqlite")  # a file made before 16 kB pages, with 4 kB ones
     older.execute("PRAGMA page_size=4096")
-    older.execute("CREATE TABLE kept (value TEXT)")
+    older.execute("PRAGMA user_version=0")  # writes the file's header, page size and all
     older.close()
 
     reopened = open_cache(tmp_path / "older.sqlite")

@@ -55,6 +55,7 @@ from shipdesk.upstream.csv_import import DEFAULT_STORE, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
 _log = logging.getLogger(__name__)
+_SENDER_FIELDS = ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--store", help="only this store's shipments (default: every store's)")
 
     origin = commands.add_parser("set-origin", help="set the sender address printed on labels")
-    for name in ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone"):
+    for name in _SENDER_FIELDS:
         origin.add_argument(f"--{name}", default="")
+    origin.add_argument("--clear", action="store_true", help="print labels with no sender address")
     add_store_commands(commands)
     return parser
 
@@ -527,6 +529,15 @@ def _export_store(cache: Cache, typed: str, *, waiting: bool) -> str:
 
 
 def _set_origin(cache: Cache, args: argparse.Namespace) -> int:
+    """Saves the sender given; with none given, shows the saved one (clearing it takes --clear, so a look loses
+    nothing)."""
+    given = any(getattr(args, name.replace("-", "_")).strip() for name in _SENDER_FIELDS)
+    if given and args.clear:
+        raise UsageError("--clear takes no address; give either the sender or --clear")
+    if not given and not args.clear:
+        lines = origin_address(cache).lines()
+        print("Labels show the sender:\n  " + "\n  ".join(lines) if lines else "Labels show no sender yet.")
+        return 0
     address = Address(
         name=args.name,
         company=args.company,

@@ -78,7 +78,9 @@ def test_set_origin_refuses_half_an_address_and_keeps_the_last_one(
     cache.close()
 
 
-def test_set_origin_with_nothing_clears_the_sender(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_set_origin_with_nothing_shows_the_sender_and_clear_clears_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "c.sqlite")
     assert (
         main(
@@ -88,6 +90,12 @@ def test_set_origin_with_nothing_clears_the_sender(tmp_path: Path, capsys: pytes
     )
     assert capsys.readouterr().out == "Labels now show the sender:\n  Dock\n  1 Dock Rd\n  Cork\n  IE\n"
 
-    assert main(["--db", db, "set-origin"]) == 0
+    assert main(["--db", db, "set-origin"]) == 0  # a look changes nothing
+    assert capsys.readouterr().out == "Labels show the sender:\n  Dock\n  1 Dock Rd\n  Cork\n  IE\n"
 
+    assert main(["--db", db, "set-origin", "--clear"]) == 0
     assert capsys.readouterr().out == "Labels now show no sender.\n"
+    assert main(["--db", db, "set-origin"]) == 0
+    assert capsys.readouterr().out == "Labels show no sender yet.\n"
+    assert main(["--db", db, "set-origin", "--clear", "--name", "Dock"]) == 1
+    assert capsys.readouterr().err == "shipdesk: --clear takes no address; give either the sender or --clear\n"

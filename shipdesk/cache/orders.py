@@ -16,7 +16,7 @@ from datetime import datetime
 
 from shipdesk.cache.database import Cache
 from shipdesk.cache.order_json import order_from_json, order_to_json
-from shipdesk.cache.search_text import fold, folded_extra, recipient_sort_key
+from shipdesk.cache.search_text import fold, recipient_sort_key, search_extra
 from shipdesk.domain import Order, OrderStatus, utc_now
 
 
@@ -140,8 +140,7 @@ def _column_values(order: Order, dated_at_import: bool) -> tuple[object, ...]:
     item_names = " ".join([item.name for item in items])
     ship_name = order.ship_to.name
     bill_name = order.bill_to.name
-    # Plain ASCII folds to itself, so only the other texts can add search words.
-    folded = folded_extra(*[text for text in (ship_name, bill_name, item_names) if not text.isascii()])
+    folded = search_extra(ship_name, bill_name, item_names)
     return (
         order.store,
         order.upstream_id,

@@ -1,4 +1,4 @@
-"""Folding text for search, so "lukasz" finds "Łukasz" and "orsted" finds "Ørsted".
+"""Folding text for search, so "lukasz" finds "Łukasz", "orsted" finds "Ørsted" and "obrien" finds "O'Brien".
 
 SQLite's unicode61 tokenizer removes accents that Unicode decomposes (é, ñ, ö) but not letters
 that are distinct letters in their alphabets (ł, ø, ß, æ); those are folded here.
@@ -36,13 +36,23 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
 
 
-def folded_extra(*texts: str) -> str:
-    """The folded words that differ from the originals: what the search index needs besides them."""
+_APOSTROPHES = str.maketrans("", "", "'\u2019")
+
+
+def search_extra(*texts: str) -> str:
+    """The words the search index needs besides the texts' own: those folded where folding changes them, and those
+    joined where an apostrophe splits them ("obrien" for O'Brien, as people type it without one)."""
     extra: list[str] = []
     for text in texts:
+        # Plain ASCII without an apostrophe folds to itself: the common case costs one look at the text.
+        if text.isascii() and "'" not in text:
+            continue
         folded = fold(text)
         if folded != text.lower():
             extra.append(folded)
+        joined = folded.translate(_APOSTROPHES)
+        if joined != folded:
+            extra.append(joined)
     return " ".join(extra)
 
 

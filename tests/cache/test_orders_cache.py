@@ -243,6 +243,28 @@ def test_search_covers_number_names_email_sku_and_item_names(cache: Cache, searc
     assert sorted(found) == expected
 
 
+@pytest.mark.parametrize("name", ["Sean O'Brien", "Seán O’Brien"])
+@pytest.mark.parametrize("search", ["obrien", "o'brien", "brien", "sean obri"])
+def test_a_name_with_an_apostrophe_is_found_typed_with_it_or_without(cache: Cache, name: str, search: str) -> None:
+    upsert(cache, make_order("1003", name), make_order("1004", "Bo Brienne"))
+
+    found = sorted(entry.order.order_number for entry in load_orders(cache, OrderQuery(search=search)))
+
+    assert found == (["1003", "1004"] if search == "brien" else ["1003"])
+
+
+def test_an_older_cache_has_its_names_with_apostrophes_found_without_them(tmp_path: Path) -> None:
+    old = open_cache(tmp_path / "c.sqlite", upto=len(MIGRATIONS) - 1)
+    upsert(old, make_order("1003", "Sean O'Brien"), make_order("1004", "Zoë Ørsted"))
+    old.conn.execute("UPDATE orders SET search_folded = ''")  # as the upsert of that schema wrote them
+    old.close()
+
+    migrated = open_cache(tmp_path / "c.sqlite")
+
+    assert [entry.order.order_number for entry in load_orders(migrated, OrderQuery(search="obrien"))] == ["1003"]
+    migrated.close()
+
+
 def test_search_follows_an_updated_order(cache: Cache) -> None:
     upsert(cache, make_order("1001", "Zoë Ørsted"))
     upsert(cache, make_order("1001", "Grace Hopper"))

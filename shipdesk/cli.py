@@ -413,7 +413,9 @@ def _ship(cache: Cache, args: argparse.Namespace) -> int:
     try:
         cost = Decimal(args.cost) if args.cost is not None else None
     except InvalidOperation:
-        raise UsageError(f"cost {args.cost!r} is not a number") from None
+        cost = Decimal("NaN")
+    if cost is not None and (not cost.is_finite() or cost < 0):  # it goes to the store and the export file
+        raise UsageError(f"cost {args.cost!r} is not an amount such as 7.30")
     shipment = Shipment(
         carrier=args.carrier,
         service=args.service,

@@ -244,6 +244,21 @@ def test_unknown_orders_and_a_tracking_number_for_two_orders_are_refused(
     assert "one order" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("cost", ["-5", "NaN", "Infinity", "ten"])
+def test_ship_refuses_a_cost_that_is_no_amount_and_records_nothing(
+    imported: Path, capsys: pytest.CaptureFixture[str], cost: str
+) -> None:
+    capsys.readouterr()
+    shipping = ("ship", "1002", "--carrier", "UPS", "--service", "Ground", "--tracking", "1Z9", "--cost", cost)
+
+    assert run(imported, *shipping) == 1
+
+    assert capsys.readouterr().err == f"shipdesk: cost {cost!r} is not an amount such as 7.30\n"
+    cache = open_cache(imported)
+    assert pending_outbox(cache) == []
+    cache.close()
+
+
 def test_ship_queues_the_update_and_export_writes_the_shipments_csv(
     imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -196,6 +196,16 @@ def missing_characters(text: str, font: str) -> str:
     return "".join(dict.fromkeys(missing))
 
 
+# A printer's own text font (Zebra's font 0 with ^CI28, an ESC/POS printer's code pages) draws Latin, Greek and
+# Cyrillic, and the common punctuation and currency signs; anything else would come out blank or as other letters.
+_PRINTER_FONT_RANGES = ((0x20, 0x0530), (0x2000, 0x20D0))
+
+
+def printer_font_draws(text: str) -> bool:
+    """Whether a thermal printer's own text font can draw every character of `text`; else it goes as a picture."""
+    return text.isascii() or all(any(low <= ord(c) < high for low, high in _PRINTER_FONT_RANGES) for c in text)
+
+
 def cannot_print(what: str, text: str, missing: str) -> str:
     """Why a text is refused, in the user's words: 'the ship-to name 王小明 has characters …'."""
     return f"{what} {text} has characters the label fonts on this computer cannot print ({' '.join(missing)})"

@@ -151,6 +151,47 @@ def _runs_length(runs: list[tuple[str, FontFace]], pixels: int) -> float:
     return sum(face_font(face, pixels).getlength(text) for text, face in runs)
 
 
+def text_picture(text: str, width: int, pixels: int, *, bold: bool = False, left: int = 0) -> PILImage.Image:
+    """`text` drawn black on white, wrapped to `width` dots from `left`, each line `pixels` tall: for a printer whose
+    own font cannot draw it (a Chinese name on a receipt printer). Raises ValueError for text no font here draws."""
+    check_printable(TextBlock(0, 0, width, text, pixels, bold=bold))
+    lines = _wrapped_to(text, width - left, pixels, bold)
+    line_height = round(pixels * 1.25)
+    picture = PILImage.new("1", (width, line_height * len(lines)), WHITE)
+    for row, line in enumerate(lines):
+        glyphs = _glyphs(line, bold, pixels, width - left)
+        x, y = left + glyphs.offset[0], row * line_height + glyphs.offset[1]
+        picture.paste(BLACK, (x, y, x + glyphs.mask.width, y + glyphs.mask.height), glyphs.mask)
+    return picture
+
+
+def _wrapped_to(text: str, width: int, pixels: int, bold: bool) -> list[str]:
+    """The text as lines of at most `width` dots: broken at spaces, and inside a word (Chinese has no spaces) only
+    where it is wider than a line."""
+    fonts = label_fonts()
+    font = fonts.bold if bold else fonts.regular
+
+    def fits(candidate: str) -> bool:
+        return _runs_length(text_runs(candidate, font), pixels) <= width
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if fits(candidate):
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for character in word:  # a word wider than a line breaks where it must
+            if current and not fits(current + character):
+                lines.append(current)
+                current = ""
+            current += character
+    return [*lines, current] if current or not lines else lines
+
+
 def text_ink(block: TextBlock, dpi: int) -> tuple[PILImage.Image, tuple[int, int]]:
     """The block's text as a mask (1 where there is ink) and the label dot its top-left corner lands on.
 

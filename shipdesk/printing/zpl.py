@@ -12,6 +12,7 @@ import zlib
 
 from PIL import Image as PILImage
 
+from shipdesk.printing.fonts import printer_font_draws
 from shipdesk.printing.label_content import one_line
 from shipdesk.printing.layout import Barcode, BarcodeKind, Box, Image, Layout, Line, TextBlock, to_dots
 from shipdesk.printing.raster import BLACK, WHITE, fit_on_media, pack_rows, place_barcode, text_ink
@@ -21,9 +22,6 @@ from shipdesk.printing.tuning import PRINTER_DEFAULTS, PrintTuning
 Z64_LEVEL = 4  # measured on a 4×6 label: 8.5 KB in 1.4 ms; level 9 saves 0.6 KB for 17 ms
 FONT_WIDTH = 0.85  # font 0 is condensed: a little narrower than tall keeps it inside DejaVu's width
 _ALIGN = {"left": "L", "center": "C", "right": "R"}
-# Font 0 with ^CI28 draws Latin, Greek and Cyrillic (the scripts of the code pages ^CI offers) and the common
-# punctuation and currency signs; anything else would come out blank.
-_PRINTER_FONT_RANGES = ((0x20, 0x0530), (0x2000, 0x20D0))
 
 
 def layout_to_zpl(layout: Layout, dpi: int, copies: int = 1, tuning: PrintTuning = PRINTER_DEFAULTS) -> bytes:
@@ -89,13 +87,8 @@ def _block_data(text: str) -> str:
     return field_data(one_line(text).replace("\\", "\\\\"))
 
 
-def _printer_font_has(text: str) -> bool:
-    """Whether the printer's font 0 can draw every character of `text`."""
-    return text.isascii() or all(any(low <= ord(c) < high for low, high in _PRINTER_FONT_RANGES) for c in text)
-
-
 def _text(block: TextBlock, dpi: int) -> str:
-    if not _printer_font_has(block.text):
+    if not printer_font_draws(block.text):
         return _text_graphic(block, dpi)
     height = max(1, round(block.size * dpi / 72))
     x, y, width = to_dots(block.x, dpi), to_dots(block.y, dpi), to_dots(block.width, dpi)

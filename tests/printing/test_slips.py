@@ -17,8 +17,10 @@ from reportlab.pdfbase import pdfmetrics
 from shipdesk.domain import Address, Item, ItemOption, Order
 from shipdesk.printing.fonts import fallback_fonts
 from shipdesk.printing.pick_list import location_key, pick_lines
+from shipdesk.printing.raster import text_picture
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf, render_pick_list_pdf
-from shipdesk.printing.slip_receipt import render_packing_slips_escpos
+from shipdesk.printing.slip_receipt import COLUMNS, render_packing_slips_escpos
+from tests.printing.escpos_emulator import print_on_emulator
 
 ZOE = Order(
     store="Demo store",
@@ -156,6 +158,22 @@ def test_a_receipt_slip_fits_the_paper_width_and_ends_with_a_cut() -> None:
         assert b"Location A-10-1" in data
         assert b"Leave with the neighbour" in data
         assert b"Gift card" not in data
+
+
+@pytest.mark.skipif(fallback_fonts.face_for("王") is None, reason="needs a font with Chinese characters")
+def test_a_chinese_address_on_a_receipt_slip_prints_as_its_picture_and_the_rest_stays_text() -> None:
+    order = replace(ZOE, ship_to=Address(name="王小明", street1="世纪大道88号", city="上海", country="CN"))
+
+    job = render_packing_slips_escpos([order])
+
+    assert job.count(b"\x1dv0") == 3  # the name, street and city, each a raster picture; "CN" stays text
+    assert "王".encode("gb2312") not in job  # no Chinese bytes a printer in a Latin code page would misprint
+    assert b"2 x MUG-BLU" in job and b"Leave with the neighbour" in job
+    printed = print_on_emulator(job, width_dots=512, dpi=203)
+    name = text_picture("王小明", COLUMNS["80mm"] * 12, 24)
+    receipt_rows = [printed.crop((0, y, name.width, y + 1)).tobytes() for y in range(printed.height)]
+    name_rows = [name.crop((0, y, name.width, y + 1)).tobytes() for y in range(name.height)]
+    assert any(receipt_rows[y : y + name.height] == name_rows for y in range(printed.height - name.height))
 
 
 def test_a_receipt_slip_can_feed_instead_of_cutting_for_printers_without_a_cutter() -> None:

@@ -7,9 +7,22 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Iterator
 
 # The status queries of ZPL (~HS), ESC/POS (DLE EOT 4) and TSPL (ESC !?), as a printer recognises them.
 STATUS_QUERIES = (b"~HS", b"\x10\x04\x04", b"\x1b!?")
+
+
+def _connections(server: socket.socket, stop: threading.Event) -> Iterator[socket.socket]:
+    """Each connection the server takes, until `stop` is set or the server is closed."""
+    while not stop.is_set():
+        try:
+            connection, _ = server.accept()
+        except TimeoutError:
+            continue
+        except OSError:
+            return
+        yield connection
 
 
 class Listener:
@@ -45,14 +58,7 @@ class Listener:
         self._thread.start()
 
     def _serve(self) -> None:
-        number = 0
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for number, connection in enumerate(_connections(self.server, self._stop)):
             with connection:
                 connection.settimeout(10)
                 if number == self._hold_at:
@@ -68,7 +74,6 @@ class Listener:
                         received += chunk
                     if received or len(self.queries) == asked:  # a connection that only asked printed nothing
                         self.jobs.append(bytes(received))
-            number += 1
 
     def _answer_status_query(self, connection: socket.socket) -> bytes:
         """The connection's first bytes, less a status query, which is answered."""
@@ -117,13 +122,7 @@ class StuckPrinter:
         self._thread.start()
 
     def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.connections.append(self.server.accept()[0])  # never read
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        self.connections.extend(_connections(self.server, self._stop))  # never read
 
     def close(self) -> None:
         self._stop.set()
@@ -149,13 +148,7 @@ class SlowPrinter:
         self._thread.start()
 
     def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for connection in _connections(self.server, self._stop):  # one job
             with connection, contextlib.suppress(OSError):  # the sender gave up: the job stops there
                 self._read(connection)
             return

@@ -274,16 +274,21 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
     assert finished.stdout and finished.stderr == ""
 
 
+def pull_from_shipstation(cache: Cache, fake: FakeShipStation, numbers: dict[int, str], placed: datetime) -> None:
+    """ShipStation's orders (id → number), placed and changed at `placed`, pulled into store Main an hour later."""
+    for order_id, number in numbers.items():
+        fake.add_order(shipstation_order(order_id, number=number, order_date=placed), modified=placed)
+    record = add_fake_store(cache, fake)
+    with fake_connector(fake, record) as connector:
+        pull_orders(cache, record, connector, now=placed + timedelta(hours=1))
+
+
 def test_an_order_combined_into_another_in_shipstation_is_refused_and_the_other_prints(
     cache: Cache, zebra: Listener
 ) -> None:
     placed = datetime(2026, 3, 19, 18, 0, tzinfo=UTC)
     with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as fake:
-        for order_id in (1, 3):
-            fake.add_order(shipstation_order(order_id, number=f"C-{order_id}", order_date=placed), modified=placed)
-        record = add_fake_store(cache, fake)
-        with fake_connector(fake, record) as connector:
-            pull_orders(cache, record, connector, now=placed + timedelta(hours=1))
+        pull_from_shipstation(cache, fake, {1: "C-1", 3: "C-3"}, placed)
         fake.combine(3, [1], modified=placed + timedelta(hours=2))
         with fake_connector(fake, fresh_record(cache)) as connector:
             pull_orders(cache, fresh_record(cache), connector, now=placed + timedelta(hours=3))
@@ -500,11 +505,7 @@ def test_an_order_named_twice_in_a_pdf_batch_is_one_page(cache: Cache, orders: d
 def test_an_order_named_twice_in_a_batch_of_bought_labels_is_bought_once(cache: Cache, tmp_path: Path) -> None:
     placed = datetime(2026, 3, 19, 18, 0, tzinfo=UTC)
     with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as fake:
-        for order_id in (1, 2):
-            fake.add_order(shipstation_order(order_id, number=f"S-{order_id}", order_date=placed), modified=placed)
-        record = add_fake_store(cache, fake)
-        with fake_connector(fake, record) as connector:
-            pull_orders(cache, record, connector, now=placed + timedelta(hours=1))
+        pull_from_shipstation(cache, fake, {1: "S-1", 2: "S-2"}, placed)
         first, second = (find_by_number(cache, number)[0].id for number in ("S-1", "S-2"))
         with fake_connector(fake, fresh_record(cache)) as connector:
             provider = ShipStationLabelProvider(connector.client)

@@ -17,6 +17,7 @@ _LETTERS = str.maketrans(
         "đ": "d",
         "Đ": "D",
         "ß": "ss",
+        "ẞ": "SS",  # the capital, in names written in capitals ("GROẞMANN"): lower() makes it "ß", not "ss"
         "æ": "ae",
         "Æ": "AE",
         "œ": "oe",

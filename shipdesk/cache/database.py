@@ -104,6 +104,10 @@ def _migrate(cache: Cache, migrations: list[Migration]) -> None:
         if version <= current:
             continue
         with cache.transaction():
+            # Read again under the write lock: another program (the window, the command line) opening the file at the
+            # same time may have made this step while we waited for it, and a step made twice fails.
+            if cache.schema_version >= version:
+                continue
             migration(cache.db)
             cache.conn.execute(f"PRAGMA user_version={version}")
 

@@ -109,6 +109,7 @@ _MONEY_FIELDS = ("order_total", "tax_amount", "shipping_paid", "discount_total")
 # Decimals as strings: money and weights come back exactly as they went in. No check for cycles, which plain
 # order data cannot have.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str, check_circular=False)
+_ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=str, check_circular=False)
 # orjson writes the same text as _ENCODER, about eight times as fast. It writes an address (a slotted dataclass)
 # as its fields in order, as address_to_dict does; a datetime goes to default=str, as with _ENCODER.
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
@@ -173,7 +174,18 @@ def order_to_json(order: Order) -> str:
         return orjson.dumps(_order_document(order, _as_is), default=str, option=_ORJSON_OPTIONS).decode()
     except TypeError:
         # What orjson refuses and the standard encoder writes: integers beyond 64 bits, unpaired surrogates.
-        return _ENCODER.encode(order_to_dict(order))
+        return _standard_json(order_to_dict(order))
+
+
+def _standard_json(document: dict[str, Any]) -> str:
+    text = _ENCODER.encode(document)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        # An unpaired surrogate (half an emoji a store cut off) cannot be stored as SQLite text, which is UTF-8: as a
+        # JSON escape (\ud83d) it is plain ASCII, and reads back as it came.
+        return _ASCII_ENCODER.encode(document)
+    return text
 
 
 def _as_is(address: Address) -> Address:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -22,6 +24,7 @@ from shipdesk.cache.orders import (
     load_orders,
     order_rows,
     shipping_texts,
+    stores,
     upsert_order_rows,
     upsert_orders,
 )
@@ -425,3 +428,87 @@ def test_a_failed_transaction_leaves_the_cache_as_it_was(cache: Cache) -> None:
     with pytest.raises(RuntimeError), cache.transaction() as conn:
         upsert_orders(conn, orders_then_crash())  # type: ignore[arg-type]
     assert [entry.order.order_number for entry in load_orders(cache, OrderQuery())] == ["1001"]
+
+
+def test_orders_sorted_by_store_follow_the_letters_not_their_case(cache: Cache) -> None:
+    upsert(
+        cache,
+        make_order("1001", store="Shopify"),
+        make_order("1002", store="etsy"),
+        make_order("1003", store="Amazon"),
+        make_order("1004", store="zalando"),
+    )
+
+    by_store = [entry.order.store for entry in load_orders(cache, OrderQuery(sort="store", descending=False))]
+
+    assert by_store == ["Amazon", "etsy", "Shopify", "zalando"]
+
+
+def test_the_store_filter_lists_the_stores_in_the_order_of_their_letters(cache: Cache) -> None:
+    upsert(
+        cache, make_order("1001", store="Shopify"), make_order("1002", store="etsy"), make_order("1003", store="Amazon")
+    )
+
+    assert stores(cache) == ["Amazon", "etsy", "Shopify"]
+
+
+# A store that cuts a text to a length counted in UTF-16 units can cut an emoji in half: its JSON then carries a
+# lone surrogate such as "\ud83d", which Python reads as such.
+HALF_AN_EMOJI = "\ud83d"
+
+
+def test_an_order_with_half_an_emoji_in_its_texts_is_stored_and_reads_back_exactly(cache: Cache) -> None:
+    order = make_order(
+        "1001",
+        f"Zoë Smith {HALF_AN_EMOJI}",
+        customer_notes=f"Thanks! {HALF_AN_EMOJI}",
+        bill_to=Address(name=f"Bill {HALF_AN_EMOJI}"),
+    )
+
+    upsert(cache, order)
+
+    (stored,) = find_by_number(cache, "1001")
+    assert stored.order == order
+    assert [entry.order for entry in load_orders(cache, OrderQuery(search="zoe smith"))] == [order]
+
+
+def test_an_order_with_half_an_emoji_that_comes_again_unchanged_is_not_written_again(cache: Cache) -> None:
+    order = make_order("1001", f"Zoë Smith {HALF_AN_EMOJI}")
+    upsert(cache, order)
+
+    with cache.transaction() as conn:
+        counts = upsert_orders(conn, [order])
+
+    assert counts == UpsertCounts(unchanged=1)
+    assert len(load_orders(cache, OrderQuery())) == 1
+
+
+BEFORE_MAY_HAVE_ARRIVED = 12  # schema 13 adds a column: run twice, it fails
+
+
+def test_an_older_cache_opened_by_two_programs_at_once_is_migrated_once_and_opens_in_both(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    open_cache(path, upto=BEFORE_MAY_HAVE_ARRIVED).close()
+    window = open_cache(path, upto=BEFORE_MAY_HAVE_ARRIVED)
+    window.conn.execute("BEGIN IMMEDIATE")  # the window, migrating the file
+    opened: list[int | Exception] = []
+
+    def open_from_the_command_line() -> None:
+        try:
+            command_line = open_cache(path)
+        except Exception as error:  # what the command line would show
+            opened.append(error)
+            return
+        opened.append(command_line.schema_version)
+        command_line.close()
+
+    command_line = threading.Thread(target=open_from_the_command_line)
+    command_line.start()
+    time.sleep(1)  # the command line has read the schema version, and waits for the window's write
+    MIGRATIONS[BEFORE_MAY_HAVE_ARRIVED](window.db)
+    window.conn.execute(f"PRAGMA user_version={BEFORE_MAY_HAVE_ARRIVED + 1}")
+    window.conn.execute("COMMIT")
+    command_line.join()
+    window.close()
+
+    assert opened == [len(MIGRATIONS)]

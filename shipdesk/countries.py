@@ -14,8 +14,8 @@ def _fold_name(text: str) -> str:
 
 
 # Each ISO 3166 alpha-2 code (and Kosovo's XK, which carriers use), then the names exports write for it: English
-# (Etsy and eBay write "United States", "Korea, South"), its own, and its three-letter code. Names are compared folded:
-# "Côte d'Ivoire" is "cote divoire".
+# (Etsy and eBay write "United States", "Korea, South"; WooCommerce "United Kingdom (UK)"), its own, and its
+# three-letter code. Names are compared folded: "Côte d'Ivoire" is "cote divoire".
 _COUNTRY_NAME_TABLE = """
 AD Andorra|AND
 AE United Arab Emirates|UAE|ARE
@@ -93,7 +93,7 @@ FM Micronesia|Micronesia, Federated States of
 FO Faroe Islands
 FR France|FRA
 GA Gabon
-GB United Kingdom|UK|Great Britain|Britain|England|Scotland|Wales|Northern Ireland|GBR
+GB United Kingdom|United Kingdom (UK)|UK|Great Britain|Britain|England|Scotland|Wales|Northern Ireland|GBR
 GD Grenada
 GE Georgia
 GF French Guiana
@@ -157,7 +157,7 @@ MA Morocco
 MC Monaco
 MD Moldova|Moldova, Republic of
 ME Montenegro
-MF Saint Martin|St. Martin
+MF Saint Martin|St. Martin|Saint Martin (French part)
 MG Madagascar
 MH Marshall Islands
 MK North Macedonia|Macedonia
@@ -199,7 +199,7 @@ PL Poland|Polska|POL
 PM Saint Pierre and Miquelon
 PN Pitcairn|Pitcairn Islands
 PR Puerto Rico|PRI
-PS Palestine|Palestinian Territories
+PS Palestine|Palestinian Territories|Palestinian Territory|Palestine, State of
 PT Portugal|PRT
 PW Palau
 PY Paraguay
@@ -227,7 +227,7 @@ SR Suriname
 SS South Sudan
 ST São Tomé and Príncipe
 SV El Salvador
-SX Sint Maarten
+SX Sint Maarten|Sint Maarten (Dutch part)
 SY Syria|Syrian Arab Republic
 SZ Eswatini|Swaziland
 TC Turks and Caicos Islands
@@ -248,15 +248,15 @@ TW Taiwan|Taiwan, Province of China|TWN
 TZ Tanzania
 UA Ukraine|UKR
 UG Uganda
-UM United States Minor Outlying Islands|U.S. Minor Outlying Islands
-US United States|United States of America|USA|U.S.A.|U.S.|America
+UM United States Minor Outlying Islands|U.S. Minor Outlying Islands|United States (US) Minor Outlying Islands
+US United States|United States (US)|United States of America|USA|U.S.A.|U.S.|America
 UY Uruguay
 UZ Uzbekistan
-VA Vatican City|Holy See
+VA Vatican City|Vatican|Holy See|Holy See (Vatican City State)
 VC Saint Vincent and the Grenadines|St. Vincent and the Grenadines|St Vincent
 VE Venezuela
 VG British Virgin Islands|Virgin Islands, British
-VI U.S. Virgin Islands|US Virgin Islands|Virgin Islands, U.S.
+VI U.S. Virgin Islands|US Virgin Islands|Virgin Islands, U.S.|Virgin Islands (US)|United States (US) Virgin Islands
 VN Vietnam|Viet Nam|VNM
 VU Vanuatu
 WF Wallis and Futuna

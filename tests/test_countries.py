@@ -24,3 +24,21 @@ def test_two_letters_that_are_no_iso_code_are_no_country(written: str) -> None:
 )
 def test_every_iso_code_is_taken_in_any_case_and_kosovos_too(written: str, code: str) -> None:
     assert country_code(written) == code
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("United Kingdom (UK)", "GB"),  # WooCommerce's names for its two biggest destinations
+        ("United States (US)", "US"),
+        ("United States (US) Virgin Islands", "VI"),
+        ("United States (US) Minor Outlying Islands", "UM"),
+        ("Saint Martin (French part)", "MF"),
+        ("Sint Maarten (Dutch part)", "SX"),
+        ("Vatican", "VA"),
+        ("Palestinian Territory", "PS"),
+        ("Holy See (Vatican City State)", "VA"),  # ISO 3166's own English name
+    ],
+)
+def test_a_country_name_a_shop_system_writes_is_the_country_it_names(written: str, code: str) -> None:
+    assert country_code(written) == code

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -119,27 +120,39 @@ def wrap_text(
     natural = text_width(text, font, size)
     if max_lines == 1 or natural <= width or size * width / natural >= readable:
         return [fit_text(text, font, size, width)]
-    words = text.split()
-    lines = _wrap_words(words, font, size, width)
+    pieces = _pieces(text)
+    lines = _wrap_pieces(pieces, font, size, width)
     while len(lines) > max_lines and size > readable:
         size = max(readable, size * 0.92)
-        lines = _wrap_words(words, font, size, width)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]  # fit_text cuts it
-    return [fit_text(line, font, size, width) for line in lines]
+        lines = _wrap_pieces(pieces, font, size, width)
+    if len(lines) > max_lines:  # the last line takes the rest, and fit_text cuts it
+        kept, rest = lines[: max_lines - 1], lines[max_lines - 1 :]
+        lines = [*kept, [piece for line in rest for piece in line]]
+    return [fit_text(_joined(line), font, size, width) for line in lines]
 
 
-def _wrap_words(words: list[str], font: str, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, font, size) > width:
-            lines.append(current)
-            current = word
+# Chinese and Japanese are written without spaces between words: a line may break between any two of their characters.
+_WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_PIECE = re.compile(f"(\\s*)([{_WIDE}]|[^\\s{_WIDE}]+)")
+
+
+def _pieces(text: str) -> list[str]:
+    """The pieces a line of `text` may break between, each with the one space it had before it: "Main", " St", "号"."""
+    return [(" " if space else "") + piece for space, piece in _PIECE.findall(text)]
+
+
+def _joined(pieces: list[str]) -> str:
+    return "".join(pieces).lstrip()
+
+
+def _wrap_pieces(pieces: list[str], font: str, size: float, width: float) -> list[list[str]]:
+    lines: list[list[str]] = []
+    for piece in pieces:
+        if lines and text_width(_joined([*lines[-1], piece]), font, size) <= width:
+            lines[-1].append(piece)
         else:
-            current = candidate
-    return [*lines, current] if current else lines
+            lines.append([piece])
+    return lines
 
 
 # ----------------------------------------------------------------------------- text the fonts can draw

@@ -104,6 +104,15 @@ def _rounded(value: Decimal, places: int) -> Decimal:
     return value.quantize(quantum, rounding=ROUND_HALF_EVEN).normalize()
 
 
+def _grams_in(grams: Decimal, unit: WeightUnit) -> Decimal:
+    """Exact grams in `unit`: exactly where that terminates (1 g + 1 oz is 29.349523125 g), else to 6 places."""
+    try:
+        return _EXACT.divide(grams, _GRAMS_PER_DECIMAL[unit]).normalize(_EXACT)
+    except Inexact:
+        # Divided in the current context, it rounds just as _to_decimal rounds the Fraction.
+        return _rounded(grams / _GRAMS_PER_DECIMAL[unit], 6)
+
+
 @dataclass(frozen=True, slots=True)
 class Weight:
     """A weight in the unit it was given in; compare and add exactly whatever the units."""
@@ -143,8 +152,7 @@ class Weight:
             except (Inexact, Overflow, InvalidOperation):
                 pass
             else:
-                # The exact sum divided in the current context rounds just as _to_decimal rounds the Fraction.
-                return Weight(_rounded(total / _GRAMS_PER_DECIMAL[self.unit], 6), self.unit)
+                return Weight(_grams_in(total, self.unit), self.unit)
         return Weight(_to_decimal((self.grams + other.grams) / _GRAMS_PER[self.unit], 6), self.unit)
 
     def __mul__(self, factor: int) -> Weight:
@@ -249,12 +257,18 @@ class Address:
 
 _NO_ADDRESS = Address()
 
-# Where the postal code is written before the city ("1165 København", "75004 Paris"), as the countries' posts ask.
-# Not Hungary, Latvia or Israel: there the code comes after the city, as it does in the US and elsewhere.
+# Where the postal code is written before the city ("1165 København", "75004 Paris"), as the countries' posts ask
+# (and as Google's address data writes them). Not Hungary, Latvia or Israel: there the code comes after the city, as it
+# does in the US and elsewhere.
 POSTAL_CODE_FIRST = frozenset(
     (
         *("DE", "AT", "CH", "LI", "FR", "MC", "BE", "NL", "LU", "DK", "SE", "NO", "FI", "IS"),
         *("ES", "PT", "IT", "SM", "VA", "PL", "CZ", "SK", "SI", "HR", "GR", "CY", "RO", "BG", "EE", "LT", "TR"),
+        *("AD", "RS", "BA", "ME", "MK", "MD", "GE", "AZ", "TJ", "TM", "UZ"),
+        # France's overseas departments and territories, and the islands of Denmark, Finland and Norway.
+        *("RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "GL", "FO", "AX", "SJ"),
+        *("MX", "AR", "CL", "UY", "PY", "CR", "DO", "GT", "HT"),
+        *("MA", "DZ", "TN", "SN", "NE", "MG", "CV", "GW", "LR", "ET", "ZM", "KW", "LA", "MY", "PH"),
     )
 )
 
@@ -386,8 +400,9 @@ def ship_to_gap(address: Address) -> str:
         )
         if not value.strip()
     ]
-    if not address.postal_code.strip() and address.country in POSTAL_CODE_COUNTRIES:
-        missing.append("ZIP code" if address.country in ("US", "PR") else "postal code")
+    country = address.country.strip().upper()  # as city_line reads it: a store may write "us"
+    if not address.postal_code.strip() and country in POSTAL_CODE_COUNTRIES:
+        missing.append("ZIP code" if country in ("US", "PR") else "postal code")
     if not missing:
         return ""
     listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
@@ -457,6 +472,11 @@ class Shipment:
     package: str = ""
     cost: Decimal | None = None
     label_size: LabelSize = LabelSize.FOUR_BY_SIX
+
+
+def whole_tracking_number(typed: str) -> str:
+    """A tracking number as carriers, stores and barcodes take it: without the spaces it is printed or typed with."""
+    return "".join(typed.split())
 
 
 class CatalogKind(enum.StrEnum):

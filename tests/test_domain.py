@@ -205,3 +205,66 @@ def test_the_city_line_on_its_own_is_the_one_the_address_lines_show() -> None:
     assert copenhagen.city_line() == "1165 København"
     assert copenhagen.city_line() in copenhagen.lines()
     assert Address().city_line() == ""
+
+
+GRAM, OUNCE = WeightUnit.GRAM, WeightUnit.OUNCE
+
+
+def test_a_gram_and_an_ounce_weigh_exactly_29_349523125_grams() -> None:
+    total = Weight(Decimal(1), GRAM) + Weight(Decimal(1), OUNCE)
+
+    assert total == Weight(Decimal("29.349523125"), GRAM)
+    assert str(total) == "29.349523125 g"
+
+
+def test_an_order_weighed_in_grams_with_items_in_ounces_totals_their_exact_weight() -> None:
+    items = (
+        Item(sku="CARD", name="Greeting card", quantity=1, weight=Weight(Decimal(20), GRAM)),
+        Item(sku="SOAP", name="Soap bar", quantity=3, weight=Weight(Decimal("4.5"), OUNCE)),
+    )
+    order = Order(
+        store="shop", upstream_id="1", order_number="1001", order_date=datetime(2026, 11, 1, tzinfo=UTC), items=items
+    )
+
+    # 3 × 4.5 oz = 13.5 oz = 382.7185621875 g, exactly.
+    assert order.total_weight == Weight(Decimal("402.7185621875"), GRAM)
+
+
+@pytest.mark.parametrize(
+    ("city", "state", "postal_code", "country", "city_line"),
+    [
+        # France's overseas departments and territories write addresses as France does.
+        ("Saint-Denis", "", "97400", "RE", "97400 Saint-Denis"),
+        ("Fort-de-France", "", "97200", "MQ", "97200 Fort-de-France"),
+        ("Pointe-à-Pitre", "", "97110", "GP", "97110 Pointe-à-Pitre"),
+        ("Cayenne", "", "97300", "GF", "97300 Cayenne"),
+        ("Nouméa", "", "98800", "NC", "98800 Nouméa"),
+        # Denmark's and Finland's self-governing islands, as their mother countries.
+        ("Nuuk", "", "3900", "GL", "3900 Nuuk"),
+        ("Tórshavn", "", "100", "FO", "100 Tórshavn"),
+        ("Mariehamn", "", "22100", "AX", "22100 Mariehamn"),
+        # The Balkans, Moldova, North Africa and Latin America.
+        ("Beograd", "", "11000", "RS", "11000 Beograd"),
+        ("Sarajevo", "", "71000", "BA", "71000 Sarajevo"),
+        ("Skopje", "", "1000", "MK", "1000 Skopje"),
+        ("Chişinău", "", "2001", "MD", "2001 Chişinău"),
+        ("Casablanca", "", "20250", "MA", "20250 Casablanca"),
+        ("Ciudad de México", "CDMX", "06600", "MX", "06600 Ciudad de México CDMX"),
+        ("Buenos Aires", "", "C1425", "AR", "C1425 Buenos Aires"),
+    ],
+)
+def test_the_postal_code_comes_first_wherever_the_destinations_post_writes_it_first(
+    city: str, state: str, postal_code: str, country: str, city_line: str
+) -> None:
+    address = Address(
+        name="A. Client", street1="1 Rue Principale", city=city, state=state, postal_code=postal_code, country=country
+    )
+
+    assert address.lines()[2] == city_line
+
+
+@pytest.mark.parametrize("country", ["us", " US", "Us "])
+def test_a_us_address_without_a_zip_code_is_held_however_the_store_writes_the_country(country: str) -> None:
+    no_zip = Address(name="Ann Lee", street1="1 Main St", city="Austin", state="TX", country=country)
+
+    assert not no_zip.is_complete_for_shipping()

@@ -437,3 +437,32 @@ def test_a_tracking_number_that_code_128_cannot_carry_is_refused_naming_the_orde
 def test_no_labels_is_an_error_not_an_empty_pdf() -> None:
     with pytest.raises(ValueError, match="no labels"):
         render_labels_pdf([])
+
+
+# A Shenzhen office address as a Chinese shop exports it: one line, no spaces, the room number at its very end.
+SHENZHEN_STREET = "广东省深圳市南山区粤海街道科技园南区深圳湾科技生态园十栋A座十五楼一五零一室前台代收请致电"
+
+
+@needs_poppler_and_zbar
+@needs_cjk_font
+def test_a_long_chinese_street_is_printed_whole_down_to_its_room_number(tmp_path: Path) -> None:
+    recipient = Address(name="王小明", street1=SHENZHEN_STREET, city="深圳市", postal_code="518057", country="CN")
+
+    pdf = render_labels_pdf([make_label(recipient=recipient)])
+
+    printed = "".join(pdf_text(pdf, tmp_path).split())
+    assert SHENZHEN_STREET in printed
+    assert "…" not in printed
+    [page] = rasterise(pdf, tmp_path)
+    assert scan(page, tmp_path) == [make_label().tracking_number]
+
+
+@needs_poppler_and_zbar
+def test_a_label_to_reunion_prints_the_postal_code_before_the_town_as_la_poste_sorts_it(tmp_path: Path) -> None:
+    reunion = Address(
+        name="Margaux Payet", street1="12 Rue de Paris", city="Saint-Denis", postal_code="97400", country="RE"
+    )
+
+    text = pdf_text(render_labels_pdf([make_label(recipient=reunion)]), tmp_path)
+
+    assert "97400 Saint-Denis" in text.splitlines()

@@ -32,6 +32,7 @@ from shipdesk.domain import (
     packing_block_reason,
     station_date,
     utc_now,
+    whole_tracking_number,
 )
 from shipdesk.printing.devices import Device, open_device
 from shipdesk.printing.errors import PrinterError
@@ -123,7 +124,7 @@ def _prepare(
         new_shipment: Shipment | None = None
         if shipment is None:
             reason = _why_not_printable(order.status, packing_block_reason(order))
-            number = choice.tracking_number or own_courier_tracking_number(order_id, shipped_at)
+            number = whole_tracking_number(choice.tracking_number) or own_courier_tracking_number(order_id, shipped_at)
             if not reason:
                 try:
                     code128_bars(number)

@@ -179,6 +179,20 @@ def test_a_label_with_a_tracking_number_encodes_exactly_it_and_ships_the_order(
     assert (entry["order_number"], entry["carrier"], entry["tracking_number"]) == ("1001", "USPS", tracking)
 
 
+def test_a_tracking_number_typed_in_groups_is_encoded_and_queued_whole(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Carriers print tracking numbers in groups for reading; a scanner, the carrier and the store take them whole."""
+    out = tmp_path / "label.pdf"
+    typed = " 9400 1118 9922 3344 5566 77 "
+    assert run(imported, "label", "1001", "--out", str(out), "--carrier", "USPS", "--tracking", typed) == 0
+    assert decode_barcodes(out, tmp_path) == ["9400111899223344556677"]
+    capsys.readouterr()
+    assert run(imported, "outbox", "--json") == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert entry["tracking_number"] == "9400111899223344556677"
+
+
 def test_labels_for_several_orders_make_one_pdf_with_a_page_each(
     imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

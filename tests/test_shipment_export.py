@@ -287,3 +287,16 @@ def test_the_file_and_its_name_are_on_the_disk_before_its_updates_leave_the_outb
     # The hand-over (the outbox rows deleted) is the command's only write to the cache, and comes last.
     assert cache_writes and cache_writes[0] > folder_flushed
     assert part_flushed < renamed < folder_flushed
+
+
+def test_a_tracking_number_typed_with_spaces_is_exported_without_them(tmp_path: Path) -> None:
+    """Carriers print tracking numbers in groups for reading; the store that reads the file takes them whole."""
+    cache = open_cache(tmp_path / "c.sqlite")
+    with cache.transaction() as conn:
+        upsert_orders(conn, [make_order("1001", store="CSV import")])
+    (stored,) = find_by_number(cache, "1001")
+    record_shipment(cache, stored.id, Shipment("UPS", "Ground", " 1Z 999 AA1 01 2345 6784 ", SHIPPED_AT))
+
+    export_waiting_shipments(cache, tmp_path / "shipped.csv")
+
+    assert [row[3] for row in rows_of(tmp_path / "shipped.csv")[1:]] == ["1Z999AA10123456784"]

@@ -9,12 +9,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from shipdesk.cache.database import Cache
-from shipdesk.domain import LabelSize, OrderStatus, Shipment, station_date, utc_now
+from shipdesk.domain import (
+    CatalogKind,
+    LabelSize,
+    OrderStatus,
+    Shipment,
+    station_date,
+    utc_now,
+    whole_tracking_number,
+)
 
 MARK_SHIPPED = "mark_shipped"
 
@@ -42,12 +50,14 @@ class ShipmentRecord:
 
 def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
     """Mark the order shipped, keep the shipment, and queue the shipped status for the store."""
+    shipment = replace(shipment, tracking_number=whole_tracking_number(shipment.tracking_number))
     with cache.transaction() as conn:
         store, order_number, upstream_id = _record(conn, order_id, shipment, None, None)
         payload = {
             "upstream_id": upstream_id,
             "order_number": order_number,
             "carrier": shipment.carrier,
+            "carrier_code": _catalog_carrier_code(conn, store, shipment.carrier),
             "service": shipment.service,
             "tracking_number": shipment.tracking_number,
             "ship_date": station_date(shipment.shipped_at).isoformat(),
@@ -57,6 +67,15 @@ def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
             "INSERT INTO outbox (order_id, store, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)",
             (order_id, store, MARK_SHIPPED, json.dumps(payload, ensure_ascii=False), utc_now().isoformat()),
         )
+
+
+def _catalog_carrier_code(conn: sqlite3.Connection, store: str, carrier: str) -> str | None:
+    """The code of the store account's carrier offered under that name ("FedEx (SS)"), or None for one typed in."""
+    row = conn.execute(
+        "SELECT carrier_code FROM carrier_catalog WHERE store = ? AND kind = ? AND name = ?",
+        (store, CatalogKind.CARRIER.value, carrier.strip()),
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def record_bought_label(

@@ -49,7 +49,7 @@ class PagesInMemory:
     def pull(self, since: object) -> Iterator[PulledPage]:
         yield from self.pages
 
-    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
+    def push(self, kind: str, payload: Mapping[str, object], *, sent_before: bool) -> PushOutcome:
         raise NotImplementedError
 
     def close(self) -> None:

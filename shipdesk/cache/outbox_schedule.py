@@ -38,7 +38,7 @@ def due_entries(cache: Cache, store: str, now: datetime) -> list[OutboxEntry]:
 
 
 def claim_entry(cache: Cache, entry_id: int, now: datetime, lease: timedelta) -> bool:
-    """Take the entry for one push until `now + lease`; False when it is gone or another pusher holds it.
+    """Take the entry for one push until `now + lease`; False when it is gone, refused, or another pusher holds it.
 
     The claim stays on the entry until the push ends (postpone, refuse, release, or the entry confirmed and gone),
     however long the push waits: until then the store may get the update at any moment. A claim still there when
@@ -48,10 +48,16 @@ def claim_entry(cache: Cache, entry_id: int, now: datetime, lease: timedelta) ->
         cursor = conn.execute(
             "UPDATE outbox SET next_attempt_at = ?1, claimed_until = ?1,"
             " may_have_arrived = may_have_arrived OR claimed_until IS NOT NULL"
-            " WHERE id = ?2 AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)",
+            " WHERE id = ?2 AND refused_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)",
             (outbox_moment(now + lease), entry_id, outbox_moment(now)),
         )
         return cursor.rowcount == 1
+
+
+def may_have_arrived(cache: Cache, entry_id: int) -> bool:
+    """Whether an earlier push of the entry may have reached its store (sent and not answered, or cut short)."""
+    row = cache.conn.execute("SELECT may_have_arrived FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+    return row is not None and bool(row[0])
 
 
 def postpone_entry(

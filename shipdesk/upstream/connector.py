@@ -87,8 +87,12 @@ class Connector(Protocol):
         """Every order modified at or after `since` (None: all), oldest change first, a page at a time."""
         ...
 
-    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
-        """Send one outbox update (cache.shipments.MARK_SHIPPED and its payload) to the store."""
+    def push(self, kind: str, payload: Mapping[str, object], *, sent_before: bool) -> PushOutcome:
+        """Send one outbox update (cache.shipments.MARK_SHIPPED and its payload) to the store.
+
+        `sent_before` says whether an earlier push of the update may have reached the store (its answer lost): only
+        then does the store having it done already mean that it arrived, rather than that it was done another way.
+        """
         ...
 
     def close(self) -> None: ...

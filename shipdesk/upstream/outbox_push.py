@@ -16,6 +16,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.outbox_schedule import (
     claim_entry,
     due_entries,
+    may_have_arrived,
     postpone_entry,
     refuse_entry,
     release_entry,
@@ -68,7 +69,7 @@ class PushReport:
         )
         lines.extend(
             f"Order {failed.order_number} not confirmed{', and pushing stopped' if failed is stopped_by else ''}: "
-            f"{failed.reason} Next try after {failed.next_attempt_at:%Y-%m-%d %H:%M} UTC."
+            f"{failed.reason} Next try after {failed.next_attempt_at.astimezone():%Y-%m-%d %H:%M}."
             for failed in self.failed
         )
         lines.extend(
@@ -114,7 +115,7 @@ def push_outbox(
             continue  # another pusher has it, or it is gone
         tried += 1
         try:
-            outcome = connector.push(entry.kind, entry.payload)
+            outcome = connector.push(entry.kind, entry.payload, sent_before=may_have_arrived(cache, entry.id))
         except ConnectorError as error:
             if error.temporary or error.whole_store:
                 _postpone(cache, entry, error, clock(), first_retry, report)

@@ -143,7 +143,7 @@ class ShipStationConnector:
                 page.problems,
             )
 
-    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
+    def push(self, kind: str, payload: Mapping[str, object], *, sent_before: bool) -> PushOutcome:
         if kind != MARK_SHIPPED:
             raise ConnectorError(f"ShipStation store {self.store_name} cannot take a {kind!r} update.", temporary=False)
         order_id = _int(payload.get("upstream_id"))
@@ -157,15 +157,22 @@ class ShipStationConnector:
         try:
             self.client.mark_as_shipped(
                 order_id,
-                carrier_code(str(payload.get("carrier") or ""), self._known_carrier_codes),
+                str(payload.get("carrier_code") or "")
+                or carrier_code(str(payload.get("carrier") or ""), self._known_carrier_codes),
                 ship_date,
                 str(payload.get("tracking_number") or ""),
                 self._notify_customer,
                 self._notify_sales_channel,
                 order_number=str(payload.get("order_number") or ""),
             )
-        except OrderAlreadyShippedError:
-            return PushOutcome.ALREADY_DONE
+        except OrderAlreadyShippedError as error:
+            if sent_before or _sent_earlier_in_this_call(error):
+                return PushOutcome.ALREADY_DONE
+            raise ConnectorError(
+                f"{error} shipdesk had never sent it this shipment, so the order was shipped another way too "
+                "(a label bought in ShipStation, or marked shipped there by hand): make sure it did not go out twice.",
+                temporary=False,
+            ) from error
         except ShipStationError as error:
             raise _connector_error(error) from error
         return PushOutcome.DONE
@@ -177,6 +184,12 @@ def _connector_error(error: ShipStationError) -> ConnectorError:
     return ConnectorError(
         str(error), temporary=error.temporary, whole_store=error.temporary, may_have_arrived=error.may_have_arrived
     )
+
+
+def _sent_earlier_in_this_call(error: OrderAlreadyShippedError) -> bool:
+    """Whether a try of this very request, before the one refused, may have reached ShipStation (its answer lost)."""
+    refusal = error.__cause__
+    return error.may_have_arrived or (isinstance(refusal, ShipStationError) and refusal.may_have_arrived)
 
 
 def _int(value: object) -> int | None:

@@ -147,10 +147,10 @@ class _Stoppable:
                 raise StopRequested
             yield page
 
-    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
+    def push(self, kind: str, payload: Mapping[str, object], *, sent_before: bool) -> PushOutcome:
         if self._stop.is_set():
             raise StopRequested
-        return self._connector.push(kind, payload)
+        return self._connector.push(kind, payload, sent_before=sent_before)
 
     def close(self) -> None:
         self._connector.close()

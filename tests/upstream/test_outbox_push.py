@@ -348,7 +348,7 @@ def test_a_connector_error_for_one_entry_does_not_stop_the_others(cache: Cache, 
         def __init__(self) -> None:
             self.calls = 0
 
-        def push(self, kind: str, payload: object) -> object:
+        def push(self, kind: str, payload: object, *, sent_before: bool) -> object:
             self.calls += 1
             if self.calls == 1:
                 raise ConnectorError("the store has no such order", temporary=False)

@@ -53,8 +53,8 @@ class StopAfterFirstPage:
                 self._stop.set()
             yield page
 
-    def push(self, kind: str, payload: Mapping[str, object]) -> PushOutcome:
-        return self._connector.push(kind, payload)
+    def push(self, kind: str, payload: Mapping[str, object], *, sent_before: bool) -> PushOutcome:
+        return self._connector.push(kind, payload, sent_before=sent_before)
 
     def close(self) -> None:
         self._connector.close()

@@ -5,13 +5,10 @@ A whole import is one cache transaction, so a failure halfway leaves the cache a
 
 from __future__ import annotations
 
-import gc
 import logging
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
 from operator import attrgetter
@@ -19,6 +16,7 @@ from pathlib import Path
 
 from shipdesk.cache import Cache, CacheError
 from shipdesk.cache.orders import UpsertCounts, upsert_order_rows
+from shipdesk.collector_pause import cycle_collection_paused
 from shipdesk.domain import OrderStatus, plural
 from shipdesk.upstream.csv_prepared import HeldOrder, PreparedStretch, and_list, read_as_from_the_top
 from shipdesk.upstream.csv_processes import PIECE_CHARS, StretchReading
@@ -110,7 +108,7 @@ def import_csv(
     path = Path(path)
     layout = open_csv(read_csv_bytes(path), file_name=path.name, zone=zone)
     reading = StretchReading(layout, store=store, processes=processes, piece_chars=piece_chars)
-    with _cycle_collection_paused(), reading:
+    with cycle_collection_paused(), reading:
         try:
             with cache.transaction() as conn:
                 stretches, counts = _write_stretches(conn, reading)
@@ -183,21 +181,6 @@ def _report(
         not_to_pack=tuple((status, statuses[status]) for status in _NOT_TO_PACK if statuses[status]),
         processes=processes,
     )
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a file is imported; whatever cycles it leaves are collected after."""
-    # An import holds millions of small objects (cells, items, orders, rows) until it ends, and the collector would
-    # walk them all over and over: about a sixth of a 100,000-line import. Reference counting frees them anyway,
-    # as none of them form cycles. The pause is process-wide, so it only delays other threads' cyclic garbage.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _NOT_TO_PACK = {

@@ -27,6 +27,7 @@ from shipdesk.cache.sync_state import (
     remember_combined_orders,
     remember_first_sync_skips,
 )
+from shipdesk.collector_pause import cycle_collection_paused
 from shipdesk.domain import (
     COMBINED_INTO,
     NO_SHIP_TO_ADDRESS,
@@ -227,7 +228,8 @@ def pull_orders(
         for page in connector.pull(since):
             # A page that cannot be written moves neither the mark nor the counts: the next pull asks for it again.
             page_report = PullReport(store.name, high_water=report.high_water)
-            _import_page(cache, store, page, cutoff, first_sync_days, page_report)
+            with cycle_collection_paused():
+                _import_page(cache, store, page, cutoff, first_sync_days, page_report)
             report.add_page(page_report)
             note_progress(cache, store.name, high_water=report.high_water)
             if progress is not None:

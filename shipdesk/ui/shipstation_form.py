@@ -7,10 +7,11 @@ A changed store is saved only once ShipStation accepted it, asked on a worker th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,6 +47,7 @@ from shipdesk.upstream.shipstation_connector import DEFAULT_TIME_ZONE, notify_ch
 WHERE_THE_KEYS_ARE = "ShipStation shows the API key and secret under Settings → Account → API Settings."
 KEEP_THE_SECRET = "leave empty to keep the saved secret"
 NAME_STAYS = "A store keeps its name; to rename it, remove it and add it again."
+SYNC_RUNNING = "a sync is running; save again once the status bar says it has finished."
 OK_STYLE = "color: #1e6b30;"
 PROBLEM_STYLE = "color: #a4262c;"
 
@@ -53,19 +55,28 @@ PROBLEM_STYLE = "color: #a4262c;"
 class ShipStationForm(QDialog):
     """Adds a store, or with `editing` changes that one; stays open, saying why, when it cannot be saved.
 
-    Emits `connected` with the name of a store it added, `changed` with the name of one it changed.
+    Emits `connected` with the name of a store it added, `changed` with the name of one it changed. A changed store
+    is not saved while `sync_running()`: the sync goes on with the settings it started with, and would note its
+    progress over a store its new settings make sync afresh.
     """
 
     connected = Signal(str)
     changed = Signal(str)
 
     def __init__(
-        self, cache: Cache, tests: ConnectionTests, parent: QWidget, *, editing: StoreRecord | None = None
+        self,
+        cache: Cache,
+        tests: ConnectionTests,
+        parent: QWidget,
+        *,
+        editing: StoreRecord | None = None,
+        sync_running: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(parent)
         self._cache = cache
         self._tests = tests
         self._editing = editing
+        self._sync_running = sync_running
         self._test: ConnectionTestThread | None = None
         self._saving: ConnectionTestThread | None = None  # the check a changed store waits for before it is saved
         self.setWindowTitle("Add ShipStation store")
@@ -85,6 +96,7 @@ class ShipStationForm(QDialog):
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.installEventFilter(self)
         self.base_url = QLineEdit(DEFAULT_BASE_URL)
         self.time_zone = _time_zone_combo()
         self.store_id = QLineEdit()
@@ -105,7 +117,7 @@ class ShipStationForm(QDialog):
 
         self.test_button = QPushButton("&Test connection")
         self.test_button.setToolTip("Ask ShipStation whether it accepts this key and secret; nothing is saved")
-        self.test_button.setAutoDefault(False)
+        self.test_button.setAutoDefault(True)  # Enter on it, once tabbed to, tests; anywhere else it saves
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
@@ -156,6 +168,19 @@ class ShipStationForm(QDialog):
 
     def _toggle_advanced(self) -> None:
         self._show_advanced(not self.advanced_shown)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on Advanced settings folds or unfolds them: a tool button takes only Space, and would let Enter go on
+        to Save, which saves a half-filled form."""
+        if (
+            watched is self.advanced_toggle
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.advanced_toggle.click()
+            return True
+        return super().eventFilter(watched, event)
 
     def _show_advanced(self, shown: bool) -> None:
         for field in (self.base_url, self.time_zone, self.store_id, self.status_map):
@@ -280,6 +305,9 @@ class ShipStationForm(QDialog):
         """Asks ShipStation about the changed settings on a worker thread; the answer saves them or says why not."""
         if self._saving is not None:
             return
+        if self._sync_running():
+            self._say(f"Not saved: {SYNC_RUNNING}", ok=False)
+            return
         self._saving = self._ask_shipstation(refused="Not saved: ")
         if self._saving is not None:
             self._set_inputs_enabled(False)  # what is saved is what ShipStation was asked about
@@ -290,6 +318,9 @@ class ShipStationForm(QDialog):
         self._set_inputs_enabled(True)
         if not thread.accepted:
             self._say(f"Not saved: {thread.answer}", ok=False)
+            return
+        if self._sync_running():  # started by the timer while ShipStation was asked
+            self._say(f"Not saved: {SYNC_RUNNING}", ok=False)
             return
         try:
             save_store_settings(self._cache, thread.record, self.typed_secret())

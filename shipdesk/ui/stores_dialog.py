@@ -122,7 +122,7 @@ class StoresDialog(QDialog):
     def _build_layout(self, buttons: QDialogButtonBox) -> None:
         actions = QVBoxLayout()
         for button in (self.add_button, self.edit_button, self.test_button, self.remove_button):
-            button.setAutoDefault(False)
+            button.setAutoDefault(True)  # Enter presses the button that has the focus, not Close
             actions.addWidget(button)
         actions.addStretch(1)
         row = QHBoxLayout()
@@ -133,6 +133,8 @@ class StoresDialog(QDialog):
         layout.addWidget(self.empty_hint)
         layout.addWidget(self.answer)
         layout.addWidget(buttons)
+        # Once in the dialog, or it makes the first of the buttons beside the list its default; Close stays it.
+        buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
 
     # ------------------------------------------------------------------ the list
 
@@ -206,7 +208,9 @@ class StoresDialog(QDialog):
     def _open_form(self, editing: StoreRecord | None) -> None:
         if self.form is not None:
             self.form.deleteLater()  # the last one, closed: each Add or Edit starts afresh
-        self.form = ShipStationForm(self._cache, self._tests, self, editing=editing)
+        self.form = ShipStationForm(
+            self._cache, self._tests, self, editing=editing, sync_running=lambda: self._runner.is_running
+        )
         self.form.connected.connect(self._connected)
         self.form.changed.connect(self._changed)
         self.form.open()
@@ -263,9 +267,7 @@ class StoresDialog(QDialog):
         name = self.chosen_store()
         if name is None:
             return
-        if self._runner.is_running:
-            # The sync may be writing this very store's orders and updates; removing waits until it has finished.
-            self._say("A sync is running; remove the store once the status bar says it has finished.", ok=False)
+        if self._removal_waits_for_sync():
             return
         waiting = store_outbox_count(self._cache, name)
         icon = QMessageBox.Icon.Warning if waiting else QMessageBox.Icon.Question
@@ -285,7 +287,7 @@ class StoresDialog(QDialog):
         removing, self._removing = self._removing, None
         confirmed = button is self.confirm_button
         self.confirm = self.confirm_button = None
-        if removing is None or not confirmed:
+        if removing is None or not confirmed or self._removal_waits_for_sync():  # the timer may start one while asked
             return
         name, waiting = removing
         try:
@@ -304,6 +306,14 @@ class StoresDialog(QDialog):
             self._say(gone + (f" {plural(dropped, 'shipped update')} dropped unsent." if dropped else ""), ok=True)
         self.refresh()
         self.stores_changed.emit()
+
+    def _removal_waits_for_sync(self) -> bool:
+        """Whether a sync runs, said in the dialog: it may be writing this very store's orders and updates, so a
+        removal waits until it has finished."""
+        if not self._runner.is_running:
+            return False
+        self._say("A sync is running; remove the store once the status bar says it has finished.", ok=False)
+        return True
 
     def done(self, result: int) -> None:
         self._test = None  # a test in flight ends on its own; the window's ConnectionTests waits for it at close

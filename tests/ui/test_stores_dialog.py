@@ -19,7 +19,7 @@ import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QLabel, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
@@ -42,7 +42,7 @@ from tests.cache.test_orders_cache import make_order
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store
-from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, shown_column
+from tests.ui.conftest import ORDER_NUMBER_COLUMN, Connectors, activated, shown_column
 
 TIMEOUT_MS = 20_000  # a generous bound for a slow machine; nothing is asserted on the time it takes
 SYNCED = re.compile(r"Synced \d\d:\d\d · .+")
@@ -124,13 +124,21 @@ def click_and_wait_for_answer(qtbot: QtBot, window: MainWindow, button: QAbstrac
     return label.text()
 
 
-def press_f5(window: MainWindow, qtbot: QtBot) -> list[StoreSync]:
+def sync_and_wait(window: MainWindow, qtbot: QtBot, start: Callable[[], object]) -> list[StoreSync]:
+    """Does `start` and waits for the sync it sets off (or lets go of) to finish; the stores' outcomes."""
     ended: list[list[StoreSync]] = []
     window.sync_runner.finished.connect(ended.append)
-    window.activateWindow()
-    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    start()
     qtbot.waitUntil(lambda: bool(ended), timeout=TIMEOUT_MS)
     return ended[0]
+
+
+def press_f5(window: MainWindow, qtbot: QtBot) -> list[StoreSync]:
+    def press() -> None:
+        window.activateWindow()
+        qtbot.keyClick(window.table, Qt.Key.Key_F5)
+
+    return sync_and_wait(window, qtbot, press)
 
 
 def everything_shown(window: MainWindow) -> str:
@@ -819,3 +827,132 @@ def test_enter_on_a_store_in_the_list_opens_it_for_editing_and_the_form_stays_op
     assert form is not None and form.isVisible() and form.windowTitle() == "Edit store Main"
     assert dialog.isVisible()
     form.reject()
+
+
+def tab_to(qtbot: QtBot, target: object, limit: int = 40) -> None:
+    """Presses Tab until `target` has the focus, as a person reaches a button without the mouse."""
+    for _ in range(limit):
+        if QApplication.focusWidget() is target:
+            return
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_enter_on_the_forms_test_connection_button_tests_and_saves_nothing(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    form = open_form(open_stores(window), qtbot)
+    fill_form(form, qtbot, fake, secret=fake.api_secret)
+    activated(form, qtbot)
+    tab_to(qtbot, form.test_button)
+
+    qtbot.keyClick(form.test_button, Qt.Key.Key_Return)
+
+    assert form.isVisible()
+    qtbot.waitUntil(lambda: not window.stores_menu.tests.running and form.test_button.isEnabled(), timeout=TIMEOUT_MS)
+    assert form.answer.text() == f"ShipStation accepted the key and secret ({FAKE_STORES})."
+    assert get_store(cache, "Main") is None
+    assert memory_keyring.secrets == {}
+    form.reject()
+
+
+def test_enter_on_advanced_settings_unfolds_them_and_saves_nothing(
+    window: MainWindow, cache: Cache, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    form = open_form(open_stores(window), qtbot)
+    qtbot.keyClicks(form.name, "Main")
+    qtbot.keyClicks(form.api_key, "key-from-shipstation")
+    qtbot.keyClicks(form.secret, "secret-from-shipstation")
+    activated(form, qtbot)
+    tab_to(qtbot, form.advanced_toggle)
+
+    qtbot.keyClick(form.advanced_toggle, Qt.Key.Key_Return)
+
+    assert form.isVisible()
+    assert form.advanced_shown and form.base_url.isVisible()
+    assert get_store(cache, "Main") is None
+    assert memory_keyring.secrets == {}
+    form.reject()
+
+
+def test_enter_on_the_lists_test_connection_button_tests_the_store_and_the_list_stays_open(
+    window: MainWindow, connected: Cache, qtbot: QtBot
+) -> None:
+    dialog = activated(open_stores(window), qtbot)
+    assert dialog.chosen_store() == "Main"
+    tab_to(qtbot, dialog.test_button)
+
+    qtbot.keyClick(dialog.test_button, Qt.Key.Key_Return)
+
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: not window.stores_menu.tests.running, timeout=TIMEOUT_MS)
+    assert dialog.answer.text() == f"Store Main works: ShipStation accepted the key and secret ({FAKE_STORES})."
+
+
+REMOVAL_WAITS = "A sync is running; remove the store once the status bar says it has finished."
+
+
+def start_held_sync(window: MainWindow, connectors: Connectors, qtbot: QtBot) -> threading.Event:
+    """A sync started as the timer starts it, held before it reaches ShipStation until the gate returned is set."""
+    gate = connectors.gate = threading.Event()
+    window.sync_runner.sync_now()
+    qtbot.waitUntil(lambda: len(connectors.threads) == 1)
+    return gate
+
+
+def let_sync_end(window: MainWindow, gate: threading.Event, qtbot: QtBot) -> list[StoreSync]:
+    return sync_and_wait(window, qtbot, gate.set)
+
+
+def test_a_removal_confirmed_once_a_sync_has_started_waits_for_the_sync(
+    window: MainWindow, connected: Cache, connectors: Connectors, qtbot: QtBot
+) -> None:
+    cache = connected
+    dialog = open_stores(window)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirm is not None and dialog.confirm_button is not None
+    gate = start_held_sync(window, connectors, qtbot)  # the timer's sync, while the question is open
+
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+
+    assert get_store(cache, "Main") is not None
+    assert dialog.answer.text() == REMOVAL_WAITS
+    [synced] = let_sync_end(window, gate, qtbot)
+    assert (synced.store, synced.inserted, synced.problem) == ("Main", 3, "")
+    assert window.sync_status.text().startswith("Synced ")
+
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)  # now it goes
+    assert dialog.confirm_button is not None
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    assert get_store(cache, "Main") is None
+
+
+def test_settings_saved_while_the_store_syncs_wait_for_the_sync_and_then_start_its_sync_afresh(
+    window: MainWindow, connected: Cache, connectors: Connectors, qtbot: QtBot
+) -> None:
+    cache = connected
+    # Main has synced: its next sync goes on from where this one got.
+    sync_and_wait(window, qtbot, window.sync_action.trigger)
+    gate = start_held_sync(window, connectors, qtbot)
+    dialog = open_stores(window)
+    form = open_form(dialog, qtbot, dialog.edit_button)
+    form.time_zone.setCurrentText("America/Chicago")  # the orders' times read anew: the next sync starts afresh
+
+    save_and_wait(window, form, qtbot)
+
+    assert form.isVisible()
+    assert form.answer.text() == "Not saved: a sync is running; save again once the status bar says it has finished."
+    assert form.save_button.isEnabled()
+    store = get_store(cache, "Main")
+    assert store is not None and store.time_zone == "America/Los_Angeles"
+    let_sync_end(window, gate, qtbot)
+    connectors.gate = None
+
+    save_and_wait(window, form, qtbot)
+
+    assert not form.isVisible()
+    dialog.reject()
+    sync_and_wait(window, qtbot, window.sync_action.trigger)  # Sync now
+    assert "Pulled 3 orders from Main (first sync)" in window.sync_status.toolTip()

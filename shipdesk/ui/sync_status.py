@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from shipdesk.cache import Cache
@@ -20,6 +21,7 @@ from shipdesk.ui.sync_text import (
     round_details,
     round_text,
     store_progress_text,
+    store_retrying_text,
     store_syncing_text,
 )
 from shipdesk.upstream.connector import RetryWait
@@ -38,6 +40,10 @@ class SyncStatus(QLabel):
         self._cache = cache
         self._runner = runner
         self._syncing_now: list[str] = []  # stores sync side by side: every one started and not yet done
+        self._waiting: tuple[str, RetryWait] | None = None  # the store whose retry the label counts down to
+        self._wait_over = QTimer(self)
+        self._wait_over.setSingleShot(True)
+        self._wait_over.timeout.connect(self._retrying)
         self.show_last_sync()
 
     def show_last_sync(self) -> None:
@@ -52,6 +58,7 @@ class SyncStatus(QLabel):
             self.setText(last_sync_text(syncable_stores(self._cache), datetime.now().astimezone()))
 
     def show_round(self, outcomes: list[StoreSync]) -> None:
+        self._stop_counting_down()
         self.setText(round_text(outcomes, datetime.now().astimezone()))
         self.setToolTip(round_details(outcomes))
 
@@ -65,6 +72,7 @@ class SyncStatus(QLabel):
             self.setToolTip("Open a cache file (shipdesk --db PATH) to sync its stores.")
 
     def _syncing(self) -> None:
+        self._stop_counting_down()
         self._syncing_now = []
         self.setText(SYNCING)
 
@@ -76,8 +84,24 @@ class SyncStatus(QLabel):
     def _store_waiting(self, store: str, wait: RetryWait) -> None:
         self.setText(store_syncing_text(store, wait))
         self.setToolTip(retry_details(wait))
+        self._waiting = (store, wait)
+        self._wait_over.start(max(0, round(wait.seconds * 1000)))
+
+    def _retrying(self) -> None:
+        """The wait is over and the store is asked again, maybe for long: "trying again in 4 s" would be stale."""
+        if self._waiting is None:
+            return
+        store, wait = self._waiting
+        self._waiting = None
+        self.setText(store_retrying_text(store, wait))
+        self.setToolTip(retry_details(wait, under_way=True))
+
+    def _stop_counting_down(self) -> None:
+        self._wait_over.stop()
+        self._waiting = None
 
     def _store_done(self, outcome: StoreSync) -> None:
+        self._stop_counting_down()
         if outcome.store in self._syncing_now:
             self._syncing_now.remove(outcome.store)
         self.setText(store_progress_text(outcome, self._syncing_now))

@@ -31,7 +31,7 @@ def round_text(outcomes: Sequence[StoreSync], at: datetime) -> str:
     if not failed:
         return f"Synced {at:%H:%M} · {_changes(outcomes)}"
     share = f" ({len(failed)} of {len(outcomes)} stores)" if len(outcomes) > 1 else ""
-    return f"Sync failed {at:%H:%M}{share}: {short_reason(failed[0].problem)}"
+    return f"Sync failed {at:%H:%M}{share}: {_problem_text(failed[0])}"
 
 
 def store_progress_text(outcome: StoreSync, still_syncing: Sequence[str] = ()) -> str:
@@ -50,9 +50,15 @@ def store_syncing_text(store: str, wait: RetryWait | None = None) -> str:
     return f"Syncing {store}… {short_reason(wait.reason)}; trying again in {max(1, round(wait.seconds))} s"
 
 
-def retry_details(wait: RetryWait) -> str:
-    """The whole reason and which try comes next, for the tooltip."""
-    return f"{wait.reason}.\nTry {wait.attempt} of {wait.attempts} comes next; the sync gives up after the last."
+def store_retrying_text(store: str, wait: RetryWait) -> str:
+    """'Syncing Main… try 2 of 5', once the wait is over and the request has gone out again."""
+    return f"Syncing {store}… try {wait.attempt} of {wait.attempts}"
+
+
+def retry_details(wait: RetryWait, *, under_way: bool = False) -> str:
+    """The whole reason and which try comes next (or, `under_way`, is being made), for the tooltip."""
+    when = "is under way" if under_way else "comes next"
+    return f"{wait.reason}.\nTry {wait.attempt} of {wait.attempts} {when}; the sync gives up after the last."
 
 
 def round_details(outcomes: Sequence[StoreSync]) -> str:
@@ -86,6 +92,27 @@ def short_reason(reason: str) -> str:
     if len(first) <= REASON_LENGTH:
         return first
     return first[:REASON_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def _problem_text(outcome: StoreSync) -> str:
+    """The outcome's problem in short. An update the store refused names its order and where the reason is: the
+    store's own words come after ~100 characters of who refused what, and short_reason would cut them off."""
+    refused = _refused_order(outcome)
+    if refused:
+        return f"{outcome.store} refused the update of order {refused}; select the order to read why"
+    return short_reason(outcome.problem)
+
+
+def _refused_order(outcome: StoreSync) -> str:
+    """The number of the order whose refused update is the outcome's problem (as StoreSync.problem ranks them: only
+    when nothing else went wrong), else ''."""
+    report = outcome.report
+    if outcome.error or report is None or not report.push.refused:
+        return ""
+    push, pull = report.push, report.pull
+    if push.stopped or push.failed or (pull is not None and pull.error):
+        return ""
+    return push.refused[0].order_number
 
 
 def _changes(outcomes: Sequence[StoreSync]) -> str:

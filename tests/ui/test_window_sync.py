@@ -421,3 +421,46 @@ def test_a_cache_only_in_memory_is_not_synced_and_f5_reloads_it(
         window.close()
     finally:
         cache.close()
+
+
+def test_once_the_next_try_has_gone_out_the_status_bar_says_it_is_being_tried_again(
+    window: MainWindow, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    fake.drop_next(1)  # the first request gets no answer
+    answer_the_retry = fake.hang_next(1)  # and the try after it is slow to be answered
+    said_while_waiting: list[str] = []
+    window.sync_runner.store_waiting.connect(lambda _store, _wait: said_while_waiting.append(window.sync_status.text()))
+    ended: list[object] = []
+    window.sync_runner.finished.connect(ended.append)
+    window.sync_action.trigger()
+    try:
+        qtbot.waitUntil(lambda: len(fake.requests) == 2, timeout=SYNC_TIMEOUT_MS)  # the second try is in flight
+
+        assert said_while_waiting == [
+            "Syncing Main… ShipStation closed the connection without answering; trying again in 1 s"
+        ]
+        qtbot.waitUntil(lambda: window.sync_status.text() == "Syncing Main… try 2 of 5", timeout=SYNC_TIMEOUT_MS)
+        assert window.sync_status.toolTip().endswith("Try 2 of 5 is under way; the sync gives up after the last.")
+    finally:
+        answer_the_retry.set()
+        qtbot.waitUntil(lambda: bool(ended), timeout=SYNC_TIMEOUT_MS)
+    assert window.sync_status.text().startswith("Synced ")
+
+
+def test_an_update_the_store_refuses_is_named_in_the_status_bar_with_where_to_read_why(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, qtbot: QtBot
+) -> None:
+    wait_for_sync(window, qtbot, window.sync_action.trigger)
+    (stored,) = find_by_number(cache, "W-1")
+    record_shipment(cache, stored.id, Shipment("usps", "usps_priority_mail", "9400100000000000000001", utc_now()))
+    fake.update_order(1, orderStatus="cancelled")  # cancelled in ShipStation after it was packed here
+    window.reload()
+
+    wait_for_sync(window, qtbot, window.sync_action.trigger)
+
+    status = window.sync_status.text()
+    assert status.endswith(": Main refused the update of order W-1; select the order to read why")
+    assert "…" not in status
+    assert window.outbox_count.text() == "0 updates waiting in the outbox; 1 refused by the store"
+    click_order(window, qtbot, "W-1")
+    assert "Order W-1 is already cancelled." in window.detail.facts.text()  # the reason the status bar points to

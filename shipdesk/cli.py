@@ -24,7 +24,7 @@ from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import has_origin_address, origin_address, set_origin_address
-from shipdesk.cache.shipments import pending_outbox, record_shipment
+from shipdesk.cache.shipments import AlreadyShipped, pending_outbox, record_shipment
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, one_order, store_named
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
@@ -424,7 +424,10 @@ def _ship(cache: Cache, args: argparse.Namespace) -> int:
         cost=cost,
         shipped_at=utc_now(),
     )
-    record_shipment(cache, stored.id, shipment)
+    try:
+        record_shipment(cache, stored.id, shipment)
+    except AlreadyShipped:
+        raise UsageError(f"order {args.order_number} was shipped meanwhile, by another window or program") from None
     print(f"Order {args.order_number} marked shipped ({args.carrier} {args.service}, {args.tracking}).")
     return 0
 

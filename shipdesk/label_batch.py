@@ -23,7 +23,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
-from shipdesk.cache.shipments import latest_shipment, record_shipment
+from shipdesk.cache.shipments import AlreadyShipped, latest_shipment, record_shipment
 from shipdesk.domain import (
     LabelSize,
     OrderStatus,
@@ -162,11 +162,29 @@ def _prepare(
 
 
 def _record(cache: Cache, item: _Prepared, result: LabelBatchResult) -> None:
-    result.printed.append(item.order_id)
-    if item.new_shipment is None:
-        result.reprinted.append(item.order_id)
+    """Records the order's new shipment once its label went out; one shipped meanwhile becomes its failure."""
+    if item.new_shipment is not None:
+        try:
+            record_shipment(cache, item.order_id, item.new_shipment)
+        except AlreadyShipped:
+            result.failed.append((item.order_id, f"order {item.label.order_number}: {SHIPPED_DURING_THE_BATCH}"))
+            return
     else:
-        record_shipment(cache, item.order_id, item.new_shipment)
+        result.reprinted.append(item.order_id)
+    result.printed.append(item.order_id)
+
+
+def _changed_meanwhile(cache: Cache, item: _Prepared) -> str:
+    """Why the order of a new label can no longer be printed, read again as its label is due ('' when it still can):
+    while the batch ran, another window or program shipped it, or its store's sync or import cancelled it."""
+    if item.new_shipment is None:
+        return ""
+    stored = get_order(cache, item.order_id)
+    if stored is None:
+        return "it is no longer in the cache"
+    if stored.order.status is OrderStatus.SHIPPED:
+        return SHIPPED_BEFORE_ITS_LABEL
+    return _why_not_printable(stored.order.status, packing_block_reason(stored.order))
 
 
 def print_labels(
@@ -256,6 +274,10 @@ def print_labels_to_printer(
             if isinstance(job, str):
                 result.failed.append((item.order_id, f"order {number}: {job}"))
                 report_progress(on_progress, handled, total, number, f"Order {number} not printed: {job}")
+                continue
+            if changed := _changed_meanwhile(cache, item):
+                result.failed.append((item.order_id, f"order {number}: changed while this batch ran: {changed}"))
+                report_progress(on_progress, handled, total, number, f"Order {number} not printed: {changed}")
                 continue
             try:
                 target.send(job)
@@ -359,6 +381,12 @@ def foreseen_failure(status: OrderStatus, hold_reason: str, *, shipped_here: boo
 # A shipped order without a shipment recorded here: shipped from the store or elsewhere. A label printed here would
 # carry a tracking number of its own and send it to the store over the real one.
 SHIPPED_ELSEWHERE = "it was shipped outside shipdesk, so there is no label here to print again"
+# Another window or program shipped the order while this batch ran: before its label went out, or, in a race, just
+# as it went out, when the label that came out of this batch is a spare that must not go on the parcel.
+SHIPPED_BEFORE_ITS_LABEL = "another window or program shipped it, so it gets no second label"
+SHIPPED_DURING_THE_BATCH = (
+    "it was shipped by another window or program while this batch ran; throw away the label this batch made for it"
+)
 
 
 def _why_not_printable(status: OrderStatus, block_reason: str) -> str:

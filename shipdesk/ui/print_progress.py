@@ -42,6 +42,8 @@ class PrintProgressDialog(QDialog):
         buttons = QDialogButtonBox()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop after the label being printed; the others stay unshipped")
+        # Only a click, Space or Escape cancels: Enter ends every barcode scanned meanwhile, such as the next order's.
+        self.cancel_button.setAutoDefault(False)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.cancel_button.clicked.connect(self._request_cancel)
         self.cancel_button.setVisible(cancellable)

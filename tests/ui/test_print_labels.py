@@ -16,9 +16,10 @@ from pytestqt.qtbot import QtBot
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, set_setting
-from shipdesk.cache.shipments import pending_outbox
+from shipdesk.cache.shipments import latest_shipment, pending_outbox
 from shipdesk.domain import OrderStatus
 from shipdesk.ui.main_window import MainWindow
+from tests.printing.scanning import pdf_scan
 from tests.ui.conftest import STATUS_COLUMN, row_of_order, select_orders
 from tests.ui.print_steps import (
     open_boxes,
@@ -193,3 +194,26 @@ def test_on_a_1024_pixel_screen_the_status_bar_says_what_was_printed_whole_besid
     assert message.startswith("Wrote 2 of 3 labels to labels-") and "/" not in message
     button = window.batch_printing.open_pdf_button
     assert window.statusBar().fontMetrics().horizontalAdvance(message) + 12 < button.x()  # 12: the bar's margins
+
+
+UPS_NUMBER = "1Z999AA10123456784"
+
+
+def test_a_tracking_number_typed_in_groups_is_printed_kept_and_queued_whole(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    select_orders(window, qtbot, "1001")
+    dialog = open_print_dialog(window)
+    dialog.carrier.setCurrentText("UPS")
+    dialog.service.setCurrentText("Ground")
+    dialog.tracking.setFocus()
+    qtbot.keyClicks(dialog.tracking, " 1Z 999 AA1 0123 4567 84 ")  # as the carrier prints it, for reading
+    press_print(window, qtbot, dialog)
+
+    (stored,) = find_by_number(demo_cache, "1001")
+    shipment = latest_shipment(demo_cache, stored.id)
+    assert shipment is not None and shipment.tracking_number == UPS_NUMBER
+    (update,) = pending_outbox(demo_cache)
+    assert update.payload["tracking_number"] == UPS_NUMBER
+    pdf = window.batch_printing.open_pdf_button.pdf
+    assert pdf is not None and UPS_NUMBER in pdf_scan(pdf)

@@ -39,7 +39,9 @@ def fake() -> Iterator[FakeShipStation]:
         yield server
 
 
-def shipped_orders(cache: Cache, fake: FakeShipStation, count: int, carrier: str = "USPS") -> list[int]:
+def shipped_orders(
+    cache: Cache, fake: FakeShipStation, count: int, carrier: str = "USPS", shipped_at: datetime = NOW
+) -> list[int]:
     """`count` orders pulled from the fake into the cache and shipped here: `count` entries wait in the outbox."""
     for order_id in range(1, count + 1):
         fake.add_order(shipstation_order(order_id, order_date=utc_now() - timedelta(days=1)), modified=utc_now())
@@ -48,7 +50,7 @@ def shipped_orders(cache: Cache, fake: FakeShipStation, count: int, carrier: str
         assert pull_orders(cache, record, connector).inserted == count
     ids = sorted(stored.id for stored in load_orders(cache, OrderQuery()))
     for number, order_id in enumerate(ids):
-        record_shipment(cache, order_id, Shipment(carrier, "Priority Mail", f"94001{number:017d}", NOW))
+        record_shipment(cache, order_id, Shipment(carrier, "Priority Mail", f"94001{number:017d}", shipped_at))
     return ids
 
 
@@ -293,6 +295,8 @@ def test_an_entry_claimed_by_another_pusher_is_not_pushed_twice(cache: Cache, fa
 
 def test_a_later_update_of_an_order_waits_behind_its_earlier_failed_one(cache: Cache, fake: FakeShipStation) -> None:
     (order_id,) = shipped_orders(cache, fake, 1)
+    # Packed again while its first update is still being sent (as an order voided and shipped again could be)
+    cache.conn.execute("UPDATE orders SET status = 'awaiting_shipment' WHERE id = ?", (order_id,))
     record_shipment(cache, order_id, Shipment("UPS", "Ground", "1Z999AA10123456784", NOW))
     first, _second = pending_outbox(cache)
     claim_entry(cache, first.id, NOW, timedelta(minutes=2))
@@ -328,11 +332,8 @@ def test_mark_as_shipped_carries_the_carrier_code_tracking_number_and_date(cache
 def test_a_shipment_made_on_an_evening_reaches_shipstation_dated_the_stations_day(
     cache: Cache, fake: FakeShipStation, in_california: None
 ) -> None:
-    (order_id,) = shipped_orders(cache, fake, 1)
     evening = datetime(2026, 3, 21, 2, 30, tzinfo=UTC)  # 7:30 pm on 20 March in Los Angeles
-    with cache.transaction() as conn:
-        conn.execute("DELETE FROM outbox")
-    record_shipment(cache, order_id, Shipment("USPS", "Priority Mail", "9400111899223344556677", evening))
+    shipped_orders(cache, fake, 1, shipped_at=evening)
 
     push(cache, fake)
 

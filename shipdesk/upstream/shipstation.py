@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
@@ -152,12 +152,23 @@ def wall_time_lower_bound(moment: datetime, zone: ZoneInfo = PACIFIC) -> str:
     Seconds are cut, never rounded up. When DST ends, 01:00–01:59 happens twice and ShipStation cannot tell which
     is meant; a moment in the first of the two is written an hour earlier, so neither reading skips anything.
     """
+    return _asked_wall_time(moment, zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _asked_wall_time(moment: datetime, zone: ZoneInfo) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("a ShipStation date needs a moment with a time zone (UTC), not a naive datetime")
     local = moment.astimezone(zone)
     if local.fold == 0 and local.replace(fold=1).utcoffset() != local.utcoffset():
         local = (moment - timedelta(hours=1)).astimezone(zone)
-    return local.strftime("%Y-%m-%d %H:%M:%S")
+    return local.replace(microsecond=0)
+
+
+def _earliest_answered(moment: datetime, zone: ZoneInfo = PACIFIC) -> datetime:
+    """The earliest modify date (UTC) ShipStation may answer orders modified since `moment` with: the wall time it is
+    asked for, read in the earlier of its two meanings when DST makes it happen twice."""
+    wall = _asked_wall_time(moment, zone)
+    return min(wall.replace(fold=0).astimezone(UTC), wall.replace(fold=1).astimezone(UTC))
 
 
 class ShipStationClient:
@@ -292,7 +303,7 @@ class ShipStationClient:
         page = 1
         fetched = 0
         total: int | None = None
-        seen: dict[str, datetime | None] = {}  # orders already given whose modify date is within the current start
+        seen: dict[str, datetime | None] = {}  # orders given that ShipStation may answer the current start with again
         reported: set[str] = set()
         walk_found_new = False  # some order of this walk from page 1 at `start` had not been given before
         walks_again = 0
@@ -333,7 +344,8 @@ class ShipStationClient:
                 return
             if moves_on and next_start is not None:
                 start, page, walk_found_new, walks_again = next_start, 1, False, 0
-                seen = {key: moment for key, moment in seen.items() if moment is None or moment >= start}
+                answered_from = _earliest_answered(start, self.time_zone)
+                seen = {key: moment for key, moment in seen.items() if moment is None or moment >= answered_from}
             else:
                 page += 1  # a whole page changed within one second: only page numbers can move on
 
@@ -510,6 +522,7 @@ class ShipStationClient:
             raise OrderAlreadyShippedError(
                 f"ShipStation already has {order} of store {self.store_name} as shipped.",
                 status_code=error.status_code,
+                may_have_arrived=error.may_have_arrived,  # an earlier try, its answer lost, may have done it
             ) from error
 
     def void_label(self, shipment_id: int, *, order_number: str) -> None:
@@ -614,7 +627,7 @@ class ShipStationClient:
                 if status == 429:
                     refusals += 1
                     if refusals < self._max_attempts:
-                        _log.info("ShipStation's rate limit reached trying to %s; waiting for it to reset", action)
+                        self._wait_for_rate_limit(refusals, action)
                         continue  # the limiter now holds every request of this key until the window resets
                     raise ShipStationError(
                         f"ShipStation kept answering that too many requests were sent while trying to {action} for "
@@ -683,6 +696,13 @@ class ShipStationClient:
         if self._on_retry is not None:
             self._on_retry(RetryWait(reason, delay, failures + 1, self._max_attempts))
         pause(delay, self._stop, self._sleep)
+
+    def _wait_for_rate_limit(self, refusals: int, action: str) -> None:
+        delay = self._limiter.pause_left
+        _log.info("ShipStation's rate limit reached trying to %s; waiting %.1f s for it to reset", action, delay)
+        if self._on_retry is not None:
+            reason = "ShipStation answered that too many requests were sent with this API key"
+            self._on_retry(RetryWait(reason, delay, refusals + 1, self._max_attempts))
 
     def _transport_reason(self, error: httpx.RequestError) -> str:
         if isinstance(error, httpx.ConnectTimeout):

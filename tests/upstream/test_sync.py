@@ -670,3 +670,20 @@ def test_an_arizona_store_misses_no_order_in_the_hour_los_angeles_skips_in_sprin
         assert cached_numbers(cache) == {"A-1", "B-2"}
         assert fake.requests_to("/orders")[-1].query["modifyDateStart"] == "2026-03-08 02:25:00"
         assert fresh_record(cache).high_water == b_changed
+
+
+def test_orders_changed_around_the_repeated_autumn_hour_are_counted_once(cache: Cache, fake: FakeShipStation) -> None:
+    """850 orders changed from 00:30 to 01:55 PDT on the night DST ends: more than a page, and the next page starts
+    inside 01:00–01:59, which is asked for an hour early. The orders of that hour already given must not come twice."""
+    first_change = datetime(2026, 11, 1, 7, 30, tzinfo=UTC)  # 00:30 PDT
+    fake.add_generated_orders(850, first_modified=first_change, step=timedelta(seconds=6))
+    add_fake_store(cache, fake)
+    record = fresh_record(cache)
+
+    with fake_connector(fake, record) as connector:
+        report = pull_orders(cache, record, connector, now=datetime(2026, 11, 1, 10, 0, tzinfo=UTC))
+
+    assert report.error == ""
+    assert len(load_orders(cache, OrderQuery())) == 850
+    assert (report.pulled, report.inserted, report.unchanged) == (850, 850, 0)
+    assert report.summary_lines()[0] == "Pulled 850 orders from Main (first sync): 850 new, 0 updated, 0 skipped."

@@ -69,6 +69,14 @@ class RateLimiter:
             self._roll_window(self._clock())
             return self._remaining
 
+    @property
+    def pause_left(self) -> float:
+        """Seconds until requests may go again after a 429; 0 when no 429 holds them."""
+        with self._lock:
+            if self._paused_until is None:
+                return 0.0
+            return max(self._paused_until - self._clock(), 0.0)
+
     def acquire(self, stop: threading.Event | None = None) -> int:
         """Wait until one more request may be sent, and count it; the ticket returned goes with its answer.
 

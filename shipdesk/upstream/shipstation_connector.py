@@ -166,7 +166,7 @@ class ShipStationConnector:
                 order_number=str(payload.get("order_number") or ""),
             )
         except OrderAlreadyShippedError as error:
-            if sent_before or _sent_earlier_in_this_call(error):
+            if sent_before or error.may_have_arrived:
                 return PushOutcome.ALREADY_DONE
             raise ConnectorError(
                 f"{error} shipdesk had never sent it this shipment, so the order was shipped another way too "
@@ -184,12 +184,6 @@ def _connector_error(error: ShipStationError) -> ConnectorError:
     return ConnectorError(
         str(error), temporary=error.temporary, whole_store=error.temporary, may_have_arrived=error.may_have_arrived
     )
-
-
-def _sent_earlier_in_this_call(error: OrderAlreadyShippedError) -> bool:
-    """Whether a try of this very request, before the one refused, may have reached ShipStation (its answer lost)."""
-    refusal = error.__cause__
-    return error.may_have_arrived or (isinstance(refusal, ShipStationError) and refusal.may_have_arrived)
 
 
 def _int(value: object) -> int | None:

@@ -96,7 +96,7 @@ class StoreSync:
 def _refresh_catalog_when_old(cache: Cache, store: str, connector: Connector, now: datetime | None = None) -> None:
     """Fetch the account's carriers, services and packages when the kept ones are a day old, or there are none.
 
-    They are what the shipping choices offer; a store that cannot be asked now keeps its old ones.
+    They are what the shipping choices offer; a store that cannot be asked now, or a sync stopped, keeps the old ones.
     """
     if not isinstance(connector, CatalogSource):
         return
@@ -107,6 +107,8 @@ def _refresh_catalog_when_old(cache: Cache, store: str, connector: Connector, no
         replace_catalog(cache, store, connector.shipping_catalog())
     except ConnectorError as error:
         _log.warning("the carriers of store %s were not fetched: %s", store, error)
+    except StopRequested:  # the store's sync itself is done: a stop now only leaves the old carriers
+        _log.info("the carriers of store %s were not fetched: the sync was stopped", store)
 
 
 def syncable_stores(cache: Cache) -> list[StoreRecord]:

@@ -12,11 +12,12 @@ import pytest
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import OrderQuery, load_orders
 from shipdesk.cache.stores import StoreRecord, add_store
-from shipdesk.domain import utc_now
+from shipdesk.domain import CatalogEntry, utc_now
 from shipdesk.shipstation_shipping import shipping_choices
 from shipdesk.ui.sync_text import last_sync_text
-from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome, RetryWait
+from shipdesk.upstream.connector import Connector, PulledPage, PushOutcome, RetryNotice, RetryWait
 from shipdesk.upstream.credentials import save_secret
+from shipdesk.upstream.shipstation_connector import ShipStationConnector
 from shipdesk.upstream.sync_stores import STOPPED, StoreSync, sync_stores, syncable_stores
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
@@ -274,3 +275,55 @@ def test_the_sync_says_which_store_it_starts_and_each_wait_before_a_request_is_t
     assert [(wait.attempt, wait.attempts) for wait in waits] == [(2, 5), (3, 5)]
     assert waits[0].reason.startswith("ShipStation had a server error (500")
     assert waits[1].seconds == 2 * waits[0].seconds  # the backoff doubles
+
+
+class ClosedWhileFetchingCarriers(ShipStationConnector):
+    """A ShipStation store whose app is closed just as its carriers are asked for, after its orders came in."""
+
+    def __init__(self, connector: ShipStationConnector, stop: threading.Event) -> None:
+        super().__init__(connector.client)
+        self._stop = stop
+
+    def shipping_catalog(self) -> list[CatalogEntry]:
+        self._stop.set()
+        return super().shipping_catalog()
+
+
+def test_a_stop_while_the_carriers_are_fetched_keeps_the_finished_sync_and_its_counts(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
+    add_fake_store(cache, fake)
+
+    def connector_for(record: StoreRecord, *, stop: threading.Event, on_retry: RetryNotice | None = None) -> Connector:
+        return ClosedWhileFetchingCarriers(fake_connector(fake, record, stop=stop, on_retry=on_retry), stop)
+
+    (synced,) = sync_stores(cache, syncable_stores(cache), connector_for=connector_for)
+
+    assert synced.problem == ""
+    assert synced.inserted == 3
+
+
+def test_a_sync_refused_for_too_many_requests_says_it_waits_for_the_rate_limit(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    """Another program on the same API key used up the minute: the status bar must say why the sync stands still."""
+    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
+    add_fake_store(cache, fake)
+    fake.too_many_next(1, reset_seconds=1)
+    heard: list[tuple[str, RetryWait | None]] = []
+
+    (synced,) = sync_stores(
+        cache,
+        syncable_stores(cache),
+        connector_for=fake_connectors(fake),
+        progress=lambda store, wait: heard.append((store, wait)),
+    )
+
+    assert synced.problem == "" and synced.inserted == 3
+    waits = [wait for _store, wait in heard if wait is not None]
+    assert len(waits) == 1
+    (wait,) = waits
+    assert "too many requests" in wait.reason
+    assert wait.seconds >= 1  # ShipStation's X-Rate-Limit-Reset
+    assert (wait.attempt, wait.attempts) == (2, 5)

@@ -18,6 +18,7 @@ from math import isfinite
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from shipdesk.collector_pause import cycle_collection_paused
 from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Weight, parse_weight_unit
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # every ShipStation v1 timestamp without a zone is US Pacific time
@@ -141,16 +142,17 @@ def parse_orders(
     orders: list[Order] = []
     problems: list[str] = []
     merged: dict[str, tuple[str, ...]] = {}
-    for position, raw in enumerate(raw_orders, start=1):
-        try:
-            order = parse_order(raw, store, currency=currency, zone=zone)
-            combined = merged_order_ids(raw)
-        except OrderDataError as error:
-            problems.append(f"{_order_label(raw, position)}: {error}")
-            continue
-        orders.append(order)
-        if combined:
-            merged[order.upstream_id] = combined
+    with cycle_collection_paused():  # a page's orders are some 20,000 objects, none in a cycle
+        for position, raw in enumerate(raw_orders, start=1):
+            try:
+                order = parse_order(raw, store, currency=currency, zone=zone)
+                combined = merged_order_ids(raw)
+            except OrderDataError as error:
+                problems.append(f"{_order_label(raw, position)}: {error}")
+                continue
+            orders.append(order)
+            if combined:
+                merged[order.upstream_id] = combined
     return ParsedOrders(orders, problems, merged)
 
 

@@ -65,13 +65,21 @@ def report_text(window: MainWindow) -> str:
     return "\n".join(f"{box.text()}\n{box.informativeText()}" for box in open_boxes(window))
 
 
+def labelled_by_the_command_during_the_batch(
+    window: MainWindow, cache: Cache, qtbot: QtBot, order_number: str, folder: Path
+) -> Listener:
+    """The window's batch of three, held at the printer while `shipdesk label ORDER` runs; the batch then ends."""
+    busy = start_batch_on_a_busy_printer(window, cache, qtbot)
+    label_from_the_command_line(cache, order_number, folder / "other-station.pdf")
+    wait_for_batch(window, qtbot, busy.release)
+    busy.close()
+    return busy
+
+
 def test_an_order_shipped_by_the_command_while_its_label_is_at_the_printer_keeps_one_shipment(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    busy = start_batch_on_a_busy_printer(window, demo_cache, qtbot)
-    label_from_the_command_line(demo_cache, "1003", tmp_path / "other-station.pdf")
-    wait_for_batch(window, qtbot, busy.release)
-    busy.close()
+    labelled_by_the_command_during_the_batch(window, demo_cache, qtbot, "1003", tmp_path)
 
     assert len(shipments_of(demo_cache, "1003")) == 1
     assert updates_for_the_store(demo_cache, "1003") == 1
@@ -82,10 +90,7 @@ def test_an_order_shipped_by_the_command_while_its_label_is_at_the_printer_keeps
 def test_an_order_shipped_by_the_command_while_the_batch_runs_gets_no_second_label(
     window: MainWindow, demo_cache: Cache, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    busy = start_batch_on_a_busy_printer(window, demo_cache, qtbot)
-    label_from_the_command_line(demo_cache, "1002", tmp_path / "other-station.pdf")
-    wait_for_batch(window, qtbot, busy.release)
-    busy.close()
+    busy = labelled_by_the_command_during_the_batch(window, demo_cache, qtbot, "1002", tmp_path)
 
     assert len(busy.jobs) == 2  # the labels of 1003 and 1001; 1002 had its label from the command
     assert len(shipments_of(demo_cache, "1002")) == 1

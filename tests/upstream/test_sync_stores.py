@@ -254,20 +254,28 @@ def test_the_window_says_when_the_last_sync_failed_not_when_the_last_good_one_wa
     )
 
 
-def test_the_sync_says_which_store_it_starts_and_each_wait_before_a_request_is_tried_again(
+def sync_three_orders_hearing_progress(
     cache: Cache, fake: FakeShipStation
-) -> None:
+) -> tuple[StoreSync, list[tuple[str, RetryWait | None]]]:
+    """Store Main with 3 orders, synced; its outcome, and each store started (no wait) or wait told, in turn."""
     fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
     add_fake_store(cache, fake)
-    fake.fail_next(2, status=500)
     heard: list[tuple[str, RetryWait | None]] = []
-
     (synced,) = sync_stores(
         cache,
         syncable_stores(cache),
         connector_for=fake_connectors(fake),
         progress=lambda store, wait: heard.append((store, wait)),
     )
+    return synced, heard
+
+
+def test_the_sync_says_which_store_it_starts_and_each_wait_before_a_request_is_tried_again(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.fail_next(2, status=500)
+
+    synced, heard = sync_three_orders_hearing_progress(cache, fake)
 
     assert synced.problem == "" and synced.inserted == 3
     assert [(store, wait is None) for store, wait in heard] == [("Main", True), ("Main", False), ("Main", False)]
@@ -308,17 +316,9 @@ def test_a_sync_refused_for_too_many_requests_says_it_waits_for_the_rate_limit(
     cache: Cache, fake: FakeShipStation
 ) -> None:
     """Another program on the same API key used up the minute: the status bar must say why the sync stands still."""
-    fake.add_generated_orders(3, first_modified=utc_now() - timedelta(hours=3))
-    add_fake_store(cache, fake)
     fake.too_many_next(1, reset_seconds=1)
-    heard: list[tuple[str, RetryWait | None]] = []
 
-    (synced,) = sync_stores(
-        cache,
-        syncable_stores(cache),
-        connector_for=fake_connectors(fake),
-        progress=lambda store, wait: heard.append((store, wait)),
-    )
+    synced, heard = sync_three_orders_hearing_progress(cache, fake)
 
     assert synced.problem == "" and synced.inserted == 3
     waits = [wait for _store, wait in heard if wait is not None]

@@ -16,6 +16,7 @@ from PIL import ImageDraw, ImageFont
 
 from shipdesk.printing.fonts import FontFace, cannot_print, label_face, label_fonts, missing_characters, text_runs
 from shipdesk.printing.layout import Barcode, Box, Image, Layout, Line, TextBlock, points_to_dots, to_dots
+from shipdesk.printing.pdfium_lock import PDFIUM_LOCK
 from shipdesk.printing.symbols import LinearSymbol, MatrixSymbol, fit_module, linear_symbol, matrix_symbol
 
 BLACK, WHITE = 0, 1
@@ -317,16 +318,21 @@ def rasterise_pdf_pages(pdf: bytes, dpi: int) -> Iterator[tuple[PILImage.Image, 
 
     Raises ValueError when the bytes are not a PDF that can be opened.
     """
-    document = _open_pdf(pdf)
+    with PDFIUM_LOCK:
+        document = _open_pdf(pdf)
     try:
         for index in range(len(document)):
-            page = document[index]
-            size = page.get_size()
-            bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
-            yield to_one_bit(bitmap.to_pil()), size
-            page.close()
+            with PDFIUM_LOCK:  # let go of between pages: the printer takes each page while others use PDFium
+                page = document[index]
+                size = page.get_size()
+                bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
+                picture = to_one_bit(bitmap.to_pil())
+                bitmap.close()
+                page.close()
+            yield picture, size
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
 
 
 def _open_pdf(pdf: bytes) -> pdfium.PdfDocument:
@@ -344,6 +350,11 @@ def rasterise_pdf(pdf: bytes, dpi: int, media: tuple[float, float]) -> list[PILI
     Raises ValueError when the bytes are not a PDF that can be opened.
     """
     media_dots = (to_dots(media[0], dpi), to_dots(media[1], dpi))
+    with PDFIUM_LOCK:
+        return _rasterised_on_media(pdf, media_dots)
+
+
+def _rasterised_on_media(pdf: bytes, media_dots: tuple[int, int]) -> list[PILImage.Image]:
     document = _open_pdf(pdf)
     try:
         pages: list[PILImage.Image] = []
@@ -356,6 +367,7 @@ def rasterise_pdf(pdf: bytes, dpi: int, media: tuple[float, float]) -> list[PILI
             scale = min(media_dots[0] / width, media_dots[1] / height)  # dots per point
             bitmap = page.render(scale=scale, rotation=90 if turn else 0, grayscale=True)
             pages.append(fit_on_media(bitmap.to_pil(), media_dots))
+            bitmap.close()
             page.close()
         return pages
     finally:

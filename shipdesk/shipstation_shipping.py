@@ -5,6 +5,7 @@ A bought label is recorded at once (it is paid for), then its PDF is kept and ha
 
 from __future__ import annotations
 
+import io
 import logging
 import sqlite3
 import threading
@@ -14,17 +15,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+import pypdfium2 as pdfium
+
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import load_catalog, replace_catalog
+from shipdesk.cache.label_claims import (
+    LabelClaim,
+    PurchaseClaimed,
+    claim_label_purchase,
+    keep_claim_for_lost_answer,
+    release_label_claim,
+)
 from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.orders import get_order
-from shipdesk.cache.shipments import record_bought_label
+from shipdesk.cache.shipments import AlreadyShipped, record_bought_label
 from shipdesk.cache.stores import get_store, removed_store_kind
 from shipdesk.domain import Shipment
 from shipdesk.label_batch import LabelBatchResult, Progress, distinct_orders, report_progress
 from shipdesk.printing.errors import PrinterError
+from shipdesk.printing.folder_printer import FolderPrinter
+from shipdesk.printing.pdfium_lock import PDFIUM_LOCK
 from shipdesk.shipping.carrier_catalog import CarrierChoices, group_choices
-from shipdesk.shipping.shipstation_labels import BoughtLabel, LabelError, LabelRequest, ShipStationLabelProvider
+from shipdesk.shipping.shipstation_labels import (
+    BoughtLabel,
+    LabelError,
+    LabelRequest,
+    ShipStationLabelProvider,
+    refusal_before_buying,
+)
 from shipdesk.upstream.shipstation import ShipStationClient
 from shipdesk.upstream.shipstation_catalog import fetch_shipstation_catalog
 from shipdesk.upstream.shipstation_connector import KIND
@@ -86,20 +104,83 @@ def create_label(
         )
     if store is None or store.kind != KIND:
         raise LabelError(f"No label bought for order {order.order_number}: its store is not a ShipStation store.")
-    bought = provider.buy(order, request, now=now)
     if request.test_label:
         # For trying the account and the printer: nothing is charged and nothing ships, so nothing is recorded.
+        bought = provider.buy(order, request, now=now)
         return replace(_print(order.order_number, bought.shipment, bought.pdf, printer), test=True)
+    refusal_before_buying(order, request)  # nothing is claimed for an order refused anyway
+    claim = _claim(cache, order_id, order.order_number)
+    bought = _buy_claimed(cache, claim, order.order_number, request, provider, now=now)
     try:
         record_bought_label(cache, order_id, bought.shipment, bought.pdf or None, bought.shipment_id)
     except sqlite3.Error as error:
+        # The claim cannot be released either: it lapses, and keeps the order from being bought again till then.
         raise _not_recorded(order.order_number, bought, printer, error) from error
+    _release(cache, claim)
     if not bought.pdf:
         return LabelPurchase(order.order_number, bought.shipment, None, _NO_PDF, kept=False)
     return _print(order.order_number, bought.shipment, bought.pdf, printer)
 
 
 _NO_PDF = "ShipStation sent no readable PDF of it, so print it from ShipStation"
+
+
+def _claim(cache: Cache, order_id: int, order_number: str) -> LabelClaim:
+    """This program's claim on buying the order's label, or a LabelError saying who holds it or why none is taken."""
+    refused = f"No label bought for order {order_number}"
+    try:
+        return claim_label_purchase(cache, order_id)
+    except PurchaseClaimed as claimed:
+        raise LabelError(f"{refused}: {claimed}.") from claimed
+    except AlreadyShipped:
+        raise LabelError(f"{refused}: another window or program shipped it, so it gets no second label.") from None
+    except KeyError:
+        raise LabelError(f"{refused}: the order is no longer in the cache.") from None
+    except sqlite3.Error as error:
+        _log.warning("no claim on buying the label of order %s: %s", order_number, error)
+        raise LabelError(f"{refused}: the order cache could not be written ({error}); try again.") from error
+
+
+def _buy_claimed(
+    cache: Cache,
+    claim: LabelClaim,
+    order_number: str,
+    request: LabelRequest,
+    provider: ShipStationLabelProvider,
+    *,
+    now: datetime | None,
+) -> BoughtLabel:
+    """Buy the label of the order claimed, read again now that it is claimed: the claim is released when no label was
+    bought, and kept (until it lapses) when ShipStation may have sold one whose answer was lost."""
+    try:
+        stored = get_order(cache, claim.order_id)
+        if stored is None:
+            raise LabelError(f"No label bought for order {order_number}: the order is no longer in the cache.")
+        return provider.buy(stored.order, request, now=now)
+    except LabelError as error:
+        if error.outcome_unknown:
+            _keep_for_lost_answer(cache, claim)
+        else:
+            _release(cache, claim)
+        raise
+    # Ctrl+C or a bug mid-purchase: the label may be sold, so the claim stays as for a lost answer.
+    except BaseException:
+        _keep_for_lost_answer(cache, claim)
+        raise
+
+
+def _release(cache: Cache, claim: LabelClaim) -> None:
+    try:
+        release_label_claim(cache, claim)
+    except sqlite3.Error as error:  # it lapses by itself; the purchase's own outcome is what the packer hears
+        _log.warning("claim on buying the label of order id %s not released: %s", claim.order_id, error)
+
+
+def _keep_for_lost_answer(cache: Cache, claim: LabelClaim) -> None:
+    try:
+        keep_claim_for_lost_answer(cache, claim)
+    except sqlite3.Error as error:
+        _log.warning("claim on buying the label of order id %s not kept: %s", claim.order_id, error)
 
 
 def _not_recorded(order_number: str, bought: BoughtLabel, printer: PdfPrinter, error: sqlite3.Error) -> LabelError:
@@ -171,6 +252,78 @@ def buy_and_print_labels(
         result.printed.append(order_id)
         report_progress(on_progress, done, total, number, f"Bought and printed the label of order {number}")
     return result
+
+
+def buy_labels_into_one_pdf(
+    cache: Cache,
+    order_ids: Sequence[int],
+    request: LabelRequest,
+    provider: ShipStationLabelProvider,
+    folder: FolderPrinter,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    now: datetime | None = None,
+) -> LabelBatchResult:
+    """Buy each order's label as buy_and_print_labels does, into one PDF of the batch (a page a label, in the order
+    they were bought) written into `folder` once the batch ends, however it ends: `pdf_path` is that file.
+
+    Each label is kept in the cache as it is bought, so no file is written per order: a folder holding every label
+    twice invites printing one twice. When the file cannot be written, the labels bought are named as not printed.
+    """
+    gathered = _GatheredLabels(folder.folder)
+    result = buy_and_print_labels(
+        cache, order_ids, request, provider, gathered, on_progress=on_progress, cancel=cancel, now=now
+    )
+    if not gathered.pdfs:
+        return result
+    try:
+        result.pdf_path = folder.print_pdf(joined_pdf(gathered.pdfs), f"{len(gathered.pdfs)}-orders")
+    except PrinterError as error:
+        _log.warning("bought labels not written into one PDF: %s", error)
+        _not_written(cache, result, str(error))
+    return result
+
+
+class _GatheredLabels:
+    """A batch's bought labels, gathered as they come for one PDF; each says it went to the folder of that PDF."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pdfs: list[bytes] = []
+
+    def print_pdf(self, data: bytes, name_hint: str) -> Path:
+        self.pdfs.append(data)
+        return self.folder
+
+
+def joined_pdf(pdfs: Sequence[bytes]) -> bytes:
+    """The labels' PDFs as one document, their pages in turn. Raises PrinterError when one cannot be read."""
+    with PDFIUM_LOCK:
+        joined = pdfium.PdfDocument.new()
+        try:
+            for data in pdfs:
+                label = pdfium.PdfDocument(data)
+                joined.import_pages(label)
+                label.close()
+            written = io.BytesIO()
+            joined.save(written)
+        except pdfium.PdfiumError as error:
+            raise PrinterError(f"The labels could not be joined into one PDF ({error})") from error
+        finally:
+            joined.close()
+    return written.getvalue()
+
+
+def _not_written(cache: Cache, result: LabelBatchResult, error: str) -> None:
+    """The batch's PDF was not written: the labels bought are recorded and kept, but none is printed."""
+    for order_id in result.printed:
+        stored = get_order(cache, order_id)
+        number = stored.order.order_number if stored is not None else str(order_id)
+        result.failed.append((order_id, f"order {number}: label bought and kept, not printed: {error}"))
+    result.printed.clear()
+    result.printer_error = result.printer_error or f"{error}; the labels bought are kept, print them again"
+    result.printer_failed = True
 
 
 def print_label_again(cache: Cache, order_id: int, printer: PdfPrinter) -> Path | str:

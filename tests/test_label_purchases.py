@@ -3,7 +3,6 @@ that fails keeps the label just bought and buys no more, and Cancel stops before
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -127,28 +126,6 @@ def test_an_answer_of_success_that_cannot_be_read_stops_the_batch_as_a_lost_one_
     assert [order_id for order_id, _reason in result.failed] == [order_ids[0]]
     assert "check the order in ShipStation before trying again" in result.failed[0][1]
     assert result.queued == order_ids[1:]
-
-
-def test_a_label_the_cache_cannot_record_is_printed_and_no_further_label_is_bought(
-    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider, tmp_path: Path
-) -> None:
-    cache.conn.execute("PRAGMA busy_timeout = 50")
-    assert cache.path is not None
-    other = sqlite3.connect(cache.path)
-    other.execute("BEGIN IMMEDIATE")  # another program holds the cache past the busy timeout
-    try:
-        result = buy_and_print_labels(cache, order_ids, UPS_GROUND, provider, FolderPrinter(tmp_path), now=NOW)
-    finally:
-        other.rollback()
-        other.close()
-
-    (sold,) = fake.labels
-    (pdf,) = tmp_path.glob("*.pdf")
-    assert [order_id for order_id, _reason in result.failed] == [order_ids[0]]
-    assert f"tracking {sold['trackingNumber']}" in result.failed[0][1]
-    assert f"It was printed to {pdf}." in result.printer_error
-    assert result.queued == order_ids[1:]
-    assert pdf_scan(pdf) == [sold["trackingNumber"]]
 
 
 def test_cancel_stops_before_the_next_purchase(

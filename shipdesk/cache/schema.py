@@ -271,6 +271,22 @@ def _names_with_apostrophes_joined(db: sqlite_utils.Database) -> None:
     )
 
 
+def _label_purchase_claims(db: sqlite_utils.Database) -> None:
+    # A window or program buying an order's label claims it first (cache/label_claims.py), so two never pay for one
+    # order's label. claimed_until lets a claim lapse when its program died mid-purchase; answer_lost marks one whose
+    # purchase was sent and its answer lost: ShipStation may have sold that label, so the claim is kept until it lapses.
+    db.executescript(
+        """
+        CREATE TABLE label_purchase_claims (
+            order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+            token TEXT NOT NULL,
+            claimed_until TEXT NOT NULL,
+            answer_lost INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_tables,
     _v2_search,
@@ -286,4 +302,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _voided_labels,
     _updates_that_may_have_arrived,
     _names_with_apostrophes_joined,
+    _label_purchase_claims,
 ]

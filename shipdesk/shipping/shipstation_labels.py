@@ -74,9 +74,7 @@ class ShipStationLabelProvider:
         """
         moment = now or utc_now()
         weight = request.weight or order.total_weight
-        problem = _why_not(order, request, weight)
-        if problem:
-            raise LabelError(f"No label bought for order {order.order_number}: {problem}.")
+        refusal_before_buying(order, request)
         try:
             order_id = int(order.upstream_id)
         except ValueError:
@@ -131,6 +129,13 @@ class ShipStationLabelProvider:
             return self.client.label_voided(shipment_id, order_id=order_id) is True
         except ShipStationError:
             return False  # unknown: the void's own failure is what the packer hears
+
+
+def refusal_before_buying(order: Order, request: LabelRequest) -> None:
+    """Raises LabelError, without asking ShipStation, when the order or the choices cannot make a label."""
+    problem = _why_not(order, request, request.weight or order.total_weight)
+    if problem:
+        raise LabelError(f"No label bought for order {order.order_number}: {problem}.")
 
 
 def _why_not(order: Order, request: LabelRequest, weight: Weight | None) -> str:

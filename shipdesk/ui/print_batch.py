@@ -18,7 +18,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.database import CacheError
 from shipdesk.cache.orders import OrderRow, fetch_rows, shipping_texts
 from shipdesk.cache.shipments import orders_shipped_here
-from shipdesk.domain import OrderStatus
+from shipdesk.domain import OrderStatus, plural
 from shipdesk.label_batch import LabelBatchResult, foreseen_failure
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.remembered_choices import OrderShipping
@@ -191,11 +191,14 @@ class BatchPrinting(QObject):
         # packer still reads how the batch went, until the next message. The problem box and Open button carry the rest.
         if request.profile is None and request.purchase is None:
             summary = problem = batch_summary(result)
-            if result.pdf_path is not None:
-                self.open_pdf_button.show_for(result.pdf_path)
+        elif result.pdf_path is not None:  # labels bought into one PDF of the batch
+            summary = _bought_into_pdf_summary(result)
+            problem = printer_problem(result, request.printer_name) if result.printer_error else summary
         else:
             summary = printer_batch_summary(result, request.printer_name)
             problem = printer_problem(result, request.printer_name)
+        if request.profile is None and result.pdf_path is not None:
+            self.open_pdf_button.show_for(result.pdf_path)
         self._window.statusBar().showMessage(summary)
         if not result.failed and not result.printer_error:
             return
@@ -234,6 +237,15 @@ class BatchPrinting(QObject):
             f"shipdesk stopped printing because of an error of its own ({type(error).__name__}: {error}); "
             "the log has the details. Check which orders show Shipped before printing the others again.",
         )
+
+
+def _bought_into_pdf_summary(result: LabelBatchResult) -> str:
+    """'Wrote 1 of 3 labels to labels-….pdf; cancelled, 2 orders still to print.': the file, and the orders left."""
+    summary = batch_summary(result)
+    if not result.queued:
+        return summary
+    left = f"{plural(len(result.queued), 'order')} still to print"
+    return f"{summary.removesuffix('.')}; {'cancelled, ' if result.cancelled else ''}{left}."
 
 
 def _rows(cache: Cache, order_ids: Sequence[int]) -> dict[int, OrderRow]:

@@ -26,7 +26,7 @@ from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.devices import open_device
 from shipdesk.printing.errors import PrinterError
 from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
-from shipdesk.shipstation_shipping import buy_and_print_labels
+from shipdesk.shipstation_shipping import buy_and_print_labels, buy_labels_into_one_pdf
 from shipdesk.upstream.shipstation_connector import client_for_store
 
 PDF_FOLDER = "the PDF folder"
@@ -105,14 +105,24 @@ class LabelBatchThread(QThread):
         if record is None:
             raise LabelError(f"The store {self.request.store} is no longer connected; no label was bought.")
         profile = self.request.profile
-        printer = ProfilePdfPrinter(profile) if profile is not None else default_printer(cache)
         with client_for_store(record) as client:
+            provider = ShipStationLabelProvider(client)
+            if profile is None:  # the PDF folder: one PDF of the batch, as for labels made here
+                return buy_labels_into_one_pdf(
+                    cache,
+                    self.request.order_ids,
+                    purchase,
+                    provider,
+                    default_printer(cache),
+                    on_progress=self.progressed.emit,
+                    cancel=self._cancel,
+                )
             return buy_and_print_labels(
                 cache,
                 self.request.order_ids,
                 purchase,
-                ShipStationLabelProvider(client),
-                printer,
+                provider,
+                ProfilePdfPrinter(profile),
                 on_progress=self.progressed.emit,
                 cancel=self._cancel,
             )

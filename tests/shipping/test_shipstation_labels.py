@@ -3,7 +3,6 @@ choices, keeps the PDF and tracking number, prints a label whose barcode scans, 
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -214,32 +213,6 @@ def test_a_label_sold_without_a_readable_pdf_is_recorded_and_never_bought_again(
         create_label(cache, order_id, FEDEX_2DAY, provider, FolderPrinter(tmp_path), now=NOW)
     assert len(fake.labels) == 1
     assert not (tmp_path / "labels").exists()
-
-
-def test_a_label_bought_while_another_program_holds_the_cache_is_printed_and_named(
-    cache: Cache, fake: FakeShipStation, order_id: int, provider: ShipStationLabelProvider, tmp_path: Path
-) -> None:
-    cache.conn.execute("PRAGMA busy_timeout = 50")
-    assert cache.path is not None
-    other = sqlite3.connect(cache.path)
-    other.execute("BEGIN IMMEDIATE")  # a second shipdesk writing a long sync page, past the busy timeout
-    try:
-        with pytest.raises(LabelError) as raised:
-            create_label(cache, order_id, FEDEX_2DAY, provider, FolderPrinter(tmp_path / "labels"), now=NOW)
-    finally:
-        other.rollback()
-        other.close()
-
-    sold = fake.labels[0]
-    (printed,) = (tmp_path / "labels").iterdir()
-    assert raised.value.outcome_unknown  # a batch buys no further label
-    assert str(raised.value) == (
-        f"ShipStation sold the label of order L-1 (tracking {sold['trackingNumber']}, ShipStation shipment "
-        f"{sold['shipmentId']}), but the cache could not record it (database is locked). It was printed to "
-        f"{printed}. ShipStation has the order as shipped, so the next sync shows it shipped here: do not buy its "
-        "label again. No further label was bought."
-    )
-    assert latest_shipment(cache, order_id) is None
 
 
 def test_a_refusal_by_shipstation_is_shown_in_its_words(

@@ -23,7 +23,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
-from shipdesk.cache.shipments import AlreadyShipped, latest_shipment, record_shipment
+from shipdesk.cache.shipments import AlreadyShipped, CancelledMeanwhile, latest_shipment, record_shipment
 from shipdesk.domain import (
     LabelSize,
     OrderStatus,
@@ -168,6 +168,9 @@ def _record(cache: Cache, item: _Prepared, result: LabelBatchResult) -> None:
             record_shipment(cache, item.order_id, item.new_shipment)
         except AlreadyShipped:
             result.failed.append((item.order_id, f"order {item.label.order_number}: {SHIPPED_DURING_THE_BATCH}"))
+            return
+        except CancelledMeanwhile:
+            result.failed.append((item.order_id, f"order {item.label.order_number}: {CANCELLED_DURING_THE_BATCH}"))
             return
     else:
         result.reprinted.append(item.order_id)
@@ -387,6 +390,7 @@ SHIPPED_BEFORE_ITS_LABEL = "another window or program shipped it, so it gets no 
 SHIPPED_DURING_THE_BATCH = (
     "it was shipped by another window or program while this batch ran; throw away the label this batch made for it"
 )
+CANCELLED_DURING_THE_BATCH = "it was cancelled while this batch ran; throw away the label this batch made for it"
 
 
 def _why_not_printable(status: OrderStatus, block_reason: str) -> str:

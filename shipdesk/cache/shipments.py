@@ -52,17 +52,23 @@ class AlreadyShipped(Exception):
     """The order was shipped since it was read, by another window or program: a second shipment is not recorded."""
 
 
+class CancelledMeanwhile(Exception):
+    """The order was cancelled since it was read (its store's sync, an import): it is not recorded as shipped."""
+
+
 def record_shipment(cache: Cache, order_id: int, shipment: Shipment) -> None:
     """Mark the order shipped, keep the shipment, and queue the shipped status for the store.
 
-    Raises AlreadyShipped and records nothing when the order is shipped by then: checked in the same transaction, so
-    two programs labelling one order at once record one shipment.
+    Raises AlreadyShipped or CancelledMeanwhile and records nothing when the order is shipped or cancelled by then:
+    checked in the same transaction, so two programs labelling one order at once record one shipment.
     """
     shipment = replace(shipment, tracking_number=whole_tracking_number(shipment.tracking_number))
     with cache.transaction() as conn:
-        shipped = (order_id, OrderStatus.SHIPPED.value)
-        if conn.execute("SELECT 1 FROM orders WHERE id = ? AND status = ?", shipped).fetchone():
+        status = conn.execute("SELECT status FROM orders WHERE id = ?", (order_id,)).fetchone()
+        if status == (OrderStatus.SHIPPED.value,):
             raise AlreadyShipped(order_id)
+        if status == (OrderStatus.CANCELLED.value,):
+            raise CancelledMeanwhile(order_id)
         store, order_number, upstream_id = _record(conn, order_id, shipment, None, None)
         payload = {
             "upstream_id": upstream_id,

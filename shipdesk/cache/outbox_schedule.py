@@ -99,12 +99,14 @@ def drop_order_entries(cache: Cache, order_id: int) -> int:
         return conn.execute("DELETE FROM outbox WHERE order_id = ?", (order_id,)).rowcount
 
 
-def release_entry(cache: Cache, entry_id: int) -> None:
-    """Give back an entry whose push was cut short (the app closing): due at once again, and maybe at the store."""
+def release_entry(cache: Cache, entry_id: int, *, may_have_arrived: bool = True) -> None:
+    """Give back an entry whose push was cut short (the app closing): due at once again, and maybe at the store
+    unless `may_have_arrived` is False (the push was cut before it sent anything)."""
     with cache.transaction() as conn:
         conn.execute(
-            "UPDATE outbox SET next_attempt_at = NULL, claimed_until = NULL, may_have_arrived = 1 WHERE id = ?",
-            (entry_id,),
+            "UPDATE outbox SET next_attempt_at = NULL, claimed_until = NULL, may_have_arrived = may_have_arrived OR ?"
+            " WHERE id = ?",
+            (may_have_arrived, entry_id),
         )
 
 

@@ -33,7 +33,15 @@ class ConnectorError(Exception):
 
 
 class StopRequested(Exception):
-    """Another thread asked the work to stop (the app is closing): a wait or a call ended early, nothing half-done."""
+    """Another thread asked the work to stop (the app is closing): a wait or a call ended early, nothing half-done.
+
+    `may_have_arrived` is False only where the connector knows that the call it stopped sent nothing it may have
+    carried out: then the store having it done already means that it was done another way.
+    """
+
+    def __init__(self, *, may_have_arrived: bool = True) -> None:
+        super().__init__()
+        self.may_have_arrived = may_have_arrived
 
 
 def pause(seconds: float, stop: threading.Event | None, sleep: Callable[[float], None]) -> None:

@@ -25,7 +25,7 @@ from shipdesk.cache.outbox_schedule import (
 )
 from shipdesk.cache.shipments import OutboxEntry, confirm_outbox
 from shipdesk.domain import plural, utc_now
-from shipdesk.upstream.connector import Connector, ConnectorError, PushOutcome
+from shipdesk.upstream.connector import Connector, ConnectorError, PushOutcome, StopRequested
 
 # Long enough for one push with its retries in the usual case; a pusher that died holding an entry frees it after
 # this. A push that takes longer is sent again by another pusher at worst, which the store answers "already shipped".
@@ -125,6 +125,9 @@ def push_outbox(
                 report.stopped = str(error)
                 break
             continue
+        except StopRequested as stopped:  # stopped before it went out, or sent and its answer never waited for
+            release_entry(cache, entry.id, may_have_arrived=stopped.may_have_arrived)
+            raise
         except BaseException:
             release_entry(cache, entry.id)  # the store may have it; a retry hears "already shipped"
             raise

@@ -24,7 +24,7 @@ import httpx
 
 from shipdesk.domain import Dimensions, LengthUnit, Order, Weight, WeightUnit
 from shipdesk.upstream.connect_failures import unreachable_reason
-from shipdesk.upstream.connector import RetryNotice, RetryWait, pause
+from shipdesk.upstream.connector import RetryNotice, RetryWait, StopRequested, pause
 from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
 from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
 
@@ -517,6 +517,9 @@ class ShipStationClient:
             except ShipStationError as check_failed:
                 check_failed.may_have_arrived = True  # refused perhaps only because it has the order shipped already
                 raise
+            except StopRequested as stopped:
+                stopped.may_have_arrived = error.may_have_arrived  # the refused call's own tries, not the check
+                raise
             if not shipped:
                 raise
             raise OrderAlreadyShippedError(
@@ -656,6 +659,9 @@ class ShipStationClient:
                 return self._decode(response, action, carried_out=not repeatable)
         except ShipStationError as error:
             error.may_have_arrived = error.may_have_arrived or may_have_arrived
+            raise
+        except StopRequested as stopped:  # stopped waiting for the rate limit or a retry: sent before, or never
+            stopped.may_have_arrived = may_have_arrived
             raise
 
     def _decode(self, response: httpx.Response, action: str, *, carried_out: bool = False) -> Any:

@@ -151,7 +151,7 @@ class _Stoppable:
 
     def push(self, kind: str, payload: Mapping[str, object], *, sent_before: bool) -> PushOutcome:
         if self._stop.is_set():
-            raise StopRequested
+            raise StopRequested(may_have_arrived=False)
         return self._connector.push(kind, payload, sent_before=sent_before)
 
     def close(self) -> None:

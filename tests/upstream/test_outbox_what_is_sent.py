@@ -3,6 +3,7 @@ told apart from an update that arrived, and the next try in the station's time."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from shipdesk.cache.shipments import pending_outbox, record_shipment
 from shipdesk.cli import main
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.shipping.carrier_catalog import group_choices
+from shipdesk.upstream.connector import StopRequested
 from shipdesk.upstream.outbox_push import PushReport, push_outbox
 from shipdesk.upstream.sync import pull_orders
 from tests.fakes.shipstation import FakeShipStation
@@ -114,3 +116,21 @@ def test_the_next_try_of_a_failed_update_is_told_in_the_stations_time_not_tomorr
 
     (failure_line,) = [line for line in report.summary_lines() if "not confirmed" in line]
     assert failure_line.endswith("Next try after 2026-03-20 19:30.")
+
+
+def test_an_update_stopped_before_it_was_sent_does_not_count_as_delivered_when_the_store_shipped_it_another_way(
+    cache: Cache, fake: FakeShipStation, order_id: int
+) -> None:
+    record_shipment(cache, order_id, Shipment("USPS", "Priority Mail", "9400111899223344556677", NOW))
+    closing = threading.Event()
+    closing.set()  # the window closes while the update waits for its turn at ShipStation's rate limit
+    with fake_connector(fake, fresh_record(cache), stop=closing) as connector, pytest.raises(StopRequested):
+        push_outbox(cache, "Main", connector, clock=lambda: NOW)
+    assert fake.shipped_calls == []  # it never went out
+    fake.update_order(1, orderStatus="shipped")  # a colleague bought a label for it in ShipStation
+
+    report = push(cache, fake, clock_at=NOW + timedelta(minutes=5))
+
+    assert (report.already_there, report.waiting_for_a_person) == (0, 1)
+    (entry,) = pending_outbox(cache)
+    assert entry.refused

@@ -249,7 +249,12 @@ def _fill_incoming(conn: sqlite3.Connection, batch: list[OrderRowValues]) -> Non
 
 
 def _storable(row: OrderRowValues) -> OrderRowValues:
-    return tuple(_UNPAIRED_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value for value in row)
+    return tuple(storable_text(value) if isinstance(value, str) else value for value in row)
+
+
+def storable_text(text: str) -> str:
+    """An order's text as SQLite can store it outside the order's JSON (as UTF-8): half an emoji shows as U+FFFD."""
+    return _UNPAIRED_SURROGATE.sub("\ufffd", text)
 
 
 def fts_query(text: str) -> str:

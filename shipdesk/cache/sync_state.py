@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from shipdesk.cache.database import Cache
+from shipdesk.cache.orders import storable_text
 from shipdesk.cache.settings import get_setting, set_setting
 from shipdesk.domain import OrderStatus, utc_now
 
@@ -111,7 +112,10 @@ def remember_combined_orders(conn: sqlite3.Connection, store: str, combined: Map
     conn.executemany(
         "INSERT OR REPLACE INTO combined_orders (store, upstream_id, parent_upstream_id, parent_number)"
         " VALUES (?, ?, ?, ?)",
-        [(store, upstream_id, into.upstream_id, into.order_number) for upstream_id, into in combined.items()],
+        [
+            (store, upstream_id, into.upstream_id, storable_text(into.order_number))
+            for upstream_id, into in combined.items()
+        ],
     )
 
 
@@ -147,7 +151,7 @@ def hold_orders(conn: sqlite3.Connection, store: str, reasons: Mapping[str, str]
         values = {
             "store": store,
             "upstream_id": upstream_id,
-            "reason": reason,
+            "reason": storable_text(reason),  # it may name an order whose number has half an emoji
             "on_hold": OrderStatus.ON_HOLD.value,
             "now": now,
         }

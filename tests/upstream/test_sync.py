@@ -687,3 +687,25 @@ def test_orders_changed_around_the_repeated_autumn_hour_are_counted_once(cache: 
     assert len(load_orders(cache, OrderQuery())) == 850
     assert (report.pulled, report.inserted, report.unchanged) == (850, 850, 0)
     assert report.summary_lines()[0] == "Pulled 850 orders from Main (first sync): 850 new, 0 updated, 0 skipped."
+
+
+COMBINED_AT = datetime(2026, 3, 19, 18, 0, tzinfo=UTC)
+CUT_NUMBER = "GIFT-\ud83c"  # "GIFT-🎁" cut after the first half of the emoji
+
+
+def test_an_order_combined_into_one_whose_number_has_half_an_emoji_is_held_and_the_sync_goes_on(
+    cache: Cache,
+) -> None:
+    with FakeShipStation(window_seconds=1.0, with_sample_orders=False) as fake:
+        fake.add_order(shipstation_order(1, number="C-1", order_date=COMBINED_AT), modified=COMBINED_AT)
+        fake.add_order(shipstation_order(3, number=CUT_NUMBER, order_date=COMBINED_AT), modified=COMBINED_AT)
+        record = add_fake_store(cache, fake)
+        with fake_connector(fake, record) as connector:
+            pull_orders(cache, record, connector, now=COMBINED_AT + timedelta(hours=1))
+        fake.combine(3, [1], modified=COMBINED_AT + timedelta(hours=2))
+        with fake_connector(fake, fresh_record(cache)) as connector:
+            report = pull_orders(cache, fresh_record(cache), connector, now=COMBINED_AT + timedelta(hours=3))
+
+    assert report.error == ""
+    (combined,) = find_by_number(cache, "C-1")
+    assert combined.order.status is OrderStatus.ON_HOLD

@@ -267,7 +267,7 @@ POSTAL_CODE_FIRST = frozenset(
         *("AD", "RS", "BA", "ME", "MK", "MD", "GE", "AZ", "TJ", "TM", "UZ"),
         # France's overseas departments and territories, and the islands of Denmark, Finland and Norway.
         *("RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "GL", "FO", "AX", "SJ"),
-        *("MX", "AR", "CL", "UY", "PY", "CR", "DO", "GT", "HT"),
+        *("MX", "AR", "CL", "UY", "PY", "DO", "GT", "HT"),  # not Costa Rica: "Escazú, San José 10201"
         *("MA", "DZ", "TN", "SN", "NE", "MG", "CV", "GW", "LR", "ET", "ZM", "KW", "LA", "MY", "PH"),
     )
 )

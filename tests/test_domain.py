@@ -268,3 +268,12 @@ def test_a_us_address_without_a_zip_code_is_held_however_the_store_writes_the_co
     no_zip = Address(name="Ann Lee", street1="1 Main St", city="Austin", state="TX", country=country)
 
     assert not no_zip.is_complete_for_shipping()
+
+
+def test_a_costa_rican_address_writes_its_postal_code_after_the_city_as_its_post_asks() -> None:
+    """Correos de Costa Rica (and Google's address data, "%S, %C%n%Z") put the code last, after the place names."""
+    address = Address(
+        name="Ana Mora", street1="Calle 5", city="Escazú", state="San José", postal_code="10201", country="CR"
+    )
+
+    assert address.city_line() == "Escazú San José 10201"

@@ -7,6 +7,7 @@ looks into a problem afterwards, which is what "see the log" in those messages p
 from __future__ import annotations
 
 import logging
+import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -29,8 +30,34 @@ def start_log(cache_path: Path) -> Path:
                 return path
             _app_logger.removeHandler(handler)
             handler.close()
-    handler = RotatingFileHandler(path, maxBytes=_MAX_BYTES, backupCount=_KEPT_FILES, encoding="utf-8", delay=True)
+    handler = _LogFileHandler(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     _app_logger.addHandler(handler)
     _app_logger.setLevel(logging.INFO)
     return path
+
+
+class _LogFileHandler(RotatingFileHandler):
+    """The log file; one that cannot be written (read-only, its disk full) is said once, not at every record.
+
+    logging's own answer is a traceback on stderr for each record, in the middle of what the command says.
+    """
+
+    def __init__(self, path: Path) -> None:
+        # delay: a command that logs nothing leaves no empty log behind.
+        super().__init__(path, maxBytes=_MAX_BYTES, backupCount=_KEPT_FILES, encoding="utf-8", delay=True)
+        self._failure_said = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)  # a bug in a message's own arguments stays as loud as logging makes it
+            return
+        if self._failure_said:
+            return
+        self._failure_said = True
+        print(
+            f"shipdesk: the log {self.baseFilename} cannot be written ({error.strerror or error}), "
+            "so it keeps no details of this run",
+            file=sys.stderr,
+        )

@@ -6,6 +6,8 @@ Every command prints what it did in plain words; errors go to stderr as one line
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import logging
 import os
@@ -24,7 +26,7 @@ from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import has_origin_address, origin_address, set_origin_address
-from shipdesk.cache.shipments import AlreadyShipped, pending_outbox, record_shipment
+from shipdesk.cache.shipments import AlreadyShipped, CancelledMeanwhile, pending_outbox, record_shipment
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, one_order, store_named
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
@@ -151,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _print_what_the_terminal_can_show()
     args = build_parser().parse_args(argv)
     use_system_printers(_open_system_printer)
     remove_abandoned_folders()
@@ -179,6 +182,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _print_what_the_terminal_can_show() -> None:
+    """A letter the terminal has no code for prints as "?" instead of stopping the command half-way.
+
+    A C-locale or old console is ASCII, a Windows pipe its code page: names such as "Zoë Ørsted" do not fit them.
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper) and not _prints_utf8():
+        sys.stdout.reconfigure(errors="replace")
+
+
+def _prints_utf8() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def _json_text(value: object) -> str:
+    """JSON for scripts, every letter kept: escaped (\\u00eb) where stdout cannot carry the letter itself."""
+    return json.dumps(value, ensure_ascii=not _prints_utf8(), indent=1, default=_json_number)
+
+
 def _cache_trouble(error: sqlite3.Error) -> str:
     """A cache the command could not read or write, in a line: each step that finished is its own transaction."""
     _log.error("the cache could not be read or written", exc_info=error)
@@ -205,20 +227,32 @@ def _open_system_printer(uri: str) -> Device:
 
 
 def _open_window(args: argparse.Namespace) -> int:
-    from shipdesk.ui.run_window import run_window  # Qt loads only when a window is wanted
+    if _without_display():
+        raise UsageError(
+            "there is no display to open the window on (DISPLAY is not set, as in an ssh session); "
+            "start shipdesk on the station's desktop, or use its commands (shipdesk --help)"
+        )
+    from shipdesk.ui.run_window import run_window, show_start_problem  # Qt loads only when a window is wanted
 
-    if args.demo:
-        cache = open_demo_cache()
-        title_suffix = f"demo — {DEMO_STORE}"
-    else:
-        cache = open_cache(args.db or default_db_path())
-        title_suffix = ""
+    try:
+        cache = open_demo_cache() if args.demo else open_cache(args.db or default_db_path())
+    except CacheError as error:
+        show_start_problem(f"shipdesk cannot open its cache: {error}")  # started from a menu, no terminal shows it
+        raise
+    title_suffix = f"demo — {DEMO_STORE}" if args.demo else ""
     if cache.path is not None:
         start_log(cache.path)
     try:
         return run_window(cache, title_suffix=title_suffix)
     finally:
         cache.close()
+
+
+def _without_display() -> bool:
+    """A Linux session with neither X11 nor Wayland, where Qt would abort with a core dump and advice to reinstall."""
+    if not sys.platform.startswith("linux"):
+        return False
+    return not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 def _run_command(cache: Cache, args: argparse.Namespace) -> int:
@@ -280,7 +314,7 @@ def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
     stored = load_orders(cache, query)
     if args.json:
         orders_json = [order_to_dict(entry.order) for entry in stored]
-        print(json.dumps(orders_json, ensure_ascii=False, indent=1, default=_json_number))
+        print(_json_text(orders_json))
         return 0
     for entry in stored:
         order = entry.order
@@ -428,6 +462,8 @@ def _ship(cache: Cache, args: argparse.Namespace) -> int:
         record_shipment(cache, stored.id, shipment)
     except AlreadyShipped:
         raise UsageError(f"order {args.order_number} was shipped meanwhile, by another window or program") from None
+    except CancelledMeanwhile:
+        raise UsageError(f"order {args.order_number} was cancelled meanwhile") from None
     print(f"Order {args.order_number} marked shipped ({args.carrier} {args.service}, {args.tracking}).")
     return 0
 
@@ -450,7 +486,7 @@ def _outbox(cache: Cache, args: argparse.Namespace) -> int:
             }
             for entry in entries
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(_json_text(rows))
         return 0
     for entry in entries:
         payload = entry.payload

@@ -63,12 +63,14 @@ def open_cache(path: Path | str | None, *, upto: int | None = None) -> Cache:
     """
     file_path = Path(path) if path is not None else None
     if file_path is not None:
-        file_path.parent.mkdir(parents=True, exist_ok=True)
+        _make_room_for(file_path)
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what we say.
         conn = sqlite3.connect(
             str(file_path) if file_path else ":memory:", isolation_level=None, check_same_thread=False
         )
+        # Before the first read: another shipdesk may be making this very file, and is waited for, not refused.
+        conn.execute("PRAGMA busy_timeout=5000")
         if _another_programs_database(conn):
             conn.close()
             raise CacheError(f"{file_path} is not a shipdesk cache file: it holds another program's tables")
@@ -77,14 +79,41 @@ def open_cache(path: Path | str | None, *, upto: int | None = None) -> Cache:
         # pages: SQLite changes them only with a VACUUM, which must run outside WAL mode.
         conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorname.startswith("SQLITE_BUSY"):
+            raise  # busy, not broken: the caller says so and what had finished is kept
+        if error.sqlite_errorname == "SQLITE_READONLY_DIRECTORY" and file_path is not None:
+            raise CacheError(_read_only_folder(file_path)) from error
+        raise CacheError(f"{file_path} cannot be opened as a cache ({error})") from error
     except sqlite3.DatabaseError as error:
         raise CacheError(f"{file_path} is not a shipdesk cache file ({error})") from error
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=5000")
     cache = Cache(sqlite_utils.Database(conn), file_path)
     _migrate(cache, schema.MIGRATIONS if upto is None else schema.MIGRATIONS[:upto])
     return cache
+
+
+def _make_room_for(file_path: Path) -> None:
+    """Makes the cache's folder on a first start; CacheError says why a place cannot hold a cache."""
+    if file_path.is_dir():
+        raise CacheError(
+            f"{file_path} is a folder, not a cache file; name a file in it, such as {file_path / 'shipdesk.sqlite'}"
+        )
+    folder = file_path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CacheError(f"the folder {folder} for the cache cannot be made: a file has its name") from None
+    except OSError as error:
+        raise CacheError(f"the folder {folder} for the cache cannot be made ({error.strerror or error})") from None
+
+
+def _read_only_folder(file_path: Path) -> str:
+    return (
+        f"the folder {file_path.parent} of the cache is read-only; shipdesk keeps its working files "
+        f"({file_path.name}-wal, {file_path.name}-shm) beside the cache, so make the folder writable"
+    )
 
 
 def _another_programs_database(conn: sqlite3.Connection) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import shlex
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import keyring
 import keyring.errors
@@ -74,31 +76,17 @@ def save_secret(store_name: str, secret: str, *, store_kind: str = DEFAULT_STORE
     if not secret:
         raise CredentialsError(f"The API secret of store {store_name} is empty; nothing was saved.")
     backend = _usable_keyring()
-    try:
+    refusal = f"The system keyring did not keep the API secret of store {store_name}"
+    with _keyring_trouble(backend, refusal, "unlock the keyring and try again."):
         backend.set_password(SERVICE, _account(store_name, store_kind, secret_id), secret)
-    except keyring.errors.NoKeyringError:
-        raise NoKeyringError(NO_KEYRING_MESSAGE) from None
-    except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
-        _log.warning("keyring %s refused to save the secret of %s: %s", _backend_name(backend), store_name, error)
-        raise CredentialsError(
-            f"The system keyring did not keep the API secret of store {store_name} ({type(error).__name__}); "
-            "unlock the keyring and try again."
-        ) from None
 
 
 def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND, secret_id: str = "") -> str:
     """The store's API secret from the system keyring; SecretNotFoundError when none is saved."""
     backend = _usable_keyring()
-    try:
+    refusal = f"The system keyring did not give the API secret of store {store_name}"
+    with _keyring_trouble(backend, refusal, "unlock the keyring and try again."):
         secret = backend.get_password(SERVICE, _account(store_name, store_kind, secret_id))
-    except keyring.errors.NoKeyringError:
-        raise NoKeyringError(NO_KEYRING_MESSAGE) from None
-    except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
-        _log.warning("keyring %s refused to read the secret of %s: %s", _backend_name(backend), store_name, error)
-        raise CredentialsError(
-            f"The system keyring did not give the API secret of store {store_name} ({type(error).__name__}); "
-            "unlock the keyring and try again."
-        ) from None
     if not secret:
         raise SecretNotFoundError(
             f"No API secret is saved for store {store_name}. Give it again: File → Stores… → Edit in the window, "
@@ -110,14 +98,25 @@ def load_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND, secret
 def delete_secret(store_name: str, *, store_kind: str = DEFAULT_STORE_KIND, secret_id: str = "") -> None:
     """Forget the store's API secret; nothing happens when none was saved."""
     backend = _usable_keyring()
+    refusal = f"The system keyring did not remove the API secret of store {store_name}"
+    with _keyring_trouble(backend, refusal, ""):
+        try:
+            backend.delete_password(SERVICE, _account(store_name, store_kind, secret_id))
+        except keyring.errors.PasswordDeleteError:
+            return
+
+
+@contextmanager
+def _keyring_trouble(backend: KeyringBackend, refusal: str, next_step: str) -> Iterator[None]:
+    """Whatever the keyring raises, as a CredentialsError that says `refusal` and the next step; details in the log.
+
+    Besides keyring's own errors a backend lets its transport's through: the Secret Service's D-Bus errors (jeepney's
+    DBusErrorResponse when the keyring daemon is gone or half-started), KWallet's, Windows' pywintypes.error.
+    """
     try:
-        backend.delete_password(SERVICE, _account(store_name, store_kind, secret_id))
-    except keyring.errors.PasswordDeleteError:
-        return
+        yield
     except keyring.errors.NoKeyringError:
         raise NoKeyringError(NO_KEYRING_MESSAGE) from None
-    except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
-        _log.warning("keyring %s refused to delete the secret of %s: %s", _backend_name(backend), store_name, error)
-        raise CredentialsError(
-            f"The system keyring did not remove the API secret of store {store_name} ({type(error).__name__})."
-        ) from None
+    except Exception as error:  # a backend's own errors are of any kind
+        _log.warning("keyring %s: %s", _backend_name(backend), refusal, exc_info=True)
+        raise CredentialsError(f"{refusal} ({type(error).__name__}){f'; {next_step}' if next_step else '.'}") from None

@@ -20,6 +20,7 @@ from typing import Protocol
 import platformdirs
 
 from shipdesk.cache import Cache
+from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
@@ -38,8 +39,9 @@ from shipdesk.printing.devices import Device, open_device
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.printing.label_content import ShippingLabel
-from shipdesk.printing.label_formats import render_label
+from shipdesk.printing.label_formats import render_label, render_provider_pdf
 from shipdesk.printing.label_pdf import code128_bars, render_labels_pdf, unprintable_text
+from shipdesk.printing.pdf_join import joined_pdf
 from shipdesk.printing.tuning import PrintTuning
 from shipdesk.shipping.own_courier import own_courier_tracking_number
 
@@ -92,6 +94,9 @@ class _Prepared:
     order_id: int
     label: ShippingLabel
     new_shipment: Shipment | None  # None: a reprint of the recorded shipment
+    # A reprint of a label the store sold: its own PDF, postage and all, printed as it came. A label drawn here in its
+    # place would name the carrier and tracking number, but the carrier would not take it.
+    sold_pdf: bytes | None = None
 
 
 def default_printer(cache: Cache) -> FolderPrinter:
@@ -153,11 +158,12 @@ def _prepare(
             package=shipment.package,
             weight=order.total_weight,
         )
-        unprintable = unprintable_text(label)  # e.g. a Chinese name on a computer without a Chinese font
+        sold_pdf = label_pdf(cache, order_id) if new_shipment is None else None
+        unprintable = unprintable_text(label) if sold_pdf is None else ""  # e.g. a Chinese name, no Chinese font
         if unprintable:
             result.failed.append((order_id, f"order {order.order_number}: {unprintable}"))
             continue
-        prepared.append(_Prepared(order_id, label, new_shipment))
+        prepared.append(_Prepared(order_id, label, new_shipment, sold_pdf))
     return prepared
 
 
@@ -208,7 +214,7 @@ def print_labels(
     prepared = _prepare(cache, order_ids, choice, now or utc_now(), result)
     if not prepared:
         return result
-    pdf = render_labels_pdf([item.label for item in prepared], choice.label_size)
+    pdf = _batch_pdf(prepared, choice.label_size)
     result.pdf_path = (printer or default_printer(cache)).print_pdf(pdf, f"{len(prepared)}-orders")
     for item in prepared:
         if record:
@@ -216,6 +222,15 @@ def print_labels(
         else:
             result.printed.append(item.order_id)
     return result
+
+
+def _batch_pdf(prepared: Sequence[_Prepared], size: LabelSize) -> bytes:
+    """One PDF of the batch's labels in turn: drawn here, or as the store sold them."""
+    if all(item.sold_pdf is None for item in prepared):
+        return render_labels_pdf([item.label for item in prepared], size)
+    return joined_pdf(
+        [item.sold_pdf if item.sold_pdf is not None else render_labels_pdf([item.label], size) for item in prepared]
+    )
 
 
 def profile_label_size(profile: PrinterProfile) -> LabelSize:
@@ -263,7 +278,7 @@ def print_labels_to_printer(
             for item in prepared:
                 if stop.is_set() or failed_printer.is_set():
                     return
-                rendered.put((item, _drawn(item.label, size, profile, tuning)))
+                rendered.put((item, _drawn(item, size, profile, tuning)))
         except BaseException:  # e.g. SystemExit from a library: the batch sees the renderer end, the log says why
             _log.exception("Drawing the labels stopped")
 
@@ -302,9 +317,13 @@ def print_labels_to_printer(
     return result
 
 
-def _drawn(label: ShippingLabel, size: LabelSize, profile: PrinterProfile, tuning: PrintTuning) -> bytes | str:
+def _drawn(item: _Prepared, size: LabelSize, profile: PrinterProfile, tuning: PrintTuning) -> bytes | str:
     """The label as a print job in the printer's language, or why it could not be drawn."""
+    label = item.label
     try:
+        if item.sold_pdf is not None:
+            pages = render_provider_pdf(item.sold_pdf, profile.language, profile.dpi, size, tuning=tuning)
+            return b"".join(pages)
         return render_label(label, size, profile.language, profile.dpi, tuning=tuning)
     except ValueError as error:
         return str(error)

@@ -5,7 +5,6 @@ A bought label is recorded at once (it is paid for), then its PDF is kept and ha
 
 from __future__ import annotations
 
-import io
 import logging
 import sqlite3
 import threading
@@ -14,8 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
-
-import pypdfium2 as pdfium
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import load_catalog, replace_catalog
@@ -34,7 +31,7 @@ from shipdesk.domain import Shipment
 from shipdesk.label_batch import LabelBatchResult, Progress, distinct_orders, report_progress
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
-from shipdesk.printing.pdfium_lock import PDFIUM_LOCK
+from shipdesk.printing.pdf_join import joined_pdf
 from shipdesk.shipping.carrier_catalog import CarrierChoices, group_choices
 from shipdesk.shipping.shipstation_labels import (
     BoughtLabel,
@@ -295,24 +292,6 @@ class _GatheredLabels:
     def print_pdf(self, data: bytes, name_hint: str) -> Path:
         self.pdfs.append(data)
         return self.folder
-
-
-def joined_pdf(pdfs: Sequence[bytes]) -> bytes:
-    """The labels' PDFs as one document, their pages in turn. Raises PrinterError when one cannot be read."""
-    with PDFIUM_LOCK:
-        joined = pdfium.PdfDocument.new()
-        try:
-            for data in pdfs:
-                label = pdfium.PdfDocument(data)
-                joined.import_pages(label)
-                label.close()
-            written = io.BytesIO()
-            joined.save(written)
-        except pdfium.PdfiumError as error:
-            raise PrinterError(f"The labels could not be joined into one PDF ({error})") from error
-        finally:
-            joined.close()
-    return written.getvalue()
 
 
 def _not_written(cache: Cache, result: LabelBatchResult, error: str) -> None:

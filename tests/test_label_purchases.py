@@ -18,9 +18,10 @@ from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.printers import PrinterProfile
 from shipdesk.cache.shipments import latest_shipment, pending_outbox
 from shipdesk.domain import OrderStatus, Weight, WeightUnit
-from shipdesk.label_batch import Progress
+from shipdesk.label_batch import Progress, print_labels, print_labels_to_printer
 from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.folder_printer import FolderPrinter
+from shipdesk.printing.label_formats import render_provider_pdf
 from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
 from shipdesk.shipstation_shipping import buy_and_print_labels, create_label
 from shipdesk.store_setup import disconnect_store
@@ -30,6 +31,7 @@ from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
 from tests.printing.scanning import pdf_scan, zbar_scan
+from tests.printing.test_label_pdf import pdf_text
 from tests.printing.test_tspl import parse, rebuild
 
 NOW = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)
@@ -209,3 +211,28 @@ def test_no_label_is_bought_for_an_order_combined_into_another_in_shipstation(
     assert result.printed == [parent]
     assert [label["orderId"] for label in fake.labels] == [3]  # ShipStation was never asked for P-1's label
     assert _stored_status(cache, combined) is OrderStatus.ON_HOLD
+
+
+def test_a_bought_label_printed_again_in_a_batch_is_the_label_shipstation_sold_not_one_drawn_here(
+    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    """The carrier takes the label it sold, postage and all; the thermal printer gets its pages at its own dpi."""
+    buy_and_print_labels(cache, [order_ids[0]], UPS_GROUND, provider, FolderPrinter(tmp_path / "bought"), now=NOW)
+    (sold,) = fake.labels
+    printer = Listener()
+    try:
+        rollo = PrinterProfile("Rollo", "tspl", f"tcp://127.0.0.1:{printer.port}", dpi=203, media="4x6")
+        again = print_labels_to_printer(cache, [order_ids[0], order_ids[2]], rollo)
+    finally:
+        printer.close()
+    in_one_pdf = print_labels(cache, [order_ids[0]], printer=FolderPrinter(tmp_path / "again")).pdf_path
+
+    sold_pdf = label_pdf(cache, order_ids[0])
+    assert sold_pdf is not None
+    assert (again.printed, again.reprinted) == ([order_ids[0], order_ids[2]], [order_ids[0]])
+    reprint, drawn_here = printer.jobs
+    assert reprint == b"".join(render_provider_pdf(sold_pdf, "tspl", 203))  # the sold label's pages, rasterised
+    assert zbar_scan(rebuild(parse(reprint))) == [sold["trackingNumber"]]
+    assert zbar_scan(rebuild(parse(drawn_here))) != [sold["trackingNumber"]]  # P-3 had no label: one drawn here
+    assert in_one_pdf is not None
+    assert pdf_text(in_one_pdf.read_bytes(), tmp_path) == pdf_text(sold_pdf, tmp_path)

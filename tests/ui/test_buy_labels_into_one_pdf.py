@@ -77,11 +77,6 @@ def page_text(pdf: Path | bytes) -> str:
         document.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed: label_batch._prepare composes shipdesk's own label from the recorded shipment, and the window "
-    "never prints the PDF kept by record_bought_label (only `shipdesk reprint-label` does)",
-)
 def test_printing_a_bought_label_again_from_the_window_prints_the_label_shipstation_sold(
     window: MainWindow, synced: Cache, fake: FakeShipStation, label_folder: Path, qtbot: QtBot
 ) -> None:

@@ -170,7 +170,8 @@ class ShipStationConnector:
                 return PushOutcome.ALREADY_DONE
             raise ConnectorError(
                 f"{error} shipdesk had never sent it this shipment, so the order was shipped another way too "
-                "(a label bought in ShipStation, or marked shipped there by hand): make sure it did not go out twice.",
+                "(a label bought in ShipStation, or marked shipped there by hand): make sure it did not go out twice, "
+                "then drop this update; sent again, it would be refused again.",
                 temporary=False,
             ) from error
         except ShipStationError as error:

@@ -89,6 +89,7 @@ def test_an_order_shipped_in_shipstation_meanwhile_waits_for_a_person_instead_of
     assert (report.pushed, report.already_there, report.waiting_for_a_person) == (0, 0, 1)
     (refused,) = report.refused
     assert "already" in refused.reason and "twice" in refused.reason
+    assert refused.reason.endswith("then drop this update; sent again, it would be refused again.")
     (entry,) = pending_outbox(cache)
     assert entry.refused
 

@@ -97,22 +97,10 @@ def short_reason(reason: str) -> str:
 def _problem_text(outcome: StoreSync) -> str:
     """The outcome's problem in short. An update the store refused names its order and where the reason is: the
     store's own words come after ~100 characters of who refused what, and short_reason would cut them off."""
-    refused = _refused_order(outcome)
+    refused = outcome.refused_order
     if refused:
         return f"{outcome.store} refused the update of order {refused}; select the order to read why"
     return short_reason(outcome.problem)
-
-
-def _refused_order(outcome: StoreSync) -> str:
-    """The number of the order whose refused update is the outcome's problem (as StoreSync.problem ranks them: only
-    when nothing else went wrong), else ''."""
-    report = outcome.report
-    if outcome.error or report is None or not report.push.refused:
-        return ""
-    push, pull = report.push, report.pull
-    if push.stopped or push.failed or (pull is not None and pull.error):
-        return ""
-    return push.refused[0].order_number
 
 
 def _changes(outcomes: Sequence[StoreSync]) -> str:

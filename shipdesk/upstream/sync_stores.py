@@ -64,6 +64,22 @@ class StoreSync:
     @property
     def problem(self) -> str:
         """The first thing that went wrong, in the words the engine wrote it in; '' when all went well."""
+        failure = self._failure()
+        if failure or self.report is None or not self.report.push.refused:
+            return failure
+        refused = self.report.push.refused[0]
+        return f"{self.store} refused the update of order {refused.order_number}: {refused.reason}"
+
+    @property
+    def refused_order(self) -> str:
+        """The number of the order whose update the store refused, when that is the problem (nothing else went
+        wrong); else ''."""
+        if self._failure() or self.report is None or not self.report.push.refused:
+            return ""
+        return self.report.push.refused[0].order_number
+
+    def _failure(self) -> str:
+        """What stopped or failed, before any update the store refused; '' when nothing did."""
         if self.error or self.report is None:
             return self.error
         push, pull = self.report.push, self.report.pull
@@ -71,12 +87,7 @@ class StoreSync:
             return push.stopped
         if pull is not None and pull.error:
             return pull.error
-        if push.failed:
-            return push.failed[0].reason
-        if push.refused:
-            refused = push.refused[0]
-            return f"{self.store} refused the update of order {refused.order_number}: {refused.reason}"
-        return ""
+        return push.failed[0].reason if push.failed else ""
 
     def summary_lines(self) -> list[str]:
         return self.report.summary_lines() if self.report is not None else [self._not_synced()]

@@ -20,6 +20,7 @@ from typing import Protocol
 import platformdirs
 
 from shipdesk.cache import Cache
+from shipdesk.cache.label_claims import label_being_bought
 from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.printers import PrinterProfile
@@ -129,6 +130,8 @@ def _prepare(
         new_shipment: Shipment | None = None
         if shipment is None:
             reason = _why_not_printable(order.status, packing_block_reason(order))
+            if not reason and label_being_bought(cache, order_id):
+                reason = LABEL_BEING_BOUGHT
             number = whole_tracking_number(choice.tracking_number) or own_courier_tracking_number(order_id, shipped_at)
             if not reason:
                 try:
@@ -193,6 +196,8 @@ def _changed_meanwhile(cache: Cache, item: _Prepared) -> str:
         return "it is no longer in the cache"
     if stored.order.status is OrderStatus.SHIPPED:
         return SHIPPED_BEFORE_ITS_LABEL
+    if label_being_bought(cache, item.order_id):
+        return LABEL_BEING_BOUGHT
     return _why_not_printable(stored.order.status, packing_block_reason(stored.order))
 
 
@@ -409,6 +414,8 @@ SHIPPED_BEFORE_ITS_LABEL = "another window or program shipped it, so it gets no 
 SHIPPED_DURING_THE_BATCH = (
     "it was shipped by another window or program while this batch ran; throw away the label this batch made for it"
 )
+# Another window or program is buying the order's label from its store at this moment.
+LABEL_BEING_BOUGHT = "its label is being bought by another window or program, so it gets no second label"
 CANCELLED_DURING_THE_BATCH = "it was cancelled while this batch ran; throw away the label this batch made for it"
 
 

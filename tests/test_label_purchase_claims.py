@@ -19,15 +19,18 @@ import pytest
 from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.label_claims import claim_label_purchase
 from shipdesk.cache.orders import find_by_number
+from shipdesk.cache.printers import PrinterProfile
+from shipdesk.cache.shipments import pending_outbox
 from shipdesk.cli import main
 from shipdesk.domain import OrderStatus, utc_now
-from shipdesk.label_batch import LabelBatchResult, Progress
+from shipdesk.label_batch import LABEL_BEING_BOUGHT, LabelBatchResult, Progress, print_labels, print_labels_to_printer
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
 from shipdesk.shipstation_shipping import buy_and_print_labels, buy_labels_into_one_pdf, create_label, refresh_choices
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync import pull_orders
 from tests.fakes.memory_keyring import MemoryKeyring
+from tests.fakes.raw_printer import Listener
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store, fake_connector, fresh_record, shipstation_order
 from tests.printing.scanning import pdf_scan
@@ -335,3 +338,40 @@ def test_labels_bought_whose_pdf_cannot_be_written_are_named_as_kept_and_not_pri
     assert [reason.split(":")[0] for _order, reason in result.failed] == ["order B-1", "order B-2"]
     assert all("label bought and kept, not printed" in reason for _order, reason in result.failed)
     assert result.printer_error.endswith("the labels bought are kept, print them again")
+
+
+def test_no_label_is_drawn_here_for_an_order_whose_label_another_program_is_buying(
+    synced: Cache, another_program: Cache, three_orders: list[int], tmp_path: Path
+) -> None:
+    first, second, third = three_orders
+    claim_label_purchase(another_program, second)  # its purchase is under way there
+
+    result = print_labels(synced, three_orders, printer=FolderPrinter(tmp_path))
+
+    assert result.printed == [first, third]
+    assert result.failed == [(second, f"order B-2: {LABEL_BEING_BOUGHT}")]
+    assert [entry.payload["order_number"] for entry in pending_outbox(synced)] == ["B-1", "B-3"]
+
+
+def test_an_order_whose_purchase_another_program_starts_while_the_batch_runs_gets_no_label_drawn_here(
+    synced: Cache, another_program: Cache, three_orders: list[int]
+) -> None:
+    first, second, third = three_orders
+    busy = Listener(hold_at=0)  # the first label stays in hand until released
+    zebra = PrinterProfile("Zebra", "zpl", f"tcp://127.0.0.1:{busy.port}", dpi=203, media="4x6")
+    results: list[LabelBatchResult] = []
+    printing = threading.Thread(target=lambda: results.append(print_labels_to_printer(synced, three_orders, zebra)))
+    printing.start()
+    try:
+        assert busy.holding.wait(timeout=60)
+        claim_label_purchase(another_program, second)
+    finally:
+        busy.release()
+        printing.join(timeout=120)
+        busy.close()
+
+    (result,) = results
+    assert result.printed == [first, third]
+    assert [order_id for order_id, _reason in result.failed] == [second]
+    assert LABEL_BEING_BOUGHT in result.failed[0][1]
+    assert len(busy.jobs) == 2

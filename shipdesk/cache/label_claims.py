@@ -72,6 +72,15 @@ def claim_label_purchase(
     return claim
 
 
+def label_being_bought(cache: Cache, order_id: int, *, now: datetime | None = None) -> bool:
+    """Whether another window or program holds a live claim on buying the order's label: one drawn here now would
+    be a second label for the order."""
+    row = cache.conn.execute(
+        "SELECT claimed_until FROM label_purchase_claims WHERE order_id = ?", (order_id,)
+    ).fetchone()
+    return row is not None and datetime.fromisoformat(row[0]) > (now or utc_now())
+
+
 def release_label_claim(cache: Cache, claim: LabelClaim) -> None:
     """The purchase was recorded or refused: the order's label is free to buy (or print again) by anyone."""
     with cache.transaction() as conn:

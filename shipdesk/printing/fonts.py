@@ -153,11 +153,16 @@ def text_runs(text: str, font: str) -> list[tuple[str, FontFace]]:
     if text.isascii() or primary.covers(text):
         return [(text, primary)]
     runs: list[tuple[str, FontFace]] = []
+    left_out = False
     for character in text:
         previous = runs[-1][1] if runs else primary
         face = _face_for(character, primary, previous)
         if face is None:
+            left_out = True
             continue
+        if left_out and character == " " and (not runs or runs[-1][0].endswith(" ")):
+            continue  # "Anna 🌸 Lee" reads "Anna Lee", not with the two spaces around the emoji
+        left_out = False
         if runs and face is previous:
             runs[-1] = (runs[-1][0] + character, face)
         else:

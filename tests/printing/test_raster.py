@@ -177,6 +177,14 @@ def test_a_name_with_an_emoji_no_font_has_draws_as_the_name_without_it(monkeypat
     assert drawn == render_label(without, LabelSize.FOUR_BY_SIX, "png", 203)  # no empty box where the emoji was
 
 
+def test_an_emoji_left_out_between_words_leaves_one_space_not_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "fallback_fonts", FallbackFonts([]))
+
+    runs = fonts.text_runs("🎁 Anna 🌸 Lee ✨", fonts.label_fonts().regular)
+
+    assert "".join(text for text, _face in runs) == "Anna Lee "
+
+
 # ----------------------------------------------------------------------------- a provider's PDF on the media
 
 

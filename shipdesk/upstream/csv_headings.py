@@ -38,7 +38,16 @@ FIELD_HEADINGS: dict[str, tuple[str, ...]] = {
     "street2": ("address2", "addressline2", "street2"),
     "street3": ("address3", "addressline3", "street3"),
     "city": ("city", "town", "citytown", "towncity", "suburb"),
-    "state": ("state", "province", "stateprovince", "stateorprovince", "region", "statecode", "provincecode"),
+    "state": (
+        "state",
+        "province",
+        "stateprovince",
+        "stateorprovince",
+        "region",
+        "statecode",
+        "provincecode",
+        "county",  # eBay UK's "Post to county"
+    ),
     "postal_code": (
         "postalcode",
         "zip",
@@ -114,6 +123,7 @@ FIELD_HEADINGS: dict[str, tuple[str, ...]] = {
         "ordershipping",  # Etsy
         "ordershippingamount",  # WooCommerce
         "shippingandhandling",  # eBay
+        "postageandpackaging",  # eBay UK
     ),
     "requested_service": (
         "requestedservice",
@@ -123,13 +133,20 @@ FIELD_HEADINGS: dict[str, tuple[str, ...]] = {
         "shipvia",
         "shippingmethodtitle",  # WooCommerce
         "shipservicelevel",  # Amazon
+        "deliveryservice",  # eBay UK
+        "postageservice",
     ),
     "currency": ("currency", "currencycode", "ordercurrency"),
     # Where the store has the order: exports list shipped and cancelled orders beside the ones to pack.
     "status": ("orderstatus", "status", "fulfillmentstatus", "fulfilmentstatus", "shippingstatus"),
+    # What became of the payment (Shopify, Squarespace): refunding an order that has not shipped leaves its
+    # fulfillment status as it was.
+    "payment_status": ("financialstatus", "paymentstatus"),
     "shipped_date": (
         "dateshipped",  # Etsy
         "shippedondate",  # eBay
+        "dispatchedondate",  # eBay UK
+        "dispatcheddate",
         "shippeddate",
         "shippedon",
         "fulfilledat",  # Shopify, Squarespace
@@ -172,8 +189,9 @@ ITEM_CELLS = (
     "requires_shipping",
 )
 _ITEM_FIELDS = frozenset(ITEM_CELLS)
-# "Ship Name" and "ship-city" are Etsy's and Amazon's; "shipto" and "shipping" come first as they start with "ship".
-_ADDRESS_PREFIXES = ("shipto", "recipient", "shipping", "ship")
+# "Ship Name" and "ship-city" are Etsy's and Amazon's, "Post to name" eBay UK's; "shipto" and "shipping" come first as
+# they start with "ship".
+_ADDRESS_PREFIXES = ("shipto", "recipient", "shipping", "postto", "ship")
 _ITEM_PREFIXES = ("lineitem", "item", "product")
 # The buyer's address is not where the parcel goes; only the buyer's e-mail and phone stand in for the recipient's,
 # in files that have none of those (WooCommerce keeps the phone with the billing address, Amazon calls it the buyer's).

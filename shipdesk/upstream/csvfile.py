@@ -106,6 +106,7 @@ _ORDER_TEXT_FIELDS = (
     "requested_service",
     "currency",
     "status",
+    "payment_status",
     "shipped_date",
     "cancelled_date",
 )
@@ -238,13 +239,17 @@ class _RowReader:
                     if count != width:
                         if not count:
                             continue
+                        # A row set aside or refused here still names the order a row below without a number may
+                        # belong to: as read from the top, so too in a stretch that starts with it.
                         if count < width:
                             row.extend([""] * (width - count))
                             if count * 2 <= width and self._set_aside_short(row, start, order_cells_of):
+                                previous_number = row[i_number].strip() or previous_number
                                 continue
                         elif any(cell.strip() for cell in row[width:]):
                             lines_read += 1
                             self._skip(start, self._too_many_values(count, start, last_line), row[i_number])
+                            previous_number = row[i_number].strip() or previous_number
                             continue
                         else:
                             del row[width:]
@@ -490,12 +495,11 @@ class _RowReader:
         ship_to = [cell.strip() for cell in cells[_SHIP_TO_AT:_NAMES_AT]]
         if not ship_to[0] and len(cells) > _NAMES_AT:
             ship_to[0] = " ".join(name for cell in cells[_NAMES_AT:] if (name := cell.strip()))
-        if ship_to[_POSTAL_CODE_AT].startswith("'"):
-            # A spreadsheet's mark for "keep the leading zero" ('02108), as Shopify writes its zip codes.
-            ship_to[_POSTAL_CODE_AT] = ship_to[_POSTAL_CODE_AT][1:].lstrip()
         if ship_to[_COUNTRY_AT]:
             country = self._country(ship_to[_COUNTRY_AT], problems)
             ship_to[_COUNTRY_AT] = country or ""
+        if ship_to[_POSTAL_CODE_AT]:
+            ship_to[_POSTAL_CODE_AT] = _postal_code(ship_to[_POSTAL_CODE_AT], ship_to[_COUNTRY_AT])
         return problems or _OrderPart(date, gift, amounts, texts, tuple(ship_to), date_text)
 
     def _date(self, text: str, problems: list[str]) -> datetime | None:
@@ -565,6 +569,7 @@ class _RowReader:
             options=item_options(options) if options else (),
             warehouse_location=location,
             needs_shipping=needs_shipping,
+            adjustment=price < 0,  # a discount written as a line of the order: it counts in the total, it is not packed
         )
         if weight_problems:
             return _KeptItem(item, [f"{weight_problems[0]}, so the item is imported without a weight"])
@@ -597,6 +602,27 @@ class _RowReader:
             )
             return None
         return Weight(value, unit) if value else None
+
+
+# Countries whose postal codes are all digits, this many, some with a leading zero that a spreadsheet drops when it
+# reads the code as a number (Boston's 02108 saved as 2108, Darwin's 0800 as 800).
+_POSTAL_CODE_DIGITS = {
+    **dict.fromkeys(("US", "PR", "VI", "DE", "FR", "IT", "ES", "FI", "MX", "MY", "KR"), 5),
+    **dict.fromkeys(("AU", "NZ", "NO", "ZA"), 4),
+}
+
+
+def _postal_code(text: str, country: str) -> str:
+    """The postal code as the post writes it, from what a spreadsheet made of it: '02108 (marked as text, as Shopify
+    writes it), ="02108" (a formula that keeps it as text), or 2108 (read as a number, its leading zero lost)."""
+    if text.startswith("'"):
+        text = text[1:].lstrip()
+    elif text.startswith('="') and text.endswith('"'):
+        text = text[2:-1].strip()
+    digits = _POSTAL_CODE_DIGITS.get(country, 0)
+    if digits - 2 <= len(text) < digits and text.isascii() and text.isdigit():
+        text = text.zfill(digits)
+    return text
 
 
 # eBay's orders report ends with "12,record(s) downloaded,from Nov-01-26 to Nov-30-26" and "Seller ID : shop".
@@ -665,7 +691,7 @@ def _order(draft: _Draft, store: str, import_time: datetime) -> Order:
     )
 
 
-_STATUS_FIELDS = frozenset(("status", "shipped_date", "cancelled_date"))
+_STATUS_FIELDS = frozenset(("status", "payment_status", "shipped_date", "cancelled_date"))
 _AWAITING_SHIPMENT = OrderStatus.AWAITING_SHIPMENT
 # A store's order status, as heading_key folds it ("Pending payment", WooCommerce's "wc-completed"), as shipdesk's;
 # any other (processing, paid, unfulfilled, Squarespace's pending) is an order to pack.
@@ -679,18 +705,29 @@ _STORE_STATUSES = {
 }
 ON_HOLD_IN_STORE = "on hold in the store"
 PARTLY_SHIPPED = "partly shipped already: check which items are left to pack"
+PARTLY_REFUNDED = "partly refunded in the store: check which items are left to pack"
+# A payment status, as heading_key folds it, that takes an order out of the packing queue unless it has shipped; any
+# other (paid, authorized, pending: cash on delivery is paid at the door) leaves it to the order's status.
+_PAYMENT_STATUSES = {
+    **dict.fromkeys(("refunded", "voided"), (OrderStatus.CANCELLED, "")),
+    "partiallyrefunded": (OrderStatus.ON_HOLD, PARTLY_REFUNDED),
+}
 
 
 def _store_status(texts: dict[str, str]) -> tuple[OrderStatus, str]:
-    """The order's status from the store's status, its shipped date or its cancelled date, and why it is held."""
+    """The order's status from the store's status, its payment status, its shipped date or its cancelled date, and
+    why it is held."""
     if texts.get("cancelled_date"):
         return OrderStatus.CANCELLED, ""
     word = heading_key(texts.get("status", "")).removeprefix("wc")
     status = _STORE_STATUSES.get(word)
-    if status is OrderStatus.ON_HOLD:
-        return status, ON_HOLD_IN_STORE if word == "onhold" else PARTLY_SHIPPED
     if status is None and texts.get("shipped_date"):
         status = OrderStatus.SHIPPED
+    payment = _PAYMENT_STATUSES.get(heading_key(texts.get("payment_status", "")))
+    if payment is not None and status is not OrderStatus.SHIPPED:
+        return payment
+    if status is OrderStatus.ON_HOLD:
+        return status, ON_HOLD_IN_STORE if word == "onhold" else PARTLY_SHIPPED
     return status or _AWAITING_SHIPMENT, ""
 
 

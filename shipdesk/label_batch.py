@@ -28,6 +28,7 @@ from shipdesk.cache.settings import LABEL_FOLDER, get_setting, origin_address
 from shipdesk.cache.shipments import AlreadyShipped, CancelledMeanwhile, latest_shipment, record_shipment
 from shipdesk.domain import (
     LabelSize,
+    Order,
     OrderStatus,
     Shipment,
     is_packing_block,
@@ -129,9 +130,7 @@ def _prepare(
         shipment = latest_shipment(cache, order_id) if order.status is OrderStatus.SHIPPED else None
         new_shipment: Shipment | None = None
         if shipment is None:
-            reason = _why_not_printable(order.status, packing_block_reason(order))
-            if not reason and label_being_bought(cache, order_id):
-                reason = LABEL_BEING_BOUGHT
+            reason = _why_no_new_label(cache, order_id, order)
             number = whole_tracking_number(choice.tracking_number) or own_courier_tracking_number(order_id, shipped_at)
             if not reason:
                 try:
@@ -196,9 +195,15 @@ def _changed_meanwhile(cache: Cache, item: _Prepared) -> str:
         return "it is no longer in the cache"
     if stored.order.status is OrderStatus.SHIPPED:
         return SHIPPED_BEFORE_ITS_LABEL
-    if label_being_bought(cache, item.order_id):
+    return _why_no_new_label(cache, item.order_id, stored.order)
+
+
+def _why_no_new_label(cache: Cache, order_id: int, order: Order) -> str:
+    """Why the order cannot get a label drawn here now, or '' when it can."""
+    reason = _why_not_printable(order.status, packing_block_reason(order))
+    if not reason and label_being_bought(cache, order_id):
         return LABEL_BEING_BOUGHT
-    return _why_not_printable(stored.order.status, packing_block_reason(stored.order))
+    return reason
 
 
 def print_labels(

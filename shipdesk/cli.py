@@ -6,9 +6,7 @@ Every command prints what it did in plain words; errors go to stderr as one line
 from __future__ import annotations
 
 import argparse
-import codecs
 import io
-import json
 import logging
 import os
 import shlex
@@ -17,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import BinaryIO
 
 from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
 from shipdesk.app_log import start_log
@@ -28,7 +27,7 @@ from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default
 from shipdesk.cache.settings import has_origin_address, origin_address, set_origin_address
 from shipdesk.cache.shipments import AlreadyShipped, CancelledMeanwhile, pending_outbox, record_shipment
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
-from shipdesk.cli_lookup import UsageError, one_order, store_named
+from shipdesk.cli_lookup import UsageError, json_for_stdout, one_order, stdout_is_utf8, store_named
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.cli_void import add_void_command, run_void_command
@@ -187,18 +186,8 @@ def _print_what_the_terminal_can_show() -> None:
 
     A C-locale or old console is ASCII, a Windows pipe its code page: names such as "Zoë Ørsted" do not fit them.
     """
-    if isinstance(sys.stdout, io.TextIOWrapper) and not _prints_utf8():
+    if isinstance(sys.stdout, io.TextIOWrapper) and not stdout_is_utf8():
         sys.stdout.reconfigure(errors="replace")
-
-
-def _prints_utf8() -> bool:
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    return codecs.lookup(encoding).name == "utf-8"
-
-
-def _json_text(value: object) -> str:
-    """JSON for scripts, every letter kept: escaped (\\u00eb) where stdout cannot carry the letter itself."""
-    return json.dumps(value, ensure_ascii=not _prints_utf8(), indent=1, default=_json_number)
 
 
 def _cache_trouble(error: sqlite3.Error) -> str:
@@ -314,7 +303,7 @@ def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
     stored = load_orders(cache, query)
     if args.json:
         orders_json = [order_to_dict(entry.order) for entry in stored]
-        print(_json_text(orders_json))
+        print(json_for_stdout(orders_json))
         return 0
     for entry in stored:
         order = entry.order
@@ -439,6 +428,7 @@ def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _ship(cache: Cache, args: argparse.Namespace) -> int:
+    _refuse_blank(args, "carrier", "service", "tracking")  # a script's empty variable: the store would get no parcel
     stored = one_order(cache, args.order_number, args.store)
     if stored.order.status is OrderStatus.SHIPPED:
         raise UsageError(f"order {args.order_number} is already shipped")
@@ -468,6 +458,12 @@ def _ship(cache: Cache, args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_blank(args: argparse.Namespace, *options: str) -> None:
+    blank = [f"--{option}" for option in options if not getattr(args, option).strip()]
+    if blank:
+        raise UsageError(f"{' and '.join(blank)} cannot be empty; nothing was recorded")
+
+
 def _outbox(cache: Cache, args: argparse.Namespace) -> int:
     if args.send_again or args.drop:
         return _outbox_by_hand(cache, args)
@@ -486,7 +482,7 @@ def _outbox(cache: Cache, args: argparse.Namespace) -> int:
             }
             for entry in entries
         ]
-        print(_json_text(rows))
+        print(json_for_stdout(rows))
         return 0
     for entry in entries:
         payload = entry.payload
@@ -530,21 +526,37 @@ def _outbox_by_hand(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _export_shipments(cache: Cache, path: Path, *, waiting: bool, store: str | None) -> int:
+    """Writes the file, or stdout for "-" (what was done then goes to stderr, so the pipe carries the CSV alone)."""
+    to_stdout = str(path) == "-"
+    if waiting and not to_stdout and path.exists():
+        # The file may hold updates handed over before and not uploaded yet: they are in no outbox any more.
+        raise UsageError(
+            f"{path} exists and may hold shipped updates not uploaded yet; upload and move it, or name another file; "
+            "nothing was exported"
+        )
     if store is not None:
         store = _export_store(cache, store, waiting=waiting)
     elif waiting:
         store = _only_store_waiting(cache)
+    destination: Path | BinaryIO = sys.stdout.buffer if to_stdout else path
     try:
         if waiting:
-            export = export_waiting_shipments(cache, path, store=store)
+            export = export_waiting_shipments(cache, destination, store=store)
         else:
-            export = export_all_shipments(cache, path, store=store)
+            export = export_all_shipments(cache, destination, store=store)
+    except BrokenPipeError:
+        raise
     except OSError as error:
         raise UsageError(f"{path} could not be written ({error.strerror or error}); nothing was exported") from None
-    print(f"Wrote {plural(export.written, 'shipment')}{f' of {store}' if store else ''} to {path}.")
+    said = sys.stderr if to_stdout else sys.stdout
+    where = "stdout" if to_stdout else path
+    print(f"Wrote {plural(export.written, 'shipment')}{f' of {store}' if store else ''} to {where}.", file=said)
     if export.handed_over:
         updates = plural(export.handed_over, "shipped update")
-        print(f"{updates} handed over in the file and gone from the outbox: upload it to {store or 'the store'}.")
+        print(
+            f"{updates} handed over in the file and gone from the outbox: upload it to {store or 'the store'}.",
+            file=said,
+        )
     return 0
 
 
@@ -597,9 +609,3 @@ def _set_origin(cache: Cache, args: argparse.Namespace) -> int:
     lines = origin_address(cache).lines()
     print("Labels now show the sender:\n  " + "\n  ".join(lines) if lines else "Labels now show no sender.")
     return 0
-
-
-def _json_number(value: object) -> float:
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")

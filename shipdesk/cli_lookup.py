@@ -5,6 +5,11 @@ Order numbers are only unique within a store, so a number found in two stores ne
 
 from __future__ import annotations
 
+import codecs
+import json
+import sys
+from decimal import Decimal
+
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import StoredOrder, find_by_number
 from shipdesk.cache.stores import known_store_names, spelled_as_known
@@ -33,3 +38,22 @@ def one_order(cache: Cache, order_number: str, store: str | None) -> StoredOrder
         names = ", ".join(entry.order.store for entry in matches)
         raise UsageError(f"order {order_number} is in several stores ({names}); say which with --store")
     return matches[0]
+
+
+def json_for_stdout(value: object) -> str:
+    """JSON for scripts, every letter kept: escaped (\\u00eb) where stdout cannot carry the letter itself.
+
+    Amounts are JSON numbers, as scripts compute with them (12.5 for 12.50).
+    """
+    return json.dumps(value, ensure_ascii=not stdout_is_utf8(), indent=1, default=_json_number)
+
+
+def stdout_is_utf8() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def _json_number(value: object) -> float:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -85,7 +85,7 @@ def run_printer_command(cache: Cache, args: argparse.Namespace) -> int | None:
             darkness=args.darkness,
             speed=args.speed,
             cut=args.cut,
-            is_default=args.default or not list_printers(cache),
+            is_default=args.default or _default_after_saving(cache, args.name),
         )
         connection = parse_connection(args.uri)
         if connection is None:
@@ -113,6 +113,13 @@ def run_printer_command(cache: Cache, args: argparse.Namespace) -> int | None:
     remove_printer(cache, args.name)
     print(f"Removed printer {args.name}.")
     return 0
+
+
+def _default_after_saving(cache: Cache, name: str) -> bool:
+    """Whether the printer saved under `name` is the default without --default: the first printer is, and the default
+    printer changed (a new address, another darkness) stays it, or `shipdesk print` would find none."""
+    printers = list_printers(cache)
+    return not printers or any(printer.is_default and printer.name == name.strip() for printer in printers)
 
 
 def _describe(profile: PrinterProfile) -> str:

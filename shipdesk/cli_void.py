@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from shipdesk.cache import Cache
 from shipdesk.cache.shipment_voids import VoidedShipment, VoidRefused, voided_shipments
-from shipdesk.cli_lookup import UsageError, one_order
+from shipdesk.cli_lookup import UsageError, json_for_stdout, one_order
 from shipdesk.domain import station_date
 from shipdesk.label_voiding import void_label
 
@@ -59,7 +58,7 @@ def voided_text(voided: VoidedShipment) -> str:
 def _list_voided(cache: Cache, *, as_json: bool) -> int:
     voided = voided_shipments(cache)
     if as_json:
-        print(json.dumps([voided_dict(entry) for entry in voided], ensure_ascii=False, indent=1))
+        print(json_for_stdout([voided_dict(entry) for entry in voided]))
     else:
         print("\n".join(voided_line(entry) for entry in voided) if voided else "No label has been voided.")
     return 0

@@ -9,6 +9,7 @@ uploads only its own orders' shipments, so a file can be narrowed to one store.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from shipdesk.cache import Cache
 from shipdesk.cache.shipments import MARK_SHIPPED, OutboxEntry, all_shipments, latest_shipment, pending_outbox
@@ -32,7 +34,7 @@ class ShipmentsExport:
     handed_over: int  # updates the file takes to their stores, gone from the outbox
 
 
-def export_all_shipments(cache: Cache, path: Path, *, store: str | None = None) -> ShipmentsExport:
+def export_all_shipments(cache: Cache, destination: Path | BinaryIO, *, store: str | None = None) -> ShipmentsExport:
     """Every shipment recorded, or every one of `store`'s, oldest first; the outbox is left as it is."""
     rows = [
         [
@@ -46,7 +48,7 @@ def export_all_shipments(cache: Cache, path: Path, *, store: str | None = None) 
         for record in all_shipments(cache)
         if store is None or record.store == store
     ]
-    _write(path, rows)
+    _write(destination, rows)
     return ShipmentsExport(written=len(rows), handed_over=0)
 
 
@@ -83,7 +85,9 @@ def _stores_taking_files(cache: Cache, stores: set[str]) -> set[str]:
     return {store for store in stores if takes_files(cache, store)}
 
 
-def export_waiting_shipments(cache: Cache, path: Path, *, store: str | None = None) -> ShipmentsExport:
+def export_waiting_shipments(
+    cache: Cache, destination: Path | BinaryIO, *, store: str | None = None
+) -> ShipmentsExport:
     """The shipments whose stores take files, or `store`'s alone, not given to them yet; once written, they are
     handed over.
 
@@ -93,7 +97,7 @@ def export_waiting_shipments(cache: Cache, path: Path, *, store: str | None = No
     """
     with cache.transaction() as conn:
         entries = waiting_for_a_file(cache, store=store)
-        _write(path, [_row(entry.payload, _ship_date(cache, entry)) for entry in entries])
+        _write(destination, [_row(entry.payload, _ship_date(cache, entry)) for entry in entries])
         conn.executemany("DELETE FROM outbox WHERE id = ?", [(entry.id,) for entry in entries])
     return ShipmentsExport(written=len(entries), handed_over=len(entries))
 
@@ -145,8 +149,29 @@ def _row(payload: dict[str, object], ship_date: str) -> list[str]:
     ]
 
 
-def _write(path: Path, rows: Iterable[Sequence[str]]) -> None:
-    """Writes the file whole or not at all: into a part file beside it, then renamed over it.
+def _write(destination: Path | BinaryIO, rows: Iterable[Sequence[str]]) -> None:
+    """Writes the file whole or not at all, or the same bytes to a stream (stdout, for `export-shipments -`).
+
+    Written to a stream, it is flushed before the updates it takes leave the outbox: a pipe that broke raises first.
+    """
+    text = _csv_text(rows)
+    if isinstance(destination, Path):
+        _write_file(destination, text)
+        return
+    destination.write(text.encode("utf-8"))
+    destination.flush()
+
+
+def _csv_text(rows: Iterable[Sequence[str]]) -> str:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(SHIPMENT_CSV_HEADINGS)
+    writer.writerows(rows)
+    return text.getvalue()
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Writes into a part file beside it, then renames it over the file.
 
     Both are flushed to the disk before the updates the file takes leave the outbox: a power cut after the hand-over
     must not find an empty file, or none, where the only copy of those updates was.
@@ -154,9 +179,7 @@ def _write(path: Path, rows: Iterable[Sequence[str]]) -> None:
     part = path.with_name(f".{path.name}.part")
     try:
         with part.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow(SHIPMENT_CSV_HEADINGS)
-            writer.writerows(rows)
+            file.write(text)
             file.flush()
             os.fsync(file.fileno())
         os.replace(part, path)

@@ -468,6 +468,7 @@ class MainWindow(QMainWindow):
         if stored is None:
             self.detail.show_nothing()
         else:
+            self.model.refresh_order(stored.id)  # its row as fetched may be older than what the pane shows now
             shipped = ShipmentShown(
                 latest_shipment(self.cache, stored.id),
                 store_update_state(self.cache, stored.id),

@@ -25,13 +25,14 @@ from shipdesk.cache.orders import StoredOrder
 from shipdesk.cache.shipment_voids import VoidedShipment
 from shipdesk.cache.shipments import StoreUpdateState
 from shipdesk.domain import Order, OrderStatus, Shipment, plural, ship_to_gap
-from shipdesk.ui.order_items import OrderItemsGrid
+from shipdesk.ui.order_items import FittedText, OrderItemsGrid
 from shipdesk.ui.order_text import address_text, date_text, money_text, status_text
 
 NOTHING_SELECTED = "Select an order to see its items and addresses."
 STORE_NOT_TOLD = "Not yet sent to the store; it goes with the next sync."
 STORE_NOT_EXPORTED = "Not yet given to the store; it goes in the next File → Export shipments for upload."
 VOIDED_SHOWN = 3  # voided labels listed in the pane; `shipdesk voided` lists them all
+_LEAST_CHARACTERS = 16  # a text narrower than this breaks into bits too short to read: the pane scrolls instead
 STORE_REFUSED = "The store refused this update: {reason} Orders → Send store update again, once it is put right there."
 
 
@@ -55,13 +56,11 @@ STAFF_NOTES_TITLE = "Staff notes (from the shop, not the customer)"
 INCOMPLETE_ADDRESS = "Cannot be labelled: {gap}. Put it right in the store, then sync."
 
 
-def _text_label(*, selectable: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
+def _text_label() -> FittedText:
+    """A text the order brings: it wraps at spaces, and a word too long for the pane (a web address in the notes)
+    goes on over lines rather than widening the pane and pushing the items' prices out of view."""
+    label = FittedText("", least_characters=_LEAST_CHARACTERS, break_words=True)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -92,7 +91,8 @@ class OrderDetail(QStackedWidget):
         status_font = QFont(self.status.font())
         status_font.setBold(True)
         self.status.setFont(status_font)
-        self.selection_note = _text_label(selectable=False)
+        self.selection_note = QLabel()  # our own words, short
+        self.selection_note.setWordWrap(True)
         self.facts = _text_label()
         self.ship_to = _text_label()
         self.bill_to = _text_label()
@@ -149,28 +149,28 @@ class OrderDetail(QStackedWidget):
         shipped: ShipmentShown = ShipmentShown(),
     ) -> None:
         order = stored.order
-        self.title.setText(f"Order {order.order_number}")
-        self.status.setText(status_text(order.status, order.hold_reason))
+        self.title.set_full_text(f"Order {order.order_number}")
+        self.status.set_full_text(status_text(order.status, order.hold_reason))
         self.status.setStyleSheet(_status_style(order.status))
         self.selection_note.setText(
             f"{selected_count:,} orders selected; Print labels prints all of them." if selected_count > 1 else ""
         )
         self.selection_note.setVisible(selected_count > 1)
-        self.facts.setText("\n".join([*_shipment_lines(shipped), _facts_text(order)]))
+        self.facts.set_full_text("\n".join([*_shipment_lines(shipped), _facts_text(order)]))
         ship_to = address_text(order.ship_to)
         gap = ship_to_gap(order.ship_to)
         if gap:
             ship_to = f"{ship_to}\n\n{INCOMPLETE_ADDRESS.format(gap=gap)}".strip()
-        self.ship_to.setText(ship_to)
-        self.bill_to.setText(address_text(order.bill_to) or "Not given by the store")
+        self.ship_to.set_full_text(ship_to)
+        self.bill_to.set_full_text(address_text(order.bill_to) or "Not given by the store")
         self.items_box.setTitle(f"Items: {plural(order.item_count, 'piece')} to pack")
         self.items.show_items(order, thumbnails or {})
-        self.gift_message.setText(order.gift_message or (GIFT_WITHOUT_MESSAGE if order.gift else ""))
+        self.gift_message.set_full_text(order.gift_message or (GIFT_WITHOUT_MESSAGE if order.gift else ""))
         self.gift_box.setVisible(order.gift or bool(order.gift_message))
-        self.customer_notes.setText(order.customer_notes)
+        self.customer_notes.set_full_text(order.customer_notes)
         self.notes_box.setVisible(bool(order.customer_notes))
-        self.staff_notes.setText(order.internal_notes.strip())
-        self.staff_notes_box.setVisible(bool(self.staff_notes.text()))
+        self.staff_notes.set_full_text(order.internal_notes.strip())
+        self.staff_notes_box.setVisible(bool(self.staff_notes.full_text))
         self.setCurrentWidget(self.order_page)
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from shipdesk.domain import Order
 from shipdesk.ui.order_text import options_text
+from shipdesk.ui.plain_tooltip import plain_tooltip
 
 HEADINGS = ("Qty", "SKU", "Item", "Location", "Weight each", "Price each")  # the currency is on the total
 _COLUMN_OF = {0: 0, 1: 1, 3: 2, 4: 3, 5: 4}  # the other texts' grid columns on the item's first line
@@ -123,6 +124,12 @@ class FittedText(QLabel):
     def is_cut(self) -> bool:
         return self.text() != self.full_text
 
+    def set_full_text(self, text: str) -> None:
+        """Shows another text, fitted to the label's width as it is until the layout gives it another."""
+        self.full_text = text
+        self._fit()
+        self.updateGeometry()
+
     def sizeHint(self) -> QSize:
         """The whole text with its lines unwrapped, where there is room for it."""
         metrics = self.fontMetrics()
@@ -143,8 +150,11 @@ class FittedText(QLabel):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
         shown = self._shown_at(self.width() - self._frame_width())
-        self.setToolTip(self.full_text if shown != self.full_text else "")
+        self.setToolTip(plain_tooltip(self.full_text) if shown != self.full_text else "")
         self.setText(shown)
 
     def _shown_at(self, width: int) -> str:
@@ -161,6 +171,11 @@ class FittedText(QLabel):
             return metrics.elidedText(whole, _ELIDE, room)
 
         return _WORD.sub(fitted, self.full_text) if room > 0 else self.full_text
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._measuring.setFont(self.font())  # a hidden child does not always follow: a title set in a larger font
 
     def _measured(self, text: str) -> QLabel:
         if self._measuring.text() != text:

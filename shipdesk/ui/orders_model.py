@@ -17,6 +17,7 @@ from shipdesk.cache import Cache
 from shipdesk.cache.orders import OrderQuery, OrderRow, fetch_rows, list_order_ids, longest_order_number
 from shipdesk.domain import OrderStatus
 from shipdesk.ui.order_text import date_text, status_text, weight_text
+from shipdesk.ui.plain_tooltip import plain_tooltip
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole
 # data() runs for every cell and role on each paint: plain ints compare faster than Qt enum members.
@@ -174,6 +175,20 @@ class OrdersModel(QAbstractTableModel):
         shown = self._shown_row(row)
         return None if shown is None else shown.order
 
+    def refresh_order(self, order_id: int) -> None:
+        """Reads the order's row again where it is held, so the table says what the detail pane says of it.
+
+        Another program (`shipdesk import-csv`, a second window) may have changed it since its page was fetched.
+        """
+        row = self.row_of(order_id)
+        page = None if row is None else self._pages.get(row // self.PAGE_SIZE)
+        if row is None or page is None or order_id not in page:
+            return  # not fetched yet: it is read as it is now once shown
+        fresh = fetch_rows(self._cache, [order_id]).get(order_id)
+        if fresh is not None and fresh != page[order_id].order:
+            page[order_id] = _shown(fresh)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
     def row_texts(self, rows: Sequence[int], columns: Sequence[int]) -> list[tuple[str, ...]]:
         """The texts the rows show in those columns, row by row; an order gone from the cache is left out.
 
@@ -232,9 +247,9 @@ class OrdersModel(QAbstractTableModel):
             return shown.colour
         column = index.column()
         if column == STATUS_COLUMN:
-            return shown.status_tip
+            return None if shown.status_tip is None else plain_tooltip(shown.status_tip)
         # Texts that may be cut short in a narrow window; the others are short by nature.
-        return shown.texts[column] if column in _WHOLE_TEXT_TIPS else None
+        return plain_tooltip(shown.texts[column]) if column in _WHOLE_TEXT_TIPS else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):

@@ -10,7 +10,7 @@ Nothing here reads every row: with 100,000 orders, measuring contents would take
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
@@ -165,6 +165,16 @@ class OrdersTable(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home and End go to the first and the last order, as in any list: a table's own go to the first and the
+        last column of the row, which with whole rows selected looks like nothing at all."""
+        ends = (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd)
+        rows = self.model().rowCount()
+        if cursorAction not in ends or not rows:
+            return super().moveCursor(cursorAction, modifiers)
+        row = 0 if cursorAction == QAbstractItemView.CursorAction.MoveHome else rows - 1
+        return self.model().index(row, max(self.currentIndex().column(), 0))
 
     def _select_current_if_none(self) -> None:
         """Enter acts on the order the keyboard is on: Tab into the table puts it on the first row, unselected."""

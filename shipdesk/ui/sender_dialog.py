@@ -43,7 +43,8 @@ class SenderDialog(QDialog):
             self.fields[name] = field
             form.addRow(label, field)
         self.fields["country"].setPlaceholderText("US, CA, GB, DE…")
-        self.fields["country"].setMaxLength(2)
+        # No length limit: "IRL" cut to "IR" would send the labels of an Irish warehouse from Iran. Save says to write
+        # the 2-letter code instead.
         hint = QLabel("Printed as the return address on every label. Leave every field empty for labels without one.")
         hint.setWordWrap(True)
         self.problem = QLabel()

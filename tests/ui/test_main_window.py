@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
 from shipdesk.app import DEMO_STORE
-from shipdesk.cache import Cache
+from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.orders import find_by_number, upsert_orders
 from shipdesk.cache.outbox_schedule import refuse_entry
 from shipdesk.cache.search_text import fold
@@ -36,6 +37,7 @@ from tests.ui.conftest import (
     click_header,
     click_order,
     make_orders,
+    row_of_order,
     select_orders,
     show_window,
     shown_column,
@@ -408,3 +410,31 @@ def test_a_status_nobody_has_says_no_order_is_in_it(window: MainWindow, qtbot: Q
     qtbot.waitUntil(lambda: window.model.rowCount() == 0)
 
     assert window.table.empty_text == "No order is shipped."
+
+
+def test_an_order_another_program_changed_reads_the_same_in_the_table_and_the_detail_pane(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    assert window.model.index(row_of_order(window, "1228"), STATUS_COLUMN).data() == "Awaiting shipment"
+    assert demo_cache.path is not None
+    other_program = open_cache(demo_cache.path)  # e.g. `shipdesk import-csv` run in a terminal meanwhile
+    try:
+        (stored,) = find_by_number(other_program, "1228")
+        held = replace(
+            stored.order,
+            status=OrderStatus.ON_HOLD,
+            hold_reason="address check",
+            ship_to=replace(stored.order.ship_to, name="Mei Okafor-Lindqvist"),
+        )
+        with other_program.transaction() as conn:
+            upsert_orders(conn, [held])
+    finally:
+        other_program.close()
+
+    click_order(window, qtbot, "1228")
+
+    assert window.detail.status.text() == "On hold: address check"
+    row = row_of_order(window, "1228")
+    assert window.model.index(row, STATUS_COLUMN).data() == "On hold: address check"
+    assert window.model.index(row, RECIPIENT_COLUMN).data() == "Mei Okafor-Lindqvist"
+    assert window.table.selected_order_ids() == [stored.id]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from shipdesk.cache import Cache
 from shipdesk.cache.settings import origin_address, set_origin_address
 from shipdesk.domain import Address
 from shipdesk.ui.main_window import MainWindow
+from tests.ui.conftest import activated
 
 DOCK = {
     "name": "Shipdesk Warehouse",
@@ -62,3 +66,24 @@ def test_emptying_every_field_clears_the_sender(window: MainWindow, demo_cache: 
     dialog.save()
 
     assert origin_address(demo_cache) == Address()
+
+
+def test_ireland_typed_as_irl_is_not_saved_as_iran(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot, tmp_path: Path
+) -> None:
+    before = origin_address(demo_cache)
+    dialog = activated(window.edit_sender(), qtbot)
+    country = dialog.fields["country"]
+    country.setFocus()
+    country.selectAll()
+
+    qtbot.keyClicks(country, "IRL")  # Ireland, as its 3-letter code (ISO alpha-3)
+    qtbot.keyClick(country, Qt.Key.Key_Return)
+
+    assert origin_address(demo_cache).country != "IR"  # not Iran
+    assert origin_address(demo_cache) == before
+    assert dialog.isVisible()
+    assert country.text() == "IRL"  # what was typed stays, to put right
+    assert "2-letter code" in dialog.problem.text()
+    dialog.grab().save(str(tmp_path / "sender_country.png"))
+    dialog.reject()

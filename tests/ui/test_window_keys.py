@@ -387,3 +387,31 @@ def test_pointing_at_a_toolbar_button_shows_its_tip_and_then_the_message_it_cove
     QApplication.sendEvent(button, QStatusTipEvent(""))  # and leaves
 
     assert window.statusBar().currentMessage() == "Wrote 3 labels to labels-2026-12-01.pdf."
+
+
+def test_end_and_home_select_the_last_and_the_first_order_and_show_it(window: MainWindow, qtbot: QtBot) -> None:
+    activated(window, qtbot)
+    numbers = shown_column(window, ORDER_NUMBER_COLUMN)
+    click_order(window, qtbot, numbers[3])
+
+    qtbot.keyClick(window.table, Qt.Key.Key_End)
+
+    assert window.table.selected_rows() == [len(numbers) - 1]
+    assert window.detail.title.text() == f"Order {numbers[-1]}"
+    assert window.table.verticalScrollBar().value() == window.table.verticalScrollBar().maximum()  # in sight
+
+    qtbot.keyClick(window.table, Qt.Key.Key_Home)
+
+    assert window.table.selected_rows() == [0]
+    assert window.detail.title.text() == f"Order {numbers[0]}"
+
+
+def test_shift_end_selects_from_the_order_on_to_the_last(window: MainWindow, qtbot: QtBot) -> None:
+    activated(window, qtbot)
+    numbers = shown_column(window, ORDER_NUMBER_COLUMN)
+    click_order(window, qtbot, numbers[-3])
+
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+
+    assert window.table.selected_rows() == [len(numbers) - 3, len(numbers) - 2, len(numbers) - 1]
+    assert window.print_action.text() == "&Print 3 labels"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import math
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from shipdesk.upstream.connector import PulledOrder, PulledPage, PushOutcome
 from shipdesk.upstream.outbox_push import push_outbox
 from shipdesk.upstream.rate_limit import DOCUMENTED_WINDOW_SECONDS, RESET_MARGIN_SECONDS, RateLimiter
 from shipdesk.upstream.shipstation_connector import KIND, connector_for_store, shipstation_status
-from shipdesk.upstream.shipstation_orders import parse_orders
+from shipdesk.upstream.shipstation_order_page import read_usual_page
 from shipdesk.upstream.sync import pull_orders
 from tests.fakes.shipstation import FakeShipStation, load_sample, pacific_text
 
@@ -74,12 +75,23 @@ def raw_orders(count: int) -> list[dict[str, Any]]:
     return orders
 
 
+def answers(raw: list[dict[str, Any]]) -> list[bytes]:
+    """The bodies of ShipStation's answers to GET /orders that carry these orders, a page each."""
+    pages = math.ceil(len(raw) / PAGE)
+    return [
+        json.dumps({"orders": raw[start : start + PAGE], "total": len(raw), "page": number, "pages": pages}).encode()
+        for number, start in enumerate(range(0, len(raw), PAGE), start=1)
+    ]
+
+
 def bench_parse_and_upsert(folder: Path, count: int) -> None:
-    raw = raw_orders(count)
+    bodies = answers(raw_orders(count))
     started = time.perf_counter()
     pages = []
-    for start in range(0, count, PAGE):
-        orders, problems, _merged = parse_orders(raw[start : start + PAGE], "Bench")
+    for body in bodies:  # as the client reads them: see ShipStationClient.list_orders
+        usual = read_usual_page(body, "Bench")
+        assert usual is not None, "the bench's pages are in the usual shape"
+        orders, problems = usual.parsed.orders, usual.parsed.problems
         pages.append(PulledPage([PulledOrder(order, shipstation_status(order)) for order in orders], problems))
     parsing = time.perf_counter() - started
     cache = open_cache(folder / "parse.sqlite")
@@ -95,7 +107,8 @@ def bench_parse_and_upsert(folder: Path, count: int) -> None:
     print(
         f"parse + import rules + upsert: {report.inserted:,} orders in {parsing + importing:.2f} s = {rate:,.0f} "
         f"orders/s ({verdict} the {TARGET_ORDERS_PER_SECOND:,}/s target; network excluded); "
-        f"parsing alone {count / parsing:,.0f}/s, rules + upsert alone {report.inserted / importing:,.0f}/s"
+        f"decoding and parsing alone {count / parsing:,.0f}/s, "
+        f"rules + upsert alone {report.inserted / importing:,.0f}/s"
     )
 
 

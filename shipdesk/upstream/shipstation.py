@@ -26,6 +26,7 @@ from shipdesk.domain import Dimensions, LengthUnit, Order, Weight, WeightUnit
 from shipdesk.upstream.connect_failures import unreachable_reason
 from shipdesk.upstream.connector import RetryNotice, RetryWait, StopRequested, pause
 from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
+from shipdesk.upstream.shipstation_order_page import read_usual_page
 from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
 
 DEFAULT_BASE_URL = "https://ssapi.shipstation.com"
@@ -269,17 +270,24 @@ class ShipStationClient:
         if store_id is not None:
             params["storeId"] = store_id
         action = f"list orders (page {page})"
-        payload = self._call("GET", "/orders", action, params=params)
-        raw_orders = payload.get("orders") if isinstance(payload, dict) else None
-        if not isinstance(raw_orders, list):
-            raise self._error(f"ShipStation's answer to {action} was not a page of orders")
-        parsed = parse_orders(raw_orders, self.store_name, currency=self.currency, zone=self.time_zone)
+        response = self._call("GET", "/orders", action, params=params, decoded=False)
+        usual = read_usual_page(response.content, self.store_name, currency=self.currency, zone=self.time_zone)
+        if usual is not None:
+            parsed, meta = usual.parsed, (usual.page, usual.pages, usual.total)
+            raw_count = len(parsed.orders)
+        else:
+            payload = self._decode(response, action)
+            raw_orders = payload.get("orders") if isinstance(payload, dict) else None
+            if not isinstance(raw_orders, list):
+                raise self._error(f"ShipStation's answer to {action} was not a page of orders")
+            parsed = parse_orders(raw_orders, self.store_name, currency=self.currency, zone=self.time_zone)
+            meta, raw_count = (payload.get("page"), payload.get("pages"), payload.get("total")), len(raw_orders)
         return OrdersPage(
             orders=parsed.orders,
-            page=_int(payload.get("page"), page),
-            pages=_int(payload.get("pages"), page),
-            total=_int(payload.get("total"), len(raw_orders)),
-            raw_count=len(raw_orders),
+            page=_int(meta[0], page),
+            pages=_int(meta[1], page),
+            total=_int(meta[2], raw_count),
+            raw_count=raw_count,
             problems=parsed.problems,
             merged=parsed.merged,
         )
@@ -597,8 +605,10 @@ class ShipStationClient:
         params: Mapping[str, str | int] | None = None,
         body: Any = None,
         repeatable: bool = True,
+        decoded: bool = True,
     ) -> Any:
-        """Send one request, paced and retried; the decoded JSON answer. `repeatable=False` for label purchases."""
+        """Send one request, paced and retried; the decoded JSON answer (`decoded=False`: the answer as it came, once
+        it is one of success). `repeatable=False` for label purchases."""
         content = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if content is not None else None
         failures = 0
@@ -656,7 +666,7 @@ class ShipStationClient:
                         status_code=status,
                     )
                 may_have_arrived = True  # carried out, whatever the answer says
-                return self._decode(response, action, carried_out=not repeatable)
+                return self._decode(response, action, carried_out=not repeatable) if decoded else response
         except ShipStationError as error:
             error.may_have_arrived = error.may_have_arrived or may_have_arrived
             raise

@@ -196,10 +196,6 @@ def parse_order(data: Any, store: str, *, currency: str = "USD", zone: ZoneInfo 
     ship_to = _address_fields(get("shipTo"), "shipTo")
     bill_to = _address_fields(get("billTo"), "billTo")
     email = _text(get("customerEmail"), "customerEmail")
-    discounts = _ZERO
-    for item in items:
-        if item.adjustment and item.unit_price < 0:
-            discounts += -item.unit_price * item.quantity
     advanced_get = advanced.get
     return Order(
         store=store,
@@ -211,8 +207,8 @@ def parse_order(data: Any, store: str, *, currency: str = "USD", zone: ZoneInfo 
         ship_by_date=_datetime(get("shipByDate"), "shipByDate", zone),
         customer_email=email,
         customer_phone=ship_to[0][9] or bill_to[0][9],
-        bill_to=_address(bill_to, email),
-        ship_to=_address(ship_to, email),
+        bill_to=address_from_texts(*bill_to, email),
+        ship_to=address_from_texts(*ship_to, email),
         items=items,
         currency=(_text(get("currencyCode"), "currencyCode") or currency).upper(),
         order_total=_decimal(get("orderTotal"), "orderTotal"),
@@ -220,7 +216,7 @@ def parse_order(data: Any, store: str, *, currency: str = "USD", zone: ZoneInfo 
         shipping_paid=_decimal(get("shippingAmount"), "shippingAmount"),
         requested_service=_text(get("requestedShippingService"), "requestedShippingService"),
         payment_method=_text(get("paymentMethod"), "paymentMethod"),
-        discount_total=discounts,
+        discount_total=discount_total(items),
         gift=_bool(get("gift")),
         gift_message=_text(get("giftMessage"), "giftMessage"),
         customer_notes=_text(get("customerNotes"), "customerNotes"),
@@ -237,21 +233,46 @@ def parse_order(data: Any, store: str, *, currency: str = "USD", zone: ZoneInfo 
     )
 
 
+def discount_total(items: Sequence[Item]) -> Decimal:
+    """What the order's adjustment lines with a negative price (a coupon, "10% OFF") take off it."""
+    discounts = _ZERO
+    for item in items:
+        if item.adjustment and item.unit_price < 0:
+            discounts += -item.unit_price * item.quantity
+    return discounts
+
+
 def _status(get: Any) -> tuple[OrderStatus, str]:
     text = _text(get("orderStatus"), "orderStatus")
+    externally_fulfilled = _bool(get("externallyFulfilled"))
+    provider = ""
+    if externally_fulfilled and text.lower() == "awaiting_shipment":
+        provider = _text(get("externallyFulfilledBy"), "externallyFulfilledBy") or _text(
+            get("externallyFulfilledByName"), "externallyFulfilledByName"
+        )
+    return order_status(
+        text, hold_until=get("holdUntilDate"), externally_fulfilled=externally_fulfilled, fulfilled_by=provider
+    )
+
+
+def order_status(
+    text: str, *, hold_until: Any, externally_fulfilled: bool, fulfilled_by: str
+) -> tuple[OrderStatus, str]:
+    """The shipdesk status and hold reason of a ShipStation orderStatus (stripped); raises OrderDataError.
+
+    `hold_until` is the order's holdUntilDate as sent, read only for an order on hold.
+    """
     if not text:
         raise OrderDataError("missing orderStatus")
     word = text.lower()
     known = _STATUSES.get(word)
     status, reason = known if known is not None else (OrderStatus.ON_HOLD, f"unknown ShipStation status {text!r}")
     if word == "on_hold":
-        until = _date(get("holdUntilDate"), "holdUntilDate")
+        until = _date(hold_until, "holdUntilDate")
         reason = f"on hold in ShipStation until {until.isoformat()}" if until else reason
-    if status is OrderStatus.AWAITING_SHIPMENT and _bool(get("externallyFulfilled")):
-        provider = _text(get("externallyFulfilledBy"), "externallyFulfilledBy") or _text(
-            get("externallyFulfilledByName"), "externallyFulfilledByName"
-        )
-        status, reason = OrderStatus.ON_HOLD, f"fulfilled outside this warehouse{f' by {provider}' if provider else ''}"
+    if status is OrderStatus.AWAITING_SHIPMENT and externally_fulfilled:
+        by = f" by {fulfilled_by}" if fulfilled_by else ""
+        status, reason = OrderStatus.ON_HOLD, f"fulfilled outside this warehouse{by}"
     return status, reason
 
 
@@ -334,8 +355,8 @@ def _address_fields(value: Any, key: str) -> tuple[list[str], bool | None]:
     return texts, residential if isinstance(residential, bool) else None
 
 
-def _address(fields: tuple[list[str], bool | None], email: str) -> Address:
-    texts, residential = fields
+def address_from_texts(texts: Sequence[str], residential: bool | None, email: str) -> Address:
+    """An address from its texts in _ADDRESS_KEYS order, each stripped (the country in capitals)."""
     # The order's e-mail goes on each address that has something on it, never on an empty one.
     empty = residential is None and not any(texts)
     name, company, street1, street2, street3, city, state, postal_code, country, phone = texts

@@ -431,11 +431,14 @@ def is_packing_block(reason: str) -> bool:
     return reason == NOTHING_TO_SHIP or reason.startswith(_SHIP_TO_GAP) or reason.startswith(COMBINED_INTO)
 
 
-def with_packing_rules(order: Order) -> Order:
-    """An imported order as the packing queue should see it: blocked orders go on hold with the reason."""
+def with_packing_rules(order: Order, block: str | None = None) -> Order:
+    """An imported order as the packing queue should see it: blocked orders go on hold with the reason.
+
+    `block`: the order's packing_block_reason, when the caller has worked it out already.
+    """
     if order.status is not OrderStatus.AWAITING_SHIPMENT:
         return order
-    reason = packing_block_reason(order)
+    reason = packing_block_reason(order) if block is None else block
     if not reason:
         return order
     return replace(order, status=OrderStatus.ON_HOLD, hold_reason=reason)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -25,8 +25,8 @@ from shipdesk.domain import (
 )
 
 
-def _weight_to_json(weight: Weight | None) -> list[object] | None:
-    return None if weight is None else [weight.value, weight.unit.value]
+def _weight_to_json(weight: Weight, money: Callable[[Decimal], object]) -> list[object]:
+    return [money(weight.value), weight.unit.value]
 
 
 def _weight_from_json(data: list[str] | None) -> Weight | None:
@@ -37,6 +37,7 @@ def _date_from_json(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+_Kept = TypeVar("_Kept")
 _ADDRESS_FIELDS = tuple(Address.__dataclass_fields__)
 _address_values = attrgetter(*_ADDRESS_FIELDS)
 
@@ -45,19 +46,19 @@ def address_to_dict(address: Address) -> dict[str, Any]:
     return dict(zip(_ADDRESS_FIELDS, _address_values(address), strict=True))
 
 
-def _item_to_json(item: Item) -> dict[str, Any]:
+def _item_to_json(item: Item, money: Callable[[Decimal], object]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "sku": item.sku,
         "name": item.name,
         "quantity": item.quantity,
-        "unit_price": item.unit_price,
+        "unit_price": money(item.unit_price),
     }
     if item.line_item_id:
         data["line_item_id"] = item.line_item_id
     if item.image_url:
         data["image_url"] = item.image_url
     if item.weight is not None:
-        data["weight"] = _weight_to_json(item.weight)
+        data["weight"] = _weight_to_json(item.weight, money)
     if item.options:
         data["options"] = [[option.name, option.value] for option in item.options]
     if item.warehouse_location:
@@ -115,7 +116,9 @@ _ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), defa
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def _order_document(order: Order, address: Callable[[Address], object]) -> dict[str, Any]:
+def _order_document(
+    order: Order, address: Callable[[Address], object], money: Callable[[Decimal], object]
+) -> dict[str, Any]:
     # One dict display, keys in the stored order: sync_state reads "modify_date" from the stored text.
     modify_date = order.modify_date
     ship_by_date = order.ship_by_date
@@ -130,10 +133,12 @@ def _order_document(order: Order, address: Callable[[Address], object]) -> dict[
         "status": order.status.value,
         "bill_to": address(order.bill_to),
         "ship_to": address(order.ship_to),
-        "items": [_item_to_json(item) for item in order.items],
+        "items": [_item_to_json(item, money) for item in order.items],
         "coupons": list(order.coupons),
         "gift": order.gift,
-        "declared_weight": None if declared_weight is None else [declared_weight.value, declared_weight.unit.value],
+        "declared_weight": None
+        if declared_weight is None
+        else [money(declared_weight.value), declared_weight.unit.value],
         "customer_email": order.customer_email,
         "customer_phone": order.customer_phone,
         "currency": order.currency,
@@ -146,10 +151,10 @@ def _order_document(order: Order, address: Callable[[Address], object]) -> dict[
         "custom_field2": order.custom_field2,
         "custom_field3": order.custom_field3,
         "hold_reason": order.hold_reason,
-        "order_total": order.order_total,
-        "tax_amount": order.tax_amount,
-        "shipping_paid": order.shipping_paid,
-        "discount_total": order.discount_total,
+        "order_total": money(order.order_total),
+        "tax_amount": money(order.tax_amount),
+        "shipping_paid": money(order.shipping_paid),
+        "discount_total": money(order.discount_total),
     }
     # Each only when the store assigned it: the text of every other order stays as it was stored before these fields
     # existed, so pulled again unchanged it is still counted unchanged and not written again.
@@ -166,12 +171,13 @@ def _order_document(order: Order, address: Callable[[Address], object]) -> dict[
 
 def order_to_dict(order: Order) -> dict[str, Any]:
     """The whole order as plain data; money and weights stay Decimal for the caller to encode."""
-    return _order_document(order, address_to_dict)
+    return _order_document(order, address_to_dict, _as_is)
 
 
 def order_to_json(order: Order) -> str:
     try:
-        return orjson.dumps(_order_document(order, _as_is), default=str, option=_ORJSON_OPTIONS).decode()
+        # Decimals written as text here, as default=str would: handed back one by one, each costs orjson a call.
+        return orjson.dumps(_order_document(order, _as_is, str), default=str, option=_ORJSON_OPTIONS).decode()
     except TypeError:
         # What orjson refuses and the standard encoder writes: integers beyond 64 bits, unpaired surrogates.
         return _standard_json(order_to_dict(order))
@@ -188,8 +194,8 @@ def _standard_json(document: dict[str, Any]) -> str:
     return text
 
 
-def _as_is(address: Address) -> Address:
-    return address
+def _as_is(value: _Kept) -> _Kept:
+    return value
 
 
 def order_from_json(text: str) -> Order:

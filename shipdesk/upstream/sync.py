@@ -138,9 +138,17 @@ class PullReport:
 # ----------------------------------------------------------------------------- import rules
 
 
-def map_store_status(order: Order, store_status: str, status_map: Mapping[str, str]) -> Order:
-    """The order with the status the store's own mapping gives its store status, when the mapping names it."""
-    wanted = _lookup(status_map, store_status)
+def store_status_lookup(status_map: Mapping[str, str]) -> dict[str, str]:
+    """The store's status mapping as map_store_status looks it up: store statuses compared without case or spaces."""
+    return {key.strip().casefold(): value for key, value in reversed(list(status_map.items()))}
+
+
+def map_store_status(order: Order, store_status: str, status_lookup: Mapping[str, str]) -> Order:
+    """The order with the status the store's own mapping gives its store status, when the mapping names it.
+
+    `status_lookup`: the mapping as store_status_lookup gives it.
+    """
+    wanted = status_lookup.get(store_status.strip().casefold()) if status_lookup else None
     if wanted is None:
         return order
     try:
@@ -150,11 +158,6 @@ def map_store_status(order: Order, store_status: str, status_map: Mapping[str, s
         return order
     reason = f"“{store_status}” in the store" if status is OrderStatus.ON_HOLD else ""
     return replace(order, status=status, hold_reason=reason)
-
-
-def _lookup(status_map: Mapping[str, str], store_status: str) -> str | None:
-    wanted = store_status.strip().casefold()
-    return next((value for key, value in status_map.items() if key.strip().casefold() == wanted), None)
 
 
 def combined_reason(parent_number: str) -> str:
@@ -169,12 +172,14 @@ def with_combined_rule(order: Order, into: CombinedInto | None) -> Order:
     return replace(order, status=OrderStatus.ON_HOLD, hold_reason=combined_reason(into.order_number))
 
 
-def skip_reason(order: Order, known: KnownOrder | None, cutoff: datetime | None, first_sync_days: int) -> str:
+def skip_reason(
+    order: Order, known: KnownOrder | None, cutoff: datetime | None, first_sync_days: int, *, block: str | None = None
+) -> str:
     """Why a pulled order does not go into the cache, or '' when it does.
 
     An order the cache already has is always written (upsert_orders itself keeps cancelled and shipped ones frozen),
     so that a change such as a cancellation reaches the packing queue. A new order must need shipping, and must not
-    have been combined into another order.
+    have been combined into another order. `block`: the order's packing_block_reason, when worked out already.
     """
     if known is not None:
         return ""
@@ -182,7 +187,8 @@ def skip_reason(order: Order, known: KnownOrder | None, cutoff: datetime | None,
         return "cancelled before it reached shipdesk"
     if order.status is OrderStatus.SHIPPED:
         return "already shipped"
-    block = packing_block_reason(order)
+    if block is None:
+        block = packing_block_reason(order)
     if block.startswith(COMBINED_INTO):
         return block
     if block in (NO_SHIP_TO_ADDRESS, NOTHING_TO_SHIP):
@@ -267,6 +273,7 @@ def _import_page(
         too_old = first_sync_skips(conn, store.name, upstream_ids)
         skipped_too_old: list[tuple[str, datetime]] = []
         too_old_reason = _too_old(first_sync_days)
+        status_lookup = store_status_lookup(store.status_map)
         writes: list[Order] = []
         for pulled in page.orders:
             order = pulled.order
@@ -282,9 +289,14 @@ def _import_page(
                 # the cutoff that skipped it is gone (the packer was told so).
                 report.unchanged += 1
                 continue
-            ruled = with_packing_rules(map_store_status(order, pulled.store_status, store.status_map))
-            ruled = with_combined_rule(ruled, combined.get(order.upstream_id))
-            reason = skip_reason(ruled, cached, cutoff, first_sync_days)
+            mapped = map_store_status(order, pulled.store_status, status_lookup)
+            block = packing_block_reason(mapped)  # worked out once: the status rules and the skip rules ask it
+            ruled = with_packing_rules(mapped, block)
+            combined_into = combined.get(order.upstream_id)
+            if combined_into is not None:
+                ruled = with_combined_rule(ruled, combined_into)
+                block = packing_block_reason(ruled)
+            reason = skip_reason(ruled, cached, cutoff, first_sync_days, block=block)
             if reason == too_old_reason and order.modify_date is not None:
                 skipped_too_old.append((order.upstream_id, order.modify_date))
             if reason and _seen_before(order, store):

@@ -6,12 +6,10 @@ half a return address. An empty sender is allowed: labels then carry no sender b
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from shipdesk.countries import country_code
 from shipdesk.domain import POSTAL_CODE_COUNTRIES, Address
-
-_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 class SenderError(ValueError):
@@ -19,7 +17,7 @@ class SenderError(ValueError):
 
 
 def checked_sender(address: Address) -> Address:
-    """The sender trimmed, the country in capitals; SenderError when a part a carrier needs is missing."""
+    """The sender trimmed, its country as its ISO code; SenderError when a part a carrier needs is missing or wrong."""
     sender = replace(
         address,
         **{name: getattr(address, name).strip() for name in _TEXT_PARTS},
@@ -27,8 +25,8 @@ def checked_sender(address: Address) -> Address:
     )
     if not any(getattr(sender, name) for name in _TEXT_PARTS):
         return sender  # cleared: labels without a sender
-    if sender.country and not _COUNTRY_CODE.fullmatch(sender.country):
-        raise SenderError(f"the country is written as its 2-letter code (US, GB, DE), not {address.country.strip()!r}")
+    if sender.country:
+        sender = replace(sender, country=_known_country_code(address.country.strip()))
     missing = [
         part
         for part, present in (
@@ -47,6 +45,23 @@ def checked_sender(address: Address) -> Address:
         listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
         raise SenderError(f"the sender needs {listed}")
     return sender
+
+
+def _known_country_code(typed: str) -> str:
+    """The ISO code of the country typed as its code in any case, or as "UK" (GB, as the CSV import reads it too);
+    SenderError for anything else.
+
+    A name or a 3-letter code ("Denmark", "IRL") is refused rather than looked up: the field asks for the code, and
+    the packer who typed it should see the code that every label will print.
+    """
+    if len(typed) != 2 or not typed.isalpha():
+        raise SenderError(f"the country is written as its 2-letter code (US, GB, DE), not {typed!r}")
+    code = country_code(typed)
+    if code is None:
+        raise SenderError(
+            f"{typed!r} is no country code shipdesk knows; write the country's 2-letter ISO code (US, GB, DE)"
+        )
+    return code
 
 
 _TEXT_PARTS = ("name", "company", "street1", "street2", "street3", "city", "state", "postal_code", "phone", "email")

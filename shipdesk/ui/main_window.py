@@ -35,6 +35,7 @@ from shipdesk.ui.orders_model import OrdersModel
 from shipdesk.ui.orders_table import OrdersTable
 from shipdesk.ui.print_batch import BatchPrinting
 from shipdesk.ui.printers_dialog import open_printers_dialog
+from shipdesk.ui.refused_updates import DROP_ACTION, DROP_ITEM, SEND_AGAIN_ACTION, SEND_AGAIN_ITEM
 from shipdesk.ui.sender_dialog import SenderDialog, open_sender_dialog
 from shipdesk.ui.shipments_export import EXPORT_TIP, ShipmentsExporting, outbox_text
 from shipdesk.ui.slip_printing import SheetKind, SheetPrinting
@@ -51,7 +52,7 @@ APP_TITLE = "shipdesk"
 _NOTHING_TO_TELL = StoreUpdateState()  # an order with no update waiting for its store, nor refused by it
 REFUSED_TIP = (
     "A store refused these updates for good, e.g. an order cancelled there after it shipped here. Select the order: "
-    "Orders → Send store update again once it is put right in the store, or Orders → Drop store update."
+    f"{SEND_AGAIN_ITEM} once it is put right in the store, or {DROP_ITEM} to give up on it."
 )
 
 
@@ -156,10 +157,10 @@ class MainWindow(QMainWindow):
         self.sync_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.sync_action.setStatusTip("Send shipped updates to the stores, fetch new and changed orders, then reload")
         self.sync_action.triggered.connect(self.sync_now)
-        self.send_again_action = QAction("Send store update &again", self)
+        self.send_again_action = QAction(SEND_AGAIN_ACTION, self)
         self.send_again_action.setStatusTip("Send the update a store refused again, once it is put right there")
         self.send_again_action.triggered.connect(self.send_refused_updates_again)
-        self.drop_update_action = QAction("&Drop store update…", self)
+        self.drop_update_action = QAction(DROP_ACTION, self)
         self.drop_update_action.setStatusTip("Forget the selected orders' updates: their store will not be told")
         self.drop_update_action.triggered.connect(self.drop_store_updates)
         self.find_action = QAction("&Find orders", self)

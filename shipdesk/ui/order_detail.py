@@ -27,13 +27,17 @@ from shipdesk.cache.shipments import StoreUpdateState
 from shipdesk.domain import Order, OrderStatus, Shipment, plural, ship_to_gap
 from shipdesk.ui.order_items import FittedText, OrderItemsGrid
 from shipdesk.ui.order_text import address_text, date_text, money_text, status_text
+from shipdesk.ui.refused_updates import DROP_ITEM, SEND_AGAIN_ITEM
 
 NOTHING_SELECTED = "Select an order to see its items and addresses."
 STORE_NOT_TOLD = "Not yet sent to the store; it goes with the next sync."
 STORE_NOT_EXPORTED = "Not yet given to the store; it goes in the next File → Export shipments for upload."
 VOIDED_SHOWN = 3  # voided labels listed in the pane; `shipdesk voided` lists them all
 _LEAST_CHARACTERS = 16  # a text narrower than this breaks into bits too short to read: the pane scrolls instead
-STORE_REFUSED = "The store refused this update: {reason} Orders → Send store update again, once it is put right there."
+STORE_REFUSED = (
+    f"The store refused this update: {{reason}} {SEND_AGAIN_ITEM} once it is put right there, "
+    f"or {DROP_ITEM} to give up on it."
+)
 
 
 _ALL_TOLD = StoreUpdateState()  # frozen, so one shared default

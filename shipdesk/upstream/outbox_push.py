@@ -49,6 +49,28 @@ class RefusedPush:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedSteps:
+    """What a person does about an update the store refused, in the words of where the summary is read: the command
+    line's (the default) or the window's menu items. `{order}` stands for the order number."""
+
+    send_again_or_drop: str  # ends the sentence that names the refused update
+    # Ends the line that counts the updates refused before this run, after "still wait(s) for you"; `{orders}` stands
+    # for "its order" or "their orders".
+    earlier: str
+    quote: Callable[[str], str] = str  # how an order number is written inside `send_again_or_drop`
+
+
+COMMAND_LINE_STEPS = RefusedSteps(
+    send_again_or_drop=(
+        "once it is put right in the store, shipdesk outbox --send-again {order}; "
+        "to give up on it, shipdesk outbox --drop {order}."
+    ),
+    earlier=" (shipdesk outbox).",
+    quote=shlex.quote,
+)
+
+
 @dataclass
 class PushReport:
     store: str
@@ -60,7 +82,8 @@ class PushReport:
     waiting_for_a_person: int = 0  # refused by the store, in this run or before: sent again or dropped by hand
     stopped: str = ""  # why the run stopped early (no connection, refused credentials)
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, steps: RefusedSteps = COMMAND_LINE_STEPS) -> list[str]:
+        """What was pushed, then each problem; `steps` says in whose words an update the store refused is put right."""
         done = self.pushed + self.already_there
         lines = [f"Pushed {plural(done, 'shipped update')} to {self.store}; {self.pending} pending."]
         # The update that stopped the pushing already says why: the reason is given once.
@@ -74,15 +97,15 @@ class PushReport:
         )
         lines.extend(
             f"Order {refused.order_number} refused by {self.store}: {refused.reason} It is not sent again by itself: "
-            f"once it is put right in the store, shipdesk outbox --send-again {shlex.quote(refused.order_number)}; "
-            f"to give up on it, shipdesk outbox --drop {shlex.quote(refused.order_number)}."
+            + steps.send_again_or_drop.format(order=steps.quote(refused.order_number))
             for refused in self.refused
         )
         earlier = self.waiting_for_a_person - len(self.refused)
         if earlier > 0:
             lines.append(
                 f"{plural(earlier, 'update')} refused by {self.store} earlier still "
-                f"{'waits' if earlier == 1 else 'wait'} for you (shipdesk outbox)."
+                f"{'waits' if earlier == 1 else 'wait'} for you"
+                + steps.earlier.format(orders="its order" if earlier == 1 else "their orders")
             )
         if self.stopped and stopped_by is None:
             lines.append(f"Pushing stopped: {self.stopped}")

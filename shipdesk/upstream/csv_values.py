@@ -1,9 +1,10 @@
-"""Cell values of an order CSV as people and stores write them: yes/no, amounts and whole numbers, dates in every
-form exports use, item options and variations, and a value quoted in a message.
+"""Cell values of an order CSV as people and stores write them: yes/no, amounts (with the currency their symbol names)
+and whole numbers, dates in every form exports use, item options and variations, and a value quoted in a message.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -12,10 +13,22 @@ from shipdesk.domain import ItemOption
 
 BOOLEANS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 
+# A currency as written beside an amount: a code (USD), a symbol (€, £), or a dollar sign with the letters that say
+# whose dollar it is (US $, AU$, C$, CA$).
+_CURRENCY = r"[A-Z]{1,3} ?\$|[A-Z]{3}|\$|[€£¥₹₩₽]|kr\.?|zł"
+# Accounting writes a negative amount in brackets: "($5.00)", "$(5.00)", "(5,00 €)".
 _MONEY = re.compile(
-    r"(?P<sign>-?)\s*(?:[A-Z]{3}|[A-Z]{0,2}\$|[€£¥₹₩₽]|kr\.?|zł)?\s*(?P<sign2>-?)"
-    r"(?P<number>[\d.,' \u00a0]*\d[\d.,' \u00a0]*?)\s*(?:[A-Z]{3}|\$|[€£¥₹₩₽]|kr\.?|zł)?"
+    rf"(?P<open>\()?\s*(?P<sign>-?)\s*(?P<before>{_CURRENCY})?\s*(?P<open2>\()?\s*(?P<sign2>-?)"
+    r"(?P<number>[\d.,' \u00a0]*\d[\d.,' \u00a0]*?)\s*(?P<close2>\))?\s*"
+    rf"(?P<after>{_CURRENCY})?\s*(?P<close>\))?"
 )
+_SYMBOL_CURRENCIES = {"£": "GBP", "€": "EUR", "₹": "INR", "₩": "KRW", "₽": "RUB", "zł": "PLN"}
+# The letters before a dollar sign, and the dollar they name. A bare "$" (as "¥" and "kr") is written for the money
+# of several countries, so it names no currency.
+_DOLLARS = {
+    **{"US": "USD", "AU": "AUD", "A": "AUD", "C": "CAD", "CA": "CAD", "NZ": "NZD", "HK": "HKD", "S": "SGD"},
+    **{"SG": "SGD", "MX": "MXN", "NT": "TWD", "R": "BRL"},
+}
 # Thousands come in threes, after a first group that never starts with 0.
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(,\d{3})+")
 # "12,50", "0,5" or "0,250": a comma before one or two digits, or after a lone 0, is a decimal mark in any file.
@@ -27,22 +40,44 @@ _LARGEST_AMOUNT = Decimal(10) ** 12  # no price or weight is this large: a typo,
 
 
 def parse_amount(text: str, decimal_comma: bool) -> Decimal | None:
-    """A money or weight figure as people type it: '12.50', '$12.50', '12,50 €' (when commas are decimal)."""
-    value: Decimal | None
+    """A money or weight figure as people type it: '12.50', '$12.50', '12,50 €' (when commas are decimal), '($5.00)'."""
+    money = parse_money(text, decimal_comma)
+    return None if money is None else money[0]
+
+
+def parse_money(text: str, decimal_comma: bool) -> tuple[Decimal, tuple[str, ...]] | None:
+    """An amount as parse_amount reads it, and the currency codes its symbol or code names: ('GBP',) for '£18.50',
+    ('USD',) for 'US $12.50', none for '12.50' or a bare '$12.50'; two if it names two ('£5 USD')."""
+    currencies: tuple[str, ...] = ()
     try:
-        value = Decimal(text)
+        value = Decimal(text)  # the common case, '12.50', is read without a regular expression
     except InvalidOperation:
-        value = _written_amount(text, decimal_comma)
-    if value is None or not value.is_finite() or abs(value) >= _LARGEST_AMOUNT:
+        written = _written_amount(text, decimal_comma)
+        if written is None:
+            return None
+        value, currencies = written
+    if not value.is_finite() or abs(value) >= _LARGEST_AMOUNT:
         return None
-    return value
+    return value, currencies
 
 
-def _written_amount(text: str, decimal_comma: bool) -> Decimal | None:
+def _written_amount(text: str, decimal_comma: bool) -> tuple[Decimal, tuple[str, ...]] | None:
     match = _MONEY.fullmatch(text)
     if match is None:
         return None
-    number = _digits_and_marks(match)
+    open1, sign1, before, open2, sign2, _, close2, after, close1 = match.groups()
+    brackets = (open1 is not None) + (open2 is not None)
+    signed = bool(sign1 or sign2)
+    if brackets != (close1 is not None) + (close2 is not None) or brackets > 1 or (brackets and signed):
+        return None  # a bracket left open, "(5.00", two of them, or a negative written twice, "(-5.00)"
+    value = _number(_digits_and_marks(match), decimal_comma)
+    if value is None:
+        return None
+    return (-value if brackets or signed else value), _currencies(before, after)
+
+
+def _number(number: str, decimal_comma: bool) -> Decimal | None:
+    """The digits and marks of an amount ('1.234,50', '1,234.50', '12,50') as a number."""
     if "," in number and "." in number:
         decimal_mark = "," if number.rfind(",") > number.rfind(".") else "."
         number = number.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
@@ -54,10 +89,32 @@ def _written_amount(text: str, decimal_comma: bool) -> Decimal | None:
         else:
             return None
     try:
-        value = Decimal(number)
+        return Decimal(number)
     except InvalidOperation:
         return None
-    return -value if match["sign"] or match["sign2"] else value
+
+
+def _currencies(before: str | None, after: str | None) -> tuple[str, ...]:
+    """The currency codes that the symbols or codes before and after an amount name, each once."""
+    first = _symbol_code(before) if before else ""
+    second = _symbol_code(after) if after else ""
+    if not second or second == first:
+        return (first,) if first else ()
+    return (first, second) if first else (second,)
+
+
+def currency_code(symbol: str) -> str:
+    """The currency code a symbol or code names: 'GBP' for '£', 'USD' for 'US $' and 'USD'; '' for a bare '$'."""
+    if symbol.endswith("$"):
+        letters = symbol[:-1].rstrip()
+        return _DOLLARS.get(letters, letters if len(letters) == 3 else "")
+    if len(symbol) == 3 and symbol.isascii() and symbol.isupper():
+        return symbol
+    return _SYMBOL_CURRENCIES.get(symbol, "")
+
+
+# The symbols the amount pattern finds are few (a code is three capitals): each is looked up once.
+_symbol_code = functools.cache(currency_code)
 
 
 def _digits_and_marks(match: re.Match[str]) -> str:

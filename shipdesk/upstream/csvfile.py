@@ -17,7 +17,7 @@ from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from shipdesk.countries import country_code
 from shipdesk.domain import Address, Item, Order, OrderStatus, Weight, parse_weight_unit
@@ -35,18 +35,20 @@ from shipdesk.upstream.csv_values import (
     BOOLEANS,
     US_DATE,
     WEIGHT_WITH_UNIT,
+    currency_code,
     decimal_mark,
     in_quotes,
     item_options,
     multiline,
     parse_amount,
     parse_date,
+    parse_money,
     whole_number,
 )
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 __all__ = [
     "MAX_QUANTITY",
@@ -122,10 +124,18 @@ _NAMES_AT = len(_ORDER_CELLS)
 _NAME_PARTS = ("first_name", "last_name")
 
 
+class _Currency(NamedTuple):
+    """A currency a row names, and how it names it: in its currency column, or with the symbol on an amount."""
+
+    code: str  # "GBP"
+    written: str  # as quoted in a message: "'USD'" (the column's), "'£18.50'" (an amount)
+    in_column: bool = False
+
+
 class _OrderPart:
     """The order-level values of an order so far; the first row that has a value gives it."""
 
-    __slots__ = ("amounts", "date", "date_text", "gift", "ship_to", "texts")
+    __slots__ = ("amounts", "currency", "date", "date_text", "gift", "ship_to", "texts")
 
     def __init__(
         self,
@@ -135,6 +145,7 @@ class _OrderPart:
         texts: dict[str, str],
         ship_to: tuple[str, ...],
         date_text: str = "",
+        currency: _Currency | None = None,
     ) -> None:
         self.date = date
         self.date_text = date_text  # as written: a file found to write days first reads 05/01 again
@@ -142,30 +153,50 @@ class _OrderPart:
         self.amounts = amounts
         self.texts = texts
         self.ship_to = ship_to
+        self.currency = currency  # the one its currency column or amounts name, if any
 
 
-class _KeptItem:
-    """The item of a row that had a value which could not be read and was left out; the remarks say which."""
+class _NotedItem:
+    """The item of a row with more to it than the item: a value that could not be read and was left out (the remarks
+    say which), or the currency the symbol on its price names."""
 
-    __slots__ = ("item", "remarks")
+    __slots__ = ("currency", "item", "remarks")
 
-    def __init__(self, item: Item, remarks: list[str]) -> None:
+    def __init__(self, item: Item, remarks: list[str], currency: _Currency | None = None) -> None:
         self.item = item
         self.remarks = remarks
+        self.currency = currency
 
 
 class _Draft:
     """An order being put together from its rows."""
 
-    __slots__ = ("cells", "first_line", "items", "number", "part", "ship_to_line")
+    __slots__ = (
+        "cells",
+        "cells_currency",
+        "currency",
+        "currency_line",
+        "first_line",
+        "items",
+        "lines",
+        "number",
+        "part",
+        "ship_to_line",
+        "two_currencies",
+    )
 
     def __init__(self, number: str, cells: tuple[str, ...], part: _OrderPart, line: int) -> None:
         self.number = number
         self.cells = cells  # the order-level cells of its first row, as written
+        self.cells_currency = part.currency  # the currency those cells name
         self.part = part
         self.first_line = line
         self.ship_to_line = line if any(part.ship_to) else 0
         self.items: list[Item] = []
+        self.lines: list[int] = []  # of every row taken into it, to refuse them all if it turns out unreadable
+        self.currency: _Currency | None = None  # the first its rows name, on `currency_line`
+        self.currency_line = 0
+        self.two_currencies = ""  # why it is refused, when its rows name two currencies
 
 
 class _SetAside:
@@ -214,6 +245,7 @@ class _RowReader:
         self.left_out: list[tuple[int, str]] = []  # lines that are not orders, such as a report's footer
         self.lines_read = 0
         self.damaged_quotes = False
+        self.sorted_by_line = False  # skipped rows and remarks sorted by line after they were all read
 
     def read(self, reader: CsvReader, offset: int) -> None:
         """Take every data row after the heading.
@@ -225,7 +257,7 @@ class _RowReader:
         order_cells_of = itemgetter(*(self.at[name] for name in self.order_fields))
         item_cells_of = itemgetter(*(self.at[name] for name in ITEM_CELLS))
         # The same product in the same quantity comes back row after row: read its cells once.
-        items: dict[tuple[str, ...], Item | _KeptItem | list[str]] = {}
+        items: dict[tuple[str, ...], Item | _NotedItem | list[str]] = {}
         drafts = self.drafts
         lines_read = 0
         last_line = offset + reader.line_num
@@ -271,9 +303,9 @@ class _RowReader:
                     if draft is not None and order_cells == draft.cells:
                         if isinstance(item, Item):
                             draft.items.append(item)
-                        elif isinstance(item, _KeptItem):
-                            draft.items.append(item.item)
-                            self._remark(start, item.remarks, number)
+                            draft.lines.append(start)
+                        elif isinstance(item, _NotedItem):
+                            self._add_noted_item(draft, item, start)
                         elif not self._set_aside_itemless(start, number, order_cells, item_cells, item):
                             self._skip(start, "; ".join(item), number)
                         continue
@@ -290,7 +322,13 @@ class _RowReader:
                         ]
                         self._skip(start, "; ".join(problems), number)
                         continue
-                    if isinstance(item, _KeptItem):
+                    currency = part.currency
+                    if isinstance(item, _NotedItem):
+                        row_currency = _row_currency((currency, item.currency))
+                        if isinstance(row_currency, str):
+                            self._skip(start, row_currency, number)
+                            continue
+                        currency = row_currency
                         remarks.extend(item.remarks)
                         item = item.item
                     if remarks:
@@ -299,10 +337,14 @@ class _RowReader:
                         draft = drafts[number] = _Draft(number, order_cells, part, start)
                     else:
                         self._merge(draft, part, start)
+                    if currency is not None:
+                        self._name_currency(draft, currency, start)
                     draft.items.append(item)
+                    draft.lines.append(start)
                 self.lines_read = lines_read
                 self._settle_set_aside()
                 self._read_dates_day_first()
+                self._refuse_orders_in_two_currencies()
                 return
             except csv.Error as error:
                 # Only a damaged quote gets here; the reader carries on with the next line.
@@ -310,6 +352,50 @@ class _RowReader:
                 lines_read += 1
                 self.damaged_quotes = True
                 self._skip(start, _quote_problem(str(error), start, last_line), "", neighbour=previous_number)
+
+    def _add_noted_item(self, draft: _Draft, noted: _NotedItem, line: int) -> None:
+        """The item of a row with the same order cells as the order's first row, unless its price names a currency
+        that those cells contradict."""
+        if noted.currency is not None:
+            currency = _row_currency((draft.cells_currency, noted.currency))
+            if isinstance(currency, str):
+                self._skip(line, currency, draft.number)
+                return
+            if currency is not None:
+                self._name_currency(draft, currency, line)
+        draft.items.append(noted.item)
+        draft.lines.append(line)
+        if noted.remarks:
+            self._remark(line, noted.remarks, draft.number)
+
+    @staticmethod
+    def _name_currency(draft: _Draft, currency: _Currency, line: int) -> None:
+        """A row of the order on `line` names `currency`: the order's, unless an earlier row named another."""
+        known = draft.currency
+        if known is None:
+            draft.currency, draft.currency_line = currency, line
+        elif currency.code != known.code and not draft.two_currencies:
+            (first_line, first), (second_line, second) = sorted(
+                ((draft.currency_line, known.code), (line, currency.code))
+            )
+            draft.two_currencies = (
+                f"order {draft.number} names two currencies, {first} on line {first_line} and {second} on line"
+                f" {second_line}: its rows are not imported; write an order's amounts in one currency"
+            )
+
+    def _refuse_orders_in_two_currencies(self) -> None:
+        """Refuse every row of the orders whose rows name two currencies: which one was paid in cannot be known."""
+        refused = {draft.number: draft for draft in self.drafts.values() if draft.two_currencies}
+        if not refused:
+            return
+        for number, draft in refused.items():
+            del self.drafts[number]
+            for line in sorted(draft.lines):
+                self._skip(line, draft.two_currencies, number)
+        self.remarks = [remark for remark in self.remarks if remark.order_number not in refused]
+        self.differences = [difference for difference in self.differences if difference.order_number not in refused]
+        self.skipped.sort(key=attrgetter("line_number"))
+        self.sorted_by_line = True
 
     def _without_number(self, row: list[str], line: int, previous_number: str) -> None:
         """A row with no order number: a sale not paid for yet, or a row the order above may have lost."""
@@ -367,6 +453,7 @@ class _RowReader:
         if self.set_aside:
             self.skipped.sort(key=attrgetter("line_number"))
             self.remarks.sort(key=attrgetter("line_number"))
+            self.sorted_by_line = True
 
     @staticmethod
     def _sums_up(aside: _SetAside, draft: _Draft) -> bool:
@@ -393,6 +480,9 @@ class _RowReader:
             self._merge_summary(draft, part, aside.line)
         else:
             self._merge(draft, part, aside.line)
+        draft.lines.append(aside.line)
+        if part.currency is not None:
+            self._name_currency(draft, part.currency, aside.line)
 
     def _merge_summary(self, draft: _Draft, summary: _OrderPart, line: int) -> None:
         """An order's summary row above its items: its order-level values are the order's, the items' fill gaps."""
@@ -478,14 +568,17 @@ class _RowReader:
             # Only the packing slip's gift note depends on it: the row is worth more than the flag.
             remarks.append(f"gift {in_quotes(gift_text)} is not yes or no, so the order is taken as not a gift")
         amounts: dict[str, Decimal] = {}
+        named: list[_Currency] = []
         for name, cell in zip(_ORDER_AMOUNT_FIELDS, cells[2:], strict=False):
             text = cell.strip()
             if text:
-                amount = parse_amount(text, self.decimal_comma)
-                if amount is None:
+                money = parse_money(text, self.decimal_comma)
+                if money is None:
                     problems.append(f"{name.replace('_', ' ')} {in_quotes(text)} is not an amount")
-                else:
-                    amounts[name] = amount
+                    continue
+                amounts[name] = money[0]
+                if money[1]:
+                    named.extend(_Currency(code, in_quotes(text)) for code in money[1])
         first_text = 2 + len(_ORDER_AMOUNT_FIELDS)
         texts = {
             name: multiline(cell.strip())
@@ -500,7 +593,8 @@ class _RowReader:
             ship_to[_COUNTRY_AT] = country or ""
         if ship_to[_POSTAL_CODE_AT]:
             ship_to[_POSTAL_CODE_AT] = _postal_code(ship_to[_POSTAL_CODE_AT], ship_to[_COUNTRY_AT])
-        return problems or _OrderPart(date, gift, amounts, texts, tuple(ship_to), date_text)
+        currency = _named_currency(texts.get("currency", ""), named, problems) if named or "currency" in texts else None
+        return problems or _OrderPart(date, gift, amounts, texts, tuple(ship_to), date_text, currency)
 
     def _date(self, text: str, problems: list[str]) -> datetime | None:
         if text not in self.dates:
@@ -527,7 +621,7 @@ class _RowReader:
             problems.append(f"country {in_quotes(text)} is not a country shipdesk knows (use the 2-letter code)")
         return code
 
-    def _item(self, cells: tuple[str, ...]) -> Item | _KeptItem | list[str]:
+    def _item(self, cells: tuple[str, ...]) -> Item | _NotedItem | list[str]:
         """The item one row describes, or what is wrong with it.
 
         Quantity, name or SKU, price and whether it ships decide what is packed and charged: a row that gets one
@@ -548,9 +642,14 @@ class _RowReader:
             problems.append(f"quantity {in_quotes(quantity_text)} is too large (at most {MAX_QUANTITY:,})")
         if not (name or sku):
             problems.append("it has no item name or SKU")
-        price = parse_amount(price_text, self.decimal_comma) if price_text else Decimal(0)
-        if price is None:
+        money = parse_money(price_text, self.decimal_comma) if price_text else _NO_PRICE
+        price: Decimal | None = None
+        currency: _Currency | None = None
+        if money is None:
             problems.append(f"unit price {in_quotes(price_text)} is not an amount")
+        else:
+            price, codes = money
+            currency = _price_currency(price_text, codes, problems) if codes else None
         weight_problems: list[str] = []
         weight = self._weight(weight_text, unit_text, weight_problems) if weight_text else None
         needs_shipping = BOOLEANS.get(shipping.lower()) if shipping else True
@@ -572,8 +671,8 @@ class _RowReader:
             adjustment=price < 0,  # a discount written as a line of the order: it counts in the total, it is not packed
         )
         if weight_problems:
-            return _KeptItem(item, [f"{weight_problems[0]}, so the item is imported without a weight"])
-        return item
+            return _NotedItem(item, [f"{weight_problems[0]}, so the item is imported without a weight"], currency)
+        return item if currency is None else _NotedItem(item, [], currency)
 
     def _weight(self, text: str, unit_text: str, problems: list[str]) -> Weight | None:
         """A weight from '1.5' with the unit column (or the heading's unit), or from '1.5 lb' alone."""
@@ -602,6 +701,58 @@ class _RowReader:
             )
             return None
         return Weight(value, unit) if value else None
+
+
+_NO_PRICE: tuple[Decimal, tuple[str, ...]] = (Decimal(0), ())
+
+
+def _price_currency(text: str, codes: tuple[str, ...], problems: list[str]) -> _Currency | None:
+    """The currency the symbol on a unit price names; a price that names two adds to `problems`."""
+    currency = _row_currency([_Currency(code, in_quotes(text)) for code in codes])
+    if isinstance(currency, str):
+        problems.append(currency)
+        return None
+    return currency
+
+
+def _named_currency(column: str, named: list[_Currency], problems: list[str]) -> _Currency | None:
+    """The currency a row's order cells name: its currency column's (which wins), else the one its amounts name. If
+    they name two, why goes to `problems`."""
+    if column:
+        named.insert(0, _Currency(currency_code(column) or column.upper(), in_quotes(column), in_column=True))
+    if not named:
+        return None
+    currency = _row_currency(named)
+    if isinstance(currency, str):
+        problems.append(currency)
+        return None
+    return currency
+
+
+def _row_currency(named: Iterable[_Currency | None]) -> _Currency | str | None:
+    """The one currency named in a row (the first given, as a currency column comes first and wins), or why two are."""
+    first: _Currency | None = None
+    for currency in named:
+        if currency is None:
+            continue
+        if first is None:
+            first = currency
+        elif currency.code != first.code:
+            return _two_currencies(first, currency)
+    return first
+
+
+def _two_currencies(first: _Currency, second: _Currency) -> str:
+    if first.in_column:
+        return (
+            f"currency {first.written} does not match {second.written}, which is in {second.code}: correct one of them"
+        )
+    if first.written == second.written:
+        return f"{first.written} names two currencies, {first.code} and {second.code}: write one"
+    return (
+        f"its amounts are in two currencies, {first.code} ({first.written}) and {second.code} ({second.written}):"
+        " write an order's amounts in one currency"
+    )
 
 
 # Countries whose postal codes are all digits, this many, some with a leading zero that a spreadsheet drops when it
@@ -676,7 +827,7 @@ def _order(draft: _Draft, store: str, import_time: datetime) -> Order:
             email=email,
         ),
         items=tuple(draft.items),
-        currency=get_text("currency", "USD").upper(),
+        currency=draft.currency.code if draft.currency is not None else "USD",
         order_total=order_total,
         tax_amount=tax,
         shipping_paid=shipping_paid,
@@ -821,7 +972,8 @@ class CsvStretch:
     day_first_seen: bool  # a date such as 31/12/2026
     month_first_seen: bool  # a date such as 12/31/2026
     damaged_quotes: bool  # a row the csv reader could not read: where it ends is known only reading from the top
-    # The set-aside rows were decided on last, so skipped rows and remarks were sorted by line afterwards.
+    # The set-aside rows and the orders in two currencies were decided on last, so skipped rows and remarks were sorted
+    # by line afterwards.
     sorted_by_line: bool
 
 
@@ -857,7 +1009,7 @@ def read_stretch(
         day_first_seen=rows.day_first_seen,
         month_first_seen=rows.month_first_seen,
         damaged_quotes=rows.damaged_quotes,
-        sorted_by_line=bool(rows.set_aside),
+        sorted_by_line=rows.sorted_by_line,
     )
 
 

@@ -73,7 +73,9 @@ USUAL_CHANGES: dict[str, Change] = {
         orderStatus="on_hold", holdUntilDate="2026-12-24T00:00:00.0000000"
     ),
     "fulfilled elsewhere, by name": lambda order: order.update(externallyFulfilled=True),
-    "fulfilled elsewhere, by id": lambda order: order.update(externallyFulfilled=True, externallyFulfilledBy="Acme 3PL"),
+    "fulfilled elsewhere, by id": lambda order: order.update(
+        externallyFulfilled=True, externallyFulfilledBy="Acme 3PL"
+    ),
     "no ship-to": setting("shipTo", None),
     "an empty ship-to": setting("shipTo", {}),
     "no bill-to at all": setting("billTo", DELETE),

@@ -21,22 +21,40 @@ from shipdesk.app import DEMO_STORE, default_db_path, open_demo_cache
 from shipdesk.app_log import start_log
 from shipdesk.cache import Cache, CacheError, open_cache
 from shipdesk.cache.order_json import order_to_dict
-from shipdesk.cache.orders import OrderQuery, find_by_number, load_orders
+from shipdesk.cache.orders import OrderQuery, StoredOrder, find_by_number, load_orders
 from shipdesk.cache.outbox_schedule import drop_order_entries, send_refused_again
 from shipdesk.cache.printers import PrinterProfile, PrinterProfileError, default_printer_profile, get_printer
 from shipdesk.cache.settings import has_origin_address, origin_address, set_origin_address
-from shipdesk.cache.shipments import AlreadyShipped, CancelledMeanwhile, pending_outbox, record_shipment
+from shipdesk.cache.shipments import (
+    AlreadyShipped,
+    CancelledMeanwhile,
+    latest_shipment,
+    pending_outbox,
+    record_shipment,
+)
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, json_for_stdout, one_order, stdout_is_utf8, store_named
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.cli_void import add_void_command, run_void_command
-from shipdesk.domain import Address, LabelSize, Order, OrderStatus, Shipment, named_time_zone, plural, utc_now
+from shipdesk.domain import (
+    Address,
+    LabelSize,
+    Order,
+    OrderStatus,
+    Shipment,
+    is_combined_into_another,
+    named_time_zone,
+    plural,
+    utc_now,
+    whole_tracking_number,
+)
 from shipdesk.import_stores import ImportStoreError, checked_import_store
 from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
 from shipdesk.printing.devices import Device, use_system_printers
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
+from shipdesk.printing.folder_printer import os_error_reason
 from shipdesk.printing.label_formats import FORMATS
 from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf
@@ -56,6 +74,7 @@ from shipdesk.upstream.csv_import import DEFAULT_STORE, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
 _log = logging.getLogger(__name__)
+_TO_STDOUT = "-"  # `--out -`: the bytes go to stdout, for a pipe (`| lp`), and what was done to stderr
 _SENDER_FIELDS = ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone")
 
 
@@ -82,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     label = commands.add_parser("label", help="print labels for orders into one PDF file and record the shipments")
     label.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
-    label.add_argument("--out", type=Path, required=True)
+    label.add_argument("--out", type=Path, required=True, help='the file to write, or "-" for stdout (| lp)')
     label.add_argument("--format", default="pdf", choices=FORMATS, help="pdf, png or a printer language")
     label.add_argument("--dpi", type=int, default=203, help="printer resolution for raster and printer languages")
     label.add_argument("--size", default=LabelSize.FOUR_BY_SIX.value, choices=[size.value for size in LabelSize])
@@ -98,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     slips = commands.add_parser("slips", help="write packing slips for orders (PDF for sheets, ESC/POS for receipts)")
     slips.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
     slips_to = slips.add_mutually_exclusive_group(required=True)
-    slips_to.add_argument("--out", type=Path, help="a file to write")
+    slips_to.add_argument("--out", type=Path, help='a file to write, or "-" for stdout')
     slips_to.add_argument("--printer", help="a printer profile: a sheet (PDF) or receipt (ESC/POS) printer")
     slips.add_argument("--format", choices=["pdf", "escpos"], default="pdf")
     slips.add_argument("--sheet", choices=["letter", "a4"], default="letter", help="paper for PDF slips")
@@ -109,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     picks = commands.add_parser("pick-list", help="write the pick list of a batch of orders as PDF")
     picks.add_argument("order_numbers", nargs="+", metavar="ORDER_NUMBER")
     picks_to = picks.add_mutually_exclusive_group(required=True)
-    picks_to.add_argument("--out", type=Path, help="a PDF file to write")
+    picks_to.add_argument("--out", type=Path, help='a PDF file to write, or "-" for stdout')
     picks_to.add_argument("--printer", help="a sheet printer profile (PDF)")
     picks.add_argument("--sheet", choices=["letter", "a4"], default="letter")
     picks.add_argument("--store", help="the store, when two stores share an order number")
@@ -122,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     ship.add_argument("--cost")
     ship.add_argument("--package", default="")
     ship.add_argument("--store", help="the store, when two stores share an order number")
+    ship.add_argument(
+        "--even-if-held", action="store_true", help="record it although the order is on hold (a supervisor's call)"
+    )
+    ship.add_argument(
+        "--even-if-unpaid",
+        action="store_true",
+        help="record it although the order is not paid yet (a supervisor's call)",
+    )
 
     add_void_command(commands)
 
@@ -322,17 +349,26 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
         raise UsageError("--tracking is one order's tracking number; give one order number with it")
     if args.format == "png" and len(args.order_numbers) > 1:
         raise UsageError("a PNG holds one label; give one order number, or use --format pdf")
-    order_ids = [one_order(cache, number, args.store).id for number in args.order_numbers]
+    if args.preview and args.format != "pdf":
+        raise UsageError("--preview writes a PDF; leave out --format or --preview")
+    to_stdout = _is_stdout(args.out)
+    if to_stdout:
+        _refuse_terminal("labels")
+    stored = [one_order(cache, number, args.store) for number in args.order_numbers]
+    for entry in stored:
+        _refuse_new_tracking_for_shipped(cache, entry, args.tracking)
+    order_ids = [entry.id for entry in stored]
     choice = ShippingChoice(args.carrier, args.service, "", LabelSize(args.size), args.tracking)
     _warn_without_sender(cache)
     if args.format == "pdf":
-        result = print_labels(cache, order_ids, choice, printer=FilePrinter(args.out), record=not args.preview)
+        printer = StdoutPrinter() if to_stdout else FilePrinter(args.out)
+        result = print_labels(cache, order_ids, choice, printer=printer, record=not args.preview)
         written = result.pdf_path
     else:
-        if args.preview:
-            raise UsageError("--preview writes a PDF; leave out --format or --preview")
-        profile = PrinterProfile("file", args.format, args.out.as_uri(), dpi=args.dpi, media=args.size)
-        result = print_labels_to_printer(cache, order_ids, profile, choice, device=JobsFile(args.out))
+        # A relative --out ("1001.zpl") has no file URI of its own; the device below writes it where it is named.
+        profile = PrinterProfile("file", args.format, args.out.absolute().as_uri(), dpi=args.dpi, media=args.size)
+        device = StdoutPrinter() if to_stdout else JobsFile(args.out)
+        result = print_labels_to_printer(cache, order_ids, profile, choice, device=device)
         written = args.out if result.printed else None
     for _order_id, reason in result.failed:
         print(f"Not printed: {reason}.", file=sys.stderr)
@@ -340,12 +376,96 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
         print(f"shipdesk: {result.printer_error}", file=sys.stderr)
     if written is None:
         return 1
+    said = sys.stderr if to_stdout else sys.stdout  # stdout carries the label alone
     new = len(result.printed) - len(result.reprinted)
-    print(f"Wrote {plural(len(result.printed), 'label')} to {written}.")
+    print(f"Wrote {plural(len(result.printed), 'label')} to {_written_to(written)}.", file=said)
     if not args.preview:
         again = f", {len(result.reprinted)} reprinted" if result.reprinted else ""
-        print(f"{plural(new, 'order')} marked shipped{again}.")
+        print(f"{plural(new, 'order')} marked shipped{again}.", file=said)
     return 1 if result.failed or result.queued else 0
+
+
+class StdoutPrinter:
+    """Where `--out -` sends labels, slips and pick lists: their bytes alone on stdout, for the program reading it.
+
+    A job counts as printed once stdout took it whole; a reader that went away fails it as a printer would.
+    """
+
+    name = "stdout"
+
+    def send(self, job: bytes) -> None:
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(job)
+            sys.stdout.buffer.flush()
+        except OSError as error:
+            _silence_stdout()
+            if isinstance(error, BrokenPipeError):
+                raise PrinterError(
+                    "the program reading stdout stopped before it took the job whole; "
+                    "an order whose label it did not take stays unshipped"
+                ) from error
+            raise PrinterError(f"stdout could not be written: {os_error_reason(error)}") from error
+
+    def print_pdf(self, data: bytes, name_hint: str = "") -> Path:
+        self.send(data)
+        return Path(_TO_STDOUT)
+
+
+def _silence_stdout() -> None:
+    """Points stdout at the null device, so the bytes it still holds do not fail again, unseen, as the process ends."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, sys.stdout.fileno())
+    finally:
+        os.close(null)
+
+
+def _is_stdout(out: Path) -> bool:
+    return str(out) == _TO_STDOUT
+
+
+def _written_to(path: Path) -> str:
+    return "stdout" if _is_stdout(path) else str(path)
+
+
+def _refuse_terminal(what: str) -> None:
+    """`--out -` on a terminal would pour the bytes on the screen, and mark the orders shipped for labels nobody has."""
+    if sys.stdout.isatty():
+        raise UsageError(
+            f"stdout is a terminal, where {what} are no use: pipe them into a program (… --out - | lp) "
+            "or name a file with --out; nothing was printed"
+        )
+
+
+def _write_out(out: Path, data: bytes) -> None:
+    """Writes a sheet job to the file `--out` names, or to stdout for "-"."""
+    if _is_stdout(out):
+        StdoutPrinter().send(data)
+    else:
+        FilePrinter(out).print_bytes(data)
+
+
+def _refuse_new_tracking_for_shipped(cache: Cache, stored: StoredOrder, typed: str) -> None:
+    """A tracking number typed for an order that has its label already: only the recorded one reprints that label.
+
+    Another would be printed as if new while the store and the export keep the recorded one.
+    """
+    if not typed or stored.order.status is not OrderStatus.SHIPPED:
+        return
+    recorded = latest_shipment(cache, stored.id)
+    if recorded is None:  # shipped outside shipdesk: the batch refuses it, with that reason
+        return
+    if whole_tracking_number(typed).upper() == recorded.tracking_number.upper():
+        return
+    number = stored.order.order_number
+    void = f"shipdesk void {shlex.quote(number)}"
+    if len(find_by_number(cache, number)) > 1:
+        void += f" --store {shlex.quote(stored.order.store)}"
+    raise UsageError(
+        f"order {number} is already shipped with tracking number {recorded.tracking_number}; leave out --tracking "
+        f"to print that label again, or run `{void}` first to make a new one; nothing was printed"
+    )
 
 
 def _warn_without_sender(cache: Cache) -> None:
@@ -364,6 +484,8 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
     if profile is None:
         raise UsageError("no printer is set up; add one with `shipdesk printers add`, or name one with --printer")
     stored = [one_order(cache, number, args.store) for number in args.order_numbers]
+    for entry in stored:
+        _refuse_new_tracking_for_shipped(cache, entry, args.tracking)
     choice = ShippingChoice(
         args.carrier or OWN_COURIER, args.service or STANDARD_SERVICE, "", tracking_number=args.tracking
     )
@@ -395,6 +517,8 @@ def _sheet_orders(cache: Cache, args: argparse.Namespace) -> list[Order]:
 
 
 def _slips(cache: Cache, args: argparse.Namespace) -> int:
+    if args.out is not None and _is_stdout(args.out):
+        _refuse_terminal("packing slips")
     orders = _sheet_orders(cache, args)
     if args.printer:
         profile = get_printer(cache, args.printer)
@@ -408,20 +532,24 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
         data = render_packing_slips_pdf(orders, sheet=args.sheet, thumbnails=thumbnails)
     else:
         data = render_packing_slips_escpos(orders, media=args.media)
-    FilePrinter(args.out).print_bytes(data)
-    print(f"Wrote {plural(len(orders), 'packing slip')} to {args.out}.")
+    _write_out(args.out, data)
+    said = sys.stderr if _is_stdout(args.out) else sys.stdout
+    print(f"Wrote {plural(len(orders), 'packing slip')} to {_written_to(args.out)}.", file=said)
     return 0
 
 
 def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
+    if args.out is not None and _is_stdout(args.out):
+        _refuse_terminal("pick lists")
     orders = _sheet_orders(cache, args)
     lines = plural(len(pick_lines(orders)), "line")
     profile = get_printer(cache, args.printer) if args.printer else None
     job = pick_list_job(orders, profile, sheet=None if profile else args.sheet)
     what = f"the pick list of {plural(len(orders), 'order')} ({lines})"
     if profile is None:
-        FilePrinter(args.out).print_bytes(job)
-        print(f"Wrote {what} to {args.out}.")
+        _write_out(args.out, job)
+        said = sys.stderr if _is_stdout(args.out) else sys.stdout
+        print(f"Wrote {what} to {_written_to(args.out)}.", file=said)
     else:
         print(f"Printed {what} on {send_job(cache, job, profile, 'pick-list')}.")
     return 0
@@ -430,10 +558,7 @@ def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
 def _ship(cache: Cache, args: argparse.Namespace) -> int:
     _refuse_blank(args, "carrier", "service", "tracking")  # a script's empty variable: the store would get no parcel
     stored = one_order(cache, args.order_number, args.store)
-    if stored.order.status is OrderStatus.SHIPPED:
-        raise UsageError(f"order {args.order_number} is already shipped")
-    if stored.order.status is OrderStatus.CANCELLED:
-        raise UsageError(f"order {args.order_number} was cancelled")
+    overridden = _why_not_to_ship(stored.order, even_if_held=args.even_if_held, even_if_unpaid=args.even_if_unpaid)
     try:
         cost = Decimal(args.cost) if args.cost is not None else None
     except InvalidOperation:
@@ -454,8 +579,44 @@ def _ship(cache: Cache, args: argparse.Namespace) -> int:
         raise UsageError(f"order {args.order_number} was shipped meanwhile, by another window or program") from None
     except CancelledMeanwhile:
         raise UsageError(f"order {args.order_number} was cancelled meanwhile") from None
-    print(f"Order {args.order_number} marked shipped ({args.carrier} {args.service}, {args.tracking}).")
+    although = ""
+    if overridden:
+        _log.warning("order %s of %s marked shipped although %s", args.order_number, stored.order.store, overridden)
+        although = f", although {overridden}"
+    print(f"Order {args.order_number} marked shipped ({args.carrier} {args.service}, {args.tracking}){although}.")
     return 0
+
+
+def _why_not_to_ship(order: Order, *, even_if_held: bool, even_if_unpaid: bool) -> str:
+    """What the store said against shipping the order that the supervisor's option overrides ("it was on hold (…)"),
+    or ''; UsageError when the order must not be recorded shipped.
+
+    On hold or awaiting payment in the store means: do not ship. A packer recording such an order shipped has nearly
+    always the wrong order; a supervisor who means it says so with the option.
+    """
+    number = order.order_number
+    if order.status is OrderStatus.SHIPPED:
+        raise UsageError(f"order {number} is already shipped")
+    if order.status is OrderStatus.CANCELLED:
+        raise UsageError(f"order {number} was cancelled; nothing was recorded")
+    if is_combined_into_another(order):  # its items went out with the other order, which is the one to record
+        raise UsageError(f"order {number} is not shipped on its own: {order.hold_reason}; nothing was recorded")
+    if order.status is OrderStatus.ON_HOLD:
+        held = "on hold" + (f" ({order.hold_reason})" if order.hold_reason else "")
+        if not even_if_held:
+            raise UsageError(
+                f"order {number} is {held}, so it must not ship; nothing was recorded. "
+                "If it went out anyway, a supervisor may record it with --even-if-held"
+            )
+        return f"it was {held}"
+    if order.status is OrderStatus.AWAITING_PAYMENT:
+        if not even_if_unpaid:
+            raise UsageError(
+                f"order {number} is awaiting payment, so it must not ship yet; nothing was recorded. "
+                "If it went out anyway, a supervisor may record it with --even-if-unpaid"
+            )
+        return "it was awaiting payment"
+    return ""
 
 
 def _refuse_blank(args: argparse.Namespace, *options: str) -> None:

@@ -6,15 +6,16 @@ Kept apart from cli.py so each file owns one group of commands; cli.py wires the
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import asdict
 from datetime import date
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import (
+    DARKNESS_RANGES,
     DPIS,
     LANGUAGES,
     MEDIA,
+    SPEED_RANGES,
     PrinterProfile,
     PrinterProfileError,
     get_printer,
@@ -23,6 +24,7 @@ from shipdesk.cache.printers import (
     save_printer,
 )
 from shipdesk.cache.settings import origin_address
+from shipdesk.cli_lookup import json_for_stdout
 from shipdesk.domain import Address, Item, Order, utc_now
 from shipdesk.label_batch import Progress, profile_label_size
 from shipdesk.printer_setup import checked_profile
@@ -50,8 +52,8 @@ def add_printer_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     add.add_argument("--dpi", type=int, default=203, choices=DPIS)
     add.add_argument("--media", default="4x6", choices=MEDIA)
-    add.add_argument("--darkness", type=int, help="ZPL 0-30, TSPL 0-15")
-    add.add_argument("--speed", type=int, help="inches per second")
+    add.add_argument("--darkness", type=int, help=f"ZPL and TSPL printers only: {_ranges(DARKNESS_RANGES)}")
+    add.add_argument("--speed", type=int, help=f"inches per second; ZPL and TSPL only: {_ranges(SPEED_RANGES)}")
     add.add_argument("--cut", action="store_true", help="cut after each label or slip")
     add.add_argument("--default", action="store_true", help="print to this printer when none is named")
     listing = actions.add_parser("list", help="list the printers")
@@ -68,6 +70,10 @@ def add_printer_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     print_command.add_argument("--service")
     print_command.add_argument("--tracking", default="", help="the carrier's tracking number (one order only)")
     print_command.add_argument("--store", help="the store, when two stores share an order number")
+
+
+def _ranges(by_language: dict[str, tuple[int, int]]) -> str:
+    return ", ".join(f"{language.upper()} {lowest}-{highest}" for language, (lowest, highest) in by_language.items())
 
 
 def run_printer_command(cache: Cache, args: argparse.Namespace) -> int | None:
@@ -99,7 +105,7 @@ def run_printer_command(cache: Cache, args: argparse.Namespace) -> int | None:
     if action == "list":
         profiles = list_printers(cache)
         if args.json:
-            print(json.dumps([asdict(profile) for profile in profiles], indent=1))
+            print(json_for_stdout([asdict(profile) for profile in profiles]))
             return 0
         for profile in profiles:
             print(f"{'*' if profile.is_default else ' '} {profile.name:<24} {_describe(profile)}")

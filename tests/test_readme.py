@@ -21,6 +21,8 @@ def readme_commands() -> list[str]:
             words = shlex.split(line, comments=True)
             while words and "=" in words[0]:  # VARIABLE=value before the command
                 words.pop(0)
+            if "|" in words:  # shipdesk ... | another program: only shipdesk's part is ours
+                words = words[: words.index("|")]
             if words and words[0] == "shipdesk":
                 commands.append(shlex.join(words[1:]))
     return commands

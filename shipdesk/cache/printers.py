@@ -13,6 +13,16 @@ from shipdesk.domain import utc_now
 LANGUAGES = ("pdf", "escpos", "zpl", "tspl")
 DPIS = (180, 203, 300)
 MEDIA = ("4x6", "4x4", "a6", "letter-2up", "a4-2up", "58mm", "80mm")
+# The darkness and speed (inches per second) each language takes, lowest and highest: ZPL ~SD and ^PR, TSPL DENSITY
+# and SPEED. The other languages carry neither.
+DARKNESS_RANGES = {"zpl": (0, 30), "tspl": (0, 15)}
+SPEED_RANGES = {"zpl": (1, 14), "tspl": (1, 14)}
+_A_PRINTER_OF = {
+    "pdf": "a PDF printer",
+    "escpos": "an ESC/POS printer",
+    "zpl": "a ZPL printer",
+    "tspl": "a TSPL printer",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +32,8 @@ class PrinterProfile:
     uri: str  # file:///dir, tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE
     dpi: int = 203
     media: str = "4x6"
-    darkness: int | None = None  # ZPL ~SD 0-30, TSPL DENSITY 0-15
-    speed: int | None = None  # inches per second
+    darkness: int | None = None  # within DARKNESS_RANGES; None: the printer's own setting
+    speed: int | None = None  # inches per second, within SPEED_RANGES; None: the printer's own setting
     cut: bool = False
     is_default: bool = False
 
@@ -40,6 +50,23 @@ class PrinterProfile:
             found.append(f"media {self.media!r} is not one of {', '.join(MEDIA)}")
         if "://" not in self.uri:
             found.append(f"connection {self.uri!r} is not a URI such as tcp://192.168.1.50:9100")
+        return found + self._tuning_problems()
+
+    def _tuning_problems(self) -> list[str]:
+        """A darkness or speed the printer's language does not take: the printer would refuse it, or do as it likes."""
+        printer = _A_PRINTER_OF.get(self.language)
+        if printer is None or (self.darkness is None and self.speed is None):
+            return []
+        if self.language not in DARKNESS_RANGES:
+            return [f"{printer} has no darkness or speed setting (only ZPL and TSPL printers have); leave them out"]
+        found: list[str] = []
+        for setting, value, (lowest, highest) in (
+            ("darkness", self.darkness, DARKNESS_RANGES[self.language]),
+            ("speed", self.speed, SPEED_RANGES[self.language]),
+        ):
+            if value is not None and not lowest <= value <= highest:
+                unit = " in/s" if setting == "speed" else ""
+                found.append(f"{setting} {value}{unit} is not one {printer} takes: choose {lowest} to {highest}")
         return found
 
 

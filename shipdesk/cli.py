@@ -35,6 +35,7 @@ from shipdesk.cache.shipments import (
 from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_label_command
 from shipdesk.cli_lookup import UsageError, json_for_stdout, one_order, stdout_is_utf8, store_named
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
+from shipdesk.cli_ship_anyway import add_ship_anyway_options, ship_anyway, ship_anyway_hint
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.cli_void import add_void_command, run_void_command
 from shipdesk.domain import (
@@ -50,7 +51,15 @@ from shipdesk.domain import (
     whole_tracking_number,
 )
 from shipdesk.import_stores import ImportStoreError, checked_import_store
-from shipdesk.label_batch import OWN_COURIER, STANDARD_SERVICE, ShippingChoice, print_labels, print_labels_to_printer
+from shipdesk.label_batch import (
+    OWN_COURIER,
+    STANDARD_SERVICE,
+    LabelBatchResult,
+    ShipAnyway,
+    ShippingChoice,
+    print_labels,
+    print_labels_to_printer,
+)
 from shipdesk.printing.devices import Device, use_system_printers
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
@@ -110,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--tracking", default="", help="the carrier's tracking number (one order only)")
     label.add_argument("--store", help="the store, when two stores share an order number")
     label.add_argument("--preview", action="store_true", help="only write the PDF; record no shipment")
+    add_ship_anyway_options(label, "print its label")
 
     add_printer_commands(commands)
     add_bought_label_commands(commands)
@@ -141,14 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     ship.add_argument("--cost")
     ship.add_argument("--package", default="")
     ship.add_argument("--store", help="the store, when two stores share an order number")
-    ship.add_argument(
-        "--even-if-held", action="store_true", help="record it although the order is on hold (a supervisor's call)"
-    )
-    ship.add_argument(
-        "--even-if-unpaid",
-        action="store_true",
-        help="record it although the order is not paid yet (a supervisor's call)",
-    )
+    add_ship_anyway_options(ship, "record it")
 
     add_void_command(commands)
 
@@ -362,16 +365,17 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
     _warn_without_sender(cache)
     if args.format == "pdf":
         printer = StdoutPrinter() if to_stdout else FilePrinter(args.out)
-        result = print_labels(cache, order_ids, choice, printer=printer, record=not args.preview)
+        result = print_labels(
+            cache, order_ids, choice, printer=printer, record=not args.preview, anyway=ship_anyway(args)
+        )
         written = result.pdf_path
     else:
         # A relative --out ("1001.zpl") has no file URI of its own; the device below writes it where it is named.
         profile = PrinterProfile("file", args.format, args.out.absolute().as_uri(), dpi=args.dpi, media=args.size)
         device = StdoutPrinter() if to_stdout else JobsFile(args.out)
-        result = print_labels_to_printer(cache, order_ids, profile, choice, device=device)
+        result = print_labels_to_printer(cache, order_ids, profile, choice, device=device, anyway=ship_anyway(args))
         written = args.out if result.printed else None
-    for _order_id, reason in result.failed:
-        print(f"Not printed: {reason}.", file=sys.stderr)
+    _say_not_printed(stored, result, ship_anyway(args))
     if result.printer_error:
         print(f"shipdesk: {result.printer_error}", file=sys.stderr)
     if written is None:
@@ -468,6 +472,14 @@ def _refuse_new_tracking_for_shipped(cache: Cache, stored: StoredOrder, typed: s
     )
 
 
+def _say_not_printed(stored: Sequence[StoredOrder], result: LabelBatchResult, anyway: ShipAnyway) -> None:
+    for _order_id, reason in result.failed:
+        print(f"Not printed: {reason}.", file=sys.stderr)
+    failed = {order_id for order_id, _reason in result.failed}
+    if hint := ship_anyway_hint((entry.order for entry in stored if entry.id in failed), anyway):
+        print(hint, file=sys.stderr)
+
+
 def _warn_without_sender(cache: Cache) -> None:
     if not has_origin_address(cache):
         print(
@@ -490,9 +502,10 @@ def _print_to_printer(cache: Cache, args: argparse.Namespace) -> int:
         args.carrier or OWN_COURIER, args.service or STANDARD_SERVICE, "", tracking_number=args.tracking
     )
     _warn_without_sender(cache)
-    result = print_labels_to_printer(cache, [entry.id for entry in stored], profile, choice, on_progress=print_progress)
-    for _order_id, reason in result.failed:
-        print(f"Not printed: {reason}.", file=sys.stderr)
+    anyway = ship_anyway(args)
+    order_ids = [entry.id for entry in stored]
+    result = print_labels_to_printer(cache, order_ids, profile, choice, on_progress=print_progress, anyway=anyway)
+    _say_not_printed(stored, result, anyway)
     numbers = {entry.id: entry.order.order_number for entry in stored}
     if result.printer_error:
         waiting = ", ".join(numbers[order_id] for order_id in result.queued)

@@ -25,6 +25,7 @@ from shipdesk.cache.printers import (
 )
 from shipdesk.cache.settings import origin_address
 from shipdesk.cli_lookup import json_for_stdout
+from shipdesk.cli_ship_anyway import add_ship_anyway_options
 from shipdesk.domain import Address, Item, Order, utc_now
 from shipdesk.label_batch import Progress, profile_label_size
 from shipdesk.printer_setup import checked_profile
@@ -70,6 +71,7 @@ def add_printer_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     print_command.add_argument("--service")
     print_command.add_argument("--tracking", default="", help="the carrier's tracking number (one order only)")
     print_command.add_argument("--store", help="the store, when two stores share an order number")
+    add_ship_anyway_options(print_command, "print its label")
 
 
 def _ranges(by_language: dict[str, tuple[int, int]]) -> str:

@@ -431,6 +431,17 @@ def is_packing_block(reason: str) -> bool:
     return reason == NOTHING_TO_SHIP or reason.startswith(_SHIP_TO_GAP) or reason.startswith(COMBINED_INTO)
 
 
+def held_words(status: OrderStatus, hold_reason: str) -> str:
+    """Why an order held for a reason other than what it lacks for packing must not ship yet ("it is on hold: …"),
+    or '' when it is not held so: its store put it on hold, a fulfillment provider ships it, or an import left an item
+    of it out."""
+    if status is not OrderStatus.ON_HOLD or is_packing_block(hold_reason):
+        return ""
+    if hold_reason.startswith("on hold"):  # "on hold in ShipStation until …"
+        return f"it is {hold_reason}"
+    return f"it is on hold: {hold_reason}" if hold_reason else "it is on hold"
+
+
 def with_packing_rules(order: Order, block: str | None = None) -> Order:
     """An imported order as the packing queue should see it: blocked orders go on hold with the reason.
 

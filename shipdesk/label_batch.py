@@ -31,6 +31,7 @@ from shipdesk.domain import (
     Order,
     OrderStatus,
     Shipment,
+    held_words,
     is_packing_block,
     packing_block_reason,
     station_date,
@@ -69,6 +70,14 @@ class ShippingChoice:
     label_size: LabelSize = LabelSize.FOUR_BY_SIX
     tracking_number: str = ""
     cost: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShipAnyway:
+    """A supervisor's decision to print labels for orders the store says not to ship yet; a packer never needs it."""
+
+    held: bool = False  # on hold in the store (or by an import that left an item out)
+    unpaid: bool = False  # awaiting payment
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +122,12 @@ def distinct_orders(order_ids: Sequence[int]) -> list[int]:
 
 
 def _prepare(
-    cache: Cache, order_ids: Sequence[int], choice: ShippingChoice, shipped_at: datetime, result: LabelBatchResult
+    cache: Cache,
+    order_ids: Sequence[int],
+    choice: ShippingChoice,
+    anyway: ShipAnyway,
+    shipped_at: datetime,
+    result: LabelBatchResult,
 ) -> list[_Prepared]:
     """The label of every order that can be printed, each once; the others go to `result.failed` with the reason."""
     order_ids = distinct_orders(order_ids)
@@ -130,7 +144,7 @@ def _prepare(
         shipment = latest_shipment(cache, order_id) if order.status is OrderStatus.SHIPPED else None
         new_shipment: Shipment | None = None
         if shipment is None:
-            reason = _why_no_new_label(cache, order_id, order)
+            reason = _why_no_new_label(cache, order_id, order, anyway)
             number = whole_tracking_number(choice.tracking_number) or own_courier_tracking_number(order_id, shipped_at)
             if not reason:
                 try:
@@ -185,7 +199,7 @@ def _record(cache: Cache, item: _Prepared, result: LabelBatchResult) -> None:
     result.printed.append(item.order_id)
 
 
-def _changed_meanwhile(cache: Cache, item: _Prepared) -> str:
+def _changed_meanwhile(cache: Cache, item: _Prepared, anyway: ShipAnyway) -> str:
     """Why the order of a new label can no longer be printed, read again as its label is due ('' when it still can):
     while the batch ran, another window or program shipped it, or its store's sync or import cancelled it."""
     if item.new_shipment is None:
@@ -195,12 +209,12 @@ def _changed_meanwhile(cache: Cache, item: _Prepared) -> str:
         return "it is no longer in the cache"
     if stored.order.status is OrderStatus.SHIPPED:
         return SHIPPED_BEFORE_ITS_LABEL
-    return _why_no_new_label(cache, item.order_id, stored.order)
+    return _why_no_new_label(cache, item.order_id, stored.order, anyway)
 
 
-def _why_no_new_label(cache: Cache, order_id: int, order: Order) -> str:
+def _why_no_new_label(cache: Cache, order_id: int, order: Order, anyway: ShipAnyway) -> str:
     """Why the order cannot get a label drawn here now, or '' when it can."""
-    reason = _why_not_printable(order.status, packing_block_reason(order))
+    reason = _why_not_printable(order.status, packing_block_reason(order), order.hold_reason, anyway)
     if not reason and label_being_bought(cache, order_id):
         return LABEL_BEING_BOUGHT
     return reason
@@ -213,6 +227,7 @@ def print_labels(
     *,
     printer: PdfPrinter | None = None,
     record: bool = True,
+    anyway: ShipAnyway = ShipAnyway(),
     now: datetime | None = None,
 ) -> LabelBatchResult:
     """Print one label per order into one PDF and, once it is written, record each new shipment.
@@ -221,7 +236,7 @@ def print_labels(
     With `record=False` the labels are only rendered (a preview): nothing changes in the cache.
     """
     result = LabelBatchResult()
-    prepared = _prepare(cache, order_ids, choice, now or utc_now(), result)
+    prepared = _prepare(cache, order_ids, choice, anyway, now or utc_now(), result)
     if not prepared:
         return result
     pdf = _batch_pdf(prepared, choice.label_size)
@@ -262,6 +277,7 @@ def print_labels_to_printer(
     device: Device | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    anyway: ShipAnyway = ShipAnyway(),
     now: datetime | None = None,
 ) -> LabelBatchResult:
     """Print each order's label as its own job in the printer's language; record each one as it goes out.
@@ -273,7 +289,7 @@ def print_labels_to_printer(
     size = profile_label_size(profile)
     choice = ShippingChoice(choice.carrier, choice.service, choice.package, size, choice.tracking_number, choice.cost)
     result = LabelBatchResult()
-    prepared = _prepare(cache, order_ids, choice, now or utc_now(), result)
+    prepared = _prepare(cache, order_ids, choice, anyway, now or utc_now(), result)
     if not prepared:
         return result
     target = device or open_device(profile.uri, language=profile.language)
@@ -303,7 +319,7 @@ def print_labels_to_printer(
                 result.failed.append((item.order_id, f"order {number}: {job}"))
                 report_progress(on_progress, handled, total, number, f"Order {number} not printed: {job}")
                 continue
-            if changed := _changed_meanwhile(cache, item):
+            if changed := _changed_meanwhile(cache, item, anyway):
                 result.failed.append((item.order_id, f"order {number}: changed while this batch ran: {changed}"))
                 report_progress(on_progress, handled, total, number, f"Order {number} not printed: {changed}")
                 continue
@@ -407,7 +423,8 @@ def foreseen_failure(status: OrderStatus, hold_reason: str, *, shipped_here: boo
     """
     if status is OrderStatus.SHIPPED and shipped_here:
         return ""  # reprinted
-    return _why_not_printable(status, hold_reason if is_packing_block(hold_reason) else "")
+    block = hold_reason if is_packing_block(hold_reason) else ""
+    return _why_not_printable(status, block, hold_reason, ShipAnyway())
 
 
 # A shipped order without a shipment recorded here: shipped from the store or elsewhere. A label printed here would
@@ -421,14 +438,17 @@ SHIPPED_DURING_THE_BATCH = (
 )
 # Another window or program is buying the order's label from its store at this moment.
 LABEL_BEING_BOUGHT = "its label is being bought by another window or program, so it gets no second label"
+NOT_PAID_YET = "it is not paid yet"
 CANCELLED_DURING_THE_BATCH = "it was cancelled while this batch ran; throw away the label this batch made for it"
 
 
-def _why_not_printable(status: OrderStatus, block_reason: str) -> str:
+def _why_not_printable(status: OrderStatus, block_reason: str, hold_reason: str, anyway: ShipAnyway) -> str:
     if status is OrderStatus.SHIPPED:
         return SHIPPED_ELSEWHERE
     if status is OrderStatus.CANCELLED:
         return "it was cancelled"
-    if status is OrderStatus.AWAITING_PAYMENT:
-        return "it is not paid yet"
-    return block_reason
+    if status is OrderStatus.AWAITING_PAYMENT and not anyway.unpaid:
+        return NOT_PAID_YET
+    if block_reason:
+        return block_reason  # an order combined into another stays refused, whoever asks
+    return "" if anyway.held else held_words(status, hold_reason)

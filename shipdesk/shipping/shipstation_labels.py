@@ -17,6 +17,7 @@ from shipdesk.domain import (
     OrderStatus,
     Shipment,
     Weight,
+    held_words,
     packing_block_reason,
     station_date,
     utc_now,
@@ -145,6 +146,8 @@ def _why_not(order: Order, request: LabelRequest, weight: Weight | None) -> str:
         return "it was cancelled"
     if order.status is OrderStatus.AWAITING_PAYMENT:
         return "it is not paid yet"
+    if held := held_words(order.status, order.hold_reason):
+        return held
     block = packing_block_reason(order)
     if block.startswith(COMBINED_INTO):
         return f"it was {block}"

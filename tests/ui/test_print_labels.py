@@ -217,3 +217,27 @@ def test_a_tracking_number_typed_in_groups_is_printed_kept_and_queued_whole(
     assert update.payload["tracking_number"] == UPS_NUMBER
     pdf = window.batch_printing.open_pdf_button.pdf
     assert pdf is not None and UPS_NUMBER in pdf_scan(pdf)
+
+
+def test_an_order_its_store_put_on_hold_is_not_offered_a_label_and_the_dialog_says_why(
+    window: MainWindow, demo_cache: Cache, qtbot: QtBot
+) -> None:
+    (stored,) = find_by_number(demo_cache, "1139")
+    held = replace(stored.order, status=OrderStatus.ON_HOLD, hold_reason="on hold in ShipStation until 2026-12-24")
+    with demo_cache.transaction() as conn:
+        upsert_orders(conn, [held])
+    window.reload()
+
+    select_orders(window, qtbot, "1139", "1141")
+    dialog = open_print_dialog(window)
+    assert dialog.windowTitle() == "Print 1 label"
+    assert dialog.refused_note.text() == (
+        "1 of 2 orders will not be printed: 1139 (it is on hold in ShipStation until 2026-12-24)."
+    )
+    press_print(window, qtbot, dialog)
+
+    [pdf] = label_files(demo_cache)
+    assert page_count(pdf) == 1
+    assert status_of(window, "1139") == "On hold: on hold in ShipStation until 2026-12-24"
+    assert status_of(window, "1141") == "Shipped"
+    assert latest_shipment(demo_cache, stored.id) is None

@@ -11,11 +11,9 @@ from datetime import date
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import (
-    DARKNESS_RANGES,
     DPIS,
     LANGUAGES,
     MEDIA,
-    SPEED_RANGES,
     PrinterProfile,
     PrinterProfileError,
     get_printer,
@@ -26,7 +24,7 @@ from shipdesk.cache.printers import (
 from shipdesk.cache.settings import origin_address
 from shipdesk.cli_lookup import json_for_stdout
 from shipdesk.cli_ship_anyway import add_ship_anyway_options
-from shipdesk.domain import Address, Item, Order, utc_now
+from shipdesk.domain import DARKNESS_RANGES, SPEED_RANGES, Address, Item, Order, utc_now
 from shipdesk.label_batch import Progress, profile_label_size
 from shipdesk.printer_setup import checked_profile
 from shipdesk.printing.connection import parse_connection

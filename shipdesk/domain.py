@@ -455,6 +455,21 @@ def with_packing_rules(order: Order, block: str | None = None) -> Order:
     return replace(order, status=OrderStatus.ON_HOLD, hold_reason=reason)
 
 
+# ----------------------------------------------------------------------------- printers
+
+# The darkness and speed (inches per second) each printer language takes, lowest and highest: ZPL ~SD and ^PR, TSPL
+# DENSITY and SPEED. The other languages carry neither.
+DARKNESS_RANGES: dict[str, tuple[int, int]] = {"zpl": (0, 30), "tspl": (0, 15)}
+SPEED_RANGES: dict[str, tuple[int, int]] = {"zpl": (1, 14), "tspl": (1, 14)}
+
+
+def within(value: int, limits: tuple[int, int]) -> int:
+    """The value, or the end of the range it is beyond: what a printer is sent for a profile saved before its settings
+    were checked."""
+    lowest, highest = limits
+    return min(max(value, lowest), highest)
+
+
 # ----------------------------------------------------------------------------- shipping
 
 

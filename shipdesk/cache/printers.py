@@ -8,15 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shipdesk.cache.database import Cache
-from shipdesk.domain import utc_now
+from shipdesk.domain import DARKNESS_RANGES, SPEED_RANGES, utc_now
 
 LANGUAGES = ("pdf", "escpos", "zpl", "tspl")
 DPIS = (180, 203, 300)
 MEDIA = ("4x6", "4x4", "a6", "letter-2up", "a4-2up", "58mm", "80mm")
-# The darkness and speed (inches per second) each language takes, lowest and highest: ZPL ~SD and ^PR, TSPL DENSITY
-# and SPEED. The other languages carry neither.
-DARKNESS_RANGES = {"zpl": (0, 30), "tspl": (0, 15)}
-SPEED_RANGES = {"zpl": (1, 14), "tspl": (1, 14)}
 _A_PRINTER_OF = {
     "pdf": "a PDF printer",
     "escpos": "an ESC/POS printer",

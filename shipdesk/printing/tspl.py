@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PIL import Image as PILImage
 
+from shipdesk.domain import DARKNESS_RANGES, SPEED_RANGES, within
 from shipdesk.printing.layout import MM_PER_INCH, Layout
 from shipdesk.printing.raster import pack_rows, render_raster
 from shipdesk.printing.tuning import PRINTER_DEFAULTS, PrintTuning
@@ -33,8 +34,8 @@ def image_to_tspl(
     header = (
         f"SIZE {width_mm:.1f} mm,{height_mm:.1f} mm\r\n"
         f"GAP {gap_mm:.1f} mm,0 mm\r\n"
-        f"DENSITY {DENSITY if tuning.darkness is None else min(max(tuning.darkness, 0), 15)}\r\n"
-        f"SPEED {SPEED if tuning.speed is None else tuning.speed}\r\n"
+        f"DENSITY {DENSITY if tuning.darkness is None else within(tuning.darkness, DARKNESS_RANGES['tspl'])}\r\n"
+        f"SPEED {SPEED if tuning.speed is None else within(tuning.speed, SPEED_RANGES['tspl'])}\r\n"
         "DIRECTION 1,0\r\n"
         "REFERENCE 0,0\r\n"
         "CLS\r\n"

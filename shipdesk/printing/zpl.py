@@ -12,6 +12,7 @@ import zlib
 
 from PIL import Image as PILImage
 
+from shipdesk.domain import DARKNESS_RANGES, SPEED_RANGES, within
 from shipdesk.printing.fonts import printer_font_draws
 from shipdesk.printing.label_content import one_line
 from shipdesk.printing.layout import Barcode, BarcodeKind, Box, Image, Layout, Line, TextBlock, to_dots
@@ -53,9 +54,9 @@ def graphic_field(image: PILImage.Image, z64: bool = True) -> str:
 def _label(width: int, height: int, fields: list[str], copies: int, tuning: PrintTuning) -> bytes:
     settings = []
     if tuning.darkness is not None:
-        settings.append(f"~SD{min(max(tuning.darkness, 0), 30):02d}")
+        settings.append(f"~SD{within(tuning.darkness, DARKNESS_RANGES['zpl']):02d}")
     if tuning.speed is not None:
-        settings.append(f"^PR{min(max(tuning.speed, 1), 14)}")
+        settings.append(f"^PR{within(tuning.speed, SPEED_RANGES['zpl'])}")
     lines = ["^XA", "^CI28", *settings, f"^PW{width}", f"^LL{height}", "^LH0,0", *fields, f"^PQ{copies}", "^XZ", ""]
     return "\n".join(lines).encode("utf-8")
 

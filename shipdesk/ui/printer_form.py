@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from shipdesk.cache import Cache
 from shipdesk.cache.printers import DPIS, PrinterProfile, PrinterProfileError
+from shipdesk.domain import DARKNESS_RANGES, SPEED_RANGES
 from shipdesk.label_batch import RECEIPT_MEDIA
 from shipdesk.printer_setup import checked_profile, save_printer
 from shipdesk.printing.connection import (
@@ -77,8 +78,6 @@ _MEDIA_FOR = {
     "escpos": ("80mm", "58mm", *_LABEL_ROLLS),
     "pdf": (*_LABEL_ROLLS, "letter-2up", "a4-2up"),
 }
-DARKNESS_MAX = {"zpl": 30, "tspl": 15}  # ZPL ~SD, TSPL DENSITY; the other languages carry no darkness
-SPEED_MAX = 14
 PRINTERS_OWN = "the printer's own setting"
 
 
@@ -151,7 +150,7 @@ class PrinterForm(QDialog):
         self.darkness.setSpecialValueText(PRINTERS_OWN)
         self.darkness.setValue(-1)
         self.speed = QSpinBox()
-        self.speed.setRange(0, SPEED_MAX)
+        self.speed.setRange(0, max(highest for _lowest, highest in SPEED_RANGES.values()))
         self.speed.setSpecialValueText(PRINTERS_OWN)
         self.speed.setSuffix(" in/s")
         for number in (self.port, self.darkness, self.speed):
@@ -253,13 +252,18 @@ class PrinterForm(QDialog):
         _refill(self.media, [(MEDIA_NAMES[name], name) for name in media], wanted_media)
         if keep_media and keep_media not in media:
             _choose(self.media, keep_media, MEDIA_NAMES.get(keep_media, keep_media))
-        darkness_max = DARKNESS_MAX.get(language)
-        if darkness_max is not None:
-            self.darkness.setMaximum(darkness_max)
-            self.darkness.setSuffix(f" of {darkness_max}")
-            self.darkness.setToolTip(f"0 (lightest) to {darkness_max} (darkest)")
-        self._form.setRowVisible(self.darkness, darkness_max is not None)
-        self._form.setRowVisible(self.speed, language in DARKNESS_MAX)  # the same languages carry a speed
+        darkness = DARKNESS_RANGES.get(language)
+        if darkness is not None:
+            lowest, highest = darkness
+            self.darkness.setMaximum(highest)
+            self.darkness.setSuffix(f" of {highest}")
+            self.darkness.setToolTip(f"{lowest} (lightest) to {highest} (darkest)")
+        speed = SPEED_RANGES.get(language)
+        if speed is not None:
+            self.speed.setMaximum(speed[1])
+            self.speed.setToolTip(f"{speed[0]} to {speed[1]} inches a second")
+        self._form.setRowVisible(self.darkness, darkness is not None)
+        self._form.setRowVisible(self.speed, speed is not None)
         self._form.setRowVisible(self.cut, language == "escpos")
         self._show_connection_fields()
 
@@ -322,7 +326,7 @@ class PrinterForm(QDialog):
     def profile(self) -> PrinterProfile:
         """The printer as filled in, not yet checked; settings its language does not carry are left out."""
         language = self.chosen_language()
-        tuned = language in DARKNESS_MAX
+        tuned = language in DARKNESS_RANGES
         return PrinterProfile(
             name=self.name.text(),
             language=language,

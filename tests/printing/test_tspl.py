@@ -16,6 +16,7 @@ from shipdesk.printing.label_layout import label_layout
 from shipdesk.printing.label_pdf import render_labels_pdf
 from shipdesk.printing.raster import render_raster
 from shipdesk.printing.tspl import image_to_tspl
+from shipdesk.printing.tuning import PrintTuning
 from tests.printing.scanning import needs_zbar, zbar_scan
 from tests.printing.test_label_pdf import OWN_COURIER, UPS_LIKE, USPS_LIKE, make_label
 
@@ -105,3 +106,18 @@ def test_a_company_written_on_two_lines_prints_on_one_and_the_label_still_scans(
     raster = render_raster(label_layout(make_label(UPS_LIKE, recipient=on_one_line)), 203)
     assert ImageChops.difference(image.convert("L"), raster.convert("L")).getbbox() is None
     assert zbar_scan(image) == [UPS_LIKE]
+
+
+@pytest.mark.parametrize(
+    ("tuning", "density", "speed"),
+    [
+        (PrintTuning(darkness=8, speed=4), "DENSITY 8", "SPEED 4"),
+        (PrintTuning(darkness=40, speed=20), "DENSITY 15", "SPEED 14"),  # saved before settings were checked
+        (PrintTuning(darkness=-2, speed=0), "DENSITY 0", "SPEED 1"),
+    ],
+)
+def test_the_profiles_darkness_and_speed_are_sent_within_what_tspl_takes(
+    tuning: PrintTuning, density: str, speed: str
+) -> None:
+    job = parse(render_label(make_label(), LabelSize.FOUR_BY_SIX, "tspl", 203, tuning=tuning))
+    assert job.commands[2:4] == [density, speed]

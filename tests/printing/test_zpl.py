@@ -20,6 +20,7 @@ from shipdesk.printing.label_pdf import render_labels_pdf
 from shipdesk.printing.layout import Barcode, BarcodeKind, Layout, TextBlock
 from shipdesk.printing.layout import Image as ImageElement
 from shipdesk.printing.raster import place_barcode, render_raster
+from shipdesk.printing.tuning import PrintTuning
 from shipdesk.printing.zpl import image_to_zpl, layout_to_zpl
 from tests.printing.scanning import needs_zbar, zbar_scan
 from tests.printing.test_label_pdf import LONG, UPS_LIKE, USPS_LIKE, make_label
@@ -258,3 +259,18 @@ def test_an_image_element_is_placed_as_a_graphic_field_at_its_origin() -> None:
     rebuilt = rebuild_graphic(item.commands["GF"])
     assert rebuilt.size == (160, 80)
     assert rebuilt.convert("L").getextrema() == (0, 0)  # all black, no distortion needed: 2:1 into 2:1
+
+
+@pytest.mark.parametrize(
+    ("tuning", "darkness", "speed"),
+    [
+        (PrintTuning(darkness=22, speed=5), "~SD22", "^PR5"),
+        (PrintTuning(darkness=45, speed=20), "~SD30", "^PR14"),  # saved before settings were checked
+        (PrintTuning(darkness=-1, speed=0), "~SD00", "^PR1"),
+    ],
+)
+def test_the_profiles_darkness_and_speed_are_sent_within_what_zpl_takes(
+    tuning: PrintTuning, darkness: str, speed: str
+) -> None:
+    lines = render_label(make_label(), LabelSize.FOUR_BY_SIX, "zpl", 203, tuning=tuning).decode().splitlines()
+    assert lines[2:4] == [darkness, speed]

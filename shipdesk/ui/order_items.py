@@ -191,13 +191,29 @@ _ELIDE = Qt.TextElideMode.ElideRight
 
 
 def _pieces(word: str, metrics: QFontMetrics, room: int) -> list[str]:
-    """The word in pieces that fit the room, a character at least each."""
+    """The word in pieces that fit the room, a character at least each: broken where an address or a code reads
+    best ("grace32@" "example.com", "TSH-" "ORG"), or between any two characters where it has no such place."""
     pieces = [""]
     for char in word:
-        if pieces[-1] and metrics.horizontalAdvance(pieces[-1] + char) > room:
-            pieces.append("")
+        line = pieces[-1]
+        if line and metrics.horizontalAdvance(line + char) > room:
+            at = _break_at(line)
+            if at < len(line) // 3 or metrics.horizontalAdvance(line[at:] + char) > room:
+                at = 0  # a line left nearly empty costs a line more; or the rest would not fit on the next one
+            pieces[-1:] = [line[:at], line[at:]] if at else [line, ""]
         pieces[-1] += char
     return pieces
+
+
+def _break_at(line: str) -> int:
+    """Where in a line too long to grow a break reads best (after "@", else before a "." or after "-", "/" or "_"),
+    or 0 when it has no such place."""
+    at = line.rfind("@") + 1
+    if at:
+        return at if at < len(line) else 0
+    after = max(line.rfind(char) + 1 for char in "-/_")
+    before = line.rfind(".")
+    return max(after if after < len(line) else 0, before if before > 0 else 0)
 
 
 class _NameLine(QWidget):

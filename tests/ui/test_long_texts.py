@@ -256,3 +256,35 @@ def test_a_recipient_whose_name_looks_like_markup_shows_it_as_written_in_the_too
 
     assert shown_tip_text() == MARKED_UP_NAME
     QToolTip.hideText()
+
+
+def fitted_to(qtbot: QtBot, text: str, width_of: str) -> list[str]:
+    """The lines a word-breaking FittedText shows `text` in, given the width `width_of` takes."""
+    label = FittedText(text, break_words=True)
+    qtbot.addWidget(label)
+    metrics = label.fontMetrics()
+    label.resize(metrics.horizontalAdvance(width_of) + metrics.horizontalAdvance("-") + 1, 200)  # room for a hyphen
+    label.show()
+    qtbot.waitExposed(label)
+    return label.text().split("\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "width_of", "lines"),
+    [
+        ("grace32@example.com", "grace32@example.c", ["grace32@", "example.com"]),
+        ("orders.dept@ex.com", "orders.dept@ex.", ["orders.dept@", "ex.com"]),
+        ("www.exampleshop.com/track", "www.exampleshop.com/t", ["www.exampleshop.com/", "track"]),
+        ("MERINOWOOLSOCKS", "MERINOWOOL", ["MERINOWOOL", "SOCKS"]),  # no place to break: between two letters
+    ],
+)
+def test_a_word_broken_over_lines_breaks_where_an_address_reads_best(
+    qtbot: QtBot, text: str, width_of: str, lines: list[str]
+) -> None:
+    assert fitted_to(qtbot, text, width_of) == lines
+
+
+def test_a_break_after_an_at_sign_too_early_to_help_falls_back_to_the_letters(qtbot: QtBot) -> None:
+    lines = fitted_to(qtbot, "a@verylongdomainnamewithoutdots", "a@verylongdomain")
+    assert "".join(lines) == "a@verylongdomainnamewithoutdots" and len(lines) == 2
+    assert lines[0] != "a@"

@@ -46,7 +46,9 @@ from shipdesk.domain import (
     Shipment,
     is_combined_into_another,
     named_time_zone,
+    on_hold_words,
     plural,
+    status_words,
     utc_now,
     whole_tracking_number,
 )
@@ -337,7 +339,7 @@ def _list_orders(cache: Cache, args: argparse.Namespace) -> int:
         return 0
     for entry in stored:
         order = entry.order
-        status = order.status.label + (f" ({order.hold_reason})" if order.hold_reason else "")
+        status = status_words(order.status, order.hold_reason)
         items = "item " if order.item_count == 1 else "items"  # the space keeps the status column in line
         print(
             f"{order.order_number:<14} {order.order_date:%Y-%m-%d %H:%M}  {order.ship_to.name[:28]:<28} "
@@ -601,7 +603,7 @@ def _ship(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _why_not_to_ship(order: Order, *, even_if_held: bool, even_if_unpaid: bool) -> str:
-    """What the store said against shipping the order that the supervisor's option overrides ("it was on hold (…)"),
+    """What the store said against shipping the order that the supervisor's option overrides ("it was on hold: …"),
     or ''; UsageError when the order must not be recorded shipped.
 
     On hold or awaiting payment in the store means: do not ship. A packer recording such an order shipped has nearly
@@ -615,7 +617,7 @@ def _why_not_to_ship(order: Order, *, even_if_held: bool, even_if_unpaid: bool) 
     if is_combined_into_another(order):  # its items went out with the other order, which is the one to record
         raise UsageError(f"order {number} is not shipped on its own: {order.hold_reason}; nothing was recorded")
     if order.status is OrderStatus.ON_HOLD:
-        held = "on hold" + (f" ({order.hold_reason})" if order.hold_reason else "")
+        held = on_hold_words(order.hold_reason)
         if not even_if_held:
             raise UsageError(
                 f"order {number} is {held}, so it must not ship; nothing was recorded. "

@@ -431,15 +431,29 @@ def is_packing_block(reason: str) -> bool:
     return reason == NOTHING_TO_SHIP or reason.startswith(_SHIP_TO_GAP) or reason.startswith(COMBINED_INTO)
 
 
+def on_hold_words(hold_reason: str) -> str:
+    """'on hold: no ship-to address'; a reason that says "on hold" itself ("on hold in ShipStation until …") as it is,
+    so the words are not said twice."""
+    if hold_reason.startswith("on hold"):
+        return hold_reason
+    return f"on hold: {hold_reason}" if hold_reason else "on hold"
+
+
+def status_words(status: OrderStatus, hold_reason: str) -> str:
+    """'Awaiting shipment', or 'On hold: no ship-to address' when the reason is known."""
+    if status is OrderStatus.ON_HOLD:
+        words = on_hold_words(hold_reason)
+        return words[:1].upper() + words[1:]
+    return f"{status.label}: {hold_reason}" if hold_reason else status.label
+
+
 def held_words(status: OrderStatus, hold_reason: str) -> str:
     """Why an order held for a reason other than what it lacks for packing must not ship yet ("it is on hold: …"),
     or '' when it is not held so: its store put it on hold, a fulfillment provider ships it, or an import left an item
     of it out."""
     if status is not OrderStatus.ON_HOLD or is_packing_block(hold_reason):
         return ""
-    if hold_reason.startswith("on hold"):  # "on hold in ShipStation until …"
-        return f"it is {hold_reason}"
-    return f"it is on hold: {hold_reason}" if hold_reason else "it is on hold"
+    return f"it is {on_hold_words(hold_reason)}"
 
 
 def with_packing_rules(order: Order, block: str | None = None) -> Order:

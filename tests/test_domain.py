@@ -20,6 +20,7 @@ from shipdesk.domain import (
     packing_block_reason,
     parse_weight_unit,
     station_date,
+    status_words,
     with_packing_rules,
 )
 
@@ -277,3 +278,19 @@ def test_a_costa_rican_address_writes_its_postal_code_after_the_city_as_its_post
     )
 
     assert address.city_line() == "Escazú San José 10201"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "shown"),
+    [
+        (OrderStatus.AWAITING_SHIPMENT, "", "Awaiting shipment"),
+        (OrderStatus.ON_HOLD, "no ship-to address", "On hold: no ship-to address"),
+        (OrderStatus.ON_HOLD, "on hold in ShipStation until 2026-12-24", "On hold in ShipStation until 2026-12-24"),
+        (OrderStatus.ON_HOLD, "on hold in ShipStation", "On hold in ShipStation"),
+        (OrderStatus.ON_HOLD, "", "On hold"),
+    ],
+)
+def test_a_status_says_on_hold_once_whatever_words_the_reason_starts_with(
+    status: OrderStatus, reason: str, shown: str
+) -> None:
+    assert status_words(status, reason) == shown

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from shipdesk.cache.orders import StoredOrder
 from shipdesk.cache.shipment_voids import VoidedShipment
 from shipdesk.cache.shipments import StoreUpdateState
-from shipdesk.domain import Order, OrderStatus, Shipment, plural, ship_to_gap
+from shipdesk.domain import Order, OrderStatus, Shipment, plural, ship_to_gap, status_words
 from shipdesk.ui.order_items import FittedText, OrderItemsGrid
-from shipdesk.ui.order_text import address_text, date_text, money_text, status_text
+from shipdesk.ui.order_text import address_text, date_text, money_text
 from shipdesk.ui.refused_updates import DROP_ITEM, SEND_AGAIN_ITEM
 
 NOTHING_SELECTED = "Select an order to see its items and addresses."
@@ -154,7 +154,7 @@ class OrderDetail(QStackedWidget):
     ) -> None:
         order = stored.order
         self.title.set_full_text(f"Order {order.order_number}")
-        self.status.set_full_text(status_text(order.status, order.hold_reason))
+        self.status.set_full_text(status_words(order.status, order.hold_reason))
         self.status.setStyleSheet(_status_style(order.status))
         self.selection_note.setText(
             f"{selected_count:,} orders selected; Print labels prints all of them." if selected_count > 1 else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from shipdesk.domain import Address, Item, OrderStatus
+from shipdesk.domain import Address, Item
 
 
 def date_text(moment: datetime) -> str:
@@ -20,11 +20,6 @@ def weight_text(grams: float | None) -> str:
     if grams is None:
         return ""
     return f"{grams / 1000:.2f} kg"
-
-
-def status_text(status: OrderStatus, hold_reason: str) -> str:
-    """'Awaiting shipment', or 'On hold: no ship-to address' when the reason is known."""
-    return f"{status.label}: {hold_reason}" if hold_reason else status.label
 
 
 def money_text(amount: Decimal, currency: str) -> str:

@@ -15,8 +15,8 @@ from PySide6.QtGui import QColor
 
 from shipdesk.cache import Cache
 from shipdesk.cache.orders import OrderQuery, OrderRow, fetch_rows, list_order_ids, longest_order_number
-from shipdesk.domain import OrderStatus
-from shipdesk.ui.order_text import date_text, status_text, weight_text
+from shipdesk.domain import OrderStatus, on_hold_words, status_words
+from shipdesk.ui.order_text import date_text, weight_text
 from shipdesk.ui.plain_tooltip import plain_tooltip
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -60,7 +60,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Store", "store", lambda row: row.store, "Demo store"),
     # Last, so it takes the table's spare width: a hold reason says what to put right. Its sample is the least room
     # it gets; a reason longer than the room there is ends in "…", and its tooltip and the detail pane say it whole.
-    Column("Status", "status", lambda row: status_text(row.status, row.hold_reason), "On hold: no ship-to address"),
+    Column("Status", "status", lambda row: status_words(row.status, row.hold_reason), "On hold: no ship-to address"),
 )
 STATUS_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "status")
 STORE_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.sort_key == "store")
@@ -86,7 +86,7 @@ def _shown(order: OrderRow) -> _ShownRow:
         order=order,
         texts=tuple(column.text(order) for column in COLUMNS),
         colour=_status_colour(order.status),
-        status_tip=f"Kept on hold: {order.hold_reason}" if order.hold_reason else None,
+        status_tip=f"Kept {on_hold_words(order.hold_reason)}" if order.hold_reason else None,
     )
 
 

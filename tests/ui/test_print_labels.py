@@ -238,6 +238,6 @@ def test_an_order_its_store_put_on_hold_is_not_offered_a_label_and_the_dialog_sa
 
     [pdf] = label_files(demo_cache)
     assert page_count(pdf) == 1
-    assert status_of(window, "1139") == "On hold: on hold in ShipStation until 2026-12-24"
+    assert status_of(window, "1139") == "On hold in ShipStation until 2026-12-24"
     assert status_of(window, "1141") == "Shipped"
     assert latest_shipment(demo_cache, stored.id) is None

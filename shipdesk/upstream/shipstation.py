@@ -328,7 +328,9 @@ class ShipStationClient:
             reported.update(new_problems)
             seen.update((order.upstream_id, order.modify_date) for order in fresh)
             walk_found_new = walk_found_new or bool(fresh)
-            last_page = result.page >= result.pages or result.raw_count < page_size
+            # Its page count says whether more follow: a page shorter than asked for may still not be the last (an
+            # account answering fewer orders a page than the documented 500), while an empty one always is.
+            last_page = result.page >= result.pages or result.raw_count == 0
             yield OrdersPage(
                 orders=fresh,
                 page=fetched,

@@ -169,6 +169,7 @@ class FakeShipStation:
         self.voided_shipment_ids: list[int] = []  # voids carried out, answered or not
         self.refuse_voids_with: str | None = None  # ShipStation's message when it will not void any label
         self.labels_without_pdf = False  # labels are sold with labelData null
+        self.most_orders_a_page: int | None = None  # answers a page with at most this many orders, whatever was asked
         self._ship_dates_before_labels: dict[int, Any] = {}
         self._lock = threading.RLock()
         self._orders: dict[int, _StoredOrder] = {}
@@ -552,6 +553,7 @@ class FakeShipStation:
 
         orders.sort(key=key, reverse=descending)
         total = len(orders)
+        size = min(size, self.most_orders_a_page or size)
         chosen = orders[(page - 1) * size : page * size]
         return _json(
             200,

@@ -92,6 +92,36 @@ def test_a_full_pull_of_2000_orders_arrives_complete_in_pages_of_500(empty_fake:
     assert all(q["pageSize"] == "500" and (q["sortBy"], q["sortDir"]) == ("ModifyDate", "ASC") for q in queries)
 
 
+@pytest.mark.parametrize("one_second", [False, True], ids=["a second each", "all in one second"])
+def test_pages_shorter_than_asked_for_do_not_end_the_pull_before_the_last_page(
+    empty_fake: FakeShipStation, one_second: bool
+) -> None:
+    ids = empty_fake.add_generated_orders(250, first_modified=datetime(2026, 2, 1, 12, 0, tzinfo=UTC))
+    if one_second:
+        for order_id in ids:
+            empty_fake.touch_order(order_id, datetime(2026, 2, 2, tzinfo=UTC))
+    empty_fake.most_orders_a_page = 100  # ShipStation answers 100 a page, though asked for 500
+
+    with connect(empty_fake) as client:
+        pages = list(client.iter_orders_modified_since(None))
+
+    orders = [order.upstream_id for page in pages for order in page.orders]
+    assert sorted(orders) == [str(order_id) for order_id in sorted(ids)]  # every one, none twice
+    # 3 pages; orders of one second walked by page number, then walked again once to see none slid back unseen
+    assert len(empty_fake.requests_to("/orders")) <= (7 if one_second else 4)
+
+
+def test_an_empty_page_ends_the_pull_whatever_page_count_it_claims(empty_fake: FakeShipStation) -> None:
+    empty_fake.add_generated_orders(3, first_modified=datetime(2026, 2, 1, 12, 0, tzinfo=UTC))
+    empty_fake.most_orders_a_page = 1
+
+    with connect(empty_fake) as client:
+        pages = list(client.iter_orders_modified_since(datetime(2027, 1, 1, tzinfo=UTC)))  # nothing changed since
+
+    assert [page.orders for page in pages] == [[]]
+    assert len(empty_fake.requests_to("/orders")) == 1
+
+
 def test_an_order_modified_during_a_pull_does_not_push_another_out_of_it(empty_fake: FakeShipStation) -> None:
     ids = empty_fake.add_generated_orders(1000, first_modified=datetime(2026, 2, 1, 12, 0, tzinfo=UTC))
     seen: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Self
 
 
 class ImageServer:
@@ -17,9 +18,10 @@ class ImageServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requested.append(self.path)
+                status = server.error_for(self.path)
                 found = server.files.get(self.path)
-                if found is None:
-                    self.send_error(404)
+                if status is not None or found is None:
+                    self.send_error(status or 404)
                     return
                 content_type, body = found
                 self.send_response(200)
@@ -34,10 +36,14 @@ class ImageServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
+    def error_for(self, path: str) -> int | None:
+        """The HTTP error the host answers for the path instead of its file, or None to serve it (404 if unknown)."""
+        return None
+
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
 
-    def __enter__(self) -> ImageServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-# The OS keyring would find whatever this machine has; these commands need none.
-NO_KEYRING = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+from tests.cli.running import shipdesk
 
 ORDERS_CSV = """\
 Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity,Unit Price
@@ -22,19 +19,6 @@ Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Qu
 1002,2026-11-20 10:00:00,José Núñez,Calle Mayor 5,Madrid,28013,ES,APR-LIN,Linen apron,1,24.00
 1003,2026-11-21 16:45:00,Łukasz Żółw,ul. Długa 12,Gdańsk,80-827,PL,SOCK-W,Wool socks,3,9.90
 """
-
-
-def shipdesk(
-    db: Path, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "shipdesk", "--db", str(db), *args],
-        capture_output=True,
-        cwd=cwd or db.parent,
-        env={**NO_KEYRING, **(env or {})},
-        check=False,
-        timeout=120,
-    )
 
 
 def with_orders(tmp_path: Path, *, store: str = "") -> Path:

@@ -36,6 +36,7 @@ from shipdesk.cli_bought_labels import add_bought_label_commands, run_bought_lab
 from shipdesk.cli_lookup import UsageError, json_for_stdout, one_order, stdout_is_utf8, store_named
 from shipdesk.cli_printers import add_printer_commands, print_progress, run_printer_command
 from shipdesk.cli_ship_anyway import add_ship_anyway_options, ship_anyway, ship_anyway_hint
+from shipdesk.cli_stdout import StdoutPrinter, is_stdout, refuse_terminal, write_out, written_to
 from shipdesk.cli_stores import add_store_commands, run_store_command
 from shipdesk.cli_void import add_void_command, run_void_command
 from shipdesk.domain import (
@@ -65,7 +66,6 @@ from shipdesk.label_batch import (
 from shipdesk.printing.devices import Device, use_system_printers
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.file_printer import FilePrinter, JobsFile
-from shipdesk.printing.folder_printer import os_error_reason
 from shipdesk.printing.label_formats import FORMATS
 from shipdesk.printing.pick_list import pick_lines
 from shipdesk.printing.slip_pdf import render_packing_slips_pdf
@@ -85,7 +85,6 @@ from shipdesk.upstream.csv_import import DEFAULT_STORE, import_csv
 from shipdesk.upstream.csvfile import CsvFileError
 
 _log = logging.getLogger(__name__)
-_TO_STDOUT = "-"  # `--out -`: the bytes go to stdout, for a pipe (`| lp`), and what was done to stderr
 _SENDER_FIELDS = ("name", "company", "street1", "street2", "city", "state", "postal-code", "country", "phone")
 
 
@@ -356,100 +355,38 @@ def _print_label(cache: Cache, args: argparse.Namespace) -> int:
         raise UsageError("a PNG holds one label; give one order number, or use --format pdf")
     if args.preview and args.format != "pdf":
         raise UsageError("--preview writes a PDF; leave out --format or --preview")
-    to_stdout = _is_stdout(args.out)
+    to_stdout = is_stdout(args.out)
     if to_stdout:
-        _refuse_terminal("labels")
+        refuse_terminal("labels")
     stored = [one_order(cache, number, args.store) for number in args.order_numbers]
     for entry in stored:
         _refuse_new_tracking_for_shipped(cache, entry, args.tracking)
     order_ids = [entry.id for entry in stored]
     choice = ShippingChoice(args.carrier, args.service, "", LabelSize(args.size), args.tracking)
+    anyway = ship_anyway(args)
     _warn_without_sender(cache)
     if args.format == "pdf":
         printer = StdoutPrinter() if to_stdout else FilePrinter(args.out)
-        result = print_labels(
-            cache, order_ids, choice, printer=printer, record=not args.preview, anyway=ship_anyway(args)
-        )
+        result = print_labels(cache, order_ids, choice, printer=printer, record=not args.preview, anyway=anyway)
         written = result.pdf_path
     else:
         # A relative --out ("1001.zpl") has no file URI of its own; the device below writes it where it is named.
         profile = PrinterProfile("file", args.format, args.out.absolute().as_uri(), dpi=args.dpi, media=args.size)
         device = StdoutPrinter() if to_stdout else JobsFile(args.out)
-        result = print_labels_to_printer(cache, order_ids, profile, choice, device=device, anyway=ship_anyway(args))
+        result = print_labels_to_printer(cache, order_ids, profile, choice, device=device, anyway=anyway)
         written = args.out if result.printed else None
-    _say_not_printed(stored, result, ship_anyway(args))
+    _say_not_printed(stored, result, anyway)
     if result.printer_error:
         print(f"shipdesk: {result.printer_error}", file=sys.stderr)
     if written is None:
         return 1
     said = sys.stderr if to_stdout else sys.stdout  # stdout carries the label alone
     new = len(result.printed) - len(result.reprinted)
-    print(f"Wrote {plural(len(result.printed), 'label')} to {_written_to(written)}.", file=said)
+    print(f"Wrote {plural(len(result.printed), 'label')} to {written_to(written)}.", file=said)
     if not args.preview:
         again = f", {len(result.reprinted)} reprinted" if result.reprinted else ""
         print(f"{plural(new, 'order')} marked shipped{again}.", file=said)
     return 1 if result.failed or result.queued else 0
-
-
-class StdoutPrinter:
-    """Where `--out -` sends labels, slips and pick lists: their bytes alone on stdout, for the program reading it.
-
-    A job counts as printed once stdout took it whole; a reader that went away fails it as a printer would.
-    """
-
-    name = "stdout"
-
-    def send(self, job: bytes) -> None:
-        try:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(job)
-            sys.stdout.buffer.flush()
-        except OSError as error:
-            _silence_stdout()
-            if isinstance(error, BrokenPipeError):
-                raise PrinterError(
-                    "the program reading stdout stopped before it took the job whole; "
-                    "an order whose label it did not take stays unshipped"
-                ) from error
-            raise PrinterError(f"stdout could not be written: {os_error_reason(error)}") from error
-
-    def print_pdf(self, data: bytes, name_hint: str = "") -> Path:
-        self.send(data)
-        return Path(_TO_STDOUT)
-
-
-def _silence_stdout() -> None:
-    """Points stdout at the null device, so the bytes it still holds do not fail again, unseen, as the process ends."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, sys.stdout.fileno())
-    finally:
-        os.close(null)
-
-
-def _is_stdout(out: Path) -> bool:
-    return str(out) == _TO_STDOUT
-
-
-def _written_to(path: Path) -> str:
-    return "stdout" if _is_stdout(path) else str(path)
-
-
-def _refuse_terminal(what: str) -> None:
-    """`--out -` on a terminal would pour the bytes on the screen, and mark the orders shipped for labels nobody has."""
-    if sys.stdout.isatty():
-        raise UsageError(
-            f"stdout is a terminal, where {what} are no use: pipe them into a program (… --out - | lp) "
-            "or name a file with --out; nothing was printed"
-        )
-
-
-def _write_out(out: Path, data: bytes) -> None:
-    """Writes a sheet job to the file `--out` names, or to stdout for "-"."""
-    if _is_stdout(out):
-        StdoutPrinter().send(data)
-    else:
-        FilePrinter(out).print_bytes(data)
 
 
 def _refuse_new_tracking_for_shipped(cache: Cache, stored: StoredOrder, typed: str) -> None:
@@ -532,8 +469,8 @@ def _sheet_orders(cache: Cache, args: argparse.Namespace) -> list[Order]:
 
 
 def _slips(cache: Cache, args: argparse.Namespace) -> int:
-    if args.out is not None and _is_stdout(args.out):
-        _refuse_terminal("packing slips")
+    if args.out is not None and is_stdout(args.out):
+        refuse_terminal("packing slips")
     orders = _sheet_orders(cache, args)
     if args.printer:
         profile = get_printer(cache, args.printer)
@@ -547,24 +484,24 @@ def _slips(cache: Cache, args: argparse.Namespace) -> int:
         data = render_packing_slips_pdf(orders, sheet=args.sheet, thumbnails=thumbnails)
     else:
         data = render_packing_slips_escpos(orders, media=args.media)
-    _write_out(args.out, data)
-    said = sys.stderr if _is_stdout(args.out) else sys.stdout
-    print(f"Wrote {plural(len(orders), 'packing slip')} to {_written_to(args.out)}.", file=said)
+    write_out(args.out, data)
+    said = sys.stderr if is_stdout(args.out) else sys.stdout
+    print(f"Wrote {plural(len(orders), 'packing slip')} to {written_to(args.out)}.", file=said)
     return 0
 
 
 def _pick_list(cache: Cache, args: argparse.Namespace) -> int:
-    if args.out is not None and _is_stdout(args.out):
-        _refuse_terminal("pick lists")
+    if args.out is not None and is_stdout(args.out):
+        refuse_terminal("pick lists")
     orders = _sheet_orders(cache, args)
     lines = plural(len(pick_lines(orders)), "line")
     profile = get_printer(cache, args.printer) if args.printer else None
     job = pick_list_job(orders, profile, sheet=None if profile else args.sheet)
     what = f"the pick list of {plural(len(orders), 'order')} ({lines})"
     if profile is None:
-        _write_out(args.out, job)
-        said = sys.stderr if _is_stdout(args.out) else sys.stdout
-        print(f"Wrote {what} to {_written_to(args.out)}.", file=said)
+        write_out(args.out, job)
+        said = sys.stderr if is_stdout(args.out) else sys.stdout
+        print(f"Wrote {what} to {written_to(args.out)}.", file=said)
     else:
         print(f"Printed {what} on {send_job(cache, job, profile, 'pick-list')}.")
     return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from shipdesk.cache import Cache
+from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.outbox_schedule import (
     claim_entry,
     due_entries,
@@ -47,6 +48,7 @@ class FailedPush:
 class RefusedPush:
     order_number: str
     reason: str
+    number_shared: bool = False  # another store has an order of this number too: the steps must name the store
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,8 @@ class RefusedSteps:
     # Ends the line that counts the updates refused before this run, after "still wait(s) for you"; `{orders}` stands
     # for "its order" or "their orders".
     earlier: str
-    quote: Callable[[str], str] = str  # how an order number is written inside `send_again_or_drop`
+    quote: Callable[[str], str] = str  # how an order number (or a store) is written inside `send_again_or_drop`
+    of_store: str = " of {store}"  # follows an order number another store has too, naming the store
 
 
 COMMAND_LINE_STEPS = RefusedSteps(
@@ -68,6 +71,7 @@ COMMAND_LINE_STEPS = RefusedSteps(
     ),
     earlier=" (shipdesk outbox).",
     quote=shlex.quote,
+    of_store=" --store {store}",
 )
 
 
@@ -97,7 +101,7 @@ class PushReport:
         )
         lines.extend(
             f"Order {refused.order_number} refused by {self.store}: {refused.reason} It is not sent again by itself: "
-            + steps.send_again_or_drop.format(order=steps.quote(refused.order_number))
+            + steps.send_again_or_drop.format(order=self._named(refused, steps))
             for refused in self.refused
         )
         earlier = self.waiting_for_a_person - len(self.refused)
@@ -110,6 +114,11 @@ class PushReport:
         if self.stopped and stopped_by is None:
             lines.append(f"Pushing stopped: {self.stopped}")
         return lines
+
+    def _named(self, refused: RefusedPush, steps: RefusedSteps) -> str:
+        """The refused update's order number as the steps write it, with this store where the number is shared."""
+        named = steps.quote(refused.order_number)
+        return named + steps.of_store.format(store=steps.quote(self.store)) if refused.number_shared else named
 
 
 def backoff(attempts_before: int, first: timedelta = FIRST_RETRY, longest: timedelta = LONGEST_WAIT) -> timedelta:
@@ -167,7 +176,8 @@ def push_outbox(
 def _refuse(cache: Cache, entry: OutboxEntry, error: ConnectorError, now: datetime, report: PushReport) -> None:
     refuse_entry(cache, entry.id, str(error), now)
     order_number = _order_number(entry)
-    report.refused.append(RefusedPush(order_number, str(error)))
+    shared = len(find_by_number(cache, order_number)) > 1
+    report.refused.append(RefusedPush(order_number, str(error), number_shared=shared))
     _log.warning("store %s refused the update of order %s for good: %s", entry.store, order_number, error)
 
 

@@ -11,8 +11,10 @@ from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.shipments import record_shipment
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.ui.main_window import MainWindow
+from shipdesk.ui.refused_updates import DROP_ITEM, SEND_AGAIN_ITEM, WINDOW_STEPS
 from shipdesk.ui.sync_runner import SyncRunner
 from shipdesk.upstream.credentials import save_secret
+from shipdesk.upstream.outbox_push import PushReport, RefusedPush
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import add_fake_store
@@ -108,3 +110,12 @@ def test_the_refused_order_and_the_outbox_count_name_both_menu_items_as_the_orde
     assert send_again in pane and drop in pane  # ShipStation may say to drop it: shipped another way too
     outbox_tip = store_window.outbox_count.toolTip()
     assert send_again in outbox_tip and drop in outbox_tip
+
+
+def test_a_refused_order_number_another_store_has_too_is_named_with_its_store_in_the_windows_words() -> None:
+    report = PushReport("Main", refused=[RefusedPush("T-1", "It was cancelled.", number_shared=True)])
+
+    assert report.summary_lines(WINDOW_STEPS)[1].endswith(
+        f"select order T-1 of Main, then {SEND_AGAIN_ITEM} once it is put right in the store, "
+        f"or {DROP_ITEM} to give up on it."
+    )

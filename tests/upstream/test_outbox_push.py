@@ -23,6 +23,7 @@ from shipdesk.cache.outbox_schedule import claim_entry, due_entries, next_attemp
 from shipdesk.cache.shipments import outbox_count, pending_outbox, record_shipment
 from shipdesk.domain import Shipment, utc_now
 from shipdesk.upstream.connector import ConnectorError
+from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.outbox_push import PushReport, backoff, push_outbox
 from shipdesk.upstream.shipstation_connector import carrier_code
 from shipdesk.upstream.sync import pull_orders, sync_store
@@ -261,6 +262,29 @@ def test_a_push_the_store_refuses_for_good_waits_for_a_person_instead_of_being_r
     again = push(cache, fake, clock=lambda: NOW + timedelta(days=1))
 
     assert (again.pushed, again.waiting_for_a_person) == (1, 0) and pending_outbox(cache) == []
+
+
+def test_a_refused_update_of_an_order_number_another_store_has_too_names_its_store_in_the_steps(
+    cache: Cache, fake: FakeShipStation, tmp_path: Path
+) -> None:
+    shipped_orders(cache, fake, 1)
+    etsy_export = tmp_path / "etsy.csv"
+    etsy_export.write_text(
+        "Order #,Order Date,Recipient,Address 1,City,Postal Code,Country,SKU,Item Name,Quantity\n"
+        "T-1,2026-03-19 10:00,Ana Lima,Rua 1,Lisboa,1100,PT,CUP,Cup,1\n",
+        encoding="utf-8",
+    )
+    import_csv(cache, etsy_export, store="Etsy shop")  # Etsy numbers its orders T-1 too
+    fake.update_order(1, orderStatus="cancelled")
+
+    report = push(cache, fake, clock=lambda: NOW)
+
+    (refused,) = report.refused
+    assert refused.number_shared
+    assert report.summary_lines()[1].endswith(
+        "once it is put right in the store, shipdesk outbox --send-again T-1 --store Main; "
+        "to give up on it, shipdesk outbox --drop T-1 --store Main."
+    )
 
 
 def test_refused_credentials_stop_the_push_and_keep_every_entry(

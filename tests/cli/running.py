@@ -22,11 +22,13 @@ Order #,Order Date,Order Status,Recipient,Address 1,City,Postal Code,Country,SKU
 
 
 def shipdesk(
-    db: Path, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    db: Path, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdout: int | None = None
 ) -> subprocess.CompletedProcess[bytes]:
+    """The command run to its end; `stdout`: a file descriptor it writes to (a terminal, a pipe) instead of ours."""
     return subprocess.run(
         [sys.executable, "-m", "shipdesk", "--db", str(db), *args],
-        capture_output=True,
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
         cwd=cwd or db.parent,
         env={**NO_KEYRING, **(env or {})},
         check=False,

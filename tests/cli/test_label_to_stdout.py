@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import os
 import pty
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.cli.running import NO_KEYRING, orders_json, outbox, shipdesk, with_orders
+from tests.cli.running import orders_json, outbox, shipdesk, with_orders
 from tests.printing.scanning import needs_zbar, pdf_scan
 
 
@@ -48,15 +46,7 @@ def test_a_label_is_not_poured_onto_the_terminal_and_its_order_stays_to_pack(tmp
     db = with_orders(tmp_path)
     terminal, terminal_end = pty.openpty()
     try:
-        printed = subprocess.run(
-            [sys.executable, "-m", "shipdesk", "--db", str(db), "label", "1001", "--out", "-"],
-            stdout=terminal_end,
-            stderr=subprocess.PIPE,
-            cwd=tmp_path,
-            env=NO_KEYRING,
-            check=False,
-            timeout=120,
-        )
+        printed = shipdesk(db, "label", "1001", "--out", "-", stdout=terminal_end)
     finally:
         os.close(terminal_end)
         os.close(terminal)
@@ -73,15 +63,7 @@ def test_a_label_the_pipe_did_not_take_leaves_its_order_to_pack(tmp_path: Path) 
     reader, writer = os.pipe()
     os.close(reader)  # the program at the other end of the pipe has gone: nothing reaches a printer
     try:
-        printed = subprocess.run(
-            [sys.executable, "-m", "shipdesk", "--db", str(db), "label", "1001", "--out", "-"],
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            cwd=tmp_path,
-            env=NO_KEYRING,
-            check=False,
-            timeout=120,
-        )
+        printed = shipdesk(db, "label", "1001", "--out", "-", stdout=writer)
     finally:
         os.close(writer)
 

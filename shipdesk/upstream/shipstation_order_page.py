@@ -150,7 +150,10 @@ def read_usual_page(content: bytes, store: str, *, currency: str = "USD", zone: 
             for order, raw in zip(orders, page.orders, strict=True)
             if raw.advanced_options is not None and raw.advanced_options.merged_ids
         }
-    return UsualPage(ParsedOrders(orders, [], merged), page.page, page.pages, page.total)
+        usual = UsualPage(ParsedOrders(orders, [], merged), page.page, page.pages, page.total)
+        # Freed before the collector runs again, which would otherwise walk the decoded page once more.
+        del page
+    return usual
 
 
 def _order(raw: _Order, store: str, currency: str, zone: ZoneInfo) -> Order:

@@ -23,6 +23,8 @@ from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Weigh
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # every ShipStation v1 timestamp without a zone is US Pacific time
 
+# Exactly what the API sends, "2015-06-28T17:46:27.0000000": ASCII digits, no zone.
+_SHIPSTATION_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{7}")
 _DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
@@ -61,7 +63,7 @@ def parse_wall_datetime(text: str, zone: ZoneInfo = PACIFIC) -> datetime:
     An explicit zone ("Z", "+01:00") is honoured when one is present.
     """
     stripped = text.strip()
-    if _is_shipstation_shape(stripped):
+    if _SHIPSTATION_SHAPE.fullmatch(stripped):
         offset = _offset_of_hour(stripped[:13], zone)
         if offset is not None:
             try:
@@ -77,27 +79,6 @@ def parse_wall_datetime(text: str, zone: ZoneInfo = PACIFIC) -> datetime:
     tz = zone if zone_text is None else _fixed_zone(zone_text)
     moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), microsecond, tzinfo=tz)
     return moment.astimezone(UTC)
-
-
-def _is_shipstation_shape(text: str) -> bool:
-    """Whether text is exactly what the API sends, "2015-06-28T17:46:27.0000000": ASCII digits, no zone."""
-    return (
-        len(text) == 27
-        and text.isascii()
-        and text[4] == "-"
-        and text[7] == "-"
-        and text[10] == "T"
-        and text[13] == ":"
-        and text[16] == ":"
-        and text[19] == "."
-        and text[:4].isdigit()
-        and text[5:7].isdigit()
-        and text[8:10].isdigit()
-        and text[11:13].isdigit()
-        and text[14:16].isdigit()
-        and text[17:19].isdigit()
-        and text[20:].isdigit()
-    )
 
 
 @lru_cache(maxsize=4096)

@@ -378,16 +378,13 @@ POSTAL_CODE_COUNTRIES = frozenset(
 
 def ship_to_gap(address: Address) -> str:
     """What the address lacks for a label, as a reason ("no ship-to city", "no ship-to name or ZIP code"), or ''."""
-    if not any(
-        part.strip()
-        for part in (
-            address.street1,
-            address.street2,
-            address.street3,
-            address.city,
-            address.postal_code,
-            address.country,
-        )
+    if not (
+        address.street1.strip()
+        or address.street2.strip()
+        or address.street3.strip()
+        or address.city.strip()
+        or address.postal_code.strip()
+        or address.country.strip()
     ):
         return NO_SHIP_TO_ADDRESS
     missing = [

@@ -141,11 +141,12 @@ def _column_values(order: Order, dated_at_import: bool) -> tuple[object, ...]:
     ship_name = order.ship_to.name
     bill_name = order.bill_to.name
     folded = search_extra(ship_name, bill_name, item_names)
+    order_date = order.order_date.isoformat()  # written once, for its column and the stored text
     return (
         order.store,
         order.upstream_id,
         order.order_number,
-        order.order_date.isoformat(),
+        order_date,
         order.status.value,
         order.hold_reason,
         ship_name,
@@ -158,8 +159,8 @@ def _column_values(order: Order, dated_at_import: bool) -> tuple[object, ...]:
         " ".join([item.sku for item in items if item.sku]),
         item_names,
         folded,
-        order_to_json(order),
-        dated_at_import,
+        order_to_json(order, order_date),
+        int(dated_at_import),  # SQLite binds an int directly; a bool it first looks up adapters for
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from shipdesk.cache.order_json import order_from_json, order_to_dict, order_to_json
+from shipdesk.cache.order_json import address_to_dict, order_from_json, order_to_dict, order_to_json
 from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Weight, WeightUnit
 
 ORDER = Order(
@@ -100,6 +100,11 @@ def test_an_order_is_stored_as_the_same_text_as_before() -> None:
     assert order_to_json(ORDER) == json.dumps(
         order_to_dict(ORDER), ensure_ascii=False, separators=(",", ":"), default=str
     )
+
+
+def test_an_address_is_stored_with_every_field_it_has_in_the_order_it_declares_them() -> None:
+    assert list(address_to_dict(ORDER.ship_to)) == [field.name for field in fields(Address)]
+    assert Address(**address_to_dict(ORDER.ship_to)) == ORDER.ship_to
 
 
 def test_the_shipping_the_store_assigned_reads_back_and_adds_only_its_own_keys() -> None:

@@ -341,7 +341,9 @@ def address_from_texts(texts: Sequence[str], residential: bool | None, email: st
     # The order's e-mail goes on each address that has something on it, never on an empty one.
     empty = residential is None and not any(texts)
     name, company, street1, street2, street3, city, state, postal_code, country, phone = texts
-    return Address(
+    address = object.__new__(Address)  # as shipstation_order_page._item builds an item, for the same reason
+    Address.__init__(
+        address,
         name=name,
         company=company,
         street1=street1,
@@ -355,6 +357,7 @@ def address_from_texts(texts: Sequence[str], residential: bool | None, email: st
         email="" if empty else email,
         residential=residential,
     )
+    return address
 
 
 def _weight(value: Any, what: str, item: int = 0) -> Weight | None:

@@ -145,6 +145,14 @@ class Weight:
         return Weight(_to_decimal(self.grams / _GRAMS_PER[unit], places), unit)
 
     def __add__(self, other: Weight) -> Weight:
+        if self.unit is other.unit:  # the common case, and the same sum as through grams below
+            try:
+                same_unit_total = _EXACT.add(self.value, other.value)
+            except (Inexact, Overflow, InvalidOperation):
+                pass
+            else:
+                if same_unit_total.is_finite():
+                    return Weight(same_unit_total.normalize(_EXACT), self.unit)
         mine, theirs = self._exact_grams(), other._exact_grams()
         if mine is not None and theirs is not None:
             try:
@@ -349,7 +357,7 @@ class Order:
         total: Weight | None = None
         for item in self.items:
             if item.weight is not None and item.is_physical:
-                weight = item.weight * item.quantity
+                weight = item.weight if item.quantity == 1 else item.weight * item.quantity
                 total = weight if total is None else total + weight
         return total
 

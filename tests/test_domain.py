@@ -59,6 +59,13 @@ def test_weights_in_different_units_add_exactly() -> None:
     assert total.unit is WeightUnit.POUND
 
 
+def test_weights_in_one_unit_add_to_the_exact_sum_in_that_unit() -> None:
+    total = Weight(Decimal("1.50"), WeightUnit.POUND) + Weight(Decimal("2.25"), WeightUnit.POUND)
+    assert repr(total) == repr(Weight(Decimal("3.75"), WeightUnit.POUND))
+    tiny = Weight(Decimal("1e-90"), WeightUnit.OUNCE) + Weight(Decimal(10), WeightUnit.OUNCE)
+    assert tiny.value == Decimal("10." + "0" * 89 + "1")
+
+
 @pytest.mark.parametrize(
     "weight",
     [

@@ -34,7 +34,9 @@ _LETTERS = str.maketrans(
 def fold(text: str) -> str:
     """Lower-case ASCII-ish text: accents dropped, special letters spelled out."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    if decomposed.isascii():  # no combining mark left to drop
+        return decomposed.lower()
+    return "".join([char for char in decomposed if not unicodedata.combining(char)]).lower()
 
 
 _APOSTROPHES = str.maketrans("", "", "'\u2019")

@@ -658,7 +658,9 @@ class _RowReader:
         if problems:
             return problems
         assert quantity is not None and price is not None and needs_shipping is not None
-        item = Item(
+        item = object.__new__(Item)  # built as shipdesk.upstream.shipstation_order_page._item builds one, and why
+        Item.__init__(
+            item,
             sku=sku,
             name=name or sku,
             quantity=quantity,
@@ -804,7 +806,24 @@ def _order(draft: _Draft, store: str, import_time: datetime) -> Order:
         order_total = sum((item.unit_price * item.quantity for item in draft.items), shipping_paid + tax)
     get_text = texts.get
     status, hold_reason = _store_status(texts) if _STATUS_FIELDS & texts.keys() else (_AWAITING_SHIPMENT, "")
-    return Order(
+    ship_to = object.__new__(Address)  # as _RowReader._item builds an item, and for the same reason
+    Address.__init__(
+        ship_to,
+        name=name,
+        company=company,
+        street1=street1,
+        street2=street2,
+        street3=street3,
+        city=city,
+        state=state,
+        postal_code=postal_code,
+        country=country,
+        phone=phone,
+        email=email,
+    )
+    order = object.__new__(Order)
+    Order.__init__(
+        order,
         store=store,
         upstream_id=draft.number,
         order_number=draft.number,
@@ -813,19 +832,7 @@ def _order(draft: _Draft, store: str, import_time: datetime) -> Order:
         hold_reason=hold_reason,
         customer_email=email,
         customer_phone=phone,
-        ship_to=Address(
-            name=name,
-            company=company,
-            street1=street1,
-            street2=street2,
-            street3=street3,
-            city=city,
-            state=state,
-            postal_code=postal_code,
-            country=country,
-            phone=phone,
-            email=email,
-        ),
+        ship_to=ship_to,
         items=tuple(draft.items),
         currency=draft.currency.code if draft.currency is not None else "USD",
         order_total=order_total,
@@ -840,6 +847,7 @@ def _order(draft: _Draft, store: str, import_time: datetime) -> Order:
         custom_field2=get_text("custom_field2", ""),
         custom_field3=get_text("custom_field3", ""),
     )
+    return order
 
 
 _STATUS_FIELDS = frozenset(("status", "payment_status", "shipped_date", "cancelled_date"))

@@ -145,7 +145,7 @@ class Weight:
         return Weight(_to_decimal(self.grams / _GRAMS_PER[unit], places), unit)
 
     def __add__(self, other: Weight) -> Weight:
-        if self.unit is other.unit:  # the common case, and the same sum as through grams below
+        if self.unit is other.unit:  # the common case: the sum the grams below give, and exact where they round
             try:
                 same_unit_total = _EXACT.add(self.value, other.value)
             except (Inexact, Overflow, InvalidOperation):

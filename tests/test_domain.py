@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -301,3 +304,22 @@ def test_a_status_says_on_hold_once_whatever_words_the_reason_starts_with(
     status: OrderStatus, reason: str, shown: str
 ) -> None:
     assert status_words(status, reason) == shown
+
+
+def test_a_value_once_built_is_never_changed_the_type_checker_refuses_it(tmp_path: Path) -> None:
+    # Values are shared (one blank address for every order without one); run time does not refuse an assignment
+    # (see value_type), the project's mypy check does.
+    script = tmp_path / "renames_an_address.py"
+    script.write_text("from shipdesk.domain import Address\n\nAddress().name = 'Zoë'\n", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache"), str(script)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert checked.returncode == 1, checked.stdout
+    assert 'Property "name" defined in "Address" is read-only' in checked.stdout

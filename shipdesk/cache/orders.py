@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shipdesk.cache.database import Cache
-from shipdesk.cache.order_json import order_from_json, order_to_json
+from shipdesk.cache.order_json import date_text, order_from_json, order_to_json
 from shipdesk.cache.search_text import fold, recipient_sort_key, search_extra
 from shipdesk.domain import Order, OrderStatus, utc_now
 
@@ -141,13 +141,13 @@ def _column_values(order: Order, dated_at_import: bool) -> tuple[object, ...]:
     ship_name = order.ship_to.name
     bill_name = order.bill_to.name
     folded = search_extra(ship_name, bill_name, item_names)
-    order_date = order.order_date.isoformat()  # written once, for its column and the stored text
+    order_date = date_text(order.order_date)  # written once, for its column and the stored text
     return (
         order.store,
         order.upstream_id,
         order.order_number,
         order_date,
-        order.status.value,
+        order.status._value_,  # see order_json._order_document
         order.hold_reason,
         ship_name,
         recipient_sort_key(ship_name),

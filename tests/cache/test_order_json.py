@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from shipdesk.cache.order_json import address_to_dict, order_from_json, order_to_dict, order_to_json
+from shipdesk.cache.order_json import address_to_dict, date_text, order_from_json, order_to_dict, order_to_json
 from shipdesk.domain import Address, Item, ItemOption, Order, OrderStatus, Weight, WeightUnit
 
 ORDER = Order(
@@ -133,3 +134,34 @@ def test_an_order_with_a_quantity_beyond_64_bits_is_still_stored() -> None:
 
     assert read.items[0].quantity == 10**20
     assert repr(read) == repr(huge)
+
+
+def test_a_date_is_written_as_isoformat_writes_it_in_any_zone() -> None:
+    with_seconds = timezone(timedelta(hours=-7, minutes=-52, seconds=-58))  # Los Angeles' local mean time
+    moments = [
+        datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+        datetime(2026, 3, 2, 10, 0, 5, 120000, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(1850, 3, 1, 9, 30, 1, 5, tzinfo=with_seconds),
+        datetime(2026, 3, 1, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles")),
+        datetime(2026, 3, 1, 9, 30),
+    ]
+
+    assert [date_text(moment) for moment in moments] == [moment.isoformat() for moment in moments]
+
+
+def test_an_order_with_dates_outside_utc_is_stored_with_them_as_isoformat_writes_them() -> None:
+    local_mean_time = timezone(timedelta(hours=-7, minutes=-52, seconds=-58))
+    dated = replace(
+        ORDER,
+        modify_date=datetime(1850, 3, 2, 10, 0, 5, tzinfo=local_mean_time),
+        ship_by_date=datetime(2026, 3, 9, 17, 0, tzinfo=ZoneInfo("Europe/Copenhagen")),
+    )
+
+    text = order_to_json(dated)
+
+    assert '"modify_date":"1850-03-02T10:00:05-07:52:58","ship_by_date":"2026-03-09T17:00:00+01:00"' in text
+    assert text == json.dumps(order_to_dict(dated), ensure_ascii=False, separators=(",", ":"), default=str)
+    assert order_from_json(text) == dated

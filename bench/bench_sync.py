@@ -84,15 +84,18 @@ def answers(raw: list[dict[str, Any]]) -> list[bytes]:
     ]
 
 
+def read_page(body: bytes) -> PulledPage:
+    """One answer's page of orders, read as the client reads it: see ShipStationClient.list_orders."""
+    usual = read_usual_page(body, "Bench")
+    assert usual is not None, "the bench's pages are in the usual shape"
+    orders, problems = usual.parsed.orders, usual.parsed.problems
+    return PulledPage([PulledOrder(order, shipstation_status(order)) for order in orders], problems)
+
+
 def bench_parse_and_upsert(folder: Path, count: int) -> None:
     bodies = answers(raw_orders(count))
     started = time.perf_counter()
-    pages = []
-    for body in bodies:  # as the client reads them: see ShipStationClient.list_orders
-        usual = read_usual_page(body, "Bench")
-        assert usual is not None, "the bench's pages are in the usual shape"
-        orders, problems = usual.parsed.orders, usual.parsed.problems
-        pages.append(PulledPage([PulledOrder(order, shipstation_status(order)) for order in orders], problems))
+    pages = [read_page(body) for body in bodies]
     parsing = time.perf_counter() - started
     cache = open_cache(folder / "parse.sqlite")
     add_store(cache, StoreRecord(name="Bench", kind=KIND))

@@ -24,14 +24,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sync import KIND, PagesInMemory, answers, raw_orders, shipstation_status
+from bench_sync import KIND, PagesInMemory, answers, raw_orders, read_page
 from orders_csv import write_orders_csv
 
 from shipdesk.cache import open_cache
 from shipdesk.cache.stores import StoreRecord, add_store, get_store
-from shipdesk.upstream.connector import PulledOrder, PulledPage
+from shipdesk.upstream.connector import PulledPage
 from shipdesk.upstream.csv_import import import_csv
-from shipdesk.upstream.shipstation_order_page import read_usual_page
 from shipdesk.upstream.sync import pull_orders
 
 _TOTALS = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
@@ -46,10 +45,7 @@ class _PagesAsTheyCome(PagesInMemory):
 
     def pull(self, since: object) -> Iterator[PulledPage]:
         for body in self.bodies:
-            usual = read_usual_page(body, "Bench")
-            assert usual is not None, "the bench's pages are in the usual shape"
-            orders = [PulledOrder(order, shipstation_status(order)) for order in usual.parsed.orders]
-            yield PulledPage(orders, usual.parsed.problems)
+            yield read_page(body)
 
 
 def _pull(folder: Path, count: int, work: bool) -> None:

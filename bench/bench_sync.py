@@ -92,27 +92,48 @@ def read_page(body: bytes) -> PulledPage:
     return PulledPage([PulledOrder(order, shipstation_status(order)) for order in orders], problems)
 
 
+class AnswersInMemory(PagesInMemory):
+    """A connector whose answers' bodies are already in memory: each page is read from them as it is pulled, as the
+    ShipStation connector reads it, while the page before is written."""
+
+    def __init__(self, bodies: list[bytes]) -> None:
+        super().__init__([])
+        self.bodies = bodies
+
+    def pull(self, since: object) -> Iterator[PulledPage]:
+        for body in self.bodies:
+            yield read_page(body)
+
+
 def bench_parse_and_upsert(folder: Path, count: int) -> None:
     bodies = answers(raw_orders(count))
     started = time.perf_counter()
     pages = [read_page(body) for body in bodies]
     parsing = time.perf_counter() - started
-    cache = open_cache(folder / "parse.sqlite")
+    rules_and_upsert = pull_into_new_cache(folder / "upsert.sqlite", PagesInMemory(pages))
+    del pages
+    inserted, elapsed = pull_into_new_cache(folder / "parse.sqlite", AnswersInMemory(bodies))
+    rate = inserted / elapsed
+    verdict = "meets" if rate >= TARGET_ORDERS_PER_SECOND else "misses"
+    print(
+        f"parse + import rules + upsert: {inserted:,} orders in {elapsed:.2f} s = {rate:,.0f} "
+        f"orders/s ({verdict} the {TARGET_ORDERS_PER_SECOND:,}/s target; network excluded); "
+        f"decoding and parsing alone {count / parsing:,.0f}/s, "
+        f"rules + upsert alone {rules_and_upsert[0] / rules_and_upsert[1]:,.0f}/s"
+    )
+
+
+def pull_into_new_cache(path: Path, connector: PagesInMemory) -> tuple[int, float]:
+    """The orders a pull from `connector` into a new cache wrote, and the seconds it took."""
+    cache = open_cache(path)
     add_store(cache, StoreRecord(name="Bench", kind=KIND))
     record = get_store(cache, "Bench")
     assert record is not None
     started = time.perf_counter()
-    report = pull_orders(cache, record, PagesInMemory(pages))
-    importing = time.perf_counter() - started
+    report = pull_orders(cache, record, connector)
+    elapsed = time.perf_counter() - started
     cache.close()
-    rate = report.inserted / (parsing + importing)
-    verdict = "meets" if rate >= TARGET_ORDERS_PER_SECOND else "misses"
-    print(
-        f"parse + import rules + upsert: {report.inserted:,} orders in {parsing + importing:.2f} s = {rate:,.0f} "
-        f"orders/s ({verdict} the {TARGET_ORDERS_PER_SECOND:,}/s target; network excluded); "
-        f"decoding and parsing alone {count / parsing:,.0f}/s, "
-        f"rules + upsert alone {report.inserted / importing:,.0f}/s"
-    )
+    return report.inserted, elapsed
 
 
 def machine_speed() -> None:

@@ -17,35 +17,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sync import KIND, PagesInMemory, answers, raw_orders, read_page
+from bench_sync import KIND, AnswersInMemory, answers, raw_orders
 from orders_csv import write_orders_csv
 
 from shipdesk.cache import open_cache
 from shipdesk.cache.stores import StoreRecord, add_store, get_store
-from shipdesk.upstream.connector import PulledPage
 from shipdesk.upstream.csv_import import import_csv
 from shipdesk.upstream.sync import pull_orders
 
 _TOTALS = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
-
-
-class _PagesAsTheyCome(PagesInMemory):
-    """Each page read from its answer's bytes as the pull asks for it, as the ShipStation client reads them."""
-
-    def __init__(self, bodies: list[bytes]) -> None:
-        super().__init__([])
-        self.bodies = bodies
-
-    def pull(self, since: object) -> Iterator[PulledPage]:
-        for body in self.bodies:
-            yield read_page(body)
 
 
 def _pull(folder: Path, count: int, work: bool) -> None:
@@ -55,7 +41,7 @@ def _pull(folder: Path, count: int, work: bool) -> None:
     record = get_store(cache, "Bench")
     assert record is not None
     if work:
-        report = pull_orders(cache, record, _PagesAsTheyCome(bodies))
+        report = pull_orders(cache, record, AnswersInMemory(bodies))
         assert report.inserted == count, report
     cache.close()
 

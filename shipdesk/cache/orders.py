@@ -10,9 +10,10 @@ import contextlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from shipdesk.cache.database import Cache
 from shipdesk.cache.order_json import date_text, order_from_json, order_to_json
@@ -213,27 +214,55 @@ def upsert_orders(conn: sqlite3.Connection, orders: Iterable[Order]) -> UpsertCo
 
 def upsert_order_rows(conn: sqlite3.Connection, rows: Iterable[OrderRowValues]) -> UpsertCounts:
     """upsert_orders() for rows order_rows() built, here or in another process."""
+    prepared = prepare_upsert(conn, rows)
+    prepared.write()
+    return prepared.counts
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedUpsert:
+    """An upsert checked against the cache and counted, and written but for its last statement: write() runs that."""
+
+    counts: UpsertCounts
+    write: Callable[[], None]
+
+
+def prepare_upsert(conn: sqlite3.Connection, rows: Iterable[OrderRowValues]) -> PreparedUpsert:
+    """upsert_order_rows() up to its last statement, the INSERT ... SELECT that writes the last batch.
+
+    SQLite runs that statement, and the indexes and search index it updates, without holding Python's lock, so
+    write() can run on another thread while this one goes on. Nothing else may use the connection before it is done.
+    """
     now = utc_now().isoformat()
     rounds = _rounds(rows)
     inserted = updated = kept_final = unchanged = 0
+    last_write: Callable[[], None] = _nothing_to_write
     if rounds:
         _hold_temporary_tables_in_memory(conn)
         conn.execute(_CREATE_INCOMING)
     for round_rows in rounds:
         for start in range(0, len(round_rows), _ORDERS_PER_BATCH):
+            last_write()
             batch = round_rows[start : start + _ORDERS_PER_BATCH]
             conn.execute("DELETE FROM temp.upsert_incoming")  # a failed call outside a transaction may have left rows
             _fill_incoming(conn, batch)
             conn.execute(_KEEP_CACHED_DATES)
             known, final, same = conn.execute(_COUNT_KNOWN).fetchone()
-            conn.execute(_UPSERT_INCOMING, {"now": now})
+            last_write = partial(_write_incoming, conn, now)
             inserted += len(batch) - known
             updated += known - final - same
             kept_final += final
             unchanged += same
-    if rounds:
-        conn.execute("DELETE FROM temp.upsert_incoming")
-    return UpsertCounts(inserted, updated, kept_final, unchanged)
+    return PreparedUpsert(UpsertCounts(inserted, updated, kept_final, unchanged), last_write)
+
+
+def _nothing_to_write() -> None:
+    pass
+
+
+def _write_incoming(conn: sqlite3.Connection, now: str) -> None:
+    conn.execute(_UPSERT_INCOMING, {"now": now})
+    conn.execute("DELETE FROM temp.upsert_incoming")
 
 
 _UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")

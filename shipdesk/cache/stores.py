@@ -121,10 +121,12 @@ def spelled_as_known(names: Iterable[str], typed: str) -> str | None:
 _MOVE_HIGH_WATER = "high_water = CASE WHEN :high_water > coalesce(high_water, '') THEN :high_water ELSE high_water END"
 
 
-def note_progress(cache: Cache, name: str, *, high_water: datetime | None) -> None:
-    """Remember how far a sync still running got; the high-water mark only ever moves forward."""
-    with cache.transaction() as conn:
-        conn.execute(f"UPDATE stores SET {_MOVE_HIGH_WATER} WHERE name = :name", _marked(name, high_water))
+def note_progress(conn: sqlite3.Connection, name: str, *, high_water: datetime | None) -> None:
+    """Remember how far a sync still running got; the high-water mark only ever moves forward.
+
+    Call inside the transaction that writes what the sync got that far, so the two are kept or lost together.
+    """
+    conn.execute(f"UPDATE stores SET {_MOVE_HIGH_WATER} WHERE name = :name", _marked(name, high_water))
 
 
 def note_sync(cache: Cache, name: str, *, high_water: datetime | None, error: str = "") -> None:

@@ -10,9 +10,11 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from shipdesk.cache import Cache
-from shipdesk.cache.orders import upsert_orders
+from shipdesk.cache.background_commit import BackgroundCommit, LastWrite, commit_in_background
+from shipdesk.cache.orders import order_rows, prepare_upsert
 from shipdesk.cache.stores import StoreRecord, get_store, note_progress, note_sync
 from shipdesk.cache.sync_state import (
     CombinedInto,
@@ -230,16 +232,25 @@ def pull_orders(
         begin_first_sync(cache, store.name, cutoff)
     report.first_sync = cutoff is not None
     since = store.high_water - overlap if store.high_water is not None else cutoff
+    writing: _PageBeingWritten | None = None
     try:
-        for page in connector.pull(since):
-            # A page that cannot be written moves neither the mark nor the counts: the next pull asks for it again.
-            page_report = PullReport(store.name, high_water=report.high_water)
-            with cycle_collection_paused():
-                _import_page(cache, store, page, cutoff, first_sync_days, page_report)
-            report.add_page(page_report)
-            note_progress(cache, store.name, high_water=report.high_water)
-            if progress is not None:
-                progress(report)
+        try:
+            for page in connector.pull(since):
+                # A page that cannot be written moves neither the mark nor the counts: the next pull asks for it again.
+                # The page before is finished first: this page's rules read what it wrote.
+                before, writing = writing, None
+                if before is not None:
+                    before.count_in(report, progress)
+                page_report = PullReport(store.name, high_water=report.high_water)
+                with cycle_collection_paused():
+                    commit = commit_in_background(
+                        cache, partial(_import_page, store, page, cutoff, first_sync_days, page_report)
+                    )
+                # Written and committed on a thread of its own while the store is asked for the next page.
+                writing = _PageBeingWritten(commit, page_report)
+        finally:
+            if writing is not None:  # the last page, or the one being written when reading the next one stopped
+                writing.count_in(report, progress)
     except ConnectorError as error:
         report.error = str(error)
     except sqlite3.OperationalError as error:
@@ -256,64 +267,80 @@ def pull_orders(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _PageBeingWritten:
+    commit: BackgroundCommit
+    report: PullReport
+
+    def count_in(self, pull: PullReport, progress: Callable[[PullReport], None] | None) -> None:
+        """Waits for the page's commit, then counts it in; raises what kept it from the cache."""
+        self.commit.wait()
+        pull.add_page(self.report)
+        if progress is not None:
+            progress(pull)
+
+
 def _import_page(
-    cache: Cache,
     store: StoreRecord,
     page: PulledPage,
     cutoff: datetime | None,
     first_sync_days: int,
     report: PullReport,
-) -> None:
+    conn: sqlite3.Connection,
+) -> LastWrite:
+    """Rules the page's orders and writes them in the transaction begun on `conn`, all but the last write: returned."""
     report.problems.extend(page.problems)
-    with cache.transaction() as conn:
-        upstream_ids = [pulled.order.upstream_id for pulled in page.orders]
-        _hold_combined_orders(conn, store, page, report)
-        combined = combined_orders(conn, store.name, upstream_ids)
-        known = known_orders(conn, store.name, upstream_ids)
-        too_old = first_sync_skips(conn, store.name, upstream_ids)
-        skipped_too_old: list[tuple[str, datetime]] = []
-        too_old_reason = _too_old(first_sync_days)
-        status_lookup = store_status_lookup(store.status_map)
-        writes: list[Order] = []
-        for pulled in page.orders:
-            order = pulled.order
-            report.pulled += 1
-            if order.modify_date is not None and (report.high_water is None or order.modify_date > report.high_water):
-                report.high_water = order.modify_date
-            cached = known.get(order.upstream_id)
-            if cached is not None and order.modify_date is not None and cached.modify_date == order.modify_date:
-                report.unchanged += 1
-                continue
-            if cached is None and order.modify_date is not None and too_old.get(order.upstream_id) == order.modify_date:
-                # Skipped by the first sync as pending for too long, and not changed since: it stays skipped, though
-                # the cutoff that skipped it is gone (the packer was told so).
-                report.unchanged += 1
-                continue
-            mapped = map_store_status(order, pulled.store_status, status_lookup)
-            block = packing_block_reason(mapped)  # worked out once: the status rules and the skip rules ask it
-            ruled = with_packing_rules(mapped, block)
-            combined_into = combined.get(order.upstream_id)
-            if combined_into is not None:
-                ruled = with_combined_rule(ruled, combined_into)
-                block = packing_block_reason(ruled)
-            reason = skip_reason(ruled, cached, cutoff, first_sync_days, block=block)
-            if reason == too_old_reason and order.modify_date is not None:
-                skipped_too_old.append((order.upstream_id, order.modify_date))
-            if reason and _seen_before(order, store):
-                report.unchanged += 1  # skipped by an earlier pull already; the overlap brought it again
-                continue
-            if reason:
-                report.skipped.append(SkippedOrder(order.order_number, reason))
-                continue
-            if cached is None and ruled.status is OrderStatus.ON_HOLD and ruled.hold_reason:
-                report.held.append(SkippedOrder(order.order_number, ruled.hold_reason))
-            writes.append(ruled)
-        remember_first_sync_skips(conn, store.name, skipped_too_old)
-        counts = upsert_orders(conn, writes)
+    upstream_ids = [pulled.order.upstream_id for pulled in page.orders]
+    _hold_combined_orders(conn, store, page, report)
+    combined = combined_orders(conn, store.name, upstream_ids)
+    known = known_orders(conn, store.name, upstream_ids)
+    too_old = first_sync_skips(conn, store.name, upstream_ids)
+    skipped_too_old: list[tuple[str, datetime]] = []
+    too_old_reason = _too_old(first_sync_days)
+    status_lookup = store_status_lookup(store.status_map)
+    writes: list[Order] = []
+    for pulled in page.orders:
+        order = pulled.order
+        report.pulled += 1
+        if order.modify_date is not None and (report.high_water is None or order.modify_date > report.high_water):
+            report.high_water = order.modify_date
+        cached = known.get(order.upstream_id)
+        if cached is not None and order.modify_date is not None and cached.modify_date == order.modify_date:
+            report.unchanged += 1
+            continue
+        if cached is None and order.modify_date is not None and too_old.get(order.upstream_id) == order.modify_date:
+            # Skipped by the first sync as pending for too long, and not changed since: it stays skipped, though
+            # the cutoff that skipped it is gone (the packer was told so).
+            report.unchanged += 1
+            continue
+        mapped = map_store_status(order, pulled.store_status, status_lookup)
+        block = packing_block_reason(mapped)  # worked out once: the status rules and the skip rules ask it
+        ruled = with_packing_rules(mapped, block)
+        combined_into = combined.get(order.upstream_id)
+        if combined_into is not None:
+            ruled = with_combined_rule(ruled, combined_into)
+            block = packing_block_reason(ruled)
+        reason = skip_reason(ruled, cached, cutoff, first_sync_days, block=block)
+        if reason == too_old_reason and order.modify_date is not None:
+            skipped_too_old.append((order.upstream_id, order.modify_date))
+        if reason and _seen_before(order, store):
+            report.unchanged += 1  # skipped by an earlier pull already; the overlap brought it again
+            continue
+        if reason:
+            report.skipped.append(SkippedOrder(order.order_number, reason))
+            continue
+        if cached is None and ruled.status is OrderStatus.ON_HOLD and ruled.hold_reason:
+            report.held.append(SkippedOrder(order.order_number, ruled.hold_reason))
+        writes.append(ruled)
+    remember_first_sync_skips(conn, store.name, skipped_too_old)
+    prepared = prepare_upsert(conn, order_rows(writes))
+    note_progress(conn, store.name, high_water=report.high_water)
+    counts = prepared.counts
     report.inserted += counts.inserted
     report.updated += counts.updated
     report.kept_final += counts.kept_final
     report.unchanged += counts.unchanged
+    return prepared.write
 
 
 def _hold_combined_orders(conn: sqlite3.Connection, store: StoreRecord, page: PulledPage, report: PullReport) -> None:

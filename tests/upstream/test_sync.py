@@ -94,6 +94,34 @@ def test_a_page_the_cache_could_not_write_is_pulled_again_next_time(cache: Cache
     assert (broken.pulled, carried_on.inserted) == (0, 200)
 
 
+def test_a_later_page_the_cache_could_not_write_keeps_the_pages_before_it_and_their_mark(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    """Each page is written while the next is read: the one that fails is lost whole, the ones before it are kept."""
+    first_modified = NOW - timedelta(hours=2)
+    fake.add_generated_orders(1200, first_modified=first_modified)  # three pages, a second apart each order
+    add_fake_store(cache, fake)
+
+    def disk_fills_up_after_the_first_page(report: PullReport) -> None:
+        if report.pulled == 500:
+            pages = cache.conn.execute("PRAGMA page_count").fetchone()[0]
+            cache.conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    broken = pull(cache, fake, progress=disk_fills_up_after_the_first_page)
+
+    assert broken.error.startswith("the cache could not be written")
+    assert (broken.pulled, broken.inserted) == (500, 500)
+    assert len(cached_numbers(cache)) == 500
+    assert fresh_record(cache).high_water == first_modified + timedelta(seconds=499)  # the first page's newest
+
+    cache.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    carried_on = pull(cache, fake, now=NOW + timedelta(minutes=10))
+
+    assert carried_on.error == ""
+    assert carried_on.inserted == 700
+    assert len(cached_numbers(cache)) == 1200
+
+
 def test_an_order_changed_while_a_same_second_block_is_paged_does_not_push_another_out(
     cache: Cache, fake: FakeShipStation
 ) -> None:
@@ -102,16 +130,19 @@ def test_an_order_changed_while_a_same_second_block_is_paged_does_not_push_anoth
     block = NOW - timedelta(hours=1)
     ids = fake.add_generated_orders(600, first_modified=block, step=timedelta(0))
     add_fake_store(cache, fake)
-    pages_seen = 0
+    edited = False
 
     def edit_in_shipstation_between_pages(report: PullReport) -> None:
-        nonlocal pages_seen
-        pages_seen += 1
-        if pages_seen == 2:  # a packer edits an order of the first page while the pull walks the block by page number
+        nonlocal edited
+        # The first answer brought 500 orders of one second, so the second asked for the block's page 1 by number: a
+        # packer edits an order of that page before the pull asks for page 2.
+        if len(fake.requests_to("/orders")) == 2:
             fake.update_order(ids[10], modified=NOW, internalNotes="gift wrap")
+            edited = True
 
     first = pull(cache, fake, progress=edit_in_shipstation_between_pages)
     assert first.error == ""
+    assert edited
     later = pull(cache, fake, now=NOW + timedelta(hours=1))
     assert later.error == ""
 
@@ -371,6 +402,7 @@ def test_a_first_sync_broken_off_halfway_keeps_its_cutoff_when_it_carries_on(
     assert broken.problem_lines() == [f"The pull stopped: {broken.error}"]
     stopped = fresh_record(cache)
     assert (stopped.last_sync_error, stopped.last_success_at) == (broken.error, None)  # a page is not a sync
+    assert stopped.high_water == broken.high_water is not None  # the page read before the store stopped answering
     fake.drop_every(0)
 
     carried_on = pull(cache, fake, now=NOW + timedelta(minutes=30))

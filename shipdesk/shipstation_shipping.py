@@ -10,13 +10,14 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 from shipdesk.cache import Cache
 from shipdesk.cache.carriers import load_catalog, replace_catalog
 from shipdesk.cache.label_claims import (
+    CLAIM_LEASE,
     LabelClaim,
     PurchaseClaimed,
     claim_label_purchase,
@@ -27,7 +28,7 @@ from shipdesk.cache.label_pdfs import label_pdf
 from shipdesk.cache.orders import get_order
 from shipdesk.cache.shipments import AlreadyShipped, record_bought_label
 from shipdesk.cache.stores import get_store, removed_store_kind
-from shipdesk.domain import Shipment
+from shipdesk.domain import Order, Shipment
 from shipdesk.label_batch import LabelBatchResult, Progress, distinct_orders, report_progress
 from shipdesk.printing.errors import PrinterError
 from shipdesk.printing.folder_printer import FolderPrinter
@@ -107,6 +108,9 @@ def create_label(
         return replace(_print(order.order_number, bought.shipment, bought.pdf, printer), test=True)
     refusal_before_buying(order, request)  # nothing is claimed for an order refused anyway
     claim = _claim(cache, order_id, order.order_number)
+    sold_before = _sold_before(cache, claim, order, provider, now=now) if claim.after_lost_answer else None
+    if sold_before is not None:
+        return _record_sold_before(cache, claim, order.order_number, sold_before)
     bought = _buy_claimed(cache, claim, order.order_number, request, provider, now=now)
     try:
         record_bought_label(cache, order_id, bought.shipment, bought.pdf or None, bought.shipment_id)
@@ -136,6 +140,45 @@ def _claim(cache: Cache, order_id: int, order_number: str) -> LabelClaim:
     except sqlite3.Error as error:
         _log.warning("no claim on buying the label of order %s: %s", order_number, error)
         raise LabelError(f"{refused}: the order cache could not be written ({error}); try again.") from error
+
+
+def _sold_before(
+    cache: Cache, claim: LabelClaim, order: Order, provider: ShipStationLabelProvider, *, now: datetime | None
+) -> BoughtLabel | None:
+    """The label ShipStation sold on the try whose answer was lost, if it did: asked before another is bought."""
+    try:
+        return provider.label_sold_before(order, now=now)
+    except LabelError as error:
+        # Still unknown: the next try asks again, at once, as the claim is left lapsed and still marked.
+        _keep_for_lost_answer(cache, claim, lease=timedelta(0))
+        raise LabelError(
+            f"No label bought for order {order.order_number}: an earlier purchase of its label lost ShipStation's "
+            f"answer, and ShipStation could not be asked whether it sold that label ({str(error).rstrip('.')}). "
+            "Try again when ShipStation can be reached."
+        ) from error
+
+
+def _record_sold_before(cache: Cache, claim: LabelClaim, order_number: str, sold: BoughtLabel) -> LabelPurchase:
+    """Record the label ShipStation sold on a try whose answer was lost; it has no PDF here, so it is printed from
+    ShipStation."""
+    try:
+        record_bought_label(cache, claim.order_id, sold.shipment, None, sold.shipment_id)
+    except sqlite3.Error as error:
+        _log.error("label of order %s sold earlier but not recorded in the cache: %s", order_number, error)
+        raise LabelError(
+            f"ShipStation sold the label of order {order_number} on an earlier try whose answer was lost (tracking "
+            f"{sold.shipment.tracking_number}), but the cache could not record it ({error}). Print it from "
+            "ShipStation, and do not buy its label again.",
+            outcome_unknown=True,
+        ) from error
+    _release(cache, claim)
+    return LabelPurchase(order_number, sold.shipment, None, _SOLD_BEFORE, kept=False)
+
+
+_SOLD_BEFORE = (
+    "ShipStation had sold it on an earlier try whose answer was lost, so no second label was bought; it is recorded "
+    "now, and its PDF is in ShipStation only, so print it from ShipStation"
+)
 
 
 def _buy_claimed(
@@ -173,9 +216,9 @@ def _release(cache: Cache, claim: LabelClaim) -> None:
         _log.warning("claim on buying the label of order id %s not released: %s", claim.order_id, error)
 
 
-def _keep_for_lost_answer(cache: Cache, claim: LabelClaim) -> None:
+def _keep_for_lost_answer(cache: Cache, claim: LabelClaim, *, lease: timedelta = CLAIM_LEASE) -> None:
     try:
-        keep_claim_for_lost_answer(cache, claim)
+        keep_claim_for_lost_answer(cache, claim, lease=lease)
     except sqlite3.Error as error:
         _log.warning("claim on buying the label of order id %s not kept: %s", claim.order_id, error)
 
@@ -217,7 +260,8 @@ def buy_and_print_labels(
 
     An order ShipStation refuses is reported and the others go on. When the printer fails, the label just bought is
     kept (it is paid for: print it again) and no further label is bought; those orders stay queued, unshipped. An
-    answer lost during a purchase stops the batch too, as ShipStation may have sold that label.
+    answer lost during a purchase stops the batch too, as ShipStation may have sold that label. A label bought with no
+    PDF here to print (print it from ShipStation) is named, and the others go on.
     """
     result = LabelBatchResult()
     order_ids = distinct_orders(order_ids)
@@ -239,10 +283,17 @@ def buy_and_print_labels(
                 result.queued = list(order_ids[done:])
                 break
             continue
+        if purchase.print_error and not purchase.kept:
+            # No PDF of it here (ShipStation sent none, or sold it on a try whose answer was lost): the printer is not
+            # at fault, so the order is named and the batch goes on.
+            result.failed.append((order_id, f"order {number}: label bought, not printed: {purchase.print_error}"))
+            report_progress(on_progress, done, total, number, purchase.print_error)
+            continue
         if purchase.print_error:
-            bought = "label bought and kept" if purchase.kept else "label bought"
-            result.failed.append((order_id, f"order {number}: {bought}, not printed: {purchase.print_error}"))
-            result.printer_error, result.printer_failed = purchase.print_error, purchase.kept
+            result.failed.append(
+                (order_id, f"order {number}: label bought and kept, not printed: {purchase.print_error}")
+            )
+            result.printer_error, result.printer_failed = purchase.print_error, True
             result.queued = list(order_ids[done:])
             report_progress(on_progress, done, total, number, purchase.print_error)
             break

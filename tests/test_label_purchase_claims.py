@@ -1,7 +1,8 @@
 """Buying a label when more than one program works on the cache: the window's batch and `shipdesk buy-label`, or two
 windows, each through a connection of its own. ShipStation would sell both labels, so the first to claim the order buys
 it and the other is told, in the packer's words, that the label is being bought elsewhere; a claim left by a program
-that died mid-purchase lapses, and one whose purchase's answer was lost keeps the order from being bought meanwhile.
+that died mid-purchase lapses, and one whose purchase's answer was lost keeps the order from being bought meanwhile;
+once it lapses, ShipStation is asked whether it sold that label before another is bought.
 A cache another program holds before the purchase means nothing is bought; one taken while the purchase is in flight
 leaves the label sold printed, named, and no other bought."""
 
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,13 +22,20 @@ from shipdesk.cache import Cache, open_cache
 from shipdesk.cache.label_claims import claim_label_purchase
 from shipdesk.cache.orders import find_by_number
 from shipdesk.cache.printers import PrinterProfile
-from shipdesk.cache.shipments import pending_outbox
+from shipdesk.cache.shipment_voids import shipment_to_void
+from shipdesk.cache.shipments import latest_shipment, pending_outbox
 from shipdesk.cli import main
 from shipdesk.domain import OrderStatus, utc_now
 from shipdesk.label_batch import LABEL_BEING_BOUGHT, LabelBatchResult, Progress, print_labels, print_labels_to_printer
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.shipping.shipstation_labels import LabelError, LabelRequest, ShipStationLabelProvider
-from shipdesk.shipstation_shipping import buy_and_print_labels, buy_labels_into_one_pdf, create_label, refresh_choices
+from shipdesk.shipstation_shipping import (
+    LabelPurchase,
+    buy_and_print_labels,
+    buy_labels_into_one_pdf,
+    create_label,
+    refresh_choices,
+)
 from shipdesk.upstream.credentials import save_secret
 from shipdesk.upstream.sync import pull_orders
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -251,6 +260,114 @@ def test_a_purchase_whose_answer_was_lost_keeps_other_programs_from_buying_the_o
     assert len(fake.labels) == 1
     [stored] = find_by_number(another_program, "B-1")
     assert stored.order.status is OrderStatus.SHIPPED  # the sync shows the label ShipStation sold
+
+
+def claims_lapse(cache: Cache) -> None:
+    """The claims' lease runs out: what five minutes of waiting does."""
+    lapsed = (utc_now() - timedelta(seconds=1)).isoformat()
+    with cache.transaction() as conn:
+        conn.execute("UPDATE label_purchase_claims SET claimed_until = ?", (lapsed,))
+
+
+def claims_held(cache: Cache) -> list[tuple[int, int]]:
+    return cache.conn.execute("SELECT order_id, answer_lost FROM label_purchase_claims").fetchall()
+
+
+def buy_b1(cache: Cache, provider: ShipStationLabelProvider, folder: Path) -> LabelPurchase:
+    return create_label(cache, order_id(cache, "B-1"), FEDEX_2DAY, provider, FolderPrinter(folder))
+
+
+def answer_lost_buying_b1(
+    fake: FakeShipStation, cache: Cache, provider: ShipStationLabelProvider, folder: Path
+) -> None:
+    """ShipStation sells B-1's label, its answer never arrives, and no sync runs while the claim's lease runs out."""
+    fake.lose_answer_next()
+    with pytest.raises(LabelError) as lost:
+        buy_b1(cache, provider, folder)
+    assert lost.value.outcome_unknown
+    claims_lapse(cache)
+
+
+def test_once_a_lost_answer_lapses_the_label_shipstation_sold_then_is_recorded_and_no_second_is_bought(
+    fake: FakeShipStation, synced: Cache, provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    answer_lost_buying_b1(fake, synced, provider, tmp_path)
+
+    purchase = buy_b1(synced, provider, tmp_path)
+
+    [sold] = fake.labels
+    assert len(fake.requests_to(PURCHASES)) == 1
+    assert purchase.printed_to is None
+    assert purchase.print_error == (
+        "ShipStation had sold it on an earlier try whose answer was lost, so no second label was bought; it is "
+        "recorded now, and its PDF is in ShipStation only, so print it from ShipStation"
+    )
+    [stored] = find_by_number(synced, "B-1")
+    assert stored.order.status is OrderStatus.SHIPPED
+    shipment = latest_shipment(synced, stored.id)
+    assert shipment is not None
+    assert (shipment.carrier, shipment.service) == ("fedex", "fedex_2day")
+    assert shipment.tracking_number == sold["trackingNumber"]
+    assert shipment.cost == Decimal("7.30")
+    assert shipment_to_void(synced, stored.id).upstream_shipment_id == sold["shipmentId"]  # voidable from here
+    assert pending_outbox(synced) == []  # ShipStation has it shipped already
+    assert claims_held(synced) == []
+
+
+def test_once_a_lost_answer_lapses_an_order_shipstation_sold_nothing_for_gets_its_label(
+    fake: FakeShipStation, synced: Cache, provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    fake.drop_next()  # the purchase never reached ShipStation, but shipdesk cannot know that
+    with pytest.raises(LabelError) as lost:
+        buy_b1(synced, provider, tmp_path)
+    assert lost.value.outcome_unknown
+    claims_lapse(synced)
+
+    purchase = buy_b1(synced, provider, tmp_path)
+
+    [sold] = fake.labels
+    assert purchase.print_error == ""
+    assert isinstance(purchase.printed_to, Path)
+    assert sold["trackingNumber"] in pdf_scan(purchase.printed_to)
+    assert len(fake.requests_to("/shipments")) == 1  # asked once, before buying
+    assert claims_held(synced) == []
+
+
+def test_a_label_voided_in_shipstation_after_a_lost_answer_is_not_taken_for_the_order_s_label(
+    fake: FakeShipStation, synced: Cache, provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    answer_lost_buying_b1(fake, synced, provider, tmp_path)
+    [first] = fake.labels
+    provider.client.void_label(first["shipmentId"], order_number="B-1")  # voided in ShipStation by someone
+
+    purchase = buy_b1(synced, provider, tmp_path)
+
+    assert len(fake.labels) == 2
+    assert purchase.shipment.tracking_number == fake.labels[1]["trackingNumber"]
+    assert purchase.print_error == ""
+
+
+def test_when_shipstation_cannot_be_asked_after_a_lost_answer_nothing_is_bought_and_the_next_try_asks_again(
+    fake: FakeShipStation, synced: Cache, provider: ShipStationLabelProvider, tmp_path: Path
+) -> None:
+    answer_lost_buying_b1(fake, synced, provider, tmp_path)
+    fake.drop_next(5)  # ShipStation cannot be reached: every try of the question is dropped
+
+    with pytest.raises(LabelError) as unknown:
+        buy_b1(synced, provider, tmp_path)
+
+    assert str(unknown.value).startswith(
+        "No label bought for order B-1: an earlier purchase of its label lost ShipStation's answer, and ShipStation "
+        "could not be asked whether it sold that label ("
+    )
+    assert str(unknown.value).endswith("Try again when ShipStation can be reached.")
+    assert len(fake.requests_to(PURCHASES)) == 1
+    assert claims_held(synced) == [(order_id(synced, "B-1"), 1)]  # lapsed, and still saying an answer was lost
+
+    purchase = buy_b1(synced, provider, tmp_path)
+
+    assert len(fake.labels) == 1
+    assert purchase.shipment.tracking_number == fake.labels[0]["trackingNumber"]
 
 
 @pytest.fixture

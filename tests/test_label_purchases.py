@@ -117,6 +117,32 @@ def test_a_printer_that_fails_keeps_the_label_just_bought_and_buys_no_more(
     assert _stored_status(cache, order_ids[3]) is OrderStatus.AWAITING_SHIPMENT
 
 
+def test_labels_sold_without_a_pdf_are_each_named_and_the_batch_goes_on_as_the_printer_is_not_at_fault(
+    cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider
+) -> None:
+    fake.labels_without_pdf = True
+    printer = Listener()
+    try:
+        result = buy_and_print_labels(cache, order_ids, UPS_GROUND, provider, tspl_printer(printer.port), now=NOW)
+    finally:
+        printer.close()
+
+    assert [label["orderId"] for label in fake.labels] == [1, 3, 4]
+    assert printer.jobs == []
+    assert result.printed == [] and result.queued == []
+    assert not result.printer_failed and result.printer_error == ""
+    no_pdf = "label bought, not printed: ShipStation sent no readable PDF of it, so print it from ShipStation"
+    assert result.failed == [
+        (order_ids[0], f"order P-1: {no_pdf}"),
+        (order_ids[1], "No label bought for order P-2: it is not paid yet."),
+        (order_ids[2], f"order P-3: {no_pdf}"),
+        (order_ids[3], f"order P-4: {no_pdf}"),
+    ]
+    assert [_stored_status(cache, order_id) for order_id in (order_ids[0], order_ids[2], order_ids[3])] == [
+        OrderStatus.SHIPPED
+    ] * 3
+
+
 def test_an_answer_of_success_that_cannot_be_read_stops_the_batch_as_a_lost_one_does(
     cache: Cache, fake: FakeShipStation, order_ids: list[int], provider: ShipStationLabelProvider, tmp_path: Path
 ) -> None:

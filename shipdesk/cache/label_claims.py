@@ -1,7 +1,9 @@
 """Claims on buying an order's label: one window or program at a time buys it, so no order's label is paid twice.
 
 A claim is taken before the purchase and released once the label is recorded or refused; it lapses by itself, so a
-program that died mid-purchase does not block the order for ever.
+program that died mid-purchase does not block the order for ever. One whose purchase's answer was lost says so until it
+lapses, and the claim that follows it is told, so that ShipStation is asked whether it sold that label before another
+is bought.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class LabelClaim:
 
     order_id: int
     token: str
+    # It took over from a lapsed claim whose purchase's answer was lost: ShipStation may have sold that label, so ask
+    # it before buying another.
+    after_lost_answer: bool = False
 
 
 class PurchaseClaimed(Exception):
@@ -52,7 +57,7 @@ def claim_label_purchase(
     order is not in the cache.
     """
     moment = now or utc_now()
-    claim = LabelClaim(order_id, secrets.token_hex(8))
+    token = secrets.token_hex(8)
     with cache.transaction() as conn:
         order = conn.execute("SELECT order_number, status FROM orders WHERE id = ?", (order_id,)).fetchone()
         if order is None:
@@ -67,9 +72,9 @@ def claim_label_purchase(
             raise PurchaseClaimed(order_number, answer_lost=bool(held[1]))
         conn.execute(
             "INSERT OR REPLACE INTO label_purchase_claims (order_id, token, claimed_until) VALUES (?, ?, ?)",
-            (order_id, claim.token, (moment + lease).isoformat()),
+            (order_id, token, (moment + lease).isoformat()),
         )
-    return claim
+    return LabelClaim(order_id, token, after_lost_answer=held is not None and bool(held[1]))
 
 
 def label_being_bought(cache: Cache, order_id: int, *, now: datetime | None = None) -> bool:
@@ -93,7 +98,8 @@ def keep_claim_for_lost_answer(
     cache: Cache, claim: LabelClaim, *, now: datetime | None = None, lease: timedelta = CLAIM_LEASE
 ) -> None:
     """The purchase was sent and its answer lost, so ShipStation may have sold the label: the claim stays until it
-    lapses, time enough for a sync to show the order shipped, and meanwhile says why to whoever tries to buy it."""
+    lapses, time enough for a sync to show the order shipped, and meanwhile says why to whoever tries to buy it. The
+    claim taken after it lapses is marked `after_lost_answer`, so its holder asks ShipStation before buying."""
     until = ((now or utc_now()) + lease).isoformat()
     with cache.transaction() as conn:
         conn.execute(

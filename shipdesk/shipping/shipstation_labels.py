@@ -6,7 +6,7 @@ It checks the order and the choices first, so ShipStation is only asked (and pai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from shipdesk.domain import (
@@ -109,6 +109,36 @@ class ShipStationLabelProvider:
             label_size=LabelSize.FOUR_BY_SIX,
         )
         return BoughtLabel(shipment, label.label_pdf, label.shipment_id)
+
+    def label_sold_before(self, order: Order, *, now: datetime | None = None) -> BoughtLabel | None:
+        """The label ShipStation holds for the order and has not voided, or None when it holds none.
+
+        Asked after a purchase whose answer was lost: ShipStation may have sold that label, and buying another would pay
+        twice. Its PDF cannot be had from ShipStation's API, so the label comes without one. Raises LabelError when
+        ShipStation cannot be asked.
+        """
+        try:
+            order_id = int(order.upstream_id)
+        except ValueError:
+            return None  # not a ShipStation order: nothing was bought for it there
+        try:
+            labels = self.client.order_labels(order_id)
+        except ShipStationError as error:
+            raise LabelError(str(error)) from error
+        live = [label for label in labels if label.voided is not True and not label.return_label]
+        if not live:
+            return None
+        label = max(live, key=lambda label: label.created_at or datetime.min.replace(tzinfo=UTC))
+        shipment = Shipment(
+            carrier=label.carrier_code,
+            service=label.service_code,
+            package=label.package_code,
+            tracking_number=label.tracking_number,
+            shipped_at=label.created_at or now or utc_now(),
+            cost=label.shipment_cost + label.insurance_cost,
+            label_size=LabelSize.FOUR_BY_SIX,
+        )
+        return BoughtLabel(shipment, b"", label.shipment_id)
 
     def void(self, shipment_id: int, order_number: str, *, order_id: int | None = None) -> None:
         """Void a label bought here (BoughtLabel.shipment_id); ShipStation then has the order awaiting shipment again.

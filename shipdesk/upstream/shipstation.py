@@ -27,7 +27,13 @@ from shipdesk.upstream.connect_failures import unreachable_reason
 from shipdesk.upstream.connector import RetryNotice, RetryWait, StopRequested, pause
 from shipdesk.upstream.rate_limit import RateLimiter, shared_limiter
 from shipdesk.upstream.shipstation_order_page import read_usual_page
-from shipdesk.upstream.shipstation_orders import PACIFIC, OrderDataError, parse_order, parse_orders
+from shipdesk.upstream.shipstation_orders import (
+    PACIFIC,
+    OrderDataError,
+    parse_order,
+    parse_orders,
+    parse_wall_datetime,
+)
 
 DEFAULT_BASE_URL = "https://ssapi.shipstation.com"
 MAX_PAGE_SIZE = 500
@@ -145,6 +151,22 @@ class PurchasedLabel:
     shipment_cost: Decimal
     insurance_cost: Decimal
     label_pdf: bytes  # empty when ShipStation sent none that reads as a PDF: the label is sold all the same
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLabel:
+    """A label ShipStation holds for an order, as its shipments list gives it."""
+
+    shipment_id: int | None
+    tracking_number: str
+    carrier_code: str
+    service_code: str
+    package_code: str
+    shipment_cost: Decimal
+    insurance_cost: Decimal
+    created_at: datetime | None  # None: ShipStation did not say when
+    voided: bool | None  # None: ShipStation did not say
+    return_label: bool
 
 
 def wall_time_lower_bound(moment: datetime, zone: ZoneInfo = PACIFIC) -> str:
@@ -564,14 +586,23 @@ class ShipStationClient:
         A void whose answer was lost, or one repeated because this station could not note it, is refused as done
         already; this is how to know it was. Raises ShipStationError when ShipStation cannot be asked.
         """
-        params: dict[str, str | int] = {"orderId": order_id, "includeShipmentItems": "false", "pageSize": MAX_PAGE_SIZE}
-        payload = self._call("GET", "/shipments", f"read the shipments of order {order_id}", params=params)
-        shipments = payload.get("shipments") if isinstance(payload, dict) else None
-        for shipment in shipments if isinstance(shipments, list) else []:
-            if isinstance(shipment, dict) and shipment.get("shipmentId") == shipment_id:
-                voided = shipment.get("voided")
-                return voided if isinstance(voided, bool) else None
+        for label in self.order_labels(order_id):
+            if label.shipment_id == shipment_id:
+                return label.voided
         return None
+
+    def order_labels(self, order_id: int) -> list[OrderLabel]:
+        """The labels ShipStation sold for the order, voided ones too, from its shipments list.
+
+        Raises ShipStationError when ShipStation cannot be asked, or answers with something that is not that list.
+        """
+        params: dict[str, str | int] = {"orderId": order_id, "includeShipmentItems": "false", "pageSize": MAX_PAGE_SIZE}
+        action = f"read the shipments of order {order_id}"
+        payload = self._call("GET", "/shipments", action, params=params)
+        shipments = payload.get("shipments") if isinstance(payload, dict) else None
+        if not isinstance(shipments, list):
+            raise self._error(f"ShipStation's answer to {action} was not a list of shipments")
+        return [_order_label(shipment) for shipment in shipments if isinstance(shipment, dict)]
 
     def _order_status(self, order_id: int) -> str | None:
         """The order's status in ShipStation; None when ShipStation will not say (no such order, an odd answer).
@@ -850,6 +881,27 @@ def _label_called(order_number: str, shipment_id: int) -> str:
     number = order_number.strip()
     shipment = f"ShipStation shipment {shipment_id}"
     return f"the label of order {number} ({shipment})" if number else f"the label of {shipment}"
+
+
+def _order_label(shipment: Mapping[str, Any]) -> OrderLabel:
+    voided = shipment.get("voided")
+    created = _str(shipment.get("createDate"))
+    try:
+        created_at = parse_wall_datetime(created) if created else None
+    except (ValueError, OverflowError):
+        created_at = None
+    return OrderLabel(
+        shipment_id=_optional_int(shipment.get("shipmentId")),
+        tracking_number=_str(shipment.get("trackingNumber")),
+        carrier_code=_str(shipment.get("carrierCode")),
+        service_code=_str(shipment.get("serviceCode")),
+        package_code=_str(shipment.get("packageCode")),
+        shipment_cost=_money(shipment.get("shipmentCost")),
+        insurance_cost=_money(shipment.get("insuranceCost")),
+        created_at=created_at,
+        voided=voided if isinstance(voided, bool) else None,
+        return_label=shipment.get("isReturnLabel") is True,
+    )
 
 
 def _str(value: Any) -> str:

@@ -21,7 +21,8 @@ Choices where the real service is not documented:
   its order is awaiting shipment again (its ship date as before the purchase, a new modify date); an unknown
   shipmentId or a label voided already is approved false. refuse_voids_with makes every void refused in those words.
 - GET /shipments lists the labels it sold, voided ones too (with voided true and a voidDate, which the real API's
-  voidDate filters imply); only the orderId filter is honoured, on one page.
+  voidDate filters imply), test labels not; each with its createDate (Pacific wall time, as the API writes it). Only
+  the orderId filter is honoured, on one page.
 - combine() does what an operator's "Combine orders" does, as reported from the field: the order kept (the parent)
   takes the items of the others and names them in advancedOptions.mergedIds, with mergedOrSplit true; the others
   vanish from the API (GET /orders leaves them out, GET /orders/{id} answers 404). split() moves items to a new order
@@ -599,13 +600,23 @@ class FakeShipStation:
             self._ship_dates_before_labels[shipment_id] = stored.data.get("shipDate")
             stored.data.update(orderStatus="shipped", shipDate=body["shipDate"])
             stored.modified = datetime.now(UTC)
-        self.labels.append({**body, "trackingNumber": tracking, "shipmentId": shipment_id, "voided": False})
+        insurance_cost = Decimal("1.25") if insured else Decimal(0)
+        self.labels.append(
+            {
+                **body,
+                "trackingNumber": tracking,
+                "shipmentId": shipment_id,
+                "voided": False,
+                "createDate": pacific_text(datetime.now(UTC)),
+                "insuranceCost": insurance_cost,
+            }
+        )
         return _json(
             200,
             {
                 "shipmentId": shipment_id,
                 "shipmentCost": Decimal("7.30"),
-                "insuranceCost": Decimal("1.25") if insured else 0,
+                "insuranceCost": insurance_cost,
                 "trackingNumber": tracking,
                 "labelData": None if self.labels_without_pdf else base64.b64encode(pdf).decode("ascii"),
                 "formData": None,
@@ -613,7 +624,7 @@ class FakeShipStation:
         )
 
     def _list_shipments(self, query: dict[str, str]) -> _Answer:
-        labels = self.labels
+        labels = [label for label in self.labels if not label.get("testLabel")]  # a test label ships nothing
         if "orderId" in query:
             if not query["orderId"].isdigit():
                 return _invalid("orderId", f"The value '{query['orderId']}' is not valid for orderId.")
@@ -625,8 +636,10 @@ class FakeShipStation:
                 "orderNumber": self._orders[label["orderId"]].data.get("orderNumber")
                 if label.get("orderId") in self._orders
                 else None,
+                "createDate": label.get("createDate"),
                 "shipDate": label.get("shipDate"),
                 "shipmentCost": Decimal("7.30"),
+                "insuranceCost": label.get("insuranceCost", Decimal(0)),
                 "trackingNumber": label["trackingNumber"],
                 "isReturnLabel": False,
                 "carrierCode": label.get("carrierCode"),

@@ -143,6 +143,37 @@ def test_a_purchase_whose_answer_cannot_be_read_stops_the_batch_and_says_to_chec
     assert len(box.informativeText().splitlines()) == 2
 
 
+def test_after_a_lost_answer_the_label_shipstation_sold_is_recorded_named_and_the_rest_of_the_batch_prints(
+    window: MainWindow, cache: Cache, fake: FakeShipStation, printer: Listener, qtbot: QtBot
+) -> None:
+    fake.lose_answer_next(1)  # ShipStation sells W-1's label; its answer never arrives
+    select_orders(window, qtbot, "W-1")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    press_print(window, qtbot, dialog)
+    for box in open_boxes(window):
+        box.close()
+    with cache.transaction() as conn:  # five minutes later, with no sync in between
+        conn.execute(
+            "UPDATE label_purchase_claims SET claimed_until = ?", ((utc_now() - timedelta(seconds=1)).isoformat(),)
+        )
+
+    select_orders(window, qtbot, "W-1", "W-2")
+    dialog = open_print_dialog(window)
+    choose_carrier(dialog, "FedEx (SS)")
+    press_print(window, qtbot, dialog)
+
+    assert [label["orderId"] for label in fake.labels] == [1, 2]  # W-1's once, and W-2's
+    tracking = {label["orderId"]: label["trackingNumber"] for label in fake.labels}
+    assert [zbar_scan(rebuild(parse(job))) for job in printer.jobs] == [[tracking[2]]]
+    assert shipment_of(cache, "W-1") == ("fedex", fake.labels[0]["serviceCode"], tracking[1])
+    [box] = open_boxes(window)
+    assert (
+        "Order W-1: label bought, not printed: ShipStation had sold it on an earlier try whose answer was lost, so no "
+        "second label was bought; it is recorded now, and its PDF is in ShipStation only, so print it from ShipStation."
+    ) in box.informativeText().splitlines()
+
+
 def test_the_parcel_weight_size_confirmation_and_insurance_go_with_the_purchase(
     window: MainWindow, fake: FakeShipStation, qtbot: QtBot
 ) -> None:

@@ -805,3 +805,32 @@ def test_without_a_system_keyring_the_secret_is_refused_not_filed(tmp_path: Path
         str(raised.value) == "No system keyring is available to keep the API secret; install gnome-keyring or KWallet"
     )
     assert "nowhere-to-go" not in json.dumps([str(raised.value), repr(raised.value)])
+
+
+def test_an_orders_labels_are_read_with_what_they_cost_and_when_they_were_sold(
+    fake: FakeShipStation, client: ShipStationClient
+) -> None:
+    before = datetime.now(UTC)
+    first = buy_label(client)
+    client.void_label(first, order_number="1001")
+    second = buy_label(client)
+
+    labels = client.order_labels(123456789)
+
+    assert [(label.shipment_id, label.voided) for label in labels] == [(first, True), (second, False)]
+    sold = labels[1]
+    assert (sold.carrier_code, sold.service_code, sold.package_code) == ("fedex", "fedex_2day", "package")
+    assert sold.tracking_number == fake.labels[1]["trackingNumber"]
+    assert (sold.shipment_cost, sold.insurance_cost, sold.return_label) == (Decimal("7.30"), Decimal(0), False)
+    assert sold.created_at is not None
+    # sent as a Pacific wall time without a zone, read back as the UTC moment it was
+    assert before - timedelta(seconds=1) <= sold.created_at <= datetime.now(UTC)
+
+
+def test_an_answer_about_an_orders_labels_that_is_no_list_of_shipments_is_an_error(
+    fake: FakeShipStation, client: ShipStationClient
+) -> None:
+    fake.garbage_next()
+
+    with pytest.raises(ShipStationError):
+        client.order_labels(123456789)

@@ -45,11 +45,14 @@ def main() -> None:
     def provider_batch() -> list[bytes]:
         return [image_to_format(page, "tspl", dpi, media) for page in rasterise_pdf(provider_pdf, dpi, media)]
 
+    def label_batch(fmt: str) -> Callable[[], list[bytes]]:
+        return lambda: [render_label(label, size, fmt, dpi) for label in labels]
+
     batches: dict[str, Callable[[], list[bytes]]] = {
         "PDF (reportlab, one file)": lambda: [render_labels_pdf(labels, size, dpi)],
         "provider PDF → raster → TSPL": provider_batch,
         **{
-            name: (lambda fmt=fmt: [render_label(label, size, fmt, dpi) for label in labels])
+            name: label_batch(fmt)
             for name, fmt in (
                 ("ESC/POS (GS v 0)", "escpos"),
                 ("ZPL native fields", "zpl"),

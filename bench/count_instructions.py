@@ -23,12 +23,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sync import KIND, AnswersInMemory, answers, raw_orders
+from bench_sync import AnswersInMemory, answers, raw_orders
 from orders_csv import write_orders_csv
 
 from shipdesk.cache import open_cache
 from shipdesk.cache.stores import StoreRecord, add_store, get_store
 from shipdesk.upstream.csv_import import import_csv
+from shipdesk.upstream.shipstation_connector import KIND
 from shipdesk.upstream.sync import pull_orders
 
 _TOTALS = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)

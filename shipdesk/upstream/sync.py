@@ -255,6 +255,8 @@ def pull_orders(
         report.error = str(error)
     except sqlite3.OperationalError as error:
         report.error = f"the cache could not be written ({error}); the pull carries on from here next time"
+        if isinstance(error.__context__, ConnectorError):  # the page being written failed as the next was refused
+            report.error += f"; reading the next page failed as well: {error.__context__}"
     if report.error:
         _log.warning("pull of store %s stopped: %s", store.name, report.error)
         note_sync(cache, store.name, high_water=report.high_water, error=report.error)

@@ -122,6 +122,27 @@ def test_a_later_page_the_cache_could_not_write_keeps_the_pages_before_it_and_th
     assert len(cached_numbers(cache)) == 1200
 
 
+def test_a_page_the_cache_could_not_write_while_the_store_failed_the_next_one_names_both(
+    cache: Cache, fake: FakeShipStation
+) -> None:
+    fake.add_generated_orders(1200, first_modified=NOW - timedelta(hours=2))
+    add_fake_store(cache, fake)
+
+    def disk_fills_up_and_shipstation_fails_after_the_first_page(report: PullReport) -> None:
+        if report.pulled == 500:  # the second page is read by now, and being written
+            pages = cache.conn.execute("PRAGMA page_count").fetchone()[0]
+            cache.conn.execute(f"PRAGMA max_page_count = {pages}")
+            fake.fail_next(10)
+
+    broken = pull(cache, fake, progress=disk_fills_up_and_shipstation_fails_after_the_first_page)
+
+    assert broken.error.startswith("the cache could not be written (")
+    cache_error, store_error = broken.error.split("; reading the next page failed as well: ")
+    assert cache_error.endswith("the pull carries on from here next time")
+    assert store_error.startswith("Could not list orders") and "ShipStation had a server error (500" in store_error
+    assert len(cached_numbers(cache)) == 500
+
+
 def test_an_order_changed_while_a_same_second_block_is_paged_does_not_push_another_out(
     cache: Cache, fake: FakeShipStation
 ) -> None:

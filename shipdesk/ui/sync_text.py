@@ -64,7 +64,7 @@ def retry_details(wait: RetryWait, *, under_way: bool = False) -> str:
 
 def round_details(outcomes: Sequence[StoreSync]) -> str:
     """Every store's full summary, for the tooltip: what was pushed, pulled, skipped, and why something failed."""
-    return "\n".join(line for outcome in outcomes for line in _store_details(outcome))
+    return "\n".join(line for outcome in outcomes for line in outcome.summary_lines(WINDOW_STEPS))
 
 
 def last_sync_text(records: Sequence[StoreRecord], today: datetime) -> str:
@@ -102,16 +102,6 @@ def _problem_text(outcome: StoreSync) -> str:
     if refused:
         return f"{outcome.store} refused the update of order {refused}; select the order to read why"
     return short_reason(outcome.problem)
-
-
-def _store_details(outcome: StoreSync) -> list[str]:
-    """The store's summary, an update it refused put right from the Orders menu rather than with `shipdesk outbox`."""
-    lines = outcome.summary_lines()
-    if outcome.report is None:
-        return lines
-    push = outcome.report.push
-    # The summary opens with the push's lines in the command line's words; the same lines in the window's replace them.
-    return push.summary_lines(WINDOW_STEPS) + lines[len(push.summary_lines()) :]
 
 
 def _changes(outcomes: Sequence[StoreSync]) -> str:

@@ -42,7 +42,7 @@ from shipdesk.domain import (
     with_packing_rules,
 )
 from shipdesk.upstream.connector import Connector, ConnectorError, PulledPage
-from shipdesk.upstream.outbox_push import PushReport, push_outbox
+from shipdesk.upstream.outbox_push import COMMAND_LINE_STEPS, PushReport, RefusedSteps, push_outbox
 
 # Orders can be written a little out of modify-date order (or the store's clock may lag a little); pulling this far
 # back from the newest change seen costs a few repeats and misses nothing.
@@ -376,9 +376,10 @@ class SyncReport:
     pull: PullReport | None
     push: PushReport
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, steps: RefusedSteps = COMMAND_LINE_STEPS) -> list[str]:
+        """What was sent, then what was pulled; `steps` say how to put right an update the store refused."""
         pulled = self.pull.summary_lines() if self.pull is not None else [self._not_pulled()]
-        return self.push.summary_lines() + pulled
+        return self.push.summary_lines(steps) + pulled
 
     def done_lines(self) -> list[str]:
         """What was sent and pulled: for stdout."""

@@ -33,6 +33,7 @@ from shipdesk.upstream.connector import (
     StopRequested,
 )
 from shipdesk.upstream.connectors import can_sync, open_connector
+from shipdesk.upstream.outbox_push import COMMAND_LINE_STEPS, RefusedSteps
 from shipdesk.upstream.sync import SyncReport, sync_store
 
 CATALOG_MAX_AGE = timedelta(days=1)
@@ -89,8 +90,8 @@ class StoreSync:
             return pull.error
         return push.failed[0].reason if push.failed else ""
 
-    def summary_lines(self) -> list[str]:
-        return self.report.summary_lines() if self.report is not None else [self._not_synced()]
+    def summary_lines(self, steps: RefusedSteps = COMMAND_LINE_STEPS) -> list[str]:
+        return self.report.summary_lines(steps) if self.report is not None else [self._not_synced()]
 
     def done_lines(self) -> list[str]:
         """What was sent and pulled; nothing when the store could not be synced at all."""

@@ -23,7 +23,7 @@ from shipdesk.label_printer import ProfilePdfPrinter
 from shipdesk.printing.folder_printer import FolderPrinter
 from shipdesk.shipping.parcel_text import read_dimensions, read_money, read_weight
 from shipdesk.shipping.shipstation_labels import CONFIRMATIONS, LabelError, LabelRequest, ShipStationLabelProvider
-from shipdesk.shipstation_shipping import PdfPrinter, create_label, print_label_again
+from shipdesk.shipstation_shipping import LabelPurchase, PdfPrinter, create_label, print_label_again
 from shipdesk.upstream.credentials import CredentialsError
 from shipdesk.upstream.shipstation_connector import KIND, client_for_store
 
@@ -90,13 +90,7 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
     except (LabelError, CredentialsError) as error:
         print(f"shipdesk: {error}", file=sys.stderr)
         return 1
-    shipment = purchase.shipment
-    what = "a test label" if purchase.test else "the label"
-    cost = "" if shipment.cost is None else f", cost {shipment.cost:,.2f}"
-    print(
-        f"Bought {what} of order {purchase.order_number}: {shipment.carrier} {shipment.service}, "
-        f"tracking number {shipment.tracking_number}{cost}."
-    )
+    print(_bought_line(purchase))
     if purchase.test:
         print("A test label is not charged and ships nothing: the order stays as it was, here and in ShipStation.")
     if purchase.print_error:
@@ -105,6 +99,17 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
         return 1
     print(f"Label {_went(purchase.printed_to)}.")
     return 0
+
+
+def _bought_line(purchase: LabelPurchase) -> str:
+    """What was bought: the label's carrier, service, tracking number and cost."""
+    shipment = purchase.shipment
+    cost = "" if shipment.cost is None else f", cost {shipment.cost:,.2f}"
+    label = f"{shipment.carrier} {shipment.service}, tracking number {shipment.tracking_number}{cost}."
+    if purchase.sold_earlier:
+        return f"Found the label ShipStation sold for order {purchase.order_number} on an earlier try: {label}"
+    what = "a test label" if purchase.test else "the label"
+    return f"Bought {what} of order {purchase.order_number}: {label}"
 
 
 def _shipstation_store_of(cache: Cache, order: Order) -> StoreRecord:

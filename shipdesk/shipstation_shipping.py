@@ -62,6 +62,7 @@ class LabelPurchase:
     print_error: str = ""  # the label is bought; only printing failed
     test: bool = False  # a test label: printed, but neither paid for nor recorded
     kept: bool = True  # its PDF is kept here, to print again; not when ShipStation sent none that could be read
+    sold_earlier: bool = False  # sold on an earlier try whose answer was lost, found and recorded now: not bought now
 
 
 def refresh_choices(cache: Cache, store: str, client: ShipStationClient) -> list[CarrierChoices]:
@@ -172,7 +173,7 @@ def _record_sold_before(cache: Cache, claim: LabelClaim, order_number: str, sold
             outcome_unknown=True,
         ) from error
     _release(cache, claim)
-    return LabelPurchase(order_number, sold.shipment, None, _SOLD_BEFORE, kept=False)
+    return LabelPurchase(order_number, sold.shipment, None, _SOLD_BEFORE, kept=False, sold_earlier=True)
 
 
 _SOLD_BEFORE = (

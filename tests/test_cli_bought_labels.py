@@ -26,6 +26,7 @@ from tests.fakes.shipstation import FakeShipStation
 from tests.fakes.shipstation_store import shipstation_order
 from tests.printing.scanning import zbar_scan
 from tests.printing.test_tspl import parse, rebuild
+from tests.test_label_purchase_claims import claims_lapse
 
 FEDEX = ["--carrier", "fedex", "--service", "fedex_2day", "--package", "package"]
 
@@ -167,6 +168,32 @@ def test_a_label_sold_without_a_pdf_is_recorded_and_said_to_print_from_shipstati
     said = capsys.readouterr()
     assert f"tracking number {fake.labels[0]['trackingNumber']}" in said.out
     assert said.err == "shipdesk: not printed: ShipStation sent no readable PDF of it, so print it from ShipStation\n"
+    assert status_of(db, "W-1") is OrderStatus.SHIPPED
+
+
+def test_a_label_sold_on_a_try_whose_answer_was_lost_is_found_recorded_and_not_bought_again(
+    db: Path, fake: FakeShipStation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = ["--weight", "1 lb", "--out", str(tmp_path / "labels")]
+    fake.lose_answer_next()
+    assert run(db, "buy-label", "W-1", *FEDEX, *out) == 1
+    capsys.readouterr()
+    cache = open_cache(db)
+    try:
+        claims_lapse(cache)
+    finally:
+        cache.close()
+
+    assert run(db, "buy-label", "W-1", *FEDEX, *out) == 1
+
+    said = capsys.readouterr()
+    (sold,) = fake.labels
+    assert said.out == (
+        f"Found the label ShipStation sold for order W-1 on an earlier try: fedex fedex_2day, "
+        f"tracking number {sold['trackingNumber']}, cost 7.30.\n"
+    )
+    assert said.err.startswith("shipdesk: not printed: ShipStation had sold it on an earlier try whose answer was lost")
+    assert "reprint-label" not in said.err  # no PDF of it is kept here
     assert status_of(db, "W-1") is OrderStatus.SHIPPED
 
 

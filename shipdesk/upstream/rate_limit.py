@@ -11,6 +11,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
 
 from shipdesk.upstream.connector import StopRequested, pause
 
@@ -24,6 +25,8 @@ SAME_WINDOW_SECONDS = 1.5
 LIMIT_HEADER = "X-Rate-Limit-Limit"
 REMAINING_HEADER = "X-Rate-Limit-Remaining"
 RESET_HEADER = "X-Rate-Limit-Reset"
+# What a proxy or a ShipStation-compatible endpoint may send with its 429 instead: seconds, or an HTTP date.
+RETRY_AFTER_HEADER = "Retry-After"
 
 
 class RateLimiter:
@@ -92,7 +95,8 @@ class RateLimiter:
             pause(delay, stop, self._sleep)
 
     def record_response(self, status_code: int, headers: Mapping[str, str], ticket: int | None = None) -> None:
-        """Learn from an answer's rate headers; a 429 pauses every request of this pair for Reset seconds.
+        """Learn from an answer's rate headers; a 429 pauses every request of this pair for Reset seconds (else for
+        its Retry-After, else for a whole window).
 
         The headers of a request sent in an earlier window (a slow answer) describe that window and are ignored.
         """
@@ -105,7 +109,8 @@ class RateLimiter:
             if limit is not None and limit >= 1:
                 self._limit = int(limit)
             if status_code == 429:
-                until = now + (reset if reset is not None else self._window) + self._margin
+                wait = reset if reset is not None else _retry_after(headers)
+                until = now + (wait if wait is not None else self._window) + self._margin
                 self._paused_until = max(self._paused_until or until, until)
                 self._remaining = 0
                 self._resets_at = self._paused_until
@@ -174,11 +179,16 @@ class RateLimiter:
         # else: a late answer from a window that is already over tells nothing about this one.
 
 
-def _header_number(headers: Mapping[str, str], name: str) -> float | None:
+def _header_text(headers: Mapping[str, str], name: str) -> str | None:
     value = headers.get(name)
     if value is None:
         wanted = name.lower()
         value = next((text for key, text in headers.items() if key.lower() == wanted), None)
+    return value
+
+
+def _header_number(headers: Mapping[str, str], name: str) -> float | None:
+    value = _header_text(headers, name)
     if value is None:
         return None
     try:
@@ -186,6 +196,21 @@ def _header_number(headers: Mapping[str, str], name: str) -> float | None:
     except ValueError:
         return None
     return number if number >= 0 and number != float("inf") else None
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Retry-After as seconds from now: it is written as seconds or as an HTTP date."""
+    seconds = _header_number(headers, RETRY_AFTER_HEADER)
+    text = _header_text(headers, RETRY_AFTER_HEADER)
+    if seconds is not None or text is None:
+        return seconds
+    try:
+        when = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is always GMT; a date without a zone is not one
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
 
 
 # ----------------------------------------------------------------------------- one limiter per credential pair

@@ -1,9 +1,11 @@
 """The ShipStation rate limiter on a test clock: 40 a minute to start with, then what the X-Rate-Limit headers say,
-a 429's Reset honoured, one limiter per key and secret, and safe from many threads at once."""
+a 429's Reset (else its Retry-After) honoured, one limiter per key and secret, and safe from many threads at once."""
 
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -121,6 +123,45 @@ def test_a_429_waits_the_reset_seconds_before_anything_else_goes(limiter: RateLi
 def test_a_429_without_headers_waits_a_whole_window(limiter: RateLimiter, clock: TestClock) -> None:
     limiter.acquire()
     limiter.record_response(429, {})
+
+    limiter.acquire()
+
+    assert clock.now >= 1060.0
+
+
+def test_a_429_with_only_retry_after_seconds_waits_those_seconds(limiter: RateLimiter, clock: TestClock) -> None:
+    limiter.acquire()
+    limiter.record_response(429, {"Retry-After": "25"})
+
+    limiter.acquire()
+
+    assert 1000 + 25 <= clock.now <= 1000 + 25 + RESET_MARGIN_SECONDS + 0.001
+
+
+def test_a_429_with_retry_after_as_a_date_waits_until_that_date(limiter: RateLimiter, clock: TestClock) -> None:
+    in_90_seconds = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    limiter.acquire()
+    limiter.record_response(429, {"retry-after": in_90_seconds})
+
+    limiter.acquire()
+
+    assert 1000 + 88 <= clock.now <= 1000 + 90 + RESET_MARGIN_SECONDS + 0.001  # the date is in whole seconds
+
+
+def test_a_429_with_reset_and_retry_after_waits_the_reset(limiter: RateLimiter, clock: TestClock) -> None:
+    limiter.acquire()
+    limiter.record_response(429, {**headers(remaining=0, reset=12), "Retry-After": "300"})
+
+    limiter.acquire()
+
+    assert clock.now <= 1000 + 12 + RESET_MARGIN_SECONDS + 0.001
+
+
+def test_a_429_with_a_retry_after_that_is_neither_seconds_nor_a_date_waits_a_whole_window(
+    limiter: RateLimiter, clock: TestClock
+) -> None:
+    limiter.acquire()
+    limiter.record_response(429, {"Retry-After": "soon"})
 
     limiter.acquire()
 

@@ -188,11 +188,15 @@ def _header_text(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def _header_number(headers: Mapping[str, str], name: str) -> float | None:
-    value = _header_text(headers, name)
-    if value is None:
+    return _number(_header_text(headers, name))
+
+
+def _number(text: str | None) -> float | None:
+    """A header's value as a number of seconds, counts or the like; None where it is not one."""
+    if text is None:
         return None
     try:
-        number = float(value.strip())
+        number = float(text.strip())
     except ValueError:
         return None
     return number if number >= 0 and number != float("inf") else None
@@ -200,8 +204,8 @@ def _header_number(headers: Mapping[str, str], name: str) -> float | None:
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
     """Retry-After as seconds from now: it is written as seconds or as an HTTP date."""
-    seconds = _header_number(headers, RETRY_AFTER_HEADER)
     text = _header_text(headers, RETRY_AFTER_HEADER)
+    seconds = _number(text)
     if seconds is not None or text is None:
         return seconds
     try:

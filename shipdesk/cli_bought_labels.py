@@ -102,7 +102,7 @@ def _buy(cache: Cache, args: argparse.Namespace) -> int:
 
 
 def _bought_line(purchase: LabelPurchase) -> str:
-    """What was bought: the label's carrier, service, tracking number and cost."""
+    """The label bought now, or found sold on an earlier try: its carrier, service, tracking number and cost."""
     shipment = purchase.shipment
     cost = "" if shipment.cost is None else f", cost {shipment.cost:,.2f}"
     label = f"{shipment.carrier} {shipment.service}, tracking number {shipment.tracking_number}{cost}."
